@@ -1,0 +1,11 @@
+/// <reference types="astro/client" />
+
+declare namespace App {
+  interface Locals {
+    /** The locale of this request: from the URL, or negotiated where the URL has none. */
+    lang: import('./i18n/locales.ts').Locale;
+    dir: import('./i18n/locales.ts').Dir;
+    /** i18next `t` bound to `lang`. */
+    t: import('i18next').TFunction;
+  }
+}
