@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs a command with a throwaway PostgreSQL cluster, so tests/db also runs on a real server:
+#   scripts/with-postgres.sh npm run test:db
+# Sets TEST_DATABASE_ADMIN_URL (the owner, for migrations and fixtures) and TEST_DATABASE_URL
+# (`authenticator`, a non-superuser login role, for persona calls). Needs Debian's PostgreSQL.
+set -euo pipefail
+
+bindir=""
+for d in /usr/lib/postgresql/*/bin; do [ -x "$d/initdb" ] && bindir="$d"; done
+if [ -z "$bindir" ]; then
+  echo "with-postgres: PostgreSQL is not installed (apt-get install -y postgresql)" >&2
+  exit 1
+fi
+
+port="${TEST_PG_PORT:-54329}"
+dir="$(mktemp -d /tmp/portal-pg.XXXXXX)"
+run_as=()
+if [ "$(id -u)" = "0" ]; then
+  chown postgres "$dir"
+  run_as=(runuser -u postgres --)
+fi
+
+cleanup() {
+  "${run_as[@]}" "$bindir/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+
+"${run_as[@]}" "$bindir/initdb" -D "$dir/data" --auth=trust --username=postgres --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
+  || { cat "$dir/initdb.log" >&2; exit 1; }
+"${run_as[@]}" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
+  -o "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+  start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+"$bindir/psql" -h 127.0.0.1 -p "$port" -U postgres -qc "create database portal_test" >/dev/null
+
+export TEST_DATABASE_ADMIN_URL="postgres://postgres@127.0.0.1:$port/portal_test"
+export TEST_DATABASE_URL="postgres://authenticator@127.0.0.1:$port/portal_test"
+echo "with-postgres: PostgreSQL $("$bindir/postgres" --version | awk '{print $3}') on port $port"
+"$@"

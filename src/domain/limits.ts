@@ -1,0 +1,18 @@
+/**
+ * Limits shared by the zod schemas and the SQL `check` constraints in supabase/migrations.
+ * Change both together; tests/db checks that the database refuses one more than these.
+ */
+export const LIMITS = {
+  schoolName: { min: 2, max: 120 },
+  displayName: { min: 1, max: 80 },
+  className: { min: 1, max: 40 },
+  pupilName: { min: 1, max: 40 },
+  pupilsPerPaste: 60,
+  email: 254,
+  phone: 40,
+  invitationLabel: 80,
+  password: { min: 10, max: 200 },
+} as const;
+
+export const SCHOOL_YEAR_PATTERN = /^(\d{4})-(\d{4})$/;
+export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;

@@ -1,0 +1,72 @@
+import { RPC, RpcError, isRpcName, toRpcError, type RpcArgs, type RpcName, type RpcResult } from '../../domain/rpc.ts';
+import type { Row, Sql, SqlEngine } from './sql.ts';
+
+/** Who a call runs as: the request's JWT claims, as PostgREST would set them. */
+export interface Claims {
+  role: 'anon' | 'authenticated' | 'service_role';
+  sub?: string;
+  email?: string | null;
+  [claim: string]: unknown;
+}
+
+export const ANON: Claims = { role: 'anon' };
+export const SERVICE: Claims = { role: 'service_role' };
+
+const ROLES = new Set(['anon', 'authenticated', 'service_role']);
+
+/**
+ * Runs `fn` in one transaction as the caller: `set local role`, then the claims in
+ * `request.jwt.claims`. This is what PostgREST does, so the same policies decide here.
+ */
+export async function asCaller<T>(engine: SqlEngine, claims: Claims, fn: (sql: Sql) => Promise<T>): Promise<T> {
+  if (!ROLES.has(claims.role)) throw new Error(`refusing unknown role ${String(claims.role)}`);
+  return engine.transaction(async (sql) => {
+    // The role name cannot be a bind parameter; it comes from the fixed set above.
+    await sql.query(`set local role ${claims.role}`);
+    await sql.query(`select set_config('request.jwt.claims', $1, true)`, [JSON.stringify(claims)]);
+    return fn(sql);
+  });
+}
+
+/** Dates become ISO strings, as they arrive from PostgREST. */
+function normalise<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** Calls one API function, by name, with validated arguments, and validates its result. */
+export async function callRpc<N extends RpcName>(sql: Sql, name: N, args: RpcArgs<N>): Promise<RpcResult<N>> {
+  if (!isRpcName(name)) throw new RpcError('unknown_function');
+  const def = RPC[name];
+  const parsed = def.args.safeParse(args);
+  if (!parsed.success) throw new RpcError('invalid', parsed.error.issues[0]?.path.join('.'));
+  const entries = Object.entries(parsed.data as Record<string, unknown>);
+  // Parameter names come from the zod schema (fixed identifiers), values are bound.
+  const named = entries.map(([key], i) => `${key} => $${i + 1}`).join(', ');
+  const values = entries.map(([, v]) => v);
+  let raw: unknown;
+  try {
+    if (def.returns === 'rows') {
+      raw = await sql.query(`select * from public.${name}(${named})`, values);
+    } else {
+      const rows = await sql.query<Row>(`select public.${name}(${named}) as result`, values);
+      raw = def.returns === 'void' ? null : (rows[0]?.result ?? null);
+    }
+  } catch (err) {
+    throw toRpcError(err as { code?: string; message?: string; detail?: string });
+  }
+  const result = def.result.safeParse(normalise(raw));
+  if (!result.success) {
+    throw new Error(`rpc ${name}: result does not match its schema: ${result.error.issues[0]?.message}`);
+  }
+  return result.data as RpcResult<N>;
+}
+
+/** One call as one caller, in its own transaction. */
+export function rpcAs<N extends RpcName>(
+  engine: SqlEngine,
+  claims: Claims,
+  name: N,
+  args: RpcArgs<N>,
+): Promise<RpcResult<N>> {
+  return asCaller(engine, claims, (sql) => callRpc(sql, name, args));
+}

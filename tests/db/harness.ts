@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import { inject } from 'vitest';
+import type { RpcArgs, RpcName, RpcResult } from '../../src/domain/rpc.ts';
+import { asCaller, callRpc, type Claims } from '../../src/server/embedded/rpc.ts';
+import { openPglite, openPostgres, type Row, type Sql, type SqlEngine } from '../../src/server/embedded/sql.ts';
+
+/** A database for one test file: `owner` builds fixtures, `as(claims)` acts as a persona. */
+export interface TestDb {
+  label: string;
+  owner: SqlEngine;
+  as(claims: Claims): Persona;
+  close(): Promise<void>;
+}
+
+export interface Persona {
+  rpc<N extends RpcName>(name: N, args: RpcArgs<N>): Promise<RpcResult<N>>;
+  query<T extends Row = Row>(text: string, params?: unknown[]): Promise<T[]>;
+  /** Like `rpc`, but rolled back afterwards: the world stays as it was for the next case. */
+  tryRpc<N extends RpcName>(name: N, args: RpcArgs<N>): Promise<RpcResult<N>>;
+  /** Like `query`, but rolled back afterwards. */
+  tryQuery<T extends Row = Row>(text: string, params?: unknown[]): Promise<T[]>;
+}
+
+class Rollback<T> {
+  constructor(readonly value: T) {}
+}
+
+async function rolledBack<T>(engine: SqlEngine, claims: Claims, fn: (sql: Sql) => Promise<T>): Promise<T> {
+  try {
+    await asCaller(engine, claims, async (sql) => {
+      throw new Rollback(await fn(sql));
+    });
+  } catch (err) {
+    if (err instanceof Rollback) return err.value as T;
+    throw err;
+  }
+  throw new Error('unreachable');
+}
+
+function personaOn(engine: SqlEngine, claims: Claims): Persona {
+  return {
+    rpc: (name, args) => asCaller(engine, claims, (sql) => callRpc(sql, name, args)),
+    query: (text, params) => asCaller(engine, claims, (sql) => sql.query(text, params)),
+    tryRpc: (name, args) => rolledBack(engine, claims, (sql) => callRpc(sql, name, args)),
+    tryQuery: (text, params) => rolledBack(engine, claims, (sql) => sql.query(text, params)),
+  };
+}
+
+export async function openPgliteTestDb(): Promise<TestDb> {
+  const snapshot = new Blob([readFileSync(inject('pgliteSnapshot'))]);
+  const engine = await openPglite({ from: snapshot });
+  return {
+    label: 'PGlite',
+    owner: engine,
+    as: (claims) => personaOn(engine, claims),
+    close: () => engine.close(),
+  };
+}
+
+/**
+ * The real PostgreSQL server: fixtures through an owner login, persona calls through
+ * TEST_DATABASE_URL, a non-superuser login role (like Supabase's authenticator) for which
+ * row level security is a real boundary.
+ */
+export async function openPostgresTestDb(): Promise<TestDb> {
+  const api = await openPostgres(process.env.TEST_DATABASE_URL!, 4);
+  const owner = await openPostgres(process.env.TEST_DATABASE_ADMIN_URL ?? process.env.TEST_DATABASE_URL!, 2);
+  return {
+    label: 'PostgreSQL',
+    owner,
+    as: (claims) => personaOn(api, claims),
+    close: async () => {
+      await api.close();
+      await owner.close();
+    },
+  };
+}
+
+/** The databases this run covers: PGlite always, a PostgreSQL server when configured. */
+export const DATABASES: Array<[string, () => Promise<TestDb>]> = [
+  ['PGlite', openPgliteTestDb],
+  ...(process.env.TEST_DATABASE_URL ? ([['PostgreSQL', openPostgresTestDb]] as Array<[string, () => Promise<TestDb>]>) : []),
+];

@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LIMITS } from '../../src/domain/limits.ts';
+import { buildClass, buildSchool } from '../factories/index.ts';
+import { DATABASES, type TestDb } from './harness.ts';
+
+/**
+ * Whole-schema guards: they fail when a new table, view or function forgets what every
+ * earlier one was made to do.
+ */
+
+// Security definer functions that anon or authenticated may execute, each with its reason:
+// the policy helpers (they answer questions about the caller only) and the API functions
+// whose comment in the migration says why they need the owner's rights.
+const DEFINER_ALLOWLIST = new Set([
+  'private.has_school_role',
+  'private.is_school_staff',
+  'private.is_school_admin',
+  'private.is_guardian_of',
+  'private.is_pupil_self',
+  'private.can_see_class',
+  'private.can_see_profile',
+  'public.add_pupils',
+  'public.reset_pupil_code',
+  'public.invitation_preview',
+  'public.redeem_invitation',
+]);
+
+describe.each(DATABASES)('schema on %s', (_label, open) => {
+  let db: TestDb;
+  beforeAll(async () => {
+    db = await open();
+  });
+  afterAll(() => db?.close());
+
+  const q = <T extends Record<string, unknown>>(text: string) => db.owner.transaction((sql) => sql.query<T>(text));
+
+  const GUARDS = {
+    tablesWithoutRls: `
+      select n.nspname || '.' || c.relname as name
+      from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where n.nspname in ('public', 'private') and c.relkind in ('r', 'p') and not c.relrowsecurity
+      order by 1`,
+    tablesWithoutPolicy: `
+      select c.relname as name
+      from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = 'public' and c.relkind in ('r', 'p')
+        and not exists (select 1 from pg_policy p where p.polrelid = c.oid)
+      order by 1`,
+    viewsNotInvoker: `
+      select c.relname as name
+      from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = 'public' and c.relkind in ('v', 'm')
+        and not coalesce(c.reloptions::text[] && array['security_invoker=true', 'security_invoker=on', 'security_invoker=1'], false)
+      order by 1`,
+    definersCallable: `
+      select n.nspname || '.' || p.proname as name
+      from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+      where p.prosecdef
+        and n.nspname not in ('pg_catalog', 'information_schema')
+        and (has_function_privilege('anon', p.oid, 'execute') or has_function_privilege('authenticated', p.oid, 'execute'))
+      order by 1`,
+    definersWithoutSearchPath: `
+      select n.nspname || '.' || p.proname as name
+      from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+      where p.prosecdef and n.nspname in ('public', 'private')
+        and not coalesce(p.proconfig && array['search_path=""', 'search_path='], false)
+      order by 1`,
+  };
+
+  const offenders = async (guard: keyof typeof GUARDS) => {
+    const names = (await q<{ name: string }>(GUARDS[guard])).map((r) => r.name);
+    return guard === 'definersCallable' ? names.filter((n) => !DEFINER_ALLOWLIST.has(n)) : names;
+  };
+
+  it('every table in public and private has row level security enabled', async () => {
+    expect(await offenders('tablesWithoutRls')).toEqual([]);
+  });
+
+  it('every table in public has at least one policy (RLS without a policy is a table nobody can use)', async () => {
+    expect(await offenders('tablesWithoutPolicy')).toEqual([]);
+  });
+
+  it('every view in public runs as its caller (security_invoker)', async () => {
+    expect(await offenders('viewsNotInvoker')).toEqual([]);
+  });
+
+  it('no security definer function outside the allowlist can be executed by anon or authenticated', async () => {
+    expect(await offenders('definersCallable')).toEqual([]);
+  });
+
+  it('every security definer function pins an empty search_path', async () => {
+    expect(await offenders('definersWithoutSearchPath')).toEqual([]);
+  });
+
+  it('the guards catch what they guard against (planted in a transaction that is rolled back)', async () => {
+    const found = await db.owner
+      .transaction(async (sql) => {
+        await sql.exec(`
+          create table public.planted_table (id int);
+          create view public.planted_view as select 1 as one;
+          create function public.planted_definer() returns int language sql security definer as 'select 1';
+          grant execute on function public.planted_definer() to anon;
+        `);
+        const result: Record<string, string[]> = {};
+        for (const [guard, text] of Object.entries(GUARDS)) {
+          result[guard] = (await sql.query<{ name: string }>(text)).map((r) => r.name);
+        }
+        throw Object.assign(new Error('rollback'), { result });
+      })
+      .catch((err: { result?: Record<string, string[]> }) => err.result!);
+    expect(found.tablesWithoutRls).toContain('public.planted_table');
+    expect(found.tablesWithoutPolicy).toContain('planted_table');
+    expect(found.viewsNotInvoker).toContain('planted_view');
+    expect(found.definersCallable).toContain('public.planted_definer');
+    expect(found.definersWithoutSearchPath).toContain('public.planted_definer');
+  });
+
+  it('anon can execute only the public-facts functions', async () => {
+    const rows = await q<{ name: string }>(`
+      select p.proname as name
+      from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+      where n.nspname = 'public' and has_function_privilege('anon', p.oid, 'execute')
+      order by 1`);
+    expect(rows.map((r) => r.name)).toEqual(['invitation_preview', 'school_by_slug']);
+  });
+
+  it('the database refuses one character more than the app allows', async () => {
+    const school = await buildSchool(db.owner);
+    const klass = await buildClass(db.owner, school.id);
+    const tooLong = (n: number) => 'x'.repeat(n + 1);
+    const refused = (text: string, params: unknown[]) =>
+      expect(db.owner.transaction((sql) => sql.query(text, params))).rejects.toMatchObject({ code: '23514' });
+    await refused('insert into public.pupils (school_id, class_id, first_name) values ($1, $2, $3)', [school.id, klass.id, tooLong(LIMITS.pupilName.max)]);
+    await refused('insert into public.classes (school_id, name, school_year) values ($1, $2, $3)', [school.id, tooLong(LIMITS.className.max), '2026-2027']);
+    await refused('update public.schools set name = $2 where id = $1', [school.id, tooLong(LIMITS.schoolName.max)]);
+    // and accepts exactly the limit
+    await db.owner.transaction((sql) =>
+      sql.query('insert into public.pupils (school_id, class_id, first_name) values ($1, $2, $3)', [school.id, klass.id, 'y'.repeat(LIMITS.pupilName.max)]),
+    );
+  });
+});
