@@ -7,5 +7,9 @@ declare namespace App {
     dir: import('./i18n/locales.ts').Dir;
     /** i18next `t` bound to `lang`. */
     t: import('i18next').TFunction;
+    /** The backend port, bound to this request's session. */
+    backend: import('./server/port.ts').Backend;
+    /** The verified user of this request, or null. */
+    user: import('./server/port.ts').SessionUser | null;
   }
 }

@@ -2,31 +2,65 @@ import { defineMiddleware, sequence } from 'astro:middleware';
 import { getT } from './i18n/index.ts';
 import { dirOf, isLocale } from './i18n/locales.ts';
 import { LOCALE_COOKIE, localeOfPath, negotiateLocale } from './i18n/negotiate.ts';
+import { backendFor, bootBackend } from './server/backend.ts';
 
 const ONE_YEAR = 60 * 60 * 24 * 365;
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+// Start the backend (and, in embedded mode, migrate) as soon as the server loads this module.
+void bootBackend().catch(() => undefined);
+
+/** Headers every response carries; a strict policy where the page set none of its own. */
+const securityHeaders = defineMiddleware(async (context, next) => {
+  const response = await next();
+  const h = response.headers;
+  h.set('X-Content-Type-Options', 'nosniff');
+  h.set('Referrer-Policy', 'strict-origin-when-cross-origin');
+  h.set('X-Frame-Options', 'DENY');
+  h.set('Cross-Origin-Opener-Policy', 'same-origin');
+  h.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=(), usb=()');
+  if (!h.has('Content-Security-Policy')) {
+    h.set('Content-Security-Policy', "default-src 'none'; img-src 'self'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+  }
+  // Pages of a signed-in person are theirs alone: no cache may keep them.
+  if (context.locals.user || context.cookies.has('portal_session')) {
+    h.set('Cache-Control', 'no-store');
+  }
+  return response;
+});
+
+/**
+ * Astro's checkOrigin refuses cross-site form posts; this also refuses any other
+ * state-changing request whose Origin is not ours, whatever its Content-Type.
+ */
+const sameOrigin = defineMiddleware((context, next) => {
+  const { request, url } = context;
+  if (!SAFE_METHODS.has(request.method)) {
+    const origin = request.headers.get('origin');
+    const site = request.headers.get('sec-fetch-site');
+    if ((origin && origin !== url.origin) || (!origin && site === 'cross-site')) {
+      return new Response('Cross-site requests are refused.', { status: 403 });
+    }
+  }
+  return next();
+});
 
 /** Puts the locale, its direction and a bound `t` on `locals`; remembers the reader's language. */
 const locale = defineMiddleware(async (context, next) => {
   const { url, cookies, request, params } = context;
+  const negotiated = () =>
+    negotiateLocale({ cookie: cookies.get(LOCALE_COOKIE)?.value, acceptLanguage: request.headers.get('accept-language') });
 
   // `/[lang]/…` routes match any first segment; only our six locales are real pages.
   if (params.lang !== undefined && !isLocale(params.lang)) {
-    context.locals.lang = negotiateLocale({
-      cookie: cookies.get(LOCALE_COOKIE)?.value,
-      acceptLanguage: request.headers.get('accept-language'),
-    });
+    context.locals.lang = negotiated();
     context.locals.dir = dirOf(context.locals.lang);
     context.locals.t = getT(context.locals.lang);
     return context.rewrite('/404');
   }
 
   const fromPath = localeOfPath(url.pathname);
-  const lang =
-    fromPath ??
-    negotiateLocale({
-      cookie: cookies.get(LOCALE_COOKIE)?.value,
-      acceptLanguage: request.headers.get('accept-language'),
-    });
+  const lang = fromPath ?? negotiated();
   context.locals.lang = lang;
   context.locals.dir = dirOf(lang);
   context.locals.t = getT(lang);
@@ -46,15 +80,13 @@ const locale = defineMiddleware(async (context, next) => {
   return response;
 });
 
-/** Headers every response carries. */
-const securityHeaders = defineMiddleware(async (_context, next) => {
-  const response = await next();
-  const h = response.headers;
-  h.set('X-Content-Type-Options', 'nosniff');
-  h.set('Referrer-Policy', 'strict-origin-when-cross-origin');
-  h.set('X-Frame-Options', 'DENY');
-  h.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=()');
-  return response;
+/** The backend bound to this request, and the user it verifies. */
+const session = defineMiddleware(async (context, next) => {
+  if (context.url.pathname.startsWith('/_astro/')) return next();
+  const backend = await backendFor({ cookies: context.cookies, url: context.url, request: context.request });
+  context.locals.backend = backend;
+  context.locals.user = await backend.auth.getUser();
+  return next();
 });
 
-export const onRequest = sequence(securityHeaders, locale);
+export const onRequest = sequence(securityHeaders, sameOrigin, session, locale);

@@ -135,6 +135,10 @@ export const RPC = {
     idArg('p_class'),
     z.array(z.object({ pupil_id: uuid, first_name: z.string(), has_signed_in: z.boolean() })),
   ),
+  school_pupils: rpc(
+    idArg('p_school'),
+    z.array(z.object({ pupil_id: uuid, first_name: z.string(), class_id: uuid, class_name: z.string() })),
+  ),
   add_pupils: rpc(
     z.object({
       p_class: uuid,

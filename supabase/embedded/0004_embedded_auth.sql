@@ -21,6 +21,8 @@ create table if not exists embedded_auth.sign_in_codes (
   code_hash text not null,
   link_token_hash text not null unique,
   create_user boolean not null default false,
+  -- Where the magic link leads after sign-in (a path on this site).
+  next text check (char_length(next) <= 300),
   attempts int not null default 0,
   created_at timestamptz not null default now(),
   expires_at timestamptz not null,

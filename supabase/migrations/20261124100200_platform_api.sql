@@ -242,6 +242,18 @@ as $$
   order by lower(p.first_name)
 $$;
 
+-- All pupils of a school the caller may see, with their class (for linking parents).
+create function public.school_pupils(p_school uuid)
+returns table (pupil_id uuid, first_name text, class_id uuid, class_name text)
+language sql stable security invoker set search_path = ''
+as $$
+  select p.id, p.first_name, c.id, c.name
+  from public.pupils p
+  join public.classes c on c.id = p.class_id
+  where p.school_id = p_school
+  order by c.school_year desc, c.name, lower(p.first_name)
+$$;
+
 -- Adds pupils to a class and gives each a picture code, returned once for the login cards.
 -- Security definer because the codes live in a table no API role may touch; it checks that
 -- the caller is an admin of the class's school before it does anything.
@@ -679,6 +691,7 @@ grant execute on function
   public.create_class(uuid, text, text),
   public.delete_class(uuid),
   public.class_pupils(uuid),
+  public.school_pupils(uuid),
   public.add_pupils(uuid, text[]),
   public.reset_pupil_code(uuid),
   public.remove_pupil(uuid),

@@ -107,6 +107,11 @@ describe.each(DATABASES)('function access on %s', (_label, open) => {
     async (p, n) => expect(await outcome(() => call(p).rpc('class_pupils', { p_class: w.klass.id }))).toBe(n),
   );
 
+  it.each(table({ admin: 2, staff: 2, otherStaff: 0, parent: 1, otherParent: 1, pupil: 1, otherPupil: 1, anon: 'forbidden' }))(
+    'school_pupils: %s → %s',
+    async (p, n) => expect(await outcome(() => call(p).rpc('school_pupils', { p_school: w.school.id }))).toBe(n),
+  );
+
   it.each(table({ admin: 2, staff: 'forbidden', otherStaff: 'forbidden', parent: 'forbidden', otherParent: 'forbidden', pupil: 'forbidden', otherPupil: 'forbidden', anon: 'forbidden' }))(
     'add_pupils: %s → %s',
     async (p, n) => expect(await outcome(() => call(p).tryRpc('add_pupils', { p_class: w.klass.id, p_names: ['Noor', 'Ibrahim'] }))).toBe(n),

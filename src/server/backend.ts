@@ -1,0 +1,61 @@
+import { loadConfig, redactUrl, type Config } from './config.ts';
+import { embeddedBackend, startEmbedded, type EmbeddedRuntime } from './embedded/index.ts';
+import type { Backend, RequestScope } from './port.ts';
+import { supabaseBackend } from './supabase/index.ts';
+
+/**
+ * The one backend of this server process: chosen from the environment at start-up (see
+ * config.ts), then bound to each request's cookies. Logs carry no personal data.
+ */
+type Runtime = { config: Config; embedded?: EmbeddedRuntime };
+
+let runtime: Promise<Runtime> | undefined;
+
+export function log(line: string): void {
+  console.log(`[portal] ${line}`);
+}
+
+function publicOrigin(): string {
+  const host = process.env.HOST && process.env.HOST !== '0.0.0.0' ? process.env.HOST : 'localhost';
+  return `http://${host}:${process.env.PORT ?? 4321}`;
+}
+
+async function boot(): Promise<Runtime> {
+  const started = performance.now();
+  const config = loadConfig();
+  if (config.mode === 'supabase') {
+    log(`Supabase mode: project ${config.supabase!.url}`);
+    return { config };
+  }
+  const embedded = await startEmbedded(config);
+  const where =
+    config.mode === 'pglite'
+      ? `PGlite, data in ${embedded.dataDir}`
+      : `PostgreSQL at ${redactUrl(config.databaseUrl!)}, files in ${embedded.dataDir}`;
+  const what = embedded.report.fresh
+    ? `a new database${embedded.report.seeded ? ' with the demo school' : ''}`
+    : `${embedded.report.applied.length} new migration(s) applied`;
+  log(`embedded mode (${where}): ${what}, ready in ${Math.round(performance.now() - started)} ms`);
+  log(`dev mailbox (sign-in codes are "sent" here): ${publicOrigin()}/dev/mailbox`);
+  return { config, embedded };
+}
+
+/** Starts the backend once per process (migrations run here in embedded mode). */
+export function bootBackend(): Promise<Runtime> {
+  runtime ??= boot().catch((err: unknown) => {
+    log(`could not start: ${err instanceof Error ? err.message : String(err)}`);
+    throw err;
+  });
+  return runtime;
+}
+
+export async function backendFor(scope: RequestScope): Promise<Backend> {
+  const rt = await bootBackend();
+  if (rt.embedded) return embeddedBackend(rt.embedded, scope, log);
+  return supabaseBackend(rt.config, scope, log);
+}
+
+/** The embedded runtime, for the pages that exist only in embedded mode (the dev mailbox). */
+export async function embeddedRuntime(): Promise<EmbeddedRuntime | undefined> {
+  return (await bootBackend()).embedded;
+}

@@ -1,0 +1,54 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Config } from '../config.ts';
+import type { Backend, Db, RequestScope } from '../port.ts';
+import { createEmbeddedAuth } from './auth.ts';
+import { migrate, type MigrationReport } from './migrate.ts';
+import { ANON, SERVICE, rpcAs, type Claims } from './rpc.ts';
+import { openPglite, openPostgres, type SqlEngine } from './sql.ts';
+import { createEmbeddedStorage } from './storage.ts';
+
+/** The embedded backend's long-lived parts: its database connections. */
+export interface EmbeddedRuntime {
+  config: Config;
+  /** Where API calls run (PGlite, or the PostgreSQL login role that switches roles). */
+  api: SqlEngine;
+  /** The owner: migrations and the auth module's own tables. */
+  owner: SqlEngine;
+  report: MigrationReport;
+  dataDir: string;
+}
+
+export async function startEmbedded(config: Config): Promise<EmbeddedRuntime> {
+  const dataDir = resolve(config.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  if (config.mode === 'postgres') {
+    const owner = await openPostgres(config.databaseAdminUrl!, 4);
+    const report = await migrate(owner, { seed: config.seed });
+    const api = config.databaseAdminUrl === config.databaseUrl ? owner : await openPostgres(config.databaseUrl!, 10);
+    return { config, api, owner, report, dataDir };
+  }
+  const engine = await openPglite({ dataDir: resolve(dataDir, 'pglite') });
+  const report = await migrate(engine, { seed: config.seed });
+  return { config, api: engine, owner: engine, report, dataDir };
+}
+
+function dbAs(engine: SqlEngine, claims: () => Promise<Claims>): Db {
+  return { rpc: async (name, args) => rpcAs(engine, await claims(), name, args) };
+}
+
+export function embeddedBackend(rt: EmbeddedRuntime, scope: RequestScope, log: (line: string) => void): Backend {
+  const admin = dbAs(rt.api, async () => SERVICE);
+  const auth = createEmbeddedAuth({ owner: rt.owner, admin, scope, log });
+  const claims = async (): Promise<Claims> => {
+    const user = await auth.getUser();
+    return user ? { role: 'authenticated', sub: user.id, email: user.email, aud: 'authenticated' } : ANON;
+  };
+  return {
+    mode: rt.config.mode,
+    db: dbAs(rt.api, claims),
+    admin,
+    auth,
+    storage: createEmbeddedStorage({ engine: rt.api, claims, dataDir: rt.dataDir }),
+  };
+}

@@ -1,0 +1,89 @@
+import type { AstroCookies } from 'astro';
+import type { RpcArgs, RpcName, RpcResult } from '../domain/rpc.ts';
+import type { Locale } from '../i18n/locales.ts';
+import type { Mode } from './config.ts';
+
+/**
+ * The backend port: what pages may ask of the backend. Two adapters implement it, one on
+ * Supabase (supabase-js + @supabase/ssr), one embedded (PGlite or a PostgreSQL server).
+ * Pages never talk to PGlite or supabase-js directly.
+ */
+
+/** The verified person (or pupil) behind a request. */
+export interface SessionUser {
+  id: string;
+  email: string | null;
+  kind: 'person' | 'pupil';
+}
+
+export interface Db {
+  rpc<N extends RpcName>(name: N, args: RpcArgs<N>): Promise<RpcResult<N>>;
+}
+
+export type SignInFailure = 'wrong_code' | 'expired' | 'used' | 'locked' | 'wrong_password' | 'no_account';
+export type SignInResult = { ok: true; userId: string } | { ok: false; reason: SignInFailure };
+
+export interface AuthPort {
+  /** The signed-in user, verified on the server for this request, or null. */
+  getUser(): Promise<SessionUser | null>;
+  /**
+   * Sends a one-time code and magic link. Says nothing about whether the address has an
+   * account: an unknown address simply gets no mail unless `allowNewAccount` (an invitation).
+   */
+  sendSignInCode(input: { email: string; lang: Locale; allowNewAccount: boolean; next: string }): Promise<void>;
+  verifySignInCode(email: string, code: string): Promise<SignInResult>;
+  /** The magic link's token; returns where the link was meant to lead. */
+  verifyMagicLink(token: string): Promise<SignInResult & { next?: string }>;
+  signInWithPassword(email: string, password: string): Promise<SignInResult>;
+  setPassword(password: string): Promise<void>;
+  signOut(): Promise<void>;
+  /** After the database accepted a pupil's picture code: a session that ends with the school day. */
+  startPupilSession(input: { pupilId: string; userId: string | null; endsAt: Date }): Promise<void>;
+}
+
+export interface StoredFile {
+  bytes: Uint8Array;
+  contentType: string;
+}
+
+/** A storage write or read refused before or by the bucket's rules. */
+export class StorageRefused extends Error {
+  constructor(readonly reason: 'forbidden' | 'too_large' | 'wrong_type' | 'exists' | 'invalid_path') {
+    super(reason);
+    this.name = 'StorageRefused';
+  }
+}
+
+export interface StoragePort {
+  /** Stores a file as the caller: the bucket's policies decide. Refuses to overwrite. */
+  put(bucket: string, path: string, bytes: Uint8Array, contentType: string): Promise<void>;
+  get(bucket: string, path: string): Promise<StoredFile | null>;
+  remove(bucket: string, path: string): Promise<void>;
+  /** The address a browser reads a file of a public bucket from. */
+  publicUrl(bucket: string, path: string): string;
+}
+
+export interface Backend {
+  readonly mode: Mode;
+  /** As the request's user (anonymous without a session). */
+  readonly db: Db;
+  /** As the service role: for the server's own checks only (class mode, sign-in events). */
+  readonly admin: Db;
+  readonly auth: AuthPort;
+  readonly storage: StoragePort;
+}
+
+export interface RequestScope {
+  cookies: AstroCookies;
+  url: URL;
+  request: Request;
+}
+
+/** Session cookies are Secure everywhere except on the developer's own machine. */
+export function isLocalhost(url: URL): boolean {
+  return ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+}
+
+export function cookieSecurity(url: URL) {
+  return { httpOnly: true, sameSite: 'lax' as const, secure: !isLocalhost(url), path: '/' };
+}

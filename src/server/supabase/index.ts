@@ -1,0 +1,246 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createServerClient } from '@supabase/ssr';
+import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import { RPC, RpcError, isRpcName, toRpcError, type RpcArgs, type RpcName, type RpcResult } from '../../domain/rpc.ts';
+import type { Config } from '../config.ts';
+import { cookieSecurity, StorageRefused, type AuthPort, type Backend, type Db, type RequestScope, type SessionUser, type StoragePort } from '../port.ts';
+
+/**
+ * The Supabase adapter: supabase-js with the user's session from @supabase/ssr cookies
+ * (HttpOnly: no browser-side client ever holds a token), PostgREST for `rpc`, Supabase Auth,
+ * Supabase Storage. Clients are made per request and never shared.
+ */
+
+export interface SupabaseClients {
+  /** Acts as the request's user; reads and writes the session cookies. */
+  user: SupabaseClient;
+  /** The service role, for the server's own checks. Never leaves the server. */
+  service: SupabaseClient;
+}
+
+const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+export const PUPIL_EMAIL_DOMAIN = 'pupils.invalid';
+export const pupilEmail = (pupilId: string) => `pupil-${pupilId}@${PUPIL_EMAIL_DOMAIN}`;
+const PUPIL_UNTIL_COOKIE = 'portal_pupil_until';
+
+function parseCookieHeader(header: string | null): { name: string; value: string }[] {
+  if (!header) return [];
+  return header
+    .split(';')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .map((part) => {
+      const eq = part.indexOf('=');
+      const name = eq === -1 ? part : part.slice(0, eq);
+      const raw = eq === -1 ? '' : part.slice(eq + 1);
+      let value = raw;
+      try {
+        value = decodeURIComponent(raw);
+      } catch {
+        // keep raw
+      }
+      return { name, value };
+    });
+}
+
+export function makeSupabaseClients(config: NonNullable<Config['supabase']>, scope: RequestScope): SupabaseClients {
+  const security = cookieSecurity(scope.url);
+  const user = createServerClient(config.url, config.anonKey, {
+    cookies: {
+      getAll: () => parseCookieHeader(scope.request.headers.get('cookie')),
+      setAll: (list) => {
+        for (const { name, value, options } of list) {
+          scope.cookies.set(name, value, { ...options, ...security } as Parameters<typeof scope.cookies.set>[2]);
+        }
+      },
+    },
+    cookieOptions: { ...security },
+  });
+  const service = createClient(config.url, config.serviceRoleKey, {
+    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+  });
+  return { user, service };
+}
+
+/** Calls one API function through PostgREST with the registry's argument and result schemas. */
+export async function supabaseRpc<N extends RpcName>(client: SupabaseClient, name: N, args: RpcArgs<N>): Promise<RpcResult<N>> {
+  if (!isRpcName(name)) throw new RpcError('unknown_function');
+  const def = RPC[name];
+  const parsed = def.args.safeParse(args);
+  if (!parsed.success) throw new RpcError('invalid', parsed.error.issues[0]?.path.join('.'));
+  const { data, error } = await client.rpc(name, parsed.data as Record<string, unknown>);
+  if (error) throw toRpcError(error);
+  const raw = def.returns === 'void' ? null : def.returns === 'rows' ? (data ?? []) : data;
+  const result = def.result.safeParse(raw);
+  if (!result.success) throw new Error(`rpc ${name}: result does not match its schema`);
+  return result.data as RpcResult<N>;
+}
+
+function signPupilUntil(secret: string, userId: string, until: Date): string {
+  const payload = `${userId}.${until.getTime()}`;
+  return `${payload}.${createHmac('sha256', secret).update(payload).digest('base64url')}`;
+}
+
+function pupilUntilValid(secret: string, userId: string, value: string | undefined): boolean {
+  if (!value) return false;
+  const [id, ms, mac] = value.split('.');
+  if (id !== userId || !ms || !mac) return false;
+  const expected = createHmac('sha256', secret).update(`${id}.${ms}`).digest('base64url');
+  const a = Buffer.from(mac);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b) && Number(ms) > Date.now();
+}
+
+export function supabaseBackend(
+  config: Config,
+  scope: RequestScope,
+  log: (line: string) => void,
+  make: (c: NonNullable<Config['supabase']>, s: RequestScope) => SupabaseClients = makeSupabaseClients,
+): Backend {
+  const settings = config.supabase!;
+  const clients = make(settings, scope);
+  const db: Db = { rpc: (name, args) => supabaseRpc(clients.user, name, args) };
+  const admin: Db = { rpc: (name, args) => supabaseRpc(clients.service, name, args) };
+  const event = async (kind: string, outcome: string) => {
+    log(`sign-in ${kind}: ${outcome}`);
+    await admin.rpc('record_sign_in_event', { p_kind: kind, p_outcome: outcome }).catch(() => undefined);
+  };
+  let cached: Promise<SessionUser | null> | undefined;
+
+  const auth: AuthPort = {
+    getUser() {
+      cached ??= (async () => {
+        // getClaims verifies the access token's signature (and asks the Auth server when the
+        // project still uses a symmetric secret); a bare getSession() would trust the cookie.
+        const { data, error } = await clients.user.auth.getClaims();
+        if (error || !data?.claims?.sub) return null;
+        const email = (data.claims.email as string | undefined) ?? null;
+        const kind = email?.endsWith(`@${PUPIL_EMAIL_DOMAIN}`) ? 'pupil' : 'person';
+        if (kind === 'pupil' && !pupilUntilValid(settings.serviceRoleKey, data.claims.sub, scope.cookies.get(PUPIL_UNTIL_COOKIE)?.value)) {
+          // The school day is over: the pupil's session ends.
+          await clients.user.auth.signOut({ scope: 'local' });
+          return null;
+        }
+        return { id: data.claims.sub, email: kind === 'pupil' ? null : email, kind };
+      })();
+      return cached;
+    },
+
+    async sendSignInCode({ email, allowNewAccount, next, lang }) {
+      const address = email.trim().toLowerCase();
+      await admin.rpc('auth_throttle_reset', { p_key: sha256(`code:${address}`) });
+      const { error } = await clients.user.auth.signInWithOtp({
+        email: address,
+        options: {
+          shouldCreateUser: allowNewAccount,
+          emailRedirectTo: `${scope.url.origin}/auth/confirm?next=${encodeURIComponent(next)}`,
+          data: { locale: lang },
+        },
+      });
+      // An unknown address without an invitation gets no mail, and no different answer.
+      await event('email_code', error ? 'not_sent' : 'sent');
+    },
+
+    async verifySignInCode(email, code) {
+      const address = email.trim().toLowerCase();
+      const key = sha256(`code:${address}`);
+      if (!(await admin.rpc('auth_throttle_check', { p_key: key }))) {
+        await event('email_code', 'locked');
+        return { ok: false, reason: 'locked' };
+      }
+      const { data, error } = await clients.user.auth.verifyOtp({ email: address, token: code.replace(/\s/g, ''), type: 'email' });
+      if (error || !data.user) {
+        const failures = await admin.rpc('auth_throttle_fail', { p_key: key });
+        await event('email_code', 'wrong_code');
+        // Supabase answers "expired or invalid" alike; count it as a wrong try.
+        return { ok: false, reason: failures >= 5 ? 'locked' : 'wrong_code' };
+      }
+      await admin.rpc('auth_throttle_reset', { p_key: key });
+      await event('email_code', 'ok');
+      cached = undefined;
+      return { ok: true, userId: data.user.id };
+    },
+
+    async verifyMagicLink(token) {
+      const { data, error } = await clients.user.auth.verifyOtp({ token_hash: token, type: 'email' });
+      await event('magic_link', error ? 'expired' : 'ok');
+      cached = undefined;
+      if (error || !data.user) return { ok: false, reason: 'expired' };
+      return { ok: true, userId: data.user.id };
+    },
+
+    async signInWithPassword(email, password) {
+      const { data, error } = await clients.user.auth.signInWithPassword({ email: email.trim().toLowerCase(), password });
+      await event('password', error ? 'wrong_password' : 'ok');
+      cached = undefined;
+      if (error || !data.user) return { ok: false, reason: 'wrong_password' };
+      return { ok: true, userId: data.user.id };
+    },
+
+    async setPassword(password) {
+      const { error } = await clients.user.auth.updateUser({ password });
+      if (error) throw error;
+    },
+
+    async signOut() {
+      await clients.user.auth.signOut({ scope: 'local' });
+      scope.cookies.delete(PUPIL_UNTIL_COOKIE, { path: '/' });
+      cached = Promise.resolve(null);
+      await event('sign_out', 'ok');
+    },
+
+    async startPupilSession({ pupilId, userId, endsAt }) {
+      const email = pupilEmail(pupilId);
+      let id = userId;
+      if (!id) {
+        const { data, error } = await clients.service.auth.admin.createUser({
+          email,
+          email_confirm: true,
+          app_metadata: { provider: 'class_mode' },
+        });
+        if (error || !data.user) throw error ?? new Error('could not create the pupil identity');
+        id = data.user.id;
+        await admin.rpc('link_pupil_user', { p_pupil: pupilId, p_user: id });
+      }
+      // A one-time link for the pupil's identity, redeemed at once on the server: the
+      // session cookies are set exactly as for a person who clicked a magic link.
+      const { data: link, error: linkError } = await clients.service.auth.admin.generateLink({ type: 'magiclink', email });
+      if (linkError || !link.properties?.hashed_token) throw linkError ?? new Error('no link for the pupil');
+      const { error } = await clients.user.auth.verifyOtp({ token_hash: link.properties.hashed_token, type: 'magiclink' });
+      if (error) throw error;
+      scope.cookies.set(PUPIL_UNTIL_COOKIE, signPupilUntil(settings.serviceRoleKey, id, endsAt), {
+        ...cookieSecurity(scope.url),
+        expires: endsAt,
+      });
+      cached = undefined;
+      await event('pupil', 'ok');
+    },
+  };
+
+  const storage: StoragePort = {
+    async put(bucket, path, bytes, contentType) {
+      const { error } = await clients.user.storage.from(bucket).upload(path, bytes, { contentType, upsert: false });
+      if (error) {
+        const status = String((error as { statusCode?: string | number }).statusCode ?? '');
+        if (status === '413' || /size/i.test(error.message)) throw new StorageRefused('too_large');
+        if (/mime/i.test(error.message)) throw new StorageRefused('wrong_type');
+        if (status === '409' || /exists|duplicate/i.test(error.message)) throw new StorageRefused('exists');
+        throw new StorageRefused('forbidden');
+      }
+    },
+    async get(bucket, path) {
+      const { data, error } = await clients.user.storage.from(bucket).download(path);
+      if (error || !data) return null;
+      return { bytes: new Uint8Array(await data.arrayBuffer()), contentType: data.type || 'application/octet-stream' };
+    },
+    async remove(bucket, path) {
+      const { data, error } = await clients.user.storage.from(bucket).remove([path]);
+      if (error || !data?.length) throw new StorageRefused('forbidden');
+    },
+    publicUrl(bucket, path) {
+      return clients.service.storage.from(bucket).getPublicUrl(path).data.publicUrl;
+    },
+  };
+
+  return { mode: 'supabase', db, admin, auth, storage };
+}
