@@ -35,10 +35,11 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: 'desktop', use: { ...devices['Desktop Chrome'], channel: undefined } },
+    { name: 'setup', testMatch: /auth\.setup\.ts/ },
+    { name: 'desktop', use: { ...devices['Desktop Chrome'], channel: undefined }, dependencies: ['setup'] },
   ],
   webServer: {
-    command: 'node ./dist/server/entry.mjs',
+    command: 'node scripts/serve.mjs',
     url: `http://localhost:${PORT}/nl/`,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -15,6 +15,8 @@ export type FormResult<T> =
 
 /** The message key for a zod issue (namespace `common`, keys `validation.*`). */
 export function issueMessage(issue: z.core.$ZodIssue, t: TFunction): string {
+  // A schema may name its own message key ('auth:code.error.format'); zod's defaults are sentences.
+  if (issue.message && !/\s/.test(issue.message) && /[.:]/.test(issue.message)) return t(issue.message);
   switch (issue.code) {
     case 'too_small':
       if (issue.origin === 'string' && Number(issue.minimum) <= 1) return t('validation.required');
@@ -28,8 +30,6 @@ export function issueMessage(issue: z.core.$ZodIssue, t: TFunction): string {
       return t('validation.format');
     case 'invalid_type':
       return issue.input === undefined ? t('validation.required') : t('validation.format');
-    case 'custom':
-      return t(issue.message);
     default:
       return t('validation.format');
   }

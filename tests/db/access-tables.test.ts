@@ -273,4 +273,46 @@ describe.each(DATABASES)('table access on %s', (_label, open) => {
       );
     });
   });
+
+  describe('storage (bucket policies check the school folder, never the bucket alone)', () => {
+    const put = (p: PersonaName, bucket: string, folder: (w: World) => string) =>
+      write(p, `insert into storage.objects (bucket_id, name, owner) values ($1, $2, $3) returning id`, (w) => [
+        bucket,
+        `${folder(w)}/${bucket}-${p}.png`,
+        w.personas[p].sub ?? null,
+      ]);
+
+    it.each(expectations({ admin: 1, staff: 1, otherStaff: 'error', parent: 'error', otherParent: 'error', pupil: 'error', otherPupil: 'error', anon: 'error' }))(
+      "school-assets upload into the school's folder: %s → %s",
+      async (p, n) => expect(await put(p, 'school-assets', (w) => w.school.id)).toBe(n),
+    );
+
+    it('no one can upload outside a school folder, or into another school’s folder', async () => {
+      expect(await put('admin', 'school-assets', () => 'not-a-school')).toBe('error');
+      expect(await put('admin', 'school-assets', (w) => w.otherSchool.id)).toBe('error');
+    });
+
+    it.each(expectations({ admin: 1, staff: 1, otherStaff: 'error', parent: 'error', otherParent: 'error', pupil: 'error', otherPupil: 'error', anon: 'error' }))(
+      'exports upload: %s → %s',
+      async (p, n) => expect(await put(p, 'exports', (w) => w.school.id)).toBe(n),
+    );
+
+    it('exports are private: only the school’s staff read them; school assets are public', async () => {
+      await db.owner.transaction((sql) =>
+        sql.query(`insert into storage.objects (bucket_id, name, owner) values ('exports', $1, $2), ('school-assets', $3, $2)`, [
+          `${w.school.id}/list.csv`,
+          w.admin.id,
+          `${w.school.id}/logo.png`,
+        ]),
+      );
+      const seen = async (p: PersonaName) =>
+        (await db.as(w.personas[p]).query<{ bucket_id: string }>('select bucket_id from storage.objects where name like $1 order by bucket_id', [`${w.school.id}/%`])).map(
+          (r) => r.bucket_id,
+        );
+      expect(await seen('staff')).toEqual(['exports', 'school-assets']);
+      expect(await seen('parent')).toEqual(['school-assets']);
+      expect(await seen('anon')).toEqual(['school-assets']);
+      expect(await seen('otherStaff')).toEqual(['school-assets']);
+    });
+  });
 });

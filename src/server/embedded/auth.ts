@@ -175,8 +175,9 @@ export function createEmbeddedAuth({ owner, admin, scope, log }: EmbeddedAuthDep
         ),
       );
       if (!row) {
+        // No code was ever sent to this address: to the person, simply a wrong code.
         await event('email_code', 'no_code');
-        return { ok: false, reason: 'expired' };
+        return { ok: false, reason: 'wrong_code' };
       }
       if (row.used_at) return { ok: false, reason: 'used' };
       if (new Date(row.expires_at) < new Date()) return { ok: false, reason: 'expired' };

@@ -1,0 +1,49 @@
+// Embedded start-up time: from `node scripts/serve.mjs` to the first answered page, with a
+// fresh data folder (cold: create, migrate, seed) and with the same folder again (warm).
+// Run: npm run bench:startup (after a build). Prints figures; asserts nothing.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const RUNS = Number(process.env.RUNS ?? 3);
+const PORT = 4600;
+
+async function startOnce(dataDir: string): Promise<number> {
+  const started = performance.now();
+  const child = spawn(process.execPath, ['scripts/serve.mjs'], {
+    env: { ...process.env, PORT: String(PORT), HOST: 'localhost', PORTAL_DATA_DIR: dataDir },
+    stdio: 'ignore',
+  });
+  try {
+    for (;;) {
+      try {
+        const response = await fetch(`http://localhost:${PORT}/nl/`);
+        if (response.ok) {
+          await response.text();
+          return performance.now() - started;
+        }
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 20));
+      if (performance.now() - started > 60_000) throw new Error('no answer within 60 s');
+    }
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const cold: number[] = [];
+const warm: number[] = [];
+for (let i = 0; i < RUNS; i++) {
+  const dir = mkdtempSync(join(tmpdir(), 'portal-bench-'));
+  cold.push(await startOnce(dir));
+  warm.push(await startOnce(dir));
+  rmSync(dir, { recursive: true, force: true });
+}
+const fmt = (xs: number[]) => `median ${(median(xs) / 1000).toFixed(2)} s (runs: ${xs.map((x) => (x / 1000).toFixed(2)).join(', ')})`;
+console.log(`embedded cold start (fresh .data, to first answered page): ${fmt(cold)}   aim < 5 s`);
+console.log(`embedded warm start (existing .data, to first answered page): ${fmt(warm)}   aim < 1.5 s`);

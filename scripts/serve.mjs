@@ -1,0 +1,16 @@
+// Serves the built portal. Astro's standalone server starts when its entry is imported;
+// the first request then loads the app, which starts the backend (in embedded mode: opens,
+// migrates and seeds the database) and logs the mode. We make that first request ourselves,
+// so the log appears at start-up and the first visitor does not wait for it.
+const entry = new URL('../dist/server/entry.mjs', import.meta.url);
+const { options } = await import(entry.href);
+const port = Number(process.env.PORT ?? options.port ?? 4321);
+const host = process.env.HOST && process.env.HOST !== '0.0.0.0' ? process.env.HOST : 'localhost';
+for (let attempt = 0; attempt < 50; attempt++) {
+  try {
+    const response = await fetch(`http://${host}:${port}/healthz`);
+    if (response.ok) break;
+  } catch {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

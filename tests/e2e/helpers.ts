@@ -1,0 +1,35 @@
+import type { Page } from '@playwright/test';
+import { expect } from './fixtures.ts';
+
+export const DEMO = {
+  admin: 'directie@regenboog.example',
+  teacher: 'juf.anna@regenboog.example',
+  parentAr: 'samira@ouders.example',
+  parentPl: 'katarzyna@ouders.example',
+  pupilCode: ['sun', 'cat', 'apple'],
+} as const;
+
+/** The newest sign-in code the dev mailbox holds for an address. */
+export async function codeFromMailbox(page: Page, email: string): Promise<string> {
+  const mailbox = await page.context().newPage();
+  await mailbox.goto('/dev/mailbox');
+  const body = await mailbox.locator(`.mail[data-to="${email}"] .mail__body`).first().innerText();
+  await mailbox.close();
+  const code = /\b(\d{6})\b/.exec(body)?.[1];
+  if (!code) throw new Error(`no code in the mailbox for ${email}`);
+  return code;
+}
+
+/** Signs in through the real pages: address, then the code from the dev mailbox. */
+export async function signIn(page: Page, email: string, lang = 'nl'): Promise<void> {
+  await page.goto(`/${lang}/sign-in`);
+  await page.locator('#field-email').fill(email);
+  await page.locator('form.form button[type=submit]').click();
+  await expect(page).toHaveURL(new RegExp(`/${lang}/sign-in/code$`));
+  const code = await codeFromMailbox(page, email);
+  await page.locator('#field-code').fill(code);
+  await page.locator('form.form button[type=submit]').click();
+  await expect(page).toHaveURL(new RegExp(`/${lang}/app$`));
+}
+
+export const authFile = (who: string) => `test-results/.auth/${who}.json`;
