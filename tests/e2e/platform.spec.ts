@@ -109,7 +109,8 @@ test.describe('class mode', () => {
   });
 
   test('five wrong picture codes lock that pupil', async ({ page }) => {
-    await signIn(page, DEMO.teacher, 'uk');
+    // The admin, not the teacher: each test that asks for a code runs in parallel and uses its own address.
+    await signIn(page, DEMO.admin, 'uk');
     await page.goto('/uk/s/demo/admin');
     await page.locator('.cards a', { hasText: 'Groep 6' }).click();
     await page.locator('form input[value="class-mode"] + button').click();
