@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BLOCK_KINDS, TRANSLATION_LOCALES } from './leaflets.ts';
 import { LIMITS } from './limits.ts';
 
 /**
@@ -56,6 +57,26 @@ const pupilRow = z.object({
 });
 
 const pupilCode = z.object({ pupil_id: uuid, first_name: z.string(), picture_code: z.string() });
+
+// Leaflet shapes: the published snapshot a reader renders and the editor's view of a block.
+const leafletStatus = z.enum(['draft', 'published']);
+const blockContent = z.record(z.string(), z.unknown());
+const translationEntry = z.object({ c: blockContent, v: z.number().int(), o: z.enum(['template', 'school', 'machine']), r: z.string().nullable() });
+const image = z.object({ path: z.string(), width: z.number().int(), height: z.number().int() }).nullable();
+export const snapshotBlock = z.object({
+  key: z.string(),
+  kind: z.enum(BLOCK_KINDS),
+  origin: z.enum(['template', 'school']),
+  image,
+  nl: blockContent,
+  v: z.number().int(),
+  tr: z.record(z.string(), translationEntry),
+});
+export type SnapshotBlock = z.infer<typeof snapshotBlock>;
+export const leafletSnapshot = z.object({ blocks: z.array(snapshotBlock) });
+const editorBlock = snapshotBlock.extend({ id: uuid });
+export type EditorBlock = z.infer<typeof editorBlock>;
+const blockVersions = z.object({ v: z.number().int(), tr: z.record(z.string(), z.object({ v: z.number().int(), o: z.string(), r: z.string().nullable() })) });
 
 function rpc<A extends z.ZodType, R extends z.ZodType>(
   args: A,
@@ -225,6 +246,97 @@ export const RPC = {
   auth_throttle_check: rpc(z.object({ p_key: z.string().length(64) }).strict(), z.boolean(), 'scalar'),
   auth_throttle_fail: rpc(z.object({ p_key: z.string().length(64) }).strict(), z.number().int(), 'scalar'),
   auth_throttle_reset: rpc(z.object({ p_key: z.string().length(64) }).strict(), z.null(), 'void'),
+
+  // leaflets: reading
+  published_leaflets: rpc(
+    z.object({ p_school_slug: z.string().max(40) }).strict(),
+    z.array(z.object({ slug: z.string(), title: snapshotBlock.nullable(), version_no: z.number().int(), published_at: timestamp })),
+  ),
+  published_leaflet: rpc(
+    z.object({ p_school_slug: z.string().max(40), p_slug: z.string().max(60) }).strict(),
+    z.array(
+      z.object({
+        school_id: uuid, school_slug: z.string(), school_name: z.string(), logo_path: z.string().nullable(),
+        contact_name: z.string().nullable(), contact_email: z.string().nullable(), contact_phone: z.string().nullable(),
+        slug: z.string(), version_no: z.number().int(), published_at: timestamp, snapshot: leafletSnapshot,
+      }),
+    ),
+  ),
+  schools_with_leaflets: rpc(none, z.array(z.object({ slug: z.string(), name: z.string(), leaflet_count: z.number().int() }))),
+
+  // leaflets: adapting
+  leaflet_templates: rpc(none, z.array(z.object({ template_id: uuid, slug: z.string(), version: z.number().int(), title: z.record(z.string(), z.string()) }))),
+  school_leaflets: rpc(
+    idArg('p_school'),
+    z.array(
+      z.object({
+        leaflet_id: uuid, slug: z.string(), status: leafletStatus, title: z.record(z.string(), z.string()), revision: z.number().int(),
+        template_slug: z.string().nullable(), template_version: z.number().int().nullable(), template_latest: z.number().int().nullable(),
+        published_version_no: z.number().int().nullable(), published_at: timestamp.nullable(), updated_at: timestamp,
+        blocks: z.array(blockVersions),
+      }),
+    ),
+  ),
+  adopt_template: rpc(z.object({ p_school: uuid, p_template: uuid }).strict(), uuid, 'scalar'),
+  create_leaflet: rpc(
+    z.object({ p_school: uuid, p_slug: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$/), p_title: z.string().min(1).max(200) }).strict(),
+    uuid,
+    'scalar',
+  ),
+  leaflet_for_editing: rpc(
+    idArg('p_leaflet'),
+    z.array(
+      z.object({
+        leaflet_id: uuid, school_id: uuid, slug: z.string(), status: leafletStatus, revision: z.number().int(),
+        template_version: z.number().int().nullable(), template_latest: z.number().int().nullable(),
+        published_version_no: z.number().int().nullable(), blocks: z.array(editorBlock),
+      }),
+    ),
+  ),
+  save_block_source: rpc(
+    z.object({ p_block: uuid, p_revision: z.number().int(), p_content: z.record(z.string(), z.unknown()), p_minor: z.boolean() }).strict(),
+    z.array(z.object({ revision: z.number().int(), changed: z.boolean(), source_version: z.number().int() })),
+  ),
+  save_block_translation: rpc(
+    z.object({
+      p_block: uuid, p_locale: z.enum(TRANSLATION_LOCALES), p_revision: z.number().int(), p_content: z.record(z.string(), z.unknown()), p_machine: z.boolean(),
+    }).strict(),
+    z.array(z.object({ revision: z.number().int() })),
+  ),
+  review_translation: rpc(
+    z.object({ p_block: uuid, p_locale: z.enum(TRANSLATION_LOCALES), p_revision: z.number().int() }).strict(),
+    z.array(z.object({ revision: z.number().int() })),
+  ),
+  add_block: rpc(
+    z.object({ p_leaflet: uuid, p_revision: z.number().int(), p_kind: z.enum(BLOCK_KINDS), p_position: z.number().int().min(1), p_content: z.record(z.string(), z.unknown()) }).strict(),
+    z.array(z.object({ revision: z.number().int(), block_id: uuid })),
+  ),
+  delete_block: rpc(z.object({ p_block: uuid, p_revision: z.number().int() }).strict(), z.array(z.object({ revision: z.number().int() }))),
+  move_block: rpc(
+    z.object({ p_block: uuid, p_revision: z.number().int(), p_delta: z.number().int().min(-1).max(1) }).strict(),
+    z.array(z.object({ revision: z.number().int() })),
+  ),
+  set_block_image: rpc(
+    z.object({ p_block: uuid, p_revision: z.number().int(), p_path: z.string().max(300), p_width: z.number().int().min(1).max(4000), p_height: z.number().int().min(1).max(4000) }).strict(),
+    z.array(z.object({ revision: z.number().int() })),
+  ),
+  publish_leaflet: rpc(z.object({ p_leaflet: uuid, p_revision: z.number().int() }).strict(), z.array(z.object({ version_no: z.number().int() }))),
+  unpublish_leaflet: rpc(idArg('p_leaflet'), z.array(z.object({ id: uuid }).loose())),
+  leaflet_history: rpc(
+    idArg('p_leaflet'),
+    z.array(z.object({ version_no: z.number().int(), published_at: timestamp, published_by_name: z.string().nullable(), restored_from: z.number().int().nullable(), is_live: z.boolean() })),
+  ),
+  restore_leaflet_version: rpc(
+    z.object({ p_leaflet: uuid, p_version_no: z.number().int(), p_revision: z.number().int() }).strict(),
+    z.array(z.object({ version_no: z.number().int() })),
+  ),
+  delete_leaflet: rpc(idArg('p_leaflet'), z.array(z.object({ id: uuid }).loose())),
+  sync_template: rpc(
+    z.object({ p_slug: z.string().max(60), p_version: z.number().int().min(1), p_position: z.number().int(), p_blocks: z.array(z.record(z.string(), z.unknown())) }).strict(),
+    z.string(),
+    'scalar',
+  ),
+  seed_demo_leaflets: rpc(none, z.number().int(), 'scalar'),
 } as const;
 
 export type RpcName = keyof typeof RPC;

@@ -1,7 +1,8 @@
 import { loadConfig, redactUrl, type Config } from './config.ts';
-import { embeddedBackend, startEmbedded, type EmbeddedRuntime } from './embedded/index.ts';
-import type { Backend, RequestScope } from './port.ts';
-import { supabaseBackend } from './supabase/index.ts';
+import { embeddedAdminDb, embeddedBackend, startEmbedded, type EmbeddedRuntime } from './embedded/index.ts';
+import type { Backend, Db, RequestScope } from './port.ts';
+import { supabaseAdminDb, supabaseBackend } from './supabase/index.ts';
+import { syncTemplates } from './templates.ts';
 
 /**
  * The one backend of this server process: chosen from the environment at start-up (see
@@ -24,10 +25,16 @@ async function boot(): Promise<Runtime> {
   const started = performance.now();
   const config = loadConfig();
   if (config.mode === 'supabase') {
-    log(`Supabase mode: project ${config.supabase!.url}`);
+    const admin = supabaseAdminDb(config);
+    const synced = await syncTemplates(admin);
+    const demo = await admin.rpc('seed_demo_leaflets', {});
+    log(`Supabase mode: project ${config.supabase!.url}; ${synced} template(s) updated${demo ? `, ${demo} demo leaflet(s) published` : ''}`);
     return { config };
   }
   const embedded = await startEmbedded(config);
+  const admin: Db = embeddedAdminDb(embedded);
+  const synced = await syncTemplates(admin);
+  if (embedded.report.seeded) await admin.rpc('seed_demo_leaflets', {});
   const where =
     config.mode === 'pglite'
       ? `PGlite, data in ${embedded.dataDir}`
@@ -35,7 +42,7 @@ async function boot(): Promise<Runtime> {
   const what = embedded.report.fresh
     ? `a new database${embedded.report.seeded ? ' with the demo school' : ''}`
     : `${embedded.report.applied.length} new migration(s) applied`;
-  log(`embedded mode (${where}): ${what}, ready in ${Math.round(performance.now() - started)} ms`);
+  log(`embedded mode (${where}): ${what}, ${synced} leaflet template(s) updated, ready in ${Math.round(performance.now() - started)} ms`);
   log(`dev mailbox (sign-in codes are "sent" here): ${publicOrigin()}/dev/mailbox`);
   return { config, embedded };
 }

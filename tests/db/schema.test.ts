@@ -19,6 +19,7 @@ const DEFINER_ALLOWLIST = new Set([
   'private.is_pupil_self',
   'private.can_see_class',
   'private.can_see_profile',
+  'private.can_edit_leaflets',
   'public.add_pupils',
   'public.reset_pupil_code',
   'public.invitation_preview',
@@ -121,7 +122,22 @@ describe.each(DATABASES)('schema on %s', (_label, open) => {
       from pg_proc p join pg_namespace n on n.oid = p.pronamespace
       where n.nspname = 'public' and has_function_privilege('anon', p.oid, 'execute')
       order by 1`);
-    expect(rows.map((r) => r.name)).toEqual(['invitation_preview', 'school_by_slug']);
+    expect(rows.map((r) => r.name)).toEqual([
+      'invitation_preview',
+      'leaflet_templates',
+      'published_leaflet',
+      'published_leaflets',
+      'school_by_slug',
+      'schools_with_leaflets',
+    ]);
+  });
+
+  it('every function of the API registry exists in the database, and every public function is in the registry', async () => {
+    const { RPC } = await import('../../src/domain/rpc.ts');
+    const rows = await q<{ name: string }>(`
+      select p.proname as name from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+      where n.nspname = 'public' order by 1`);
+    expect(rows.map((r) => r.name).sort()).toEqual(Object.keys(RPC).sort());
   });
 
   it('the database refuses one character more than the app allows', async () => {

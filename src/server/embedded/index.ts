@@ -37,8 +37,13 @@ function dbAs(engine: SqlEngine, claims: () => Promise<Claims>): Db {
   return { rpc: async (name, args) => rpcAs(engine, await claims(), name, args) };
 }
 
+/** The service role on the embedded database, for the server's own work (start-up, sign-in checks). */
+export function embeddedAdminDb(rt: EmbeddedRuntime): Db {
+  return dbAs(rt.api, async () => SERVICE);
+}
+
 export function embeddedBackend(rt: EmbeddedRuntime, scope: RequestScope, log: (line: string) => void): Backend {
-  const admin = dbAs(rt.api, async () => SERVICE);
+  const admin = embeddedAdminDb(rt);
   const auth = createEmbeddedAuth({ owner: rt.owner, admin, scope, log });
   const claims = async (): Promise<Claims> => {
     const user = await auth.getUser();

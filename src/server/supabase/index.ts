@@ -76,6 +76,14 @@ export async function supabaseRpc<N extends RpcName>(client: SupabaseClient, nam
   return result.data as RpcResult<N>;
 }
 
+/** The service role through PostgREST, for the server's own work at start-up. */
+export function supabaseAdminDb(config: Config): Db {
+  const service = createClient(config.supabase!.url, config.supabase!.serviceRoleKey, {
+    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+  });
+  return { rpc: (name, args) => supabaseRpc(service, name, args) };
+}
+
 function signPupilUntil(secret: string, userId: string, until: Date): string {
   const payload = `${userId}.${until.getTime()}`;
   return `${payload}.${createHmac('sha256', secret).update(payload).digest('base64url')}`;

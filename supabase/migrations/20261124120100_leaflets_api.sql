@@ -1,0 +1,664 @@
+-- Leaflets: the functions the app calls — reading published leaflets, adapting templates,
+-- editing blocks and translations with a revision check, publishing and restoring versions, and
+-- (server only) syncing the canonical templates from src/content.
+
+-- The caller may edit this school's leaflets: its staff, or the server's own service role.
+-- Security definer so the check can read memberships; it answers about the caller only.
+create function private.can_edit_leaflets(p_school uuid)
+returns boolean
+language sql stable security definer set search_path = ''
+as $$
+  select p_school is not null
+    and (private.is_school_staff(p_school) or current_setting('role', true) = 'service_role')
+$$;
+
+-- Refuses an edit made on an older revision of the leaflet than the current one, and raises
+-- the revision for this edit. Returns the new revision.
+create function private.next_revision(p_leaflet uuid, p_revision int)
+returns int
+language plpgsql volatile security invoker set search_path = ''
+as $$
+declare
+  v_leaflet public.leaflets;
+begin
+  select * into v_leaflet from public.leaflets l where l.id = p_leaflet for update;
+  if v_leaflet.id is null or not private.can_edit_leaflets(v_leaflet.school_id) then
+    raise exception using errcode = 'P0001', message = 'forbidden';
+  end if;
+  if v_leaflet.revision <> p_revision then
+    raise exception using errcode = 'P0001', message = 'stale_revision';
+  end if;
+  update public.leaflets
+  set revision = revision + 1, updated_at = now(), updated_by = (select auth.uid())
+  where id = p_leaflet;
+  return p_revision + 1;
+end
+$$;
+
+-- The leaflet's title in every language it is currently translated to (Dutch always).
+create function private.leaflet_titles(p_leaflet uuid)
+returns jsonb
+language sql stable security invoker set search_path = ''
+as $$
+  select coalesce(
+    (select jsonb_build_object('nl', b.source ->> 'text') || coalesce((
+        select jsonb_object_agg(t.locale, t.content ->> 'text')
+        from public.leaflet_translations t
+        where t.block_id = b.id and t.source_version = b.source_version
+      ), '{}'::jsonb)
+     from public.leaflet_blocks b
+     where b.leaflet_id = p_leaflet and b.kind = 'title'
+     order by b.position limit 1),
+    '{}'::jsonb)
+$$;
+
+-- Everything a reader needs, frozen at publication: blocks in order with the Dutch source,
+-- its version, and each translation with the version it was made from and its origin.
+create function private.leaflet_snapshot(p_leaflet uuid)
+returns jsonb
+language sql stable security invoker set search_path = ''
+as $$
+  select jsonb_build_object('blocks', coalesce(jsonb_agg(
+    jsonb_build_object(
+      'key', b.block_key,
+      'kind', b.kind,
+      'origin', b.origin,
+      'image', case when b.image_path is null then null
+               else jsonb_build_object('path', b.image_path, 'width', b.image_width, 'height', b.image_height) end,
+      'nl', b.source,
+      'v', b.source_version,
+      'tr', coalesce((
+        select jsonb_object_agg(t.locale, jsonb_build_object(
+          'c', t.content, 'v', t.source_version, 'o', t.origin, 'r', t.reviewed_at))
+        from public.leaflet_translations t where t.block_id = b.id
+      ), '{}'::jsonb)
+    ) order by b.position), '[]'::jsonb))
+  from public.leaflet_blocks b
+  where b.leaflet_id = p_leaflet
+$$;
+
+revoke execute on all functions in schema private from public;
+grant execute on function private.can_edit_leaflets(uuid), private.next_revision(uuid, int),
+  private.leaflet_titles(uuid), private.leaflet_snapshot(uuid), private.valid_block_content(public.leaflet_block_kind, jsonb),
+  private.valid_items(jsonb)
+  to authenticated, service_role;
+grant execute on function private.leaflet_titles(uuid) to anon;
+
+-- ---------------------------------------------------------------------------------------
+-- Reading (public)
+-- ---------------------------------------------------------------------------------------
+
+-- A school's published leaflets, in the school's order, with the title block of each.
+create function public.published_leaflets(p_school_slug text)
+returns table (slug text, title jsonb, version_no int, published_at timestamptz)
+language sql stable security invoker set search_path = ''
+as $$
+  select l.slug, v.snapshot -> 'blocks' -> 0, v.version_no, v.published_at
+  from public.leaflets l
+  join public.schools s on s.id = l.school_id
+  join public.leaflet_versions v on v.id = l.published_version_id
+  where s.slug = lower(p_school_slug) and l.status = 'published'
+  order by l.position, l.slug
+$$;
+
+-- One published leaflet with its school, in a single call (the reader page's only query).
+create function public.published_leaflet(p_school_slug text, p_slug text)
+returns table (
+  school_id uuid, school_slug text, school_name text, logo_path text, contact_name text,
+  contact_email text, contact_phone text, slug text, version_no int, published_at timestamptz,
+  snapshot jsonb
+)
+language sql stable security invoker set search_path = ''
+as $$
+  select s.id, s.slug, s.name, s.logo_path, s.contact_name, s.contact_email, s.contact_phone,
+         l.slug, v.version_no, v.published_at, v.snapshot
+  from public.leaflets l
+  join public.schools s on s.id = l.school_id
+  join public.leaflet_versions v on v.id = l.published_version_id
+  where s.slug = lower(p_school_slug) and l.slug = lower(p_slug) and l.status = 'published'
+$$;
+
+-- Schools that have published leaflets (the way in for a parent who has no link yet).
+create function public.schools_with_leaflets()
+returns table (slug text, name text, leaflet_count int)
+language sql stable security invoker set search_path = ''
+as $$
+  select s.slug, s.name, count(*)::int
+  from public.schools s
+  join public.leaflets l on l.school_id = s.id and l.status = 'published'
+  group by s.slug, s.name
+  order by s.name
+$$;
+
+-- ---------------------------------------------------------------------------------------
+-- Adapting (school staff)
+-- ---------------------------------------------------------------------------------------
+
+create function public.leaflet_templates()
+returns table (template_id uuid, slug text, version int, title jsonb)
+language sql stable security invoker set search_path = ''
+as $$
+  select l.id, l.slug, l.version, private.leaflet_titles(l.id)
+  from public.leaflets l
+  where l.school_id is null
+  order by l.position, l.slug
+$$;
+
+-- A school's leaflets for its staff, with what the translation overview needs: per block the
+-- source version and the version each translation was made from.
+create function public.school_leaflets(p_school uuid)
+returns table (
+  leaflet_id uuid, slug text, status public.leaflet_status, title jsonb, revision int,
+  template_slug text, template_version int, template_latest int, published_version_no int,
+  published_at timestamptz, updated_at timestamptz, blocks jsonb
+)
+language sql stable security invoker set search_path = ''
+as $$
+  select l.id, l.slug, l.status, private.leaflet_titles(l.id), l.revision,
+         t.slug, l.template_version, t.version, v.version_no, v.published_at, l.updated_at,
+         coalesce((
+           select jsonb_agg(jsonb_build_object(
+             'v', b.source_version,
+             'tr', coalesce((
+               select jsonb_object_agg(tr.locale, jsonb_build_object('v', tr.source_version, 'o', tr.origin, 'r', tr.reviewed_at))
+               from public.leaflet_translations tr where tr.block_id = b.id
+             ), '{}'::jsonb)
+           ) order by b.position)
+           from public.leaflet_blocks b where b.leaflet_id = l.id
+         ), '[]'::jsonb)
+  from public.leaflets l
+  left join public.leaflets t on t.id = l.template_id
+  left join public.leaflet_versions v on v.id = l.published_version_id
+  where l.school_id = p_school and private.can_edit_leaflets(l.school_id)
+  order by l.position, l.slug
+$$;
+
+-- A school's own copy of a template, blocks and translations included; starts as a draft.
+create function public.adopt_template(p_school uuid, p_template uuid)
+returns uuid
+language plpgsql volatile security invoker set search_path = ''
+as $$
+declare
+  v_template public.leaflets;
+  v_id uuid;
+begin
+  if not private.can_edit_leaflets(p_school) then
+    raise exception using errcode = 'P0001', message = 'forbidden';
+  end if;
+  select * into v_template from public.leaflets l where l.id = p_template and l.school_id is null;
+  if v_template.id is null then
+    raise exception using errcode = 'P0001', message = 'not_found';
+  end if;
+  insert into public.leaflets (school_id, slug, template_id, template_version, position, updated_by)
+  values (p_school, v_template.slug, v_template.id, v_template.version, v_template.position, (select auth.uid()))
+  returning id into v_id;
+  insert into public.leaflet_blocks (leaflet_id, school_id, block_key, position, kind, origin, source, source_version)
+  select v_id, p_school, b.block_key, b.position, b.kind, 'template', b.source, b.source_version
+  from public.leaflet_blocks b where b.leaflet_id = p_template;
+  insert into public.leaflet_translations (block_id, leaflet_id, school_id, locale, content, source_version, origin)
+  select nb.id, v_id, p_school, t.locale, t.content, t.source_version, 'template'
+  from public.leaflet_translations t
+  join public.leaflet_blocks tb on tb.id = t.block_id
+  join public.leaflet_blocks nb on nb.leaflet_id = v_id and nb.block_key = tb.block_key
+  where tb.leaflet_id = p_template;
+  return v_id;
+end
+$$;
+
+-- A new, empty leaflet written by the school itself: only a title to start with.
+create function public.create_leaflet(p_school uuid, p_slug text, p_title text)
+returns uuid
+language plpgsql volatile security invoker set search_path = ''
+as $$
+declare
+  v_id uuid;
+begin
+  if not private.can_edit_leaflets(p_school) then
+    raise exception using errcode = 'P0001', message = 'forbidden';
+  end if;
+  insert into public.leaflets (school_id, slug, position, updated_by)
+  values (p_school, p_slug, 1000, (select auth.uid()))
+  returning id into v_id;
+  insert into public.leaflet_blocks (leaflet_id, school_id, block_key, position, kind, origin, source)
+  values (v_id, p_school, 'title', 0, 'title', 'school', jsonb_build_object('text', p_title));
+  return v_id;
+end
+$$;
+
+-- Everything the editor shows: the leaflet, its template's latest version, its blocks with
+-- all translations.
+create function public.leaflet_for_editing(p_leaflet uuid)
+returns table (
+  leaflet_id uuid, school_id uuid, slug text, status public.leaflet_status, revision int,
+  template_version int, template_latest int, published_version_no int, blocks jsonb
+)
+language sql stable security invoker set search_path = ''
+as $$
+  select l.id, l.school_id, l.slug, l.status, l.revision, l.template_version, t.version, v.version_no,
+         coalesce((
+           select jsonb_agg(jsonb_build_object(
+             'id', b.id, 'key', b.block_key, 'kind', b.kind, 'origin', b.origin, 'source', b.source,
+             'v', b.source_version,
+             'image', case when b.image_path is null then null
+                      else jsonb_build_object('path', b.image_path, 'width', b.image_width, 'height', b.image_height) end,
+             'tr', coalesce((
+               select jsonb_object_agg(tr.locale, jsonb_build_object(
+                 'c', tr.content, 'v', tr.source_version, 'o', tr.origin, 'r', tr.reviewed_at))
+               from public.leaflet_translations tr where tr.block_id = b.id
+             ), '{}'::jsonb)
+           ) order by b.position)
+           from public.leaflet_blocks b where b.leaflet_id = l.id
+         ), '[]'::jsonb)
+  from public.leaflets l
+  left join public.leaflets t on t.id = l.template_id
+  left join public.leaflet_versions v on v.id = l.published_version_id
+  where l.id = p_leaflet and private.can_edit_leaflets(l.school_id)
+$$;
+
+-- Saves a block's Dutch text. Unchanged text is not a new version; a change marked minor
+-- ("does not need new translations") keeps the version, so translations stay current.
+create function public.save_block_source(p_block uuid, p_revision int, p_content jsonb, p_minor boolean)
+returns table (revision int, changed boolean, source_version int)
+language plpgsql volatile security invoker set search_path = ''
+as $$
+declare
+  v_block public.leaflet_blocks;
+  v_rev int;
+begin
+  select * into v_block from public.leaflet_blocks b where b.id = p_block;
+  if v_block.id is null or not private.can_edit_leaflets(v_block.school_id) then
+    raise exception using errcode = 'P0001', message = 'forbidden';
+  end if;
+  if v_block.source = p_content then
+    select l.revision into v_rev from public.leaflets l where l.id = v_block.leaflet_id;
+    if v_rev <> p_revision then
+      raise exception using errcode = 'P0001', message = 'stale_revision';
+    end if;
+    revision := v_rev;
+    changed := false;
+    source_version := v_block.source_version;
+    return next;
+    return;
+  end if;
+  v_rev := private.next_revision(v_block.leaflet_id, p_revision);
+  update public.leaflet_blocks b
+  set source = p_content,
+      source_version = b.source_version + case when p_minor then 0 else 1 end,
+      updated_at = now(), updated_by = (select auth.uid())
+  where b.id = p_block
+  returning b.source_version into source_version;
+  revision := v_rev;
+  changed := true;
+  return next;
+end
+$$;
+
+-- Saves a translation of a block, made from the block's current Dutch version. Written by the
+-- school it counts as reviewed; pasted from a translation machine it waits for a review.
+create function public.save_block_translation(
+  p_block uuid, p_locale text, p_revision int, p_content jsonb, p_machine boolean
+)
+returns table (revision int)
+language plpgsql volatile security invoker set search_path = ''
+as $$
+declare
+  v_block public.leaflet_blocks;
+  v_rev int;
+begin
+  select * into v_block from public.leaflet_blocks b where b.id = p_block;
+  if v_block.id is null or not private.can_edit_leaflets(v_block.school_id) then
+    raise exception using errcode = 'P0001', message = 'forbidden';
+  end if;
+  if not private.valid_block_content(v_block.kind, p_content) then
+    raise exception using errcode = 'P0001', message = 'invalid';
+  end if;
+  v_rev := private.next_revision(v_block.leaflet_id, p_revision);
+  insert into public.leaflet_translations as t
+    (block_id, leaflet_id, school_id, locale, content, source_version, origin, reviewed_by, reviewed_at, updated_by)
+  values (
+    v_block.id, v_block.leaflet_id, v_block.school_id, p_locale, p_content, v_block.source_version,
+    case when p_machine then 'machine' else 'school' end::public.translation_origin,
+    case when p_machine then null else (select auth.uid()) end,
+    case when p_machine then null else now() end,
+    (select auth.uid())
+  )
+  on conflict (block_id, locale) do update
+    set content = excluded.content, source_version = excluded.source_version, origin = excluded.origin,
+        reviewed_by = excluded.reviewed_by, reviewed_at = excluded.reviewed_at,
+        updated_at = now(), updated_by = excluded.updated_by;
+  revision := v_rev;
+  return next;
+end
+$$;
+
+-- A person checked a machine translation: it keeps its origin, now with who and when.
+create function public.review_translation(p_block uuid, p_locale text, p_revision int)
+returns table (revision int)
+language plpgsql volatile security invoker set search_path = ''
+as $$
+declare
+  v_block public.leaflet_blocks;
+  v_rev int;
+begin
+  select * into v_block from public.leaflet_blocks b where b.id = p_block;
+  if v_block.id is null or not private.can_edit_leaflets(v_block.school_id) then
+    raise exception using errcode = 'P0001', message = 'forbidden';
+  end if;
+  v_rev := private.next_revision(v_block.leaflet_id, p_revision);
+  update public.leaflet_translations t
+  set reviewed_by = (select auth.uid()), reviewed_at = now(), updated_at = now()
+  where t.block_id = p_block and t.locale = p_locale;
+  revision := v_rev;
+  return next;
+end
+$$;
+
+-- Adds the school's own block at a position (contact person, when meetings happen, a tip).
+create function public.add_block(p_leaflet uuid, p_revision int, p_kind public.leaflet_block_kind, p_position int, p_content jsonb)
+returns table (revision int, block_id uuid)
+language plpgsql volatile security invoker set search_path = ''
+as $$
+declare
+  v_school uuid;
+  v_rev int;
+begin
+  if p_kind = 'title' then
+    raise exception using errcode = 'P0001', message = 'invalid';
+  end if;
+  select l.school_id into v_school from public.leaflets l where l.id = p_leaflet;
+  v_rev := private.next_revision(p_leaflet, p_revision);
+  update public.leaflet_blocks b set position = b.position + 1 where b.leaflet_id = p_leaflet and b.position >= p_position;
+  insert into public.leaflet_blocks (leaflet_id, school_id, block_key, position, kind, origin, source, updated_by)
+  values (p_leaflet, v_school, 'school-' || substr(replace(gen_random_uuid()::text, '-', ''), 1, 10),
+          greatest(p_position, 1), p_kind, 'school', p_content, (select auth.uid()))
+  returning id into block_id;
+  revision := v_rev;
+  return next;
+end
+$$;
+
+create function public.delete_block(p_block uuid, p_revision int)
+returns table (revision int)
+language plpgsql volatile security invoker set search_path = ''
+as $$
+declare
+  v_block public.leaflet_blocks;
+begin
+  select * into v_block from public.leaflet_blocks b where b.id = p_block;
+  if v_block.id is null or not private.can_edit_leaflets(v_block.school_id) then
+    raise exception using errcode = 'P0001', message = 'forbidden';
+  end if;
+  if v_block.kind = 'title' then
+    raise exception using errcode = 'P0001', message = 'invalid';
+  end if;
+  revision := private.next_revision(v_block.leaflet_id, p_revision);
+  delete from public.leaflet_blocks b where b.id = p_block;
+  return next;
+end
+$$;
+
+-- Moves a block one place up (-1) or down (+1); the title stays first.
+create function public.move_block(p_block uuid, p_revision int, p_delta int)
+returns table (revision int)
+language plpgsql volatile security invoker set search_path = ''
+as $$
+declare
+  v_block public.leaflet_blocks;
+  v_other public.leaflet_blocks;
+begin
+  select * into v_block from public.leaflet_blocks b where b.id = p_block;
+  if v_block.id is null or not private.can_edit_leaflets(v_block.school_id) then
+    raise exception using errcode = 'P0001', message = 'forbidden';
+  end if;
+  revision := private.next_revision(v_block.leaflet_id, p_revision);
+  select * into v_other from public.leaflet_blocks b
+  where b.leaflet_id = v_block.leaflet_id and b.kind <> 'title'
+    and case when p_delta < 0 then b.position < v_block.position else b.position > v_block.position end
+  order by case when p_delta < 0 then -b.position else b.position end
+  limit 1;
+  if v_other.id is not null and v_block.kind <> 'title' then
+    update public.leaflet_blocks b set position = v_other.position where b.id = v_block.id;
+    update public.leaflet_blocks b set position = v_block.position where b.id = v_other.id;
+  end if;
+  return next;
+end
+$$;
+
+create function public.set_block_image(p_block uuid, p_revision int, p_path text, p_width int, p_height int)
+returns table (revision int)
+language plpgsql volatile security invoker set search_path = ''
+as $$
+declare
+  v_block public.leaflet_blocks;
+begin
+  select * into v_block from public.leaflet_blocks b where b.id = p_block;
+  if v_block.id is null or v_block.kind <> 'image' or not private.can_edit_leaflets(v_block.school_id) then
+    raise exception using errcode = 'P0001', message = 'forbidden';
+  end if;
+  revision := private.next_revision(v_block.leaflet_id, p_revision);
+  update public.leaflet_blocks b
+  set image_path = p_path, image_width = p_width, image_height = p_height, updated_at = now(), updated_by = (select auth.uid())
+  where b.id = p_block;
+  return next;
+end
+$$;
+
+-- Publishes what the editor saw (its revision) as a new version; earlier versions stay.
+create function public.publish_leaflet(p_leaflet uuid, p_revision int)
+returns table (version_no int)
+language plpgsql volatile security invoker set search_path = ''
+as $$
+declare
+  v_leaflet public.leaflets;
+  v_version uuid;
+  v_no int;
+begin
+  select * into v_leaflet from public.leaflets l where l.id = p_leaflet for update;
+  if v_leaflet.id is null or not private.can_edit_leaflets(v_leaflet.school_id) then
+    raise exception using errcode = 'P0001', message = 'forbidden';
+  end if;
+  if v_leaflet.revision <> p_revision then
+    raise exception using errcode = 'P0001', message = 'stale_revision';
+  end if;
+  select coalesce(max(v.version_no), 0) + 1 into v_no from public.leaflet_versions v where v.leaflet_id = p_leaflet;
+  insert into public.leaflet_versions (leaflet_id, school_id, version_no, snapshot, published_by)
+  values (p_leaflet, v_leaflet.school_id, v_no, private.leaflet_snapshot(p_leaflet), (select auth.uid()))
+  returning id into v_version;
+  update public.leaflets set status = 'published', published_version_id = v_version where id = p_leaflet;
+  version_no := v_no;
+  return next;
+end
+$$;
+
+create function public.unpublish_leaflet(p_leaflet uuid)
+returns setof public.leaflets
+language sql volatile security invoker set search_path = ''
+as $$
+  update public.leaflets set status = 'draft', updated_at = now()
+  where id = p_leaflet and private.can_edit_leaflets(school_id)
+  returning *
+$$;
+
+-- The published versions of a leaflet, newest first, with who published each.
+create function public.leaflet_history(p_leaflet uuid)
+returns table (version_no int, published_at timestamptz, published_by_name text, restored_from int, is_live boolean)
+language sql stable security invoker set search_path = ''
+as $$
+  select v.version_no, v.published_at, p.display_name, v.restored_from,
+         l.status = 'published' and l.published_version_id = v.id
+  from public.leaflet_versions v
+  join public.leaflets l on l.id = v.leaflet_id
+  left join public.profiles p on p.user_id = v.published_by
+  where v.leaflet_id = p_leaflet and private.can_edit_leaflets(v.school_id)
+  order by v.version_no desc
+$$;
+
+-- Restores an earlier version: its blocks and translations become the leaflet again, and
+-- are published as a new version (history is never rewritten).
+create function public.restore_leaflet_version(p_leaflet uuid, p_version_no int, p_revision int)
+returns table (version_no int)
+language plpgsql volatile security invoker set search_path = ''
+as $$
+declare
+  v_snapshot jsonb;
+  v_school uuid;
+  v_rev int;
+  v_block jsonb;
+  v_id uuid;
+  v_pos int := 0;
+  v_no int;
+  v_version uuid;
+begin
+  select v.snapshot, v.school_id into v_snapshot, v_school
+  from public.leaflet_versions v where v.leaflet_id = p_leaflet and v.version_no = p_version_no;
+  if v_snapshot is null then
+    raise exception using errcode = 'P0001', message = 'not_found';
+  end if;
+  v_rev := private.next_revision(p_leaflet, p_revision);
+  delete from public.leaflet_blocks b where b.leaflet_id = p_leaflet;
+  for v_block in select * from jsonb_array_elements(v_snapshot -> 'blocks') loop
+    insert into public.leaflet_blocks
+      (leaflet_id, school_id, block_key, position, kind, origin, source, source_version, image_path, image_width, image_height, updated_by)
+    values (
+      p_leaflet, v_school, v_block ->> 'key', v_pos, (v_block ->> 'kind')::public.leaflet_block_kind,
+      v_block ->> 'origin', v_block -> 'nl', (v_block ->> 'v')::int,
+      v_block -> 'image' ->> 'path', (v_block -> 'image' ->> 'width')::int, (v_block -> 'image' ->> 'height')::int,
+      (select auth.uid())
+    )
+    returning id into v_id;
+    insert into public.leaflet_translations (block_id, leaflet_id, school_id, locale, content, source_version, origin, reviewed_at, updated_by)
+    select v_id, p_leaflet, v_school, t.key, t.value -> 'c', (t.value ->> 'v')::int,
+           (t.value ->> 'o')::public.translation_origin, (t.value ->> 'r')::timestamptz, (select auth.uid())
+    from jsonb_each(v_block -> 'tr') t;
+    v_pos := v_pos + 1;
+  end loop;
+  select coalesce(max(v.version_no), 0) + 1 into v_no from public.leaflet_versions v where v.leaflet_id = p_leaflet;
+  insert into public.leaflet_versions (leaflet_id, school_id, version_no, snapshot, published_by, restored_from)
+  values (p_leaflet, v_school, v_no, private.leaflet_snapshot(p_leaflet), (select auth.uid()), p_version_no)
+  returning id into v_version;
+  update public.leaflets set status = 'published', published_version_id = v_version where id = p_leaflet;
+  version_no := v_no;
+  return next;
+end
+$$;
+
+create function public.delete_leaflet(p_leaflet uuid)
+returns setof public.leaflets
+language sql volatile security invoker set search_path = ''
+as $$
+  delete from public.leaflets where id = p_leaflet and school_id is not null returning *
+$$;
+
+-- ---------------------------------------------------------------------------------------
+-- Templates (server only)
+-- ---------------------------------------------------------------------------------------
+
+-- Brings a template in line with the canonical content in src/content. A block whose Dutch
+-- text changed gets a new source version (its translations in the same content are current
+-- for it). Does nothing when the database already has this version or a newer one.
+create function public.sync_template(p_slug text, p_version int, p_position int, p_blocks jsonb)
+returns text
+language plpgsql volatile security invoker set search_path = ''
+as $$
+declare
+  v_template public.leaflets;
+  v_block jsonb;
+  v_pos int := 0;
+  v_existing public.leaflet_blocks;
+  v_id uuid;
+  v_version int;
+begin
+  select * into v_template from public.leaflets l where l.school_id is null and l.slug = p_slug;
+  if v_template.id is not null and v_template.version >= p_version then
+    return 'unchanged';
+  end if;
+  if v_template.id is null then
+    insert into public.leaflets (slug, version, status, position) values (p_slug, p_version, 'published', p_position)
+    returning * into v_template;
+  end if;
+  for v_block in select * from jsonb_array_elements(p_blocks) loop
+    select * into v_existing from public.leaflet_blocks b
+    where b.leaflet_id = v_template.id and b.block_key = v_block ->> 'key';
+    if v_existing.id is null then
+      insert into public.leaflet_blocks (leaflet_id, block_key, position, kind, origin, source, source_version)
+      values (v_template.id, v_block ->> 'key', v_pos, (v_block ->> 'kind')::public.leaflet_block_kind, 'template', v_block -> 'nl', 1)
+      returning id, source_version into v_id, v_version;
+    else
+      v_version := v_existing.source_version + case when v_existing.source = v_block -> 'nl' then 0 else 1 end;
+      update public.leaflet_blocks b
+      set position = v_pos, kind = (v_block ->> 'kind')::public.leaflet_block_kind, source = v_block -> 'nl',
+          source_version = v_version, updated_at = now()
+      where b.id = v_existing.id;
+      v_id := v_existing.id;
+    end if;
+    delete from public.leaflet_translations t
+    where t.block_id = v_id and not (v_block -> 'tr' ? t.locale);
+    insert into public.leaflet_translations (block_id, leaflet_id, locale, content, source_version, origin)
+    select v_id, v_template.id, t.key, t.value, v_version, 'template'
+    from jsonb_each(v_block -> 'tr') t
+    on conflict (block_id, locale) do update
+      set content = excluded.content, source_version = excluded.source_version, updated_at = now();
+    v_pos := v_pos + 1;
+  end loop;
+  delete from public.leaflet_blocks b
+  where b.leaflet_id = v_template.id
+    and not exists (select 1 from jsonb_array_elements(p_blocks) e where e ->> 'key' = b.block_key);
+  update public.leaflets set version = p_version, position = p_position, updated_at = now() where id = v_template.id;
+  return 'updated';
+end
+$$;
+
+-- The demo school (seed) gets every template, adopted and published, the first time.
+create function public.seed_demo_leaflets()
+returns int
+language plpgsql volatile security invoker set search_path = ''
+as $$
+declare
+  v_school uuid;
+  v_template uuid;
+  v_id uuid;
+  v_count int := 0;
+begin
+  select s.id into v_school from public.schools s where s.slug = 'demo';
+  if v_school is null or exists (select 1 from public.leaflets l where l.school_id = v_school) then
+    return 0;
+  end if;
+  for v_template in select l.id from public.leaflets l where l.school_id is null order by l.position loop
+    v_id := public.adopt_template(v_school, v_template);
+    perform public.publish_leaflet(v_id, 0);
+    v_count := v_count + 1;
+  end loop;
+  return v_count;
+end
+$$;
+
+-- ---------------------------------------------------------------------------------------
+-- Who may call what
+-- ---------------------------------------------------------------------------------------
+
+revoke execute on all functions in schema public from public, anon, authenticated;
+
+grant execute on function public.school_by_slug(text), public.invitation_preview(text),
+  public.published_leaflets(text), public.published_leaflet(text, text), public.schools_with_leaflets(),
+  public.leaflet_templates()
+  to anon, authenticated;
+
+grant execute on function
+  public.my_memberships(), public.my_profile(), public.update_my_profile(text, text), public.my_children(),
+  public.my_pupil(), public.update_school(uuid, text, text, text, text, text), public.set_school_logo(uuid, text),
+  public.school_classes(uuid), public.create_class(uuid, text, text), public.delete_class(uuid),
+  public.class_pupils(uuid), public.school_pupils(uuid), public.add_pupils(uuid, text[]),
+  public.reset_pupil_code(uuid), public.remove_pupil(uuid), public.school_people(uuid),
+  public.remove_membership(uuid), public.link_guardian(uuid, uuid), public.unlink_guardian(uuid),
+  public.create_invitation(uuid, public.school_role, uuid[], text, text), public.school_invitations(uuid),
+  public.revoke_invitation(uuid), public.redeem_invitation(text, text, text, text), public.open_class_mode(uuid),
+  public.school_leaflets(uuid), public.adopt_template(uuid, uuid), public.create_leaflet(uuid, text, text),
+  public.leaflet_for_editing(uuid), public.save_block_source(uuid, int, jsonb, boolean),
+  public.save_block_translation(uuid, text, int, jsonb, boolean), public.review_translation(uuid, text, int),
+  public.add_block(uuid, int, public.leaflet_block_kind, int, jsonb), public.delete_block(uuid, int),
+  public.move_block(uuid, int, int), public.set_block_image(uuid, int, text, int, int),
+  public.publish_leaflet(uuid, int), public.unpublish_leaflet(uuid), public.leaflet_history(uuid),
+  public.restore_leaflet_version(uuid, int, int), public.delete_leaflet(uuid)
+  to authenticated;
+
+grant execute on all functions in schema public to service_role;

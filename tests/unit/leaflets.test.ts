@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { parseInline } from '../../src/domain/inline.ts';
+import {
+  contentFromForm,
+  normalizeText,
+  parseBlockContent,
+  slugify,
+  summarizeTranslations,
+  translationStatus,
+} from '../../src/domain/leaflets.ts';
+
+describe('translation status is decided by versions', () => {
+  it('current when made from the block’s version, outdated when older, missing when absent', () => {
+    expect(translationStatus(3, 3)).toBe('current');
+    expect(translationStatus(3, 2)).toBe('outdated');
+    expect(translationStatus(3, undefined)).toBe('missing');
+    expect(translationStatus(1, null)).toBe('missing');
+  });
+
+  it('counts per language, with unreviewed machine translations apart', () => {
+    const summary = summarizeTranslations([
+      { v: 2, tr: { en: { v: 2, o: 'school', r: '2026-01-01' }, ar: { v: 1, o: 'template' } } },
+      { v: 1, tr: { en: { v: 1, o: 'machine', r: null }, ar: { v: 1, o: 'template' } } },
+    ]);
+    expect(summary.en).toEqual({ current: 2, outdated: 0, missing: 0, machine: 1 });
+    expect(summary.ar).toEqual({ current: 1, outdated: 1, missing: 0, machine: 0 });
+    expect(summary.pl).toEqual({ current: 0, outdated: 0, missing: 2, machine: 0 });
+  });
+});
+
+describe('block content', () => {
+  it('normalises text: NFC, single spaces, no control or bidi override characters', () => {
+    expect(normalizeText('  Lees   elke dag\nsamen \u202Eevil\u202C ')).toBe('Lees elke dag samen evil');
+    expect(normalizeText('e\u0301')).toBe('é');
+    // Right-to-left marks are kept: Arabic text needs them.
+    expect(normalizeText('\u200Fمرحبا')).toBe('\u200Fمرحبا');
+  });
+
+  it('accepts exactly the fields of a kind, within limits', () => {
+    expect(parseBlockContent('paragraph', { text: 'Hallo' }).success).toBe(true);
+    expect(parseBlockContent('paragraph', { text: '' }).success).toBe(false);
+    expect(parseBlockContent('paragraph', { text: 'x'.repeat(2001) }).success).toBe(false);
+    expect(parseBlockContent('paragraph', { text: 'Hallo', html: '<b>' }).success).toBe(false);
+    expect(parseBlockContent('tips', { title: 'Tips', items: [] }).success).toBe(false);
+    expect(parseBlockContent('tips', { title: 'Tips', items: Array(13).fill('x') }).success).toBe(false);
+    expect(parseBlockContent('image', { alt: '' }).success).toBe(false);
+    expect(parseBlockContent('image', { alt: 'Een kind leest', caption: 'In de bieb' }).success).toBe(true);
+  });
+
+  it('reads list fields one item per line, without bullets or empty lines', () => {
+    expect(contentFromForm('tips', { title: 'Tips', items: '- een\n\n• twee\r\n* drie ' })).toEqual({ title: 'Tips', items: ['een', 'twee', 'drie '] });
+  });
+
+  it('makes URL-safe names', () => {
+    expect(slugify('Wanneer zijn de gesprekken?')).toBe('wanneer-zijn-de-gesprekken');
+    expect(slugify('Één café')).toBe('een-cafe');
+    expect(slugify('العربية')).toBe('folder');
+  });
+});
+
+describe('inline whitelist', () => {
+  it('renders strong, Dutch terms and safe links', () => {
+    expect(parseInline('Je kunt het **nog** niet, vraag de [[nl:intern begeleider]] of kijk op [de site](https://example.org/a).')).toEqual([
+      { type: 'text', value: 'Je kunt het ' },
+      { type: 'strong', value: 'nog' },
+      { type: 'text', value: ' niet, vraag de ' },
+      { type: 'dutch', value: 'intern begeleider' },
+      { type: 'text', value: ' of kijk op ' },
+      { type: 'link', label: 'de site', href: 'https://example.org/a' },
+      { type: 'text', value: '.' },
+    ]);
+  });
+
+  it('leaves javascript:, data: and plain http links as text', () => {
+    for (const href of ['javascript:alert(1)', 'data:text/html,<script>alert(1)</script>', 'http://example.org', 'JaVaScRiPt:alert(1)']) {
+      const tokens = parseInline(`[klik](${href})`);
+      expect(tokens.every((t) => t.type === 'text'), href).toBe(true);
+    }
+  });
+
+  it('keeps HTML as text', () => {
+    expect(parseInline('<script>alert(1)</script><img src=x onerror=alert(1)>')).toEqual([
+      { type: 'text', value: '<script>alert(1)</script><img src=x onerror=alert(1)>' },
+    ]);
+  });
+});
+
+describe('what a reader sees', async () => {
+  const { readerBlocks, originsShown } = await import('../../src/domain/reader.ts');
+  const block = (v: number, tr: Record<string, { v: number; o: 'template' | 'school' | 'machine'; r?: string | null }>) => ({
+    key: 'k',
+    kind: 'paragraph' as const,
+    image: null,
+    nl: { text: 'Nederlands' },
+    v,
+    tr: Object.fromEntries(Object.entries(tr).map(([l, t]) => [l, { c: { text: `in ${l}` }, v: t.v, o: t.o, r: t.r ?? null }])),
+  });
+
+  it('shows a current translation in the reader’s language with its origin', () => {
+    const [b] = readerBlocks([block(2, { ar: { v: 2, o: 'school', r: '2026-11-01' } })], 'ar');
+    expect(b).toMatchObject({ content: { text: 'in ar' }, lang: 'ar', fallback: null, origin: 'school' });
+  });
+
+  it('shows Dutch, marked, for an outdated or missing translation', () => {
+    const [outdated] = readerBlocks([block(3, { ar: { v: 2, o: 'template' } })], 'ar');
+    expect(outdated).toMatchObject({ content: { text: 'Nederlands' }, lang: 'nl', fallback: 'outdated' });
+    const [missing] = readerBlocks([block(1, {})], 'uk');
+    expect(missing).toMatchObject({ lang: 'nl', fallback: 'missing' });
+  });
+
+  it('labels machine translations, reviewed or not', () => {
+    const blocks = readerBlocks([block(1, { tr: { v: 1, o: 'machine' } }), block(1, { tr: { v: 1, o: 'machine', r: '2026-11-20' } })], 'tr');
+    expect(blocks.map((b) => b.origin)).toEqual(['machine', 'machine-reviewed']);
+    expect(originsShown(blocks)).toEqual(['machine-reviewed', 'machine']);
+  });
+});
