@@ -83,6 +83,9 @@ grant execute on function private.can_edit_leaflets(uuid), private.next_revision
   private.valid_items(jsonb)
   to authenticated, service_role;
 grant execute on function private.leaflet_titles(uuid) to anon;
+-- Anonymous readers pass the leaflet policies, which also ask "is the caller staff of this
+-- school?" (for anon always no): they need to be allowed to ask it.
+grant execute on function private.is_school_staff(uuid) to anon;
 
 -- ---------------------------------------------------------------------------------------
 -- Reading (public)
@@ -237,7 +240,7 @@ as $$
   select l.id, l.school_id, l.slug, l.status, l.revision, l.template_version, t.version, v.version_no,
          coalesce((
            select jsonb_agg(jsonb_build_object(
-             'id', b.id, 'key', b.block_key, 'kind', b.kind, 'origin', b.origin, 'source', b.source,
+             'id', b.id, 'key', b.block_key, 'kind', b.kind, 'origin', b.origin, 'nl', b.source,
              'v', b.source_version,
              'image', case when b.image_path is null then null
                       else jsonb_build_object('path', b.image_path, 'width', b.image_width, 'height', b.image_height) end,

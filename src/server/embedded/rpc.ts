@@ -42,7 +42,13 @@ export async function callRpc<N extends RpcName>(sql: Sql, name: N, args: RpcArg
   const entries = Object.entries(parsed.data as Record<string, unknown>);
   // Parameter names come from the zod schema (fixed identifiers), values are bound.
   const named = entries.map(([key], i) => `${key} => $${i + 1}`).join(', ');
-  const values = entries.map(([, v]) => v);
+  // Objects (and lists of objects) are jsonb parameters: sent as JSON text. Lists of plain
+  // values (uuid[], text[]) go as arrays, which both drivers send as PostgreSQL arrays.
+  const values = entries.map(([, v]) =>
+    v !== null && typeof v === 'object' && (!Array.isArray(v) || v.some((x) => x !== null && typeof x === 'object'))
+      ? JSON.stringify(v)
+      : v,
+  );
   let raw: unknown;
   try {
     if (def.returns === 'rows') {

@@ -1,0 +1,303 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { summarizeTranslations } from '../../src/domain/leaflets.ts';
+import { readerBlocks } from '../../src/domain/reader.ts';
+import { RpcError } from '../../src/domain/rpc.ts';
+import { SERVICE } from '../../src/server/embedded/rpc.ts';
+import { canonicalLeaflets, syncTemplates } from '../../src/server/templates.ts';
+import { buildWorld, PERSONAS, type PersonaName, type World } from '../factories/index.ts';
+import { DATABASES, type TestDb } from './harness.ts';
+
+/**
+ * Leaflets: who may read and edit what (per persona, tables and functions), and the rules of
+ * versions: translation state, minor changes, the revision check, publishing and restoring.
+ */
+type Outcome = number | string;
+
+async function outcome(run: () => Promise<unknown>): Promise<Outcome> {
+  try {
+    const result = await run();
+    return Array.isArray(result) ? result.length : result === null || result === undefined ? 0 : 1;
+  } catch (err) {
+    if (err instanceof RpcError) return err.code;
+    if ((err as { code?: string }).code === '42501') return 'error';
+    throw err;
+  }
+}
+
+const table = (t: Record<PersonaName, Outcome>) => PERSONAS.map((p) => [p, t[p]] as const);
+
+describe.each(DATABASES)('leaflets on %s', (_label, open) => {
+  let db: TestDb;
+  let w: World;
+  let published: string;
+  let draft: string;
+  const TEMPLATES = canonicalLeaflets().length;
+
+  beforeAll(async () => {
+    db = await open();
+    w = await buildWorld(db.owner);
+    const service = db.as(SERVICE);
+    await syncTemplates({ rpc: (name, args) => service.rpc(name, args) });
+    const templates = await db.as(w.personas.admin).rpc('leaflet_templates', {});
+    const admin = db.as(w.personas.admin);
+    published = await admin.rpc('adopt_template', { p_school: w.school.id, p_template: templates[0]!.template_id });
+    await admin.rpc('publish_leaflet', { p_leaflet: published, p_revision: 0 });
+    draft = await admin.rpc('adopt_template', { p_school: w.school.id, p_template: templates[1]!.template_id });
+  }, 60_000);
+  afterAll(() => db?.close());
+
+  const q = (p: PersonaName, text: string, params: unknown[] = []) => outcome(() => db.as(w.personas[p]).query(text, params));
+  const tryQ = (p: PersonaName, text: string, params: unknown[] = []) => outcome(() => db.as(w.personas[p]).tryQuery(text, params));
+  const call = (p: PersonaName) => db.as(w.personas[p]);
+
+  describe('tables', () => {
+    it.each(table({ admin: 2, staff: 2, otherStaff: 1, parent: 1, otherParent: 1, pupil: 1, otherPupil: 1, anon: 1 }))(
+      "leaflets of the school: %s sees %s (drafts are the staff's)",
+      async (p, n) => expect(await q(p, 'select id from public.leaflets where school_id = $1', [w.school.id])).toBe(n),
+    );
+
+    it.each(PERSONAS)('templates: %s reads them all', async (p) => {
+      expect(await q(p, 'select id from public.leaflets where school_id is null')).toBe(TEMPLATES);
+    });
+
+    it.each(table({ admin: 'all', staff: 'all', otherStaff: 0, parent: 0, otherParent: 0, pupil: 0, otherPupil: 0, anon: 0 }))(
+      "blocks and translations of the school's leaflets: %s sees %s (readers get the published snapshot)",
+      async (p, n) => {
+        const [count] = await db.owner.transaction((sql) =>
+          sql.query<{ n: number }>('select count(*)::int as n from public.leaflet_blocks where school_id = $1', [w.school.id]),
+        );
+        const expected = n === 'all' ? count!.n : n;
+        expect(await q(p, 'select id from public.leaflet_blocks where school_id = $1', [w.school.id])).toBe(expected);
+        expect((await q(p, 'select block_id from public.leaflet_translations where school_id = $1', [w.school.id])) === 0).toBe(expected === 0);
+      },
+    );
+
+    it.each(table({ admin: 1, staff: 1, otherStaff: 1, parent: 1, otherParent: 1, pupil: 1, otherPupil: 1, anon: 1 }))(
+      'versions: %s sees the live version (%s)',
+      async (p, n) => expect(await q(p, 'select id from public.leaflet_versions where leaflet_id = $1', [published])).toBe(n),
+    );
+
+    it.each(table({ admin: 1, staff: 1, otherStaff: 'error', parent: 'error', otherParent: 'error', pupil: 'error', otherPupil: 'error', anon: 'error' }))(
+      'insert a leaflet: %s → %s',
+      async (p, n) =>
+        expect(await tryQ(p, `insert into public.leaflets (school_id, slug) values ($1, 'eigen-folder') returning id`, [w.school.id])).toBe(n),
+    );
+
+    it.each(table({ admin: 1, staff: 1, otherStaff: 0, parent: 0, otherParent: 0, pupil: 0, otherPupil: 0, anon: 'error' }))(
+      "edit a block's Dutch text directly: %s → %s",
+      async (p, n) =>
+        expect(
+          await tryQ(p, `update public.leaflet_blocks set source = '{"text":"Anders"}' where leaflet_id = $1 and kind = 'title' returning id`, [published]),
+        ).toBe(n),
+    );
+
+    it.each(table({ admin: 'error', staff: 'error', otherStaff: 'error', parent: 'error', otherParent: 'error', pupil: 'error', otherPupil: 'error', anon: 'error' }))(
+      'edit a template: %s → %s',
+      async (p, n) => {
+        const result = await tryQ(p, `update public.leaflet_blocks set source = '{"text":"Anders"}' where school_id is null and kind = 'title' returning id`);
+        expect(result === 0 || result === 'error', String(result)).toBe(true);
+        void n;
+      },
+    );
+
+    it.each(PERSONAS)('history is never rewritten: %s can neither change nor delete a published version', async (p) => {
+      for (const text of [
+        `update public.leaflet_versions set snapshot = '{}' where leaflet_id = $1 returning id`,
+        'delete from public.leaflet_versions where leaflet_id = $1 returning id',
+      ]) {
+        const result = await tryQ(p, text, [published]);
+        expect(result === 0 || result === 'error', `${p}: ${text}`).toBe(true);
+      }
+    });
+
+    it.each(table({ admin: 1, staff: 0, otherStaff: 0, parent: 0, otherParent: 0, pupil: 0, otherPupil: 0, anon: 'error' }))(
+      'delete a leaflet: %s → %s',
+      async (p, n) => expect(await tryQ(p, 'delete from public.leaflets where id = $1 returning id', [draft])).toBe(n),
+    );
+  });
+
+  describe('functions', () => {
+    it.each(PERSONAS)('published_leaflets and published_leaflet: %s reads the published one, never the draft', async (p) => {
+      const list = await call(p).rpc('published_leaflets', { p_school_slug: w.school.slug });
+      expect(list.map((l) => l.slug)).toEqual([canonicalLeaflets()[0]!.slug]);
+      expect(await call(p).rpc('published_leaflet', { p_school_slug: w.school.slug, p_slug: canonicalLeaflets()[0]!.slug })).toHaveLength(1);
+      expect(await call(p).rpc('published_leaflet', { p_school_slug: w.school.slug, p_slug: canonicalLeaflets()[1]!.slug })).toHaveLength(0);
+    });
+
+    it.each(table({ admin: 2, staff: 2, otherStaff: 0, parent: 0, otherParent: 0, pupil: 0, otherPupil: 0, anon: 'forbidden' }))(
+      'school_leaflets: %s → %s',
+      async (p, n) => expect(await outcome(() => call(p).rpc('school_leaflets', { p_school: w.school.id }))).toBe(n),
+    );
+
+    it.each(table({ admin: 1, staff: 1, otherStaff: 0, parent: 0, otherParent: 0, pupil: 0, otherPupil: 0, anon: 'forbidden' }))(
+      'leaflet_for_editing: %s → %s',
+      async (p, n) => expect(await outcome(() => call(p).rpc('leaflet_for_editing', { p_leaflet: draft }))).toBe(n),
+    );
+
+    it.each(table({ admin: 1, staff: 1, otherStaff: 'forbidden', parent: 'forbidden', otherParent: 'forbidden', pupil: 'forbidden', otherPupil: 'forbidden', anon: 'forbidden' }))(
+      'create_leaflet: %s → %s',
+      async (p, n) => expect(await outcome(() => call(p).tryRpc('create_leaflet', { p_school: w.school.id, p_slug: 'onze-gesprekken', p_title: 'Onze gesprekken' }))).toBe(n),
+    );
+
+    it.each(table({ admin: 1, staff: 1, otherStaff: 'forbidden', parent: 'forbidden', otherParent: 'forbidden', pupil: 'forbidden', otherPupil: 'forbidden', anon: 'forbidden' }))(
+      'adopt_template: %s → %s',
+      async (p, n) => {
+        const templates = await call('admin').rpc('leaflet_templates', {});
+        expect(await outcome(() => call(p).tryRpc('adopt_template', { p_school: w.school.id, p_template: templates[3]!.template_id }))).toBe(n);
+      },
+    );
+
+    const editingCalls = async (p: PersonaName) => {
+      const [editor] = await call('admin').rpc('leaflet_for_editing', { p_leaflet: draft });
+      const block = editor!.blocks.find((b) => b.kind === 'paragraph')!;
+      const rev = editor!.revision;
+      const me = call(p);
+      return {
+        save_block_source: await outcome(() => me.tryRpc('save_block_source', { p_block: block.id, p_revision: rev, p_content: { text: 'Nieuw' }, p_minor: false })),
+        save_block_translation: await outcome(() =>
+          me.tryRpc('save_block_translation', { p_block: block.id, p_locale: 'ar', p_revision: rev, p_content: { text: 'جديد' }, p_machine: false }),
+        ),
+        review_translation: await outcome(() => me.tryRpc('review_translation', { p_block: block.id, p_locale: 'ar', p_revision: rev })),
+        add_block: await outcome(() => me.tryRpc('add_block', { p_leaflet: draft, p_revision: rev, p_kind: 'paragraph', p_position: 1, p_content: { text: 'Eigen tekst' } })),
+        move_block: await outcome(() => me.tryRpc('move_block', { p_block: block.id, p_revision: rev, p_delta: 1 })),
+        delete_block: await outcome(() => me.tryRpc('delete_block', { p_block: block.id, p_revision: rev })),
+        publish_leaflet: await outcome(() => me.tryRpc('publish_leaflet', { p_leaflet: draft, p_revision: rev })),
+      };
+    };
+
+    it.each(['admin', 'staff'] as const)('the editing functions work for %s', async (p) => {
+      expect(Object.values(await editingCalls(p))).toEqual([1, 1, 1, 1, 1, 1, 1]);
+    });
+
+    it.each(['otherStaff', 'parent', 'otherParent', 'pupil', 'otherPupil', 'anon'] as const)('the editing functions refuse %s', async (p) => {
+      for (const [name, result] of Object.entries(await editingCalls(p))) expect(result, name).toBe('forbidden');
+    });
+
+    it.each(table({ admin: 1, staff: 1, otherStaff: 0, parent: 0, otherParent: 0, pupil: 0, otherPupil: 0, anon: 'forbidden' }))(
+      'leaflet_history: %s → %s',
+      async (p, n) => expect(await outcome(() => call(p).rpc('leaflet_history', { p_leaflet: published }))).toBe(n),
+    );
+
+    it.each(table({ admin: 1, staff: 1, otherStaff: 0, parent: 0, otherParent: 0, pupil: 0, otherPupil: 0, anon: 'forbidden' }))(
+      'unpublish_leaflet: %s → %s',
+      async (p, n) => expect(await outcome(() => call(p).tryRpc('unpublish_leaflet', { p_leaflet: published }))).toBe(n),
+    );
+
+    it.each(table({ admin: 1, staff: 0, otherStaff: 0, parent: 0, otherParent: 0, pupil: 0, otherPupil: 0, anon: 'forbidden' }))(
+      'delete_leaflet: %s → %s',
+      async (p, n) => expect(await outcome(() => call(p).tryRpc('delete_leaflet', { p_leaflet: draft }))).toBe(n),
+    );
+
+    it.each(['sync_template', 'seed_demo_leaflets'] as const)('%s is for the server only', async (name) => {
+      const args = name === 'sync_template' ? { p_slug: 'x', p_version: 1, p_position: 0, p_blocks: [] } : {};
+      for (const p of PERSONAS) expect(await outcome(() => call(p).tryRpc(name, args as never)), p).toBe('forbidden');
+    });
+  });
+
+  describe('versions decide translation state', () => {
+    // A new leaflet of the other school (its admin edits it) with one paragraph.
+    async function fresh() {
+      const other = call('otherStaff');
+      const leaflet = await other.rpc('create_leaflet', { p_school: w.otherSchool.id, p_slug: `t-${Math.random().toString(36).slice(2, 10)}`, p_title: 'Proef' });
+      const [{ revision }] = (await other.rpc('add_block', {
+        p_leaflet: leaflet, p_revision: 0, p_kind: 'paragraph', p_position: 1, p_content: { text: 'Eerste tekst' },
+      })) as [{ revision: number }];
+      const load = async () => (await other.rpc('leaflet_for_editing', { p_leaflet: leaflet }))[0]!;
+      return { other, leaflet, load, revision };
+    }
+
+    it('an adopted template starts with every translation current', async () => {
+      const [editor] = await call('admin').rpc('leaflet_for_editing', { p_leaflet: draft });
+      const summary = summarizeTranslations(editor!.blocks);
+      for (const locale of ['en', 'ar', 'uk', 'pl', 'tr'] as const) {
+        expect(summary[locale]).toMatchObject({ outdated: 0, missing: 0, current: editor!.blocks.length });
+      }
+    });
+
+    it('a real change outdates translations, a minor one does not, an unchanged save is no version', async () => {
+      const { other, load } = await fresh();
+      let editor = await load();
+      const paragraph = () => editor.blocks.find((b) => b.kind === 'paragraph')!;
+      await other.rpc('save_block_translation', { p_block: paragraph().id, p_locale: 'pl', p_revision: editor.revision, p_content: { text: 'Pierwszy tekst' }, p_machine: false });
+      editor = await load();
+      expect(summarizeTranslations([paragraph()]).pl.current).toBe(1);
+
+      // Same text, other whitespace: not a new version, revision unchanged.
+      const [same] = await other.rpc('save_block_source', { p_block: paragraph().id, p_revision: editor.revision, p_content: { text: 'Eerste tekst' }, p_minor: false });
+      expect(same).toMatchObject({ changed: false, source_version: 1, revision: editor.revision });
+
+      const [minor] = await other.rpc('save_block_source', { p_block: paragraph().id, p_revision: editor.revision, p_content: { text: 'Eerste tekst.' }, p_minor: true });
+      expect(minor).toMatchObject({ changed: true, source_version: 1 });
+      editor = await load();
+      expect(summarizeTranslations([paragraph()]).pl.current).toBe(1);
+
+      const [real] = await other.rpc('save_block_source', { p_block: paragraph().id, p_revision: editor.revision, p_content: { text: 'Een andere tekst.' }, p_minor: false });
+      expect(real).toMatchObject({ changed: true, source_version: 2 });
+      editor = await load();
+      expect(summarizeTranslations([paragraph()]).pl).toMatchObject({ current: 0, outdated: 1 });
+      // A reader in Polish now sees the Dutch, marked as outdated.
+      expect(readerBlocks([paragraph()], 'pl')[0]).toMatchObject({ lang: 'nl', fallback: 'outdated', content: { text: 'Een andere tekst.' } });
+    });
+
+    it('an edit made on an older revision is refused, nothing overwritten', async () => {
+      const { other, load } = await fresh();
+      const editor = await load();
+      const block = editor.blocks.find((b) => b.kind === 'paragraph')!;
+      await other.rpc('save_block_source', { p_block: block.id, p_revision: editor.revision, p_content: { text: 'Tekst van persoon A' }, p_minor: false });
+      await expect(
+        other.rpc('save_block_source', { p_block: block.id, p_revision: editor.revision, p_content: { text: 'Tekst van persoon B' }, p_minor: false }),
+      ).rejects.toMatchObject({ code: 'stale_revision' });
+      expect((await load()).blocks.find((b) => b.id === block.id)!.nl).toEqual({ text: 'Tekst van persoon A' });
+    });
+
+    it('the database refuses content that is not of the block’s kind', async () => {
+      const { other, load } = await fresh();
+      const editor = await load();
+      const block = editor.blocks.find((b) => b.kind === 'paragraph')!;
+      await expect(
+        other.rpc('save_block_source', { p_block: block.id, p_revision: editor.revision, p_content: { text: 'x', html: '<script>' }, p_minor: false }),
+      ).rejects.toBeInstanceOf(RpcError);
+      await expect(
+        other.rpc('save_block_translation', { p_block: block.id, p_locale: 'ar', p_revision: editor.revision, p_content: { items: ['x'] }, p_machine: false }),
+      ).rejects.toMatchObject({ code: 'invalid' });
+    });
+
+    it('publishing keeps every version; restoring an old one publishes it as a new version', async () => {
+      const { other, leaflet, load } = await fresh();
+      let editor = await load();
+      await other.rpc('publish_leaflet', { p_leaflet: leaflet, p_revision: editor.revision });
+      const block = editor.blocks.find((b) => b.kind === 'paragraph')!;
+      await other.rpc('save_block_source', { p_block: block.id, p_revision: editor.revision, p_content: { text: 'Versie twee' }, p_minor: false });
+      editor = await load();
+      await other.rpc('publish_leaflet', { p_leaflet: leaflet, p_revision: editor.revision });
+      const [restored] = await other.rpc('restore_leaflet_version', { p_leaflet: leaflet, p_version_no: 1, p_revision: editor.revision });
+      expect(restored!.version_no).toBe(3);
+      const history = await other.rpc('leaflet_history', { p_leaflet: leaflet });
+      expect(history.map((h) => [h.version_no, h.restored_from, h.is_live])).toEqual([
+        [3, 1, true],
+        [2, null, false],
+        [1, null, false],
+      ]);
+      expect((await load()).blocks.find((b) => b.kind === 'paragraph')!.nl).toEqual({ text: 'Eerste tekst' });
+    });
+
+    it('a template that improves tells the schools whose copy is older', async () => {
+      const service = db.as(SERVICE);
+      const [template] = canonicalLeaflets();
+      const changed = template!.blocks.map((b, i) => (i === 1 ? { ...b, nl: { text: `${String(b.nl.text)} Nog een zin.` } } : b));
+      expect(await service.rpc('sync_template', { p_slug: template!.slug, p_version: template!.version + 1, p_position: 0, p_blocks: changed as never })).toBe('updated');
+      expect(await service.rpc('sync_template', { p_slug: template!.slug, p_version: template!.version + 1, p_position: 0, p_blocks: changed as never })).toBe('unchanged');
+      const [mine] = (await call('admin').rpc('school_leaflets', { p_school: w.school.id })).filter((l) => l.template_slug === template!.slug);
+      expect(mine!.template_latest).toBeGreaterThan(mine!.template_version!);
+      // Only the changed block got a new version in the template.
+      const versions = await db.owner.transaction((sql) =>
+        sql.query<{ block_key: string; source_version: number }>(
+          `select b.block_key, b.source_version from public.leaflet_blocks b join public.leaflets l on l.id = b.leaflet_id
+           where l.school_id is null and l.slug = $1 order by b.position`,
+          [template!.slug],
+        ),
+      );
+      expect(versions.filter((v) => v.source_version > 1).map((v) => v.block_key)).toEqual([template!.blocks[1]!.key]);
+    });
+  });
+});
