@@ -15,7 +15,7 @@ export default defineConfig({
   output: 'server',
   // staticHeaders: Astro then sends its Content-Security-Policy (with the hashes of the few
   // scripts it emits) as a response header instead of a <meta> tag, so frame-ancestors holds.
-  adapter: node({ mode: 'standalone', bodySizeLimit: 8 * 1024 * 1024, staticHeaders: true }),
+  adapter: node({ mode: 'standalone', bodySizeLimit: 20 * 1024 * 1024, staticHeaders: true }),
   integrations: [react()],
   i18n: {
     locales: [...LOCALE_CODES],

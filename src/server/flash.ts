@@ -22,7 +22,7 @@ export function takeFlash(cookies: AstroCookies): Flash | null {
   cookies.delete(FLASH_COOKIE, { path: '/' });
   try {
     const parsed = JSON.parse(raw) as Flash;
-    return typeof parsed.key === 'string' && /^[a-zA-Z.]+$/.test(parsed.key) ? parsed : null;
+    return typeof parsed.key === 'string' && /^[a-zA-Z][a-zA-Z.:-]{0,80}$/.test(parsed.key) ? parsed : null;
   } catch {
     return null;
   }

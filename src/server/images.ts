@@ -8,9 +8,13 @@ import sharp from 'sharp';
  * a generated name.
  */
 export const IMAGE_LIMITS = {
-  maxBytes: 5 * 1024 * 1024,
+  // A phone photo is often 3–12 MB; it is re-encoded to a fraction of that before storage.
+  maxBytes: 15 * 1024 * 1024,
   accepted: ['image/png', 'image/jpeg', 'image/webp'] as const,
 };
+
+/** The upload limit in whole megabytes, for the messages that name it. */
+export const IMAGE_MAX_MB = IMAGE_LIMITS.maxBytes / (1024 * 1024);
 
 export type ImageProblem = 'too_large' | 'wrong_type' | 'unreadable' | 'empty';
 

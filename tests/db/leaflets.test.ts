@@ -199,9 +199,10 @@ describe.each(DATABASES)('leaflets on %s', (_label, open) => {
     async function fresh() {
       const other = call('otherStaff');
       const leaflet = await other.rpc('create_leaflet', { p_school: w.otherSchool.id, p_slug: `t-${Math.random().toString(36).slice(2, 10)}`, p_title: 'Proef' });
-      const [{ revision }] = (await other.rpc('add_block', {
+      const [added] = await other.rpc('add_block', {
         p_leaflet: leaflet, p_revision: 0, p_kind: 'paragraph', p_position: 1, p_content: { text: 'Eerste tekst' },
-      })) as [{ revision: number }];
+      });
+      const revision = added!.revision;
       const load = async () => (await other.rpc('leaflet_for_editing', { p_leaflet: leaflet }))[0]!;
       return { other, leaflet, load, revision };
     }
