@@ -43,8 +43,9 @@ export default defineConfig({
     },
   },
   build: {
-    // Small stylesheets inline into the page: one request less on a phone.
-    inlineStylesheets: 'auto',
+    // The stylesheet (about 5 KB gzipped) goes into each page: no render-blocking request
+    // before a parent on a slow phone sees the first words. Its hash is in the CSP.
+    inlineStylesheets: 'always',
   },
   server: {
     host: process.env.HOST ?? 'localhost',

@@ -3,12 +3,31 @@ import { getT } from './i18n/index.ts';
 import { dirOf, isLocale } from './i18n/locales.ts';
 import { LOCALE_COOKIE, localeOfPath, negotiateLocale } from './i18n/negotiate.ts';
 import { backendFor, bootBackend } from './server/backend.ts';
+import { cachedPage, isCacheablePath, storePage } from './server/page-cache.ts';
 
 const ONE_YEAR = 60 * 60 * 24 * 365;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 // Start the backend (and, in embedded mode, migrate) as soon as the server loads this module.
 void bootBackend().catch(() => undefined);
+
+/**
+ * Pages are compressed on the way out (Astro's Node server does not): a leaflet is about a
+ * third of its size gzipped, which a parent on a slow phone connection notices.
+ */
+const compress = defineMiddleware(async (context, next) => {
+  const response = await next();
+  const type = response.headers.get('content-type') ?? '';
+  const accepts = context.request.headers.get('accept-encoding') ?? '';
+  if (!response.body || response.headers.has('content-encoding') || !/^(text\/html|application\/json)/.test(type) || !/\bgzip\b/.test(accepts)) {
+    return response;
+  }
+  const headers = new Headers(response.headers);
+  headers.set('Content-Encoding', 'gzip');
+  headers.delete('Content-Length');
+  headers.append('Vary', 'Accept-Encoding');
+  return new Response(response.body.pipeThrough(new CompressionStream('gzip')), { status: response.status, statusText: response.statusText, headers });
+});
 
 /** Headers every response carries; a strict policy where the page set none of its own. */
 const securityHeaders = defineMiddleware(async (context, next) => {
@@ -45,6 +64,34 @@ const sameOrigin = defineMiddleware((context, next) => {
   return next();
 });
 
+/** Reading a page in a language is the saved choice that `/` returns to next time. */
+function rememberLocale(context: Parameters<Parameters<typeof defineMiddleware>[0]>[0], lang: string): void {
+  const { cookies, url } = context;
+  if (cookies.get(LOCALE_COOKIE)?.value !== lang) {
+    cookies.set(LOCALE_COOKIE, lang, { path: '/', maxAge: ONE_YEAR, sameSite: 'lax', httpOnly: true, secure: url.protocol === 'https:' });
+  }
+}
+
+/**
+ * Published leaflets for anonymous readers come from a short-lived cache (see page-cache.ts),
+ * answered before anything else runs: this is the page a whole class's parents open at once.
+ */
+const publicPages = defineMiddleware(async (context, next) => {
+  const { request, url, cookies } = context;
+  if (request.method !== 'GET' || cookies.has('portal_session') || cookies.has('portal_flash') || !isCacheablePath(url.pathname)) {
+    return next();
+  }
+  const key = url.origin + url.pathname + url.search;
+  const hit = cachedPage(key);
+  if (hit) {
+    const lang = localeOfPath(url.pathname);
+    if (lang) rememberLocale(context, lang);
+    return hit;
+  }
+  const response = await next();
+  return response.status === 200 ? storePage(key, response) : response;
+});
+
 /** Puts the locale, its direction and a bound `t` on `locals`; remembers the reader's language. */
 const locale = defineMiddleware(async (context, next) => {
   const { url, cookies, request, params } = context;
@@ -67,16 +114,7 @@ const locale = defineMiddleware(async (context, next) => {
 
   const response = await next();
 
-  // Reading a page in a language is the saved choice that `/` returns to next time.
-  if (fromPath && cookies.get(LOCALE_COOKIE)?.value !== fromPath && response.status < 400) {
-    cookies.set(LOCALE_COOKIE, fromPath, {
-      path: '/',
-      maxAge: ONE_YEAR,
-      sameSite: 'lax',
-      httpOnly: true,
-      secure: url.protocol === 'https:',
-    });
-  }
+  if (fromPath && response.status < 400) rememberLocale(context, fromPath);
   return response;
 });
 
@@ -89,4 +127,4 @@ const session = defineMiddleware(async (context, next) => {
   return next();
 });
 
-export const onRequest = sequence(securityHeaders, sameOrigin, session, locale);
+export const onRequest = sequence(compress, securityHeaders, publicPages, sameOrigin, session, locale);

@@ -1,6 +1,8 @@
 import { loadConfig, redactUrl, type Config } from './config.ts';
 import { embeddedAdminDb, embeddedBackend, startEmbedded, type EmbeddedRuntime } from './embedded/index.ts';
 import type { Backend, Db, RequestScope } from './port.ts';
+import { invalidatePublicPages } from './page-cache.ts';
+import type { RpcName } from '../domain/rpc.ts';
 import { supabaseAdminDb, supabaseBackend } from './supabase/index.ts';
 import { syncTemplates } from './templates.ts';
 
@@ -56,10 +58,26 @@ export function bootBackend(): Promise<Runtime> {
   return runtime;
 }
 
+// Calls that change what the public pages show: after one succeeds, cached pages are dropped.
+const CHANGES_PUBLIC_PAGES: ReadonlySet<RpcName> = new Set([
+  'publish_leaflet', 'unpublish_leaflet', 'restore_leaflet_version', 'delete_leaflet',
+  'update_school', 'set_school_logo', 'sync_template', 'seed_demo_leaflets',
+]);
+
+function invalidating(db: Db): Db {
+  return {
+    async rpc(name, args) {
+      const result = await db.rpc(name, args);
+      if (CHANGES_PUBLIC_PAGES.has(name)) invalidatePublicPages();
+      return result;
+    },
+  };
+}
+
 export async function backendFor(scope: RequestScope): Promise<Backend> {
   const rt = await bootBackend();
-  if (rt.embedded) return embeddedBackend(rt.embedded, scope, log);
-  return supabaseBackend(rt.config, scope, log);
+  const backend = rt.embedded ? embeddedBackend(rt.embedded, scope, log) : supabaseBackend(rt.config, scope, log);
+  return { ...backend, db: invalidating(backend.db), admin: invalidating(backend.admin) };
 }
 
 /** The embedded runtime, for the pages that exist only in embedded mode (the dev mailbox). */

@@ -1,0 +1,136 @@
+// The leaflet reader under load, its JavaScript, and its Lighthouse scores, in one run.
+//   npm run bench:leaflets   (after a build; npm run bench builds first)
+// Prints figures; asserts nothing. Environment: CONNECTIONS (50), SECONDS (10), PORT (4610),
+// CHROME_PATH (/usr/bin/chromium) for Lighthouse.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
+const SECONDS = Number(process.env.SECONDS ?? 10);
+const PORT = Number(process.env.PORT ?? 4610);
+const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+const READER = '/nl/s/demo/leaflets/leren-begint-thuis';
+const STATIC = '/__bench/leaflet.html';
+const origin = `http://localhost:${PORT}`;
+
+const dataDir = mkdtempSync(join(tmpdir(), 'portal-bench-leaflets-'));
+const server = spawn(process.execPath, ['scripts/serve.mjs'], {
+  env: { ...process.env, PORT: String(PORT), HOST: 'localhost', PORTAL_DATA_DIR: dataDir },
+  stdio: 'ignore',
+});
+const stop = () => {
+  server.kill('SIGTERM');
+  rmSync(dataDir, { recursive: true, force: true });
+  rmSync('dist/client/__bench', { recursive: true, force: true });
+};
+process.on('exit', stop);
+
+async function waitForServer(): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(`${origin}/healthz`)).ok) return;
+    } catch {
+      // not yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the server did not start');
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+
+/** One GET without compression (both pages are served the same bytes), resolved with its latency. */
+function get(path: string): Promise<number> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: 'localhost', port: PORT, path, agent }, (res) => {
+      res.on('data', () => undefined);
+      res.on('end', () => (res.statusCode === 200 ? resolve(performance.now() - started) : reject(new Error(`${path}: ${res.statusCode}`))));
+    });
+    req.on('error', reject);
+  });
+}
+
+async function load(path: string, seconds: number) {
+  const latencies: number[] = [];
+  const until = performance.now() + seconds * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (performance.now() < until) latencies.push(await get(path));
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!;
+  return { p50: at(50), p95: at(95), rps: latencies.length / elapsed, n: latencies.length };
+}
+
+await waitForServer();
+const html = await (await fetch(`${origin}${READER}`, { headers: { 'Accept-Encoding': 'identity' } })).text();
+mkdirSync('dist/client/__bench', { recursive: true });
+writeFileSync(`dist/client${STATIC}`, html);
+await get(STATIC);
+
+// JavaScript the reader page loads: external module scripts and inline scripts, gzipped.
+const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+let jsRaw = 0;
+let jsGzip = 0;
+for (const [, attrs, body] of scripts) {
+  const src = /\bsrc="([^"]+)"/.exec(attrs ?? '')?.[1];
+  const code = src ? await (await fetch(new URL(src, origin))).text() : (body ?? '');
+  jsRaw += Buffer.byteLength(code);
+  jsGzip += gzipSync(code).byteLength;
+}
+
+// Warm both, then measure each under the same load.
+await load(READER, 2);
+await load(STATIC, 2);
+const dynamic = await load(READER, SECONDS);
+const fixed = await load(STATIC, SECONDS);
+
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+console.log(`leaflet reader ${READER}, ${CONNECTIONS} concurrent connections, ${SECONDS} s each, uncompressed HTML (${(Buffer.byteLength(html) / 1024).toFixed(1)} KiB)`);
+console.log(`  server-rendered: p50 ${ms(dynamic.p50)}  p95 ${ms(dynamic.p95)}  ${dynamic.rps.toFixed(0)} req/s  (${dynamic.n} requests)`);
+console.log(`  static file:     p50 ${ms(fixed.p50)}  p95 ${ms(fixed.p95)}  ${fixed.rps.toFixed(0)} req/s  (${fixed.n} requests)`);
+console.log(`  p95 ratio (rendered / static): ${(dynamic.p95 / fixed.p95).toFixed(2)}   aim ≤ 1.5`);
+console.log(`JavaScript on the reader page: ${scripts.length} script(s), ${jsRaw} B, ${jsGzip} B gzipped   aim ≤ 5 KB gzipped`);
+
+if (existsSync(CHROME)) {
+  const out = join(dataDir, 'lighthouse.json');
+  const run = spawnSync(
+    process.execPath,
+    [
+      'node_modules/lighthouse/cli/index.js',
+      `${origin}${READER}`,
+      '--only-categories=performance,accessibility',
+      '--output=json',
+      `--output-path=${out}`,
+      '--quiet',
+      '--chrome-flags=--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync',
+    ],
+    { env: { ...process.env, CHROME_PATH: CHROME }, stdio: 'inherit', timeout: 180_000 },
+  );
+  if (run.status === 0) {
+    const report = JSON.parse(readFileSync(out, 'utf8')) as {
+      categories: Record<string, { score: number }>;
+      audits: Record<string, { displayValue?: string }>;
+    };
+    const score = (c: string) => Math.round((report.categories[c]?.score ?? 0) * 100);
+    console.log(
+      `Lighthouse (mobile): performance ${score('performance')}, accessibility ${score('accessibility')}   aim 100 / 100` +
+        `  (FCP ${report.audits['first-contentful-paint']?.displayValue}, LCP ${report.audits['largest-contentful-paint']?.displayValue}, TBT ${report.audits['total-blocking-time']?.displayValue})`,
+    );
+  } else {
+    console.log('Lighthouse: did not complete');
+  }
+} else {
+  console.log(`Lighthouse: skipped (no Chrome at ${CHROME}; set CHROME_PATH)`);
+}
+agent.destroy();
+stop();
+process.exit(0);

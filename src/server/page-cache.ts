@@ -1,0 +1,51 @@
+/**
+ * A short-lived cache of public pages (the published leaflets a parent reads), so a leaflet
+ * under load costs about what a static file costs. Only anonymous GETs are cached, per URL;
+ * an entry lives CACHE_SECONDS at most and is dropped at once when this server publishes,
+ * unpublishes or restores a leaflet or changes a school's details (another server process
+ * sharing the database catches up within CACHE_SECONDS).
+ */
+const CACHE_SECONDS = 30;
+const MAX_ENTRIES = 1000;
+
+interface Entry {
+  epoch: number;
+  expires: number;
+  status: number;
+  headers: [string, string][];
+  body: Uint8Array;
+}
+
+const entries = new Map<string, Entry>();
+let epoch = 0;
+
+/** Something public changed: every cached page is stale. */
+export function invalidatePublicPages(): void {
+  epoch++;
+  entries.clear();
+}
+
+export function cachedPage(key: string): Response | null {
+  const entry = entries.get(key);
+  if (!entry) return null;
+  if (entry.epoch !== epoch || entry.expires < Date.now()) {
+    entries.delete(key);
+    return null;
+  }
+  return new Response(entry.body as Uint8Array<ArrayBuffer>, { status: entry.status, headers: entry.headers });
+}
+
+/** Stores a copy of a response and returns a fresh one to send. */
+export async function storePage(key: string, response: Response): Promise<Response> {
+  const body = new Uint8Array(await response.arrayBuffer());
+  const headers = [...response.headers.entries()].filter(([name]) => name.toLowerCase() !== 'set-cookie');
+  if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value!);
+  entries.set(key, { epoch, expires: Date.now() + CACHE_SECONDS * 1000, status: response.status, headers, body });
+  const fresh = new Response(body as Uint8Array<ArrayBuffer>, { status: response.status, headers: response.headers });
+  return fresh;
+}
+
+/** Public leaflet pages: `/[lang]/s/[school]/leaflets` and `/[lang]/s/[school]/leaflets/[slug]`. */
+export function isCacheablePath(pathname: string): boolean {
+  return /^\/[a-z]{2}\/s\/[a-z0-9-]{1,40}\/leaflets(\/[a-z0-9-]{1,60})?\/?$/.test(pathname);
+}
