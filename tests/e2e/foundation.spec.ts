@@ -92,3 +92,33 @@ test('keyboard: the skip link is the first stop and moves focus to the content',
   await expect(page).toHaveURL(/#main$/);
   await expect(page.locator('#main')).toBeFocused();
 });
+
+test.describe('on a phone', () => {
+  test.use({ viewport: PHONE });
+
+  test('no public page scrolls sideways, in Arabic or Dutch', async ({ page }) => {
+    for (const path of [
+      '/ar/',
+      '/ar/sign-in',
+      '/ar/join',
+      '/ar/class',
+      '/ar/leaflets',
+      '/ar/s/demo/leaflets',
+      '/ar/s/demo/leaflets/gesprekken-op-school',
+      '/ar/s/demo/leaflets/gesprekken-op-school?view=both',
+      '/nl/s/demo/leaflets/extra-ondersteuning',
+    ]) {
+      await page.goto(path);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, path).toBeLessThanOrEqual(0);
+    }
+  });
+
+  test('a parent finds the tips from the home page', async ({ page }) => {
+    await page.goto('/tr/');
+    await page.getByRole('link', { name: 'İpuçlarını okuyun' }).click();
+    await page.getByRole('link', { name: 'Basisschool De Regenboog' }).click();
+    await expect(page.locator('.leaflet-list .card')).toHaveCount(7);
+    await expectNoAxeViolations(page);
+  });
+});
