@@ -35,6 +35,22 @@ begin
 end
 $$;
 
+-- A block the caller may edit, or the refusal 'forbidden'.
+create function private.editable_block(p_block uuid)
+returns public.leaflet_blocks
+language plpgsql stable security invoker set search_path = ''
+as $$
+declare
+  v_block public.leaflet_blocks;
+begin
+  select * into v_block from public.leaflet_blocks b where b.id = p_block;
+  if v_block.id is null or not private.can_edit_leaflets(v_block.school_id) then
+    raise exception using errcode = 'P0001', message = 'forbidden';
+  end if;
+  return v_block;
+end
+$$;
+
 -- The leaflet's title in every language it is currently translated to (Dutch always).
 create function private.leaflet_titles(p_leaflet uuid)
 returns jsonb
@@ -78,7 +94,7 @@ as $$
 $$;
 
 revoke execute on all functions in schema private from public;
-grant execute on function private.can_edit_leaflets(uuid), private.next_revision(uuid, int),
+grant execute on function private.can_edit_leaflets(uuid), private.next_revision(uuid, int), private.editable_block(uuid),
   private.leaflet_titles(uuid), private.leaflet_snapshot(uuid), private.valid_block_content(public.leaflet_block_kind, jsonb),
   private.valid_items(jsonb)
   to authenticated, service_role;
@@ -268,10 +284,7 @@ declare
   v_block public.leaflet_blocks;
   v_rev int;
 begin
-  select * into v_block from public.leaflet_blocks b where b.id = p_block;
-  if v_block.id is null or not private.can_edit_leaflets(v_block.school_id) then
-    raise exception using errcode = 'P0001', message = 'forbidden';
-  end if;
+  v_block := private.editable_block(p_block);
   if v_block.source = p_content then
     select l.revision into v_rev from public.leaflets l where l.id = v_block.leaflet_id;
     if v_rev <> p_revision then
@@ -308,10 +321,7 @@ declare
   v_block public.leaflet_blocks;
   v_rev int;
 begin
-  select * into v_block from public.leaflet_blocks b where b.id = p_block;
-  if v_block.id is null or not private.can_edit_leaflets(v_block.school_id) then
-    raise exception using errcode = 'P0001', message = 'forbidden';
-  end if;
+  v_block := private.editable_block(p_block);
   if not private.valid_block_content(v_block.kind, p_content) then
     raise exception using errcode = 'P0001', message = 'invalid';
   end if;
@@ -343,10 +353,7 @@ declare
   v_block public.leaflet_blocks;
   v_rev int;
 begin
-  select * into v_block from public.leaflet_blocks b where b.id = p_block;
-  if v_block.id is null or not private.can_edit_leaflets(v_block.school_id) then
-    raise exception using errcode = 'P0001', message = 'forbidden';
-  end if;
+  v_block := private.editable_block(p_block);
   v_rev := private.next_revision(v_block.leaflet_id, p_revision);
   update public.leaflet_translations t
   set reviewed_by = (select auth.uid()), reviewed_at = now(), updated_at = now()
@@ -387,10 +394,7 @@ as $$
 declare
   v_block public.leaflet_blocks;
 begin
-  select * into v_block from public.leaflet_blocks b where b.id = p_block;
-  if v_block.id is null or not private.can_edit_leaflets(v_block.school_id) then
-    raise exception using errcode = 'P0001', message = 'forbidden';
-  end if;
+  v_block := private.editable_block(p_block);
   if v_block.kind = 'title' then
     raise exception using errcode = 'P0001', message = 'invalid';
   end if;
@@ -409,10 +413,7 @@ declare
   v_block public.leaflet_blocks;
   v_other public.leaflet_blocks;
 begin
-  select * into v_block from public.leaflet_blocks b where b.id = p_block;
-  if v_block.id is null or not private.can_edit_leaflets(v_block.school_id) then
-    raise exception using errcode = 'P0001', message = 'forbidden';
-  end if;
+  v_block := private.editable_block(p_block);
   revision := private.next_revision(v_block.leaflet_id, p_revision);
   select * into v_other from public.leaflet_blocks b
   where b.leaflet_id = v_block.leaflet_id and b.kind <> 'title'
@@ -434,9 +435,9 @@ as $$
 declare
   v_block public.leaflet_blocks;
 begin
-  select * into v_block from public.leaflet_blocks b where b.id = p_block;
-  if v_block.id is null or v_block.kind <> 'image' or not private.can_edit_leaflets(v_block.school_id) then
-    raise exception using errcode = 'P0001', message = 'forbidden';
+  v_block := private.editable_block(p_block);
+  if v_block.kind <> 'image' then
+    raise exception using errcode = 'P0001', message = 'invalid';
   end if;
   revision := private.next_revision(v_block.leaflet_id, p_revision);
   update public.leaflet_blocks b

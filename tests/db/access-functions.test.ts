@@ -1,21 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RpcError } from '../../src/domain/rpc.ts';
 import { SERVICE } from '../../src/server/embedded/rpc.ts';
 import { buildClassDevice, buildInvitation, buildUser, buildWorld, PERSONAS, type PersonaName, type World } from '../factories/index.ts';
-import { DATABASES, type TestDb } from './harness.ts';
+import { DATABASES, outcome, type Outcome, type TestDb } from './harness.ts';
 
 /** Every API function, called by every persona: what comes back, or which refusal. */
-type Outcome = number | 'forbidden' | string;
-
-async function outcome(run: () => Promise<unknown>): Promise<Outcome> {
-  try {
-    const result = await run();
-    return Array.isArray(result) ? result.length : 1;
-  } catch (err) {
-    if (err instanceof RpcError) return err.code;
-    throw err;
-  }
-}
 
 function table(t: Record<PersonaName, Outcome>) {
   return PERSONAS.map((p) => [p, t[p]] as const);

@@ -1,27 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildWorld, PERSONAS, type PersonaName, type World } from '../factories/index.ts';
-import { DATABASES, type TestDb } from './harness.ts';
+import { DATABASES, outcome, type Outcome, type TestDb } from './harness.ts';
 
 /**
  * Who can select, insert, update and delete what, table by table, for every persona.
  * A denied SELECT shows nothing (or, where the role has no privilege at all, raises);
  * a denied UPDATE or DELETE touches zero rows; a denied INSERT raises.
  */
-type Expect = number | 'error';
+type Expect = Outcome;
 
 function expectations(table: Record<PersonaName, Expect>) {
   return PERSONAS.map((p) => [p, table[p]] as const);
-}
-
-async function outcome(run: () => Promise<unknown[]>): Promise<Expect> {
-  try {
-    return (await run()).length;
-  } catch (err) {
-    const code = (err as { code?: string }).code;
-    // 42501: no privilege, or a row level security policy refused the row.
-    if (code === '42501') return 'error';
-    throw err;
-  }
 }
 
 describe.each(DATABASES)('table access on %s', (_label, open) => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { inject } from 'vitest';
-import type { RpcArgs, RpcName, RpcResult } from '../../src/domain/rpc.ts';
+import { RpcError, type RpcArgs, type RpcName, type RpcResult } from '../../src/domain/rpc.ts';
 import { asCaller, callRpc, type Claims } from '../../src/server/embedded/rpc.ts';
 import { openPglite, openPostgres, type Row, type Sql, type SqlEngine } from '../../src/server/embedded/sql.ts';
 
@@ -74,6 +74,23 @@ export async function openPostgresTestDb(): Promise<TestDb> {
       await owner.close();
     },
   };
+}
+
+/**
+ * What a call came to, in one comparable value: the number of rows (1 for a single value),
+ * the refusal code of an RpcError, or 'error' for a PostgreSQL permission error.
+ */
+export type Outcome = number | string;
+
+export async function outcome(run: () => Promise<unknown>): Promise<Outcome> {
+  try {
+    const result = await run();
+    return Array.isArray(result) ? result.length : result === null || result === undefined ? 0 : 1;
+  } catch (err) {
+    if (err instanceof RpcError) return err.code;
+    if ((err as { code?: string }).code === '42501') return 'error';
+    throw err;
+  }
 }
 
 /** The databases this run covers: PGlite always, a PostgreSQL server when configured. */

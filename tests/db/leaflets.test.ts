@@ -5,24 +5,12 @@ import { RpcError } from '../../src/domain/rpc.ts';
 import { SERVICE } from '../../src/server/embedded/rpc.ts';
 import { canonicalLeaflets, syncTemplates } from '../../src/server/templates.ts';
 import { buildWorld, PERSONAS, type PersonaName, type World } from '../factories/index.ts';
-import { DATABASES, type TestDb } from './harness.ts';
+import { DATABASES, outcome, type Outcome, type TestDb } from './harness.ts';
 
 /**
  * Leaflets: who may read and edit what (per persona, tables and functions), and the rules of
  * versions: translation state, minor changes, the revision check, publishing and restoring.
  */
-type Outcome = number | string;
-
-async function outcome(run: () => Promise<unknown>): Promise<Outcome> {
-  try {
-    const result = await run();
-    return Array.isArray(result) ? result.length : result === null || result === undefined ? 0 : 1;
-  } catch (err) {
-    if (err instanceof RpcError) return err.code;
-    if ((err as { code?: string }).code === '42501') return 'error';
-    throw err;
-  }
-}
 
 const table = (t: Record<PersonaName, Outcome>) => PERSONAS.map((p) => [p, t[p]] as const);
 
