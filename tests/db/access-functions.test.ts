@@ -243,6 +243,19 @@ describe.each(DATABASES)('function access on %s', (_label, open) => {
     });
   });
 
+  it('a parent with children in two schools sees both under one login, each with its school', async () => {
+    const { buildGuardianLink, buildMembership } = await import('../factories/index.ts');
+    const parent = await buildUser(db.owner);
+    await buildMembership(db.owner, w.school.id, parent.id, 'parent');
+    await buildMembership(db.owner, w.otherSchool.id, parent.id, 'parent');
+    await buildGuardianLink(db.owner, w.school.id, w.pupil.id, parent.id);
+    await buildGuardianLink(db.owner, w.otherSchool.id, w.otherSchoolPupil.id, parent.id);
+    const children = await db.as(parent.claims).rpc('my_children', {});
+    expect(children.map((c) => [c.first_name, c.school_slug]).sort()).toEqual(
+      [['Mila', w.otherSchool.slug], ['Sara', w.school.slug]].sort(),
+    );
+  });
+
   describe('roles live in tables, not in claims', () => {
     it('editing one\'s own user metadata grants no role', async () => {
       await db.owner.transaction((sql) =>

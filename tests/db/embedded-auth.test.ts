@@ -1,0 +1,177 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { createEmbeddedAuth, SESSION_COOKIE, hashPassword, verifyPassword } from '../../src/server/embedded/auth.ts';
+import { rpcAs, SERVICE } from '../../src/server/embedded/rpc.ts';
+import { openPglite, type SqlEngine } from '../../src/server/embedded/sql.ts';
+import type { Db, RequestScope } from '../../src/server/port.ts';
+import { buildUser } from '../factories/index.ts';
+
+/**
+ * The embedded sign-in: codes expire after 10 minutes, work once and lock after five wrong
+ * tries; unknown addresses get no mail; each sign-in is a new server-side session; sign-out ends it.
+ */
+function browser() {
+  const jar = new Map<string, string>();
+  const scope = {
+    url: new URL('http://localhost:4321/nl/sign-in'),
+    request: new Request('http://localhost:4321/nl/sign-in'),
+    cookies: {
+      get: (n: string) => (jar.has(n) ? { value: jar.get(n)! } : undefined),
+      set: (n: string, v: string) => void jar.set(n, v),
+      delete: (n: string) => void jar.delete(n),
+      has: (n: string) => jar.has(n),
+    },
+  } as unknown as RequestScope;
+  return { jar, scope };
+}
+
+describe('embedded auth', () => {
+  let engine: SqlEngine;
+  let admin: Db;
+  const logged: string[] = [];
+  const auth = (scope: RequestScope) => createEmbeddedAuth({ owner: engine, admin, scope, log: (l) => logged.push(l) });
+  const lastCode = async (email: string) => {
+    const [mail] = await engine.transaction((sql) =>
+      sql.query<{ body: string; link: string }>('select body, link from embedded_auth.mailbox where to_address = $1 order by id desc limit 1', [email]),
+    );
+    return { code: /\b(\d{6})\b/.exec(mail!.body)![1]!, token: new URL(mail!.link).searchParams.get('token')! };
+  };
+
+  beforeAll(async () => {
+    engine = await openPglite({ from: new Blob([readFileSync(inject('pgliteSnapshot'))]) });
+    admin = { rpc: (name, args) => rpcAs(engine, SERVICE, name, args) };
+  });
+  afterAll(() => engine?.close());
+
+  it('signs in with the mailed code once; the session is checked on the server and ends at sign-out', async () => {
+    const user = await buildUser(engine);
+    const { jar, scope } = browser();
+    await auth(scope).sendSignInCode({ email: user.email.toUpperCase(), lang: 'pl', allowNewAccount: false, next: '/pl/app' });
+    const { code } = await lastCode(user.email);
+    expect(await auth(scope).verifySignInCode(user.email, code)).toEqual({ ok: true, userId: user.id });
+    const cookie = jar.get(SESSION_COOKIE)!;
+    expect(cookie).toMatch(/^[A-Za-z0-9_-]{40,}$/);
+    expect(await auth(scope).getUser()).toMatchObject({ id: user.id, kind: 'person' });
+    // Only a hash of the token is stored.
+    const stored = await engine.transaction((sql) => sql.query<{ token_hash: string }>('select token_hash from embedded_auth.sessions where user_id = $1', [user.id]));
+    expect(stored.map((s) => s.token_hash)).not.toContain(cookie);
+
+    // The same code again: used.
+    expect(await auth(browser().scope).verifySignInCode(user.email, code)).toEqual({ ok: false, reason: 'used' });
+
+    await auth(scope).signOut();
+    jar.set(SESSION_COOKIE, cookie);
+    expect(await auth(scope).getUser()).toBeNull();
+  });
+
+  it('a new sign-in is a new session; the old cookie of that browser stops working', async () => {
+    const user = await buildUser(engine);
+    const { jar, scope } = browser();
+    for (let i = 0; i < 2; i++) {
+      await auth(scope).sendSignInCode({ email: user.email, lang: 'nl', allowNewAccount: false, next: '/nl/app' });
+      const { code } = await lastCode(user.email);
+      await auth(scope).verifySignInCode(user.email, code);
+      if (i === 0) jar.set('first', jar.get(SESSION_COOKIE)!);
+    }
+    expect(jar.get('first')).not.toBe(jar.get(SESSION_COOKIE));
+    const old = browser();
+    old.jar.set(SESSION_COOKIE, jar.get('first')!);
+    expect(await auth(old.scope).getUser()).toBeNull();
+  });
+
+  it('locks a code after five wrong tries', async () => {
+    const user = await buildUser(engine);
+    const { scope } = browser();
+    await auth(scope).sendSignInCode({ email: user.email, lang: 'nl', allowNewAccount: false, next: '/nl/app' });
+    const { code } = await lastCode(user.email);
+    const wrong = code === '000000' ? '111111' : '000000';
+    for (let i = 0; i < 4; i++) expect(await auth(scope).verifySignInCode(user.email, wrong)).toEqual({ ok: false, reason: 'wrong_code' });
+    expect(await auth(scope).verifySignInCode(user.email, wrong)).toEqual({ ok: false, reason: 'locked' });
+    expect(await auth(scope).verifySignInCode(user.email, code)).toEqual({ ok: false, reason: 'locked' });
+  });
+
+  it('a code expires after 10 minutes, and so does its link', async () => {
+    const user = await buildUser(engine);
+    const { scope } = browser();
+    await auth(scope).sendSignInCode({ email: user.email, lang: 'nl', allowNewAccount: false, next: '/nl/app' });
+    const { code, token } = await lastCode(user.email);
+    const [row] = await engine.transaction((sql) =>
+      sql.query<{ minutes: number }>(
+        `select round(extract(epoch from expires_at - created_at) / 60)::int as minutes from embedded_auth.sign_in_codes where email = $1`,
+        [user.email],
+      ),
+    );
+    expect(row!.minutes).toBe(10);
+    await engine.transaction((sql) => sql.query(`update embedded_auth.sign_in_codes set expires_at = now() - interval '1 second' where email = $1`, [user.email]));
+    expect(await auth(scope).verifySignInCode(user.email, code)).toEqual({ ok: false, reason: 'expired' });
+    expect(await auth(scope).verifyMagicLink(token)).toEqual({ ok: false, reason: 'expired' });
+  });
+
+  it('the magic link signs in once and leads where the person was going', async () => {
+    const user = await buildUser(engine);
+    const { scope } = browser();
+    await auth(scope).sendSignInCode({ email: user.email, lang: 'ar', allowNewAccount: false, next: '/ar/s/demo/leaflets' });
+    const { token } = await lastCode(user.email);
+    expect(await auth(scope).verifyMagicLink(token)).toEqual({ ok: true, userId: user.id, next: '/ar/s/demo/leaflets' });
+    expect(await auth(browser().scope).verifyMagicLink(token)).toEqual({ ok: false, reason: 'used' });
+  });
+
+  it('an unknown address gets no mail (and no account) unless an invitation allows a new account', async () => {
+    const { scope } = browser();
+    const email = `nieuw-${Date.now()}@test.example`;
+    await auth(scope).sendSignInCode({ email, lang: 'nl', allowNewAccount: false, next: '/nl/app' });
+    const none = await engine.transaction((sql) => sql.query('select 1 from embedded_auth.mailbox where to_address = $1', [email]));
+    expect(none).toHaveLength(0);
+    await auth(scope).sendSignInCode({ email, lang: 'uk', allowNewAccount: true, next: '/uk/join/complete' });
+    const { code } = await lastCode(email);
+    const result = await auth(scope).verifySignInCode(email, code);
+    expect(result.ok).toBe(true);
+  });
+
+  it('writes the mail in the person’s language and logs no address or code', async () => {
+    const user = await buildUser(engine);
+    await auth(browser().scope).sendSignInCode({ email: user.email, lang: 'uk', allowNewAccount: false, next: '/uk/app' });
+    const [mail] = await engine.transaction((sql) => sql.query<{ subject: string; body: string }>('select subject, body from embedded_auth.mailbox where to_address = $1', [user.email]));
+    expect(mail!.body).toMatch(/[\u0400-\u04FF]/);
+    const { code } = await lastCode(user.email);
+    expect(logged.join('\n')).not.toContain(user.email);
+    expect(logged.join('\n')).not.toContain(code);
+    const events = await engine.transaction((sql) => sql.query<{ kind: string; outcome: string }>('select kind, outcome from private.sign_in_events'));
+    expect(events.length).toBeGreaterThan(0);
+    expect(JSON.stringify(events)).not.toContain('@');
+  });
+
+  it('passwords: scrypt, never stored as typed, wrong ones refused', async () => {
+    const hash = await hashPassword('een lang wachtwoord');
+    expect(hash).toMatch(/^scrypt\$16384\$8\$1\$/);
+    expect(hash).not.toContain('een lang wachtwoord');
+    expect(await verifyPassword('een lang wachtwoord', hash)).toBe(true);
+    expect(await verifyPassword('een ander wachtwoord', hash)).toBe(false);
+
+    const user = await buildUser(engine);
+    const { scope } = browser();
+    await auth(scope).sendSignInCode({ email: user.email, lang: 'nl', allowNewAccount: false, next: '/nl/app' });
+    await auth(scope).verifySignInCode(user.email, (await lastCode(user.email)).code);
+    await auth(scope).setPassword('mijn geheime zin 2026');
+    expect(await auth(browser().scope).signInWithPassword(user.email, 'fout')).toEqual({ ok: false, reason: 'wrong_password' });
+    expect(await auth(browser().scope).signInWithPassword(user.email, 'mijn geheime zin 2026')).toMatchObject({ ok: true });
+  });
+
+  it('a pupil session gets a sign-in identity once and ends when the school day ends', async () => {
+    const { factories } = { factories: await import('../factories/index.ts') };
+    const school = await factories.buildSchool(engine);
+    const klass = await factories.buildClass(engine, school.id);
+    const pupil = await factories.buildPupil(engine, school.id, klass.id, { firstName: 'Yara' });
+    const { scope } = browser();
+    const endsAt = new Date(Date.now() + 60 * 60 * 1000);
+    await auth(scope).startPupilSession({ pupilId: pupil.id, userId: null, endsAt });
+    expect(await auth(scope).getUser()).toMatchObject({ kind: 'pupil', email: null });
+    const [linked] = await engine.transaction((sql) => sql.query<{ user_id: string | null }>('select user_id from public.pupils where id = $1', [pupil.id]));
+    expect(linked!.user_id).toBeTruthy();
+    const [session] = await engine.transaction((sql) =>
+      sql.query<{ expires_at: Date }>(`select expires_at from embedded_auth.sessions where user_id = $1`, [linked!.user_id]),
+    );
+    expect(Math.abs(new Date(session!.expires_at).getTime() - endsAt.getTime())).toBeLessThan(1000);
+  });
+});
