@@ -114,3 +114,38 @@ describe('what a reader sees', async () => {
     expect(originsShown(blocks)).toEqual(['machine-reviewed', 'machine']);
   });
 });
+
+describe('a payload corpus in every text field of every kind', () => {
+  const corpus = [
+    '<script>alert("x")</script>',
+    '<img src=x onerror=alert(1)>',
+    '[klik](javascript:alert(1))',
+    '<iframe src="https://example.org"></iframe>',
+    '<svg><script>alert(1)</script></svg>',
+    '\u202Eevil',
+  ];
+  const fields: Record<string, Record<string, unknown>> = {
+    title: { text: '' },
+    heading: { text: '' },
+    paragraph: { text: '' },
+    contact: { text: '' },
+    image: { alt: '', caption: '' },
+    tips: { title: '', items: [] },
+    tomorrow: { items: [] },
+    questions: { items: [] },
+  };
+
+  it.each(Object.keys(fields))('%s: stored as the same text (bidi controls removed), never as markup', (kind) => {
+    for (const payload of corpus) {
+      const content = Object.fromEntries(Object.entries(fields[kind]!).map(([f, v]) => [f, Array.isArray(v) ? [payload, payload] : payload]));
+      const parsed = parseBlockContent(kind as never, content);
+      expect(parsed.success, `${kind}: ${payload}`).toBe(true);
+      const expected = payload.replace('\u202E', '');
+      for (const value of Object.values(parsed.data as Record<string, unknown>).flat()) expect(value).toBe(expected);
+      // Rendered, every token is text (or a safe link, which these are not).
+      for (const value of Object.values(parsed.data as Record<string, unknown>).flat()) {
+        expect(parseInline(String(value)).every((t) => t.type === 'text')).toBe(true);
+      }
+    }
+  });
+});
