@@ -81,7 +81,9 @@ const publicPages = defineMiddleware(async (context, next) => {
   if (request.method !== 'GET' || cookies.has('portal_session') || cookies.has('portal_flash') || !isCacheablePath(url.pathname)) {
     return next();
   }
-  const key = url.origin + url.pathname + url.search;
+  // Stored as sent (headers and compression included), so a hit runs nothing else.
+  const gzip = /\bgzip\b/.test(request.headers.get('accept-encoding') ?? '');
+  const key = `${gzip ? 'gz ' : ''}${url.origin}${url.pathname}${url.search}`;
   const hit = cachedPage(key);
   if (hit) {
     const lang = localeOfPath(url.pathname);
@@ -127,4 +129,4 @@ const session = defineMiddleware(async (context, next) => {
   return next();
 });
 
-export const onRequest = sequence(compress, securityHeaders, publicPages, sameOrigin, session, locale);
+export const onRequest = sequence(publicPages, compress, securityHeaders, sameOrigin, session, locale);

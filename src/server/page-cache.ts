@@ -38,6 +38,7 @@ export function cachedPage(key: string): Response | null {
 /** Stores a copy of a response and returns a fresh one to send. */
 export async function storePage(key: string, response: Response): Promise<Response> {
   const body = new Uint8Array(await response.arrayBuffer());
+  // Cookies belong to one visitor; everything else (security headers, encoding) is the page's.
   const headers = [...response.headers.entries()].filter(([name]) => name.toLowerCase() !== 'set-cookie');
   if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value!);
   entries.set(key, { epoch, expires: Date.now() + CACHE_SECONDS * 1000, status: response.status, headers, body });
