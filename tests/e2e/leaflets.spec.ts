@@ -201,6 +201,26 @@ test.describe('a school adapts a leaflet', () => {
     await expectNoAxeViolations(other);
   });
 
+  test('a draft survives a dropped network: the typed text comes back, and goes once saved', async ({ page, context }) => {
+    await page.goto('/nl/s/demo/admin/leaflets');
+    await page.getByRole('link', { name: 'Geloof in uw kind: hoge verwachtingen en het woordje nog' }).click();
+    const url = page.url();
+    const text = 'Kinderen groeien als wij in hen geloven. Dit typte ik in de trein.';
+    await page.locator('.editor-block').nth(1).locator('textarea[name=text]').fill(text);
+    await context.setOffline(true);
+    await page.locator('.editor-block').nth(1).getByRole('button', { name: 'Opslaan' }).click().catch(() => undefined);
+    await context.setOffline(false);
+    await page.goto(url);
+    await expect(page.locator('.editor-block').nth(1).locator('textarea[name=text]')).toHaveValue(text);
+    await expect(page.locator('.draft-note')).toBeVisible();
+    await expectNoAxeViolations(page);
+    await page.locator('.editor-block').nth(1).getByRole('button', { name: 'Opslaan' }).click();
+    await expect(page.locator('.notice').first()).toContainText('Opgeslagen');
+    await page.goto(url);
+    await expect(page.locator('.draft-note')).toHaveCount(0);
+    await expect(page.locator('.editor-block').nth(1).locator('textarea[name=text]')).toHaveValue(text);
+  });
+
   test('text that looks like code is stored inert and shown as text', async ({ page, browser }) => {
     const payloads = [
       '<script>alert("x")</script>',
