@@ -13,6 +13,3 @@ export const LIMITS = {
   invitationLabel: 80,
   password: { min: 10, max: 200 },
 } as const;
-
-export const SCHOOL_YEAR_PATTERN = /^(\d{4})-(\d{4})$/;
-export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;

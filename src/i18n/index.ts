@@ -48,10 +48,4 @@ export function getT(lang: Locale, ns?: Namespace): TFunction {
   return instance.getFixedT(lang, ns ?? 'common');
 }
 
-/** The raw strings of a namespace, to hand to an island as props. */
-export function stringsFor(lang: Locale, ns: Namespace, keys: readonly string[]): Record<string, string> {
-  const t = getT(lang, ns);
-  return Object.fromEntries(keys.map((k) => [k, t(k)]));
-}
-
 export { type TFunction };
