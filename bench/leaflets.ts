@@ -49,7 +49,9 @@ function get(path: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = http.get({ host: 'localhost', port: PORT, path, agent }, (res) => {
       res.on('data', () => undefined);
-      res.on('end', () => (res.statusCode === 200 ? resolve(performance.now() - started) : reject(new Error(`${path}: ${res.statusCode}`))));
+      res.on('end', () =>
+        res.statusCode === 200 ? resolve(performance.now() - started) : reject(new Error(`${path}: ${res.statusCode}`)),
+      );
     });
     req.on('error', reject);
   });
@@ -94,7 +96,9 @@ const dynamic = await load(READER, SECONDS);
 const fixed = await load(STATIC, SECONDS);
 
 const ms = (x: number) => `${x.toFixed(1)} ms`;
-console.log(`leaflet reader ${READER}, ${CONNECTIONS} concurrent connections, ${SECONDS} s each, uncompressed HTML (${(Buffer.byteLength(html) / 1024).toFixed(1)} KiB)`);
+console.log(
+  `leaflet reader ${READER}, ${CONNECTIONS} concurrent connections, ${SECONDS} s each, uncompressed HTML (${(Buffer.byteLength(html) / 1024).toFixed(1)} KiB)`,
+);
 console.log(`  server-rendered: p50 ${ms(dynamic.p50)}  p95 ${ms(dynamic.p95)}  ${dynamic.rps.toFixed(0)} req/s  (${dynamic.n} requests)`);
 console.log(`  static file:     p50 ${ms(fixed.p50)}  p95 ${ms(fixed.p95)}  ${fixed.rps.toFixed(0)} req/s  (${fixed.n} requests)`);
 console.log(`  p95 ratio (rendered / static): ${(dynamic.p95 / fixed.p95).toFixed(2)}   aim ≤ 1.5`);

@@ -10,9 +10,7 @@ for (const locale of LOCALE_CODES) {
   catalog[locale] = {};
   for (const file of readdirSync(join(root, 'locales', locale))) {
     if (!file.endsWith('.json')) continue;
-    catalog[locale][file.replace(/\.json$/, '')] = JSON.parse(
-      readFileSync(join(root, 'locales', locale, file), 'utf8'),
-    );
+    catalog[locale][file.replace(/\.json$/, '')] = JSON.parse(readFileSync(join(root, 'locales', locale, file), 'utf8'));
   }
 }
 const allow: IdenticalAllowlist = JSON.parse(readFileSync(join(root, 'identical.json'), 'utf8'));

@@ -19,14 +19,23 @@ const compress = defineMiddleware(async (context, next) => {
   const response = await next();
   const type = response.headers.get('content-type') ?? '';
   const accepts = context.request.headers.get('accept-encoding') ?? '';
-  if (!response.body || response.headers.has('content-encoding') || !/^(text\/html|application\/json)/.test(type) || !/\bgzip\b/.test(accepts)) {
+  if (
+    !response.body ||
+    response.headers.has('content-encoding') ||
+    !/^(text\/html|application\/json)/.test(type) ||
+    !/\bgzip\b/.test(accepts)
+  ) {
     return response;
   }
   const headers = new Headers(response.headers);
   headers.set('Content-Encoding', 'gzip');
   headers.delete('Content-Length');
   headers.append('Vary', 'Accept-Encoding');
-  return new Response(response.body.pipeThrough(new CompressionStream('gzip')), { status: response.status, statusText: response.statusText, headers });
+  return new Response(response.body.pipeThrough(new CompressionStream('gzip')), {
+    status: response.status,
+    statusText: response.statusText,
+    headers,
+  });
 });
 
 /** Headers every response carries; a strict policy where the page set none of its own. */
@@ -39,7 +48,10 @@ const securityHeaders = defineMiddleware(async (context, next) => {
   h.set('Cross-Origin-Opener-Policy', 'same-origin');
   h.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=(), usb=()');
   if (!h.has('Content-Security-Policy')) {
-    h.set('Content-Security-Policy', "default-src 'none'; img-src 'self'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+    h.set(
+      'Content-Security-Policy',
+      "default-src 'none'; img-src 'self'; style-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    );
   }
   // Pages of a signed-in person are theirs alone: no cache may keep them.
   if (context.locals.user || context.cookies.has('portal_session')) {

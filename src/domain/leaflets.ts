@@ -9,7 +9,15 @@ import { z } from 'zod';
 export const BLOCK_KINDS = ['title', 'heading', 'paragraph', 'tips', 'tomorrow', 'questions', 'image', 'contact'] as const;
 export type BlockKind = (typeof BLOCK_KINDS)[number];
 /** Kinds a school may add itself (the title is there from the start). */
-export const ADDABLE_KINDS = ['heading', 'paragraph', 'tips', 'tomorrow', 'questions', 'image', 'contact'] as const satisfies readonly BlockKind[];
+export const ADDABLE_KINDS = [
+  'heading',
+  'paragraph',
+  'tips',
+  'tomorrow',
+  'questions',
+  'image',
+  'contact',
+] as const satisfies readonly BlockKind[];
 
 export const TRANSLATION_LOCALES = ['en', 'ar', 'uk', 'pl', 'tr'] as const;
 export type TranslationLocale = (typeof TRANSLATION_LOCALES)[number];
@@ -36,10 +44,7 @@ export function normalizeText(value: string): string {
 }
 
 const text = (max: number, min = 1) => z.string().transform(normalizeText).pipe(z.string().min(min).max(max));
-const items = z
-  .array(text(LEAFLET_LIMITS.item))
-  .min(LEAFLET_LIMITS.items.min)
-  .max(LEAFLET_LIMITS.items.max);
+const items = z.array(text(LEAFLET_LIMITS.item)).min(LEAFLET_LIMITS.items.min).max(LEAFLET_LIMITS.items.max);
 
 export const BLOCK_CONTENT = {
   title: z.object({ text: text(LEAFLET_LIMITS.title) }).strict(),
@@ -85,7 +90,11 @@ export function contentFromForm(kind: BlockKind, form: Record<string, string | u
   const out: Record<string, unknown> = {};
   for (const field of fieldsOf(kind)) {
     const value = form[field] ?? '';
-    if (field === 'items') out.items = value.split(/\r?\n/).map((l) => l.replace(/^\s*[-•*]\s*/, '')).filter((l) => l.trim() !== '');
+    if (field === 'items')
+      out.items = value
+        .split(/\r?\n/)
+        .map((l) => l.replace(/^\s*[-•*]\s*/, ''))
+        .filter((l) => l.trim() !== '');
     else if (field === 'caption') {
       if (value.trim() !== '') out.caption = value;
     } else out[field] = value;
@@ -110,9 +119,10 @@ export type StatusCounts = Record<TranslationStatus, number> & { machine: number
 
 /** Per language: how many blocks are current, outdated or missing (and machine-translated, unreviewed). */
 export function summarizeTranslations(blocks: readonly BlockVersions[]): Record<TranslationLocale, StatusCounts> {
-  const summary = Object.fromEntries(
-    TRANSLATION_LOCALES.map((l) => [l, { current: 0, outdated: 0, missing: 0, machine: 0 }]),
-  ) as Record<TranslationLocale, StatusCounts>;
+  const summary = Object.fromEntries(TRANSLATION_LOCALES.map((l) => [l, { current: 0, outdated: 0, missing: 0, machine: 0 }])) as Record<
+    TranslationLocale,
+    StatusCounts
+  >;
   for (const block of blocks) {
     for (const locale of TRANSLATION_LOCALES) {
       const tr = block.tr[locale];
@@ -138,6 +148,10 @@ export function slugify(title: string): string {
 
 /** Plain text of a block, for reading aloud (inline marks removed). */
 export function plainText(content: BlockContent): string[] {
-  const strip = (s: string) => s.replace(/\*\*(.+?)\*\*/g, '$1').replace(/\[\[nl:(.+?)\]\]/g, '$1').replace(/\[([^\]]+)\]\([^)]+\)/g, '$1');
+  const strip = (s: string) =>
+    s
+      .replace(/\*\*(.+?)\*\*/g, '$1')
+      .replace(/\[\[nl:(.+?)\]\]/g, '$1')
+      .replace(/\[([^\]]+)\]\([^)]+\)/g, '$1');
   return [content.title, content.text, ...(content.items ?? []), content.caption].filter((s): s is string => !!s).map(strip);
 }

@@ -32,8 +32,7 @@ export const PICTURE_ART: Record<PictureId, string> = {
     '<path d="M8 32c8-12 22-16 34-10l14-10v40L42 42C30 48 16 44 8 32z" fill="#fb8500"/>' +
     '<circle cx="20" cy="29" r="3" fill="#1d2327"/>' +
     '<path d="M30 24c3 5 3 11 0 16" stroke="#ffb703" stroke-width="3" fill="none"/>',
-  star:
-    '<path d="M32 6l7.6 16.4 17.9 2.2-13.2 12.3 3.5 17.7L32 45.9 16.2 54.6l3.5-17.7L6.5 24.6l17.9-2.2z" fill="#ffd60a" stroke="#e09f00" stroke-width="2.5" stroke-linejoin="round"/>',
+  star: '<path d="M32 6l7.6 16.4 17.9 2.2-13.2 12.3 3.5 17.7L32 45.9 16.2 54.6l3.5-17.7L6.5 24.6l17.9-2.2z" fill="#ffd60a" stroke="#e09f00" stroke-width="2.5" stroke-linejoin="round"/>',
   house:
     '<path d="M14 30h36v26H14z" fill="#f1faee" stroke="#457b9d" stroke-width="3"/>' +
     '<path d="M8 32L32 10l24 22" fill="#c1121f" stroke="#780000" stroke-width="3" stroke-linejoin="round"/>' +

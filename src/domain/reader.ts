@@ -37,7 +37,14 @@ export function readerBlocks(blocks: readonly SnapshotLikeBlock[], lang: string)
     const tr = block.tr[lang];
     const status = translationStatus(block.v, tr?.v);
     if (!tr || status !== 'current') {
-      return { ...base, content: block.nl as BlockContent, lang: 'nl', fallback: status === 'outdated' ? 'outdated' : 'missing', origin: 'source', reviewedAt: null };
+      return {
+        ...base,
+        content: block.nl as BlockContent,
+        lang: 'nl',
+        fallback: status === 'outdated' ? 'outdated' : 'missing',
+        origin: 'source',
+        reviewedAt: null,
+      };
     }
     const origin: Origin = tr.o === 'machine' ? (tr.r ? 'machine-reviewed' : 'machine') : tr.o;
     return { ...base, content: tr.c as BlockContent, lang, fallback: null, origin, reviewedAt: tr.r };

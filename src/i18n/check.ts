@@ -44,11 +44,7 @@ function shape(strings: Strings): { plain: Set<string>; plural: Map<string, Set<
   return { plain, plural };
 }
 
-export function checkCatalog(
-  catalog: Catalog,
-  source: string,
-  allowIdentical: IdenticalAllowlist = {},
-): string[] {
+export function checkCatalog(catalog: Catalog, source: string, allowIdentical: IdenticalAllowlist = {}): string[] {
   const problems: string[] = [];
   const src = catalog[source];
   if (!src) return [`source locale "${source}" has no strings`];

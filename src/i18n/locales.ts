@@ -20,9 +20,7 @@ export const LOCALE_CODES: readonly Locale[] = LOCALES.map((l) => l.code);
 export const SOURCE_LOCALE: Locale = 'nl';
 export const DEFAULT_LOCALE: Locale = 'nl';
 
-export const RTL_LOCALES: ReadonlySet<Locale> = new Set(
-  LOCALES.filter((l) => l.dir === 'rtl').map((l) => l.code),
-);
+export const RTL_LOCALES: ReadonlySet<Locale> = new Set(LOCALES.filter((l) => l.dir === 'rtl').map((l) => l.code));
 
 export function isLocale(value: unknown): value is Locale {
   return typeof value === 'string' && (LOCALE_CODES as readonly string[]).includes(value);

@@ -40,10 +40,7 @@ export function localeFromAcceptLanguage(header: string | null | undefined): Loc
 }
 
 /** Saved choice first, then the browser's languages, then Dutch. */
-export function negotiateLocale(input: {
-  cookie?: string | null;
-  acceptLanguage?: string | null;
-}): Locale {
+export function negotiateLocale(input: { cookie?: string | null; acceptLanguage?: string | null }): Locale {
   if (isLocale(input.cookie)) return input.cookie;
   return localeFromAcceptLanguage(input.acceptLanguage) ?? DEFAULT_LOCALE;
 }

@@ -1,6 +1,6 @@
 import { useRef, useState } from 'react';
-import { PICTURE_ART } from '../domain/picture-art.ts';
-import { PICTURE_CODE_LENGTH, PICTURE_IDS, type PictureId } from '../domain/pictures.ts';
+import { PICTURE_ART } from '~/domain/picture-art.ts';
+import { PICTURE_CODE_LENGTH, PICTURE_IDS, type PictureId } from '~/domain/pictures.ts';
 import { speak, stopSpeaking } from './speech.ts';
 
 /**

@@ -1,5 +1,5 @@
 import type { APIRoute } from 'astro';
-import { bootBackend } from '../server/backend.ts';
+import { bootBackend } from '~/server/backend.ts';
 
 /** Ready when the backend is (in embedded mode: database open and migrated). */
 export const GET: APIRoute = async () => {

@@ -1,5 +1,5 @@
 import type { APIRoute } from 'astro';
-import { LOCALE_COOKIE, negotiateLocale } from '../i18n/negotiate.ts';
+import { LOCALE_COOKIE, negotiateLocale } from '~/i18n/negotiate.ts';
 
 /** `/` sends the visitor to their language: saved choice, then Accept-Language, then Dutch. */
 export const GET: APIRoute = ({ cookies, request }) => {

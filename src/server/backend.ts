@@ -2,7 +2,7 @@ import { loadConfig, redactUrl, type Config } from './config.ts';
 import { embeddedAdminDb, embeddedBackend, startEmbedded, type EmbeddedRuntime } from './embedded/index.ts';
 import type { Backend, Db, RequestScope } from './port.ts';
 import { invalidatePublicPages } from './page-cache.ts';
-import type { RpcName } from '../domain/rpc.ts';
+import type { RpcName } from '~/domain/rpc.ts';
 import { supabaseAdminDb, supabaseBackend } from './supabase/index.ts';
 import { syncTemplates } from './templates.ts';
 
@@ -30,7 +30,9 @@ async function boot(): Promise<Runtime> {
     const admin = supabaseAdminDb(config);
     const synced = await syncTemplates(admin);
     const demo = await admin.rpc('seed_demo_leaflets', {});
-    log(`Supabase mode: project ${config.supabase!.url}; ${synced} template(s) updated${demo ? `, ${demo} demo leaflet(s) published` : ''}`);
+    log(
+      `Supabase mode: project ${config.supabase!.url}; ${synced} template(s) updated${demo ? `, ${demo} demo leaflet(s) published` : ''}`,
+    );
     return { config };
   }
   const embedded = await startEmbedded(config);
@@ -60,8 +62,14 @@ export function bootBackend(): Promise<Runtime> {
 
 // Calls that change what the public pages show: after one succeeds, cached pages are dropped.
 const CHANGES_PUBLIC_PAGES: ReadonlySet<RpcName> = new Set([
-  'publish_leaflet', 'unpublish_leaflet', 'restore_leaflet_version', 'delete_leaflet',
-  'update_school', 'set_school_logo', 'sync_template', 'seed_demo_leaflets',
+  'publish_leaflet',
+  'unpublish_leaflet',
+  'restore_leaflet_version',
+  'delete_leaflet',
+  'update_school',
+  'set_school_logo',
+  'sync_template',
+  'seed_demo_leaflets',
 ]);
 
 function invalidating(db: Db): Db {

@@ -9,9 +9,7 @@ import { z } from 'zod';
 export type FieldErrors = Record<string, string>;
 export type FormValues = Record<string, string>;
 
-export type FormResult<T> =
-  | { ok: true; data: T; values: FormValues }
-  | { ok: false; errors: FieldErrors; values: FormValues };
+export type FormResult<T> = { ok: true; data: T; values: FormValues } | { ok: false; errors: FieldErrors; values: FormValues };
 
 /** The message key for a zod issue (namespace `common`, keys `validation.*`). */
 export function issueMessage(issue: z.core.$ZodIssue, t: TFunction): string {
@@ -45,7 +43,12 @@ function valuesOf(form: FormData): FormValues {
 }
 
 /** Parses a submitted form. Fields that repeat (checkboxes) arrive as arrays. */
-export function parseForm<S extends z.ZodType>(schema: S, form: FormData, t: TFunction, arrays: readonly string[] = []): FormResult<z.output<S>> {
+export function parseForm<S extends z.ZodType>(
+  schema: S,
+  form: FormData,
+  t: TFunction,
+  arrays: readonly string[] = [],
+): FormResult<z.output<S>> {
   const input: Record<string, unknown> = {};
   for (const key of new Set(form.keys())) {
     const all = form.getAll(key).filter((v): v is string => typeof v === 'string');

@@ -1,4 +1,4 @@
-import { BLOCK_KINDS, parseBlockContent, TRANSLATION_LOCALES, type BlockKind } from '../domain/leaflets.ts';
+import { BLOCK_KINDS, parseBlockContent, TRANSLATION_LOCALES, type BlockKind } from '~/domain/leaflets.ts';
 import type { Db } from './port.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SERVICE } from '../../src/server/embedded/rpc.ts';
+import { SERVICE } from '~/server/embedded/rpc.ts';
 import { buildClassDevice, buildInvitation, buildUser, buildWorld, PERSONAS, type PersonaName, type World } from '../factories/index.ts';
 import { DATABASES, outcome, type Outcome, type TestDb } from './harness.ts';
 
@@ -53,9 +53,10 @@ describe.each(DATABASES)('function access on %s', (_label, open) => {
     async (p, n) => expect(await outcome(() => call(p).rpc('my_profile', {}))).toBe(n),
   );
 
-  it.each(table({ admin: 1, staff: 1, otherStaff: 1, parent: 1, otherParent: 1, pupil: 'forbidden', otherPupil: 'forbidden', anon: 'forbidden' }))(
-    'update_my_profile: %s → %s',
-    async (p, n) => expect(await outcome(() => call(p).tryRpc('update_my_profile', { p_display_name: 'New name', p_locale: 'tr' }))).toBe(n),
+  it.each(
+    table({ admin: 1, staff: 1, otherStaff: 1, parent: 1, otherParent: 1, pupil: 'forbidden', otherPupil: 'forbidden', anon: 'forbidden' }),
+  )('update_my_profile: %s → %s', async (p, n) =>
+    expect(await outcome(() => call(p).tryRpc('update_my_profile', { p_display_name: 'New name', p_locale: 'tr' }))).toBe(n),
   );
 
   it.each(table({ admin: 1, staff: 0, otherStaff: 0, parent: 0, otherParent: 0, pupil: 0, otherPupil: 0, anon: 'forbidden' }))(
@@ -64,7 +65,12 @@ describe.each(DATABASES)('function access on %s', (_label, open) => {
       expect(
         await outcome(() =>
           call(p).tryRpc('update_school', {
-            p_school: w.school.id, p_name: 'De Nieuwe School', p_contact_name: '', p_contact_email: '', p_contact_phone: '', p_default_locale: 'nl',
+            p_school: w.school.id,
+            p_name: 'De Nieuwe School',
+            p_contact_name: '',
+            p_contact_email: '',
+            p_contact_phone: '',
+            p_default_locale: 'nl',
           }),
         ),
       ).toBe(n),
@@ -72,7 +78,10 @@ describe.each(DATABASES)('function access on %s', (_label, open) => {
 
   it.each(table({ admin: 1, staff: 0, otherStaff: 0, parent: 0, otherParent: 0, pupil: 0, otherPupil: 0, anon: 'forbidden' }))(
     'set_school_logo: %s → %s',
-    async (p, n) => expect(await outcome(() => call(p).tryRpc('set_school_logo', { p_school: w.school.id, p_logo_path: `${w.school.id}/logo.png` }))).toBe(n),
+    async (p, n) =>
+      expect(
+        await outcome(() => call(p).tryRpc('set_school_logo', { p_school: w.school.id, p_logo_path: `${w.school.id}/logo.png` })),
+      ).toBe(n),
   );
 
   it.each(table({ admin: 2, staff: 2, otherStaff: 0, parent: 1, otherParent: 1, pupil: 1, otherPupil: 1, anon: 'forbidden' }))(
@@ -80,9 +89,21 @@ describe.each(DATABASES)('function access on %s', (_label, open) => {
     async (p, n) => expect(await outcome(() => call(p).rpc('school_classes', { p_school: w.school.id }))).toBe(n),
   );
 
-  it.each(table({ admin: 1, staff: 'forbidden', otherStaff: 'forbidden', parent: 'forbidden', otherParent: 'forbidden', pupil: 'forbidden', otherPupil: 'forbidden', anon: 'forbidden' }))(
-    'create_class: %s → %s',
-    async (p, n) => expect(await outcome(() => call(p).tryRpc('create_class', { p_school: w.school.id, p_name: 'Groep 8', p_school_year: '2026-2027' }))).toBe(n),
+  it.each(
+    table({
+      admin: 1,
+      staff: 'forbidden',
+      otherStaff: 'forbidden',
+      parent: 'forbidden',
+      otherParent: 'forbidden',
+      pupil: 'forbidden',
+      otherPupil: 'forbidden',
+      anon: 'forbidden',
+    }),
+  )('create_class: %s → %s', async (p, n) =>
+    expect(
+      await outcome(() => call(p).tryRpc('create_class', { p_school: w.school.id, p_name: 'Groep 8', p_school_year: '2026-2027' })),
+    ).toBe(n),
   );
 
   it.each(table({ admin: 1, staff: 0, otherStaff: 0, parent: 0, otherParent: 0, pupil: 0, otherPupil: 0, anon: 'forbidden' }))(
@@ -100,23 +121,45 @@ describe.each(DATABASES)('function access on %s', (_label, open) => {
     async (p, n) => expect(await outcome(() => call(p).rpc('school_pupils', { p_school: w.school.id }))).toBe(n),
   );
 
-  it.each(table({ admin: 2, staff: 'forbidden', otherStaff: 'forbidden', parent: 'forbidden', otherParent: 'forbidden', pupil: 'forbidden', otherPupil: 'forbidden', anon: 'forbidden' }))(
-    'add_pupils: %s → %s',
-    async (p, n) => expect(await outcome(() => call(p).tryRpc('add_pupils', { p_class: w.klass.id, p_names: ['Noor', 'Ibrahim'] }))).toBe(n),
+  it.each(
+    table({
+      admin: 2,
+      staff: 'forbidden',
+      otherStaff: 'forbidden',
+      parent: 'forbidden',
+      otherParent: 'forbidden',
+      pupil: 'forbidden',
+      otherPupil: 'forbidden',
+      anon: 'forbidden',
+    }),
+  )('add_pupils: %s → %s', async (p, n) =>
+    expect(await outcome(() => call(p).tryRpc('add_pupils', { p_class: w.klass.id, p_names: ['Noor', 'Ibrahim'] }))).toBe(n),
   );
 
   it('add_pupils: returns a three-picture code per pupil and refuses a name already in the class', async () => {
     const added = await call('admin').tryRpc('add_pupils', { p_class: w.klass.id, p_names: ['Noor'] });
-    expect(added[0]?.picture_code).toMatch(/^(apple|bike|cat|sun|tree|fish|star|house|ball)(-(apple|bike|cat|sun|tree|fish|star|house|ball)){2}$/);
+    expect(added[0]?.picture_code).toMatch(
+      /^(apple|bike|cat|sun|tree|fish|star|house|ball)(-(apple|bike|cat|sun|tree|fish|star|house|ball)){2}$/,
+    );
     await expect(call('admin').tryRpc('add_pupils', { p_class: w.klass.id, p_names: [' sara '] })).rejects.toMatchObject({
       code: 'duplicate_pupil_name',
       detail: 'sara',
     });
   });
 
-  it.each(table({ admin: 1, staff: 1, otherStaff: 'forbidden', parent: 'forbidden', otherParent: 'forbidden', pupil: 'forbidden', otherPupil: 'forbidden', anon: 'forbidden' }))(
-    'reset_pupil_code: %s → %s',
-    async (p, n) => expect(await outcome(() => call(p).tryRpc('reset_pupil_code', { p_pupil: w.pupil.id }))).toBe(n),
+  it.each(
+    table({
+      admin: 1,
+      staff: 1,
+      otherStaff: 'forbidden',
+      parent: 'forbidden',
+      otherParent: 'forbidden',
+      pupil: 'forbidden',
+      otherPupil: 'forbidden',
+      anon: 'forbidden',
+    }),
+  )('reset_pupil_code: %s → %s', async (p, n) =>
+    expect(await outcome(() => call(p).tryRpc('reset_pupil_code', { p_pupil: w.pupil.id }))).toBe(n),
   );
 
   it.each(table({ admin: 1, staff: 0, otherStaff: 0, parent: 0, otherParent: 0, pupil: 0, otherPupil: 0, anon: 'forbidden' }))(
@@ -140,9 +183,19 @@ describe.each(DATABASES)('function access on %s', (_label, open) => {
   );
 
   // Who cannot even see the child gets nothing back; who can see it but may not link is refused.
-  it.each(table({ admin: 1, staff: 'forbidden', otherStaff: 0, parent: 0, otherParent: 'forbidden', pupil: 0, otherPupil: 'forbidden', anon: 'forbidden' }))(
-    'link_guardian (parent to another child): %s → %s',
-    async (p, n) => expect(await outcome(() => call(p).tryRpc('link_guardian', { p_pupil: w.otherPupil.id, p_parent: w.parent.id }))).toBe(n),
+  it.each(
+    table({
+      admin: 1,
+      staff: 'forbidden',
+      otherStaff: 0,
+      parent: 0,
+      otherParent: 'forbidden',
+      pupil: 0,
+      otherPupil: 'forbidden',
+      anon: 'forbidden',
+    }),
+  )('link_guardian (parent to another child): %s → %s', async (p, n) =>
+    expect(await outcome(() => call(p).tryRpc('link_guardian', { p_pupil: w.otherPupil.id, p_parent: w.parent.id }))).toBe(n),
   );
 
   it.each(table({ admin: 1, staff: 0, otherStaff: 0, parent: 0, otherParent: 0, pupil: 0, otherPupil: 0, anon: 'forbidden' }))(
@@ -150,18 +203,41 @@ describe.each(DATABASES)('function access on %s', (_label, open) => {
     async (p, n) => expect(await outcome(() => call(p).tryRpc('unlink_guardian', { p_link: w.link.id }))).toBe(n),
   );
 
-  it.each(table({ admin: 1, staff: 'forbidden', otherStaff: 'forbidden', parent: 'forbidden', otherParent: 'forbidden', pupil: 'forbidden', otherPupil: 'forbidden', anon: 'forbidden' }))(
-    'create_invitation: %s → %s',
-    async (p, n) =>
-      expect(
-        await outcome(() => call(p).tryRpc('create_invitation', { p_school: w.school.id, p_role: 'parent', p_pupils: [w.pupil.id], p_locale: 'ar', p_label: '' })),
-      ).toBe(n),
+  it.each(
+    table({
+      admin: 1,
+      staff: 'forbidden',
+      otherStaff: 'forbidden',
+      parent: 'forbidden',
+      otherParent: 'forbidden',
+      pupil: 'forbidden',
+      otherPupil: 'forbidden',
+      anon: 'forbidden',
+    }),
+  )('create_invitation: %s → %s', async (p, n) =>
+    expect(
+      await outcome(() =>
+        call(p).tryRpc('create_invitation', {
+          p_school: w.school.id,
+          p_role: 'parent',
+          p_pupils: [w.pupil.id],
+          p_locale: 'ar',
+          p_label: '',
+        }),
+      ),
+    ).toBe(n),
   );
 
   it('create_invitation: an admin cannot name a child of another school', async () => {
     expect(
       await outcome(() =>
-        call('admin').tryRpc('create_invitation', { p_school: w.school.id, p_role: 'parent', p_pupils: [w.otherSchoolPupil.id], p_locale: 'nl', p_label: '' }),
+        call('admin').tryRpc('create_invitation', {
+          p_school: w.school.id,
+          p_role: 'parent',
+          p_pupils: [w.otherSchoolPupil.id],
+          p_locale: 'nl',
+          p_label: '',
+        }),
       ),
     ).toBe('forbidden');
   });
@@ -181,9 +257,19 @@ describe.each(DATABASES)('function access on %s', (_label, open) => {
     async (p, n) => expect(await outcome(() => call(p).rpc('invitation_preview', { p_code: w.invitation.code }))).toBe(n),
   );
 
-  it.each(table({ admin: 1, staff: 1, otherStaff: 'forbidden', parent: 'forbidden', otherParent: 'forbidden', pupil: 'forbidden', otherPupil: 'forbidden', anon: 'forbidden' }))(
-    'open_class_mode: %s → %s',
-    async (p, n) => expect(await outcome(() => call(p).tryRpc('open_class_mode', { p_class: w.klass.id }))).toBe(n),
+  it.each(
+    table({
+      admin: 1,
+      staff: 1,
+      otherStaff: 'forbidden',
+      parent: 'forbidden',
+      otherParent: 'forbidden',
+      pupil: 'forbidden',
+      otherPupil: 'forbidden',
+      anon: 'forbidden',
+    }),
+  )('open_class_mode: %s → %s', async (p, n) =>
+    expect(await outcome(() => call(p).tryRpc('open_class_mode', { p_class: w.klass.id }))).toBe(n),
   );
 
   describe('server-only functions refuse every persona and answer the service role', () => {
@@ -212,7 +298,12 @@ describe.each(DATABASES)('function access on %s', (_label, open) => {
       const inv = await buildInvitation(db.owner, w.school.id, { role: 'parent', pupils: [w.otherPupil.id] });
       const me = db.as(newcomer.claims);
       expect(await me.rpc('my_children', {})).toEqual([]);
-      const [res] = await me.rpc('redeem_invitation', { p_code: inv.code.toLowerCase(), p_school_slug: w.school.slug, p_display_name: 'Olena', p_locale: 'uk' });
+      const [res] = await me.rpc('redeem_invitation', {
+        p_code: inv.code.toLowerCase(),
+        p_school_slug: w.school.slug,
+        p_display_name: 'Olena',
+        p_locale: 'uk',
+      });
       expect(res).toEqual({ school_slug: w.school.slug, role: 'parent' });
       expect((await me.rpc('my_children', {})).map((c) => c.first_name)).toEqual(['Daan']);
       expect((await me.rpc('my_profile', {}))[0]).toMatchObject({ display_name: 'Olena', locale: 'uk' });
@@ -227,14 +318,20 @@ describe.each(DATABASES)('function access on %s', (_label, open) => {
       const newcomer = await buildUser(db.owner);
       const me = db.as(newcomer.claims);
       const inv = await buildInvitation(db.owner, w.otherSchool.id, { role: 'staff' });
-      await expect(me.tryRpc('redeem_invitation', { p_code: inv.code, p_school_slug: w.school.slug, p_display_name: 'X', p_locale: 'nl' })).rejects.toMatchObject({
+      await expect(
+        me.tryRpc('redeem_invitation', { p_code: inv.code, p_school_slug: w.school.slug, p_display_name: 'X', p_locale: 'nl' }),
+      ).rejects.toMatchObject({
         code: 'invitation_other_school',
       });
       const expired = await buildInvitation(db.owner, w.school.id, { expiresAt: '2020-01-01T00:00:00Z' });
-      await expect(me.tryRpc('redeem_invitation', { p_code: expired.code, p_school_slug: null, p_display_name: 'X', p_locale: 'nl' })).rejects.toMatchObject({
+      await expect(
+        me.tryRpc('redeem_invitation', { p_code: expired.code, p_school_slug: null, p_display_name: 'X', p_locale: 'nl' }),
+      ).rejects.toMatchObject({
         code: 'invitation_expired',
       });
-      await expect(me.tryRpc('redeem_invitation', { p_code: 'ZZZZZ-ZZZZZ', p_school_slug: null, p_display_name: 'X', p_locale: 'nl' })).rejects.toMatchObject({
+      await expect(
+        me.tryRpc('redeem_invitation', { p_code: 'ZZZZZ-ZZZZZ', p_school_slug: null, p_display_name: 'X', p_locale: 'nl' }),
+      ).rejects.toMatchObject({
         code: 'invitation_not_found',
       });
       await expect(
@@ -252,12 +349,15 @@ describe.each(DATABASES)('function access on %s', (_label, open) => {
     await buildGuardianLink(db.owner, w.otherSchool.id, w.otherSchoolPupil.id, parent.id);
     const children = await db.as(parent.claims).rpc('my_children', {});
     expect(children.map((c) => [c.first_name, c.school_slug]).sort()).toEqual(
-      [['Mila', w.otherSchool.slug], ['Sara', w.school.slug]].sort(),
+      [
+        ['Mila', w.otherSchool.slug],
+        ['Sara', w.school.slug],
+      ].sort(),
     );
   });
 
   describe('roles live in tables, not in claims', () => {
-    it('editing one\'s own user metadata grants no role', async () => {
+    it("editing one's own user metadata grants no role", async () => {
       await db.owner.transaction((sql) =>
         sql.query(`update auth.users set raw_user_meta_data = $2, raw_app_meta_data = $2 where id = $1`, [
           w.parent.id,
@@ -265,7 +365,9 @@ describe.each(DATABASES)('function access on %s', (_label, open) => {
         ]),
       );
       const dressedUp = db.as({ ...w.personas.parent, user_metadata: { role: 'admin' }, app_metadata: { role: 'admin' } });
-      expect(await outcome(() => dressedUp.tryRpc('create_class', { p_school: w.school.id, p_name: 'Groep 1', p_school_year: '2026-2027' }))).toBe('forbidden');
+      expect(
+        await outcome(() => dressedUp.tryRpc('create_class', { p_school: w.school.id, p_name: 'Groep 1', p_school_year: '2026-2027' })),
+      ).toBe('forbidden');
       expect(await outcome(() => dressedUp.rpc('school_people', { p_school: w.school.id }))).toBe(1);
     });
 
@@ -277,7 +379,10 @@ describe.each(DATABASES)('function access on %s', (_label, open) => {
     it('removing a guardian link cuts access at once; removing a staff role too', async () => {
       const extra = await buildUser(db.owner);
       await db.owner.transaction(async (sql) => {
-        await sql.query(`insert into public.memberships (school_id, user_id, role) values ($1, $2, 'parent'), ($1, $2, 'staff')`, [w.school.id, extra.id]);
+        await sql.query(`insert into public.memberships (school_id, user_id, role) values ($1, $2, 'parent'), ($1, $2, 'staff')`, [
+          w.school.id,
+          extra.id,
+        ]);
       });
       const [link] = await db.as(w.personas.admin).rpc('link_guardian', { p_pupil: w.otherPupil.id, p_parent: extra.id });
       const me = db.as(extra.claims);
@@ -319,12 +424,13 @@ describe.each(DATABASES)('function access on %s', (_label, open) => {
 
     it('refuses a closed device and a pupil of another class', async () => {
       const service = db.as(SERVICE);
-      expect((await service.rpc('pupil_sign_in', { p_device_token: 'no-such-device', p_pupil: w.pupil.id, p_code: 'sun-cat-apple' }))[0]!.status).toBe(
-        'class_mode_closed',
-      );
-      expect((await service.rpc('pupil_sign_in', { p_device_token: w.device.token, p_pupil: w.otherPupil.id, p_code: 'sun-cat-apple' }))[0]!.status).toBe(
-        'unknown_pupil',
-      );
+      expect(
+        (await service.rpc('pupil_sign_in', { p_device_token: 'no-such-device', p_pupil: w.pupil.id, p_code: 'sun-cat-apple' }))[0]!.status,
+      ).toBe('class_mode_closed');
+      expect(
+        (await service.rpc('pupil_sign_in', { p_device_token: w.device.token, p_pupil: w.otherPupil.id, p_code: 'sun-cat-apple' }))[0]!
+          .status,
+      ).toBe('unknown_pupil');
       const roster = await service.rpc('class_device_roster', { p_device_token: w.device.token });
       expect(roster[0]!.pupils.map((p) => p.first_name)).toEqual(['Sara']);
     });

@@ -31,7 +31,8 @@ describe.each(DATABASES)('table access on %s', (_label, open) => {
   describe('select', () => {
     it.each(expectations({ admin: 2, staff: 2, otherStaff: 2, parent: 2, otherParent: 2, pupil: 2, otherPupil: 2, anon: 2 }))(
       'schools: %s sees %s (public facts)',
-      async (p, n) => expect(await select(p, 'select * from public.schools where id = any($1)', (w) => [[w.school.id, w.otherSchool.id]])).toBe(n),
+      async (p, n) =>
+        expect(await select(p, 'select * from public.schools where id = any($1)', (w) => [[w.school.id, w.otherSchool.id]])).toBe(n),
     );
 
     it.each(expectations({ admin: 4, staff: 4, otherStaff: 1, parent: 1, otherParent: 1, pupil: 0, otherPupil: 0, anon: 'error' }))(
@@ -47,7 +48,9 @@ describe.each(DATABASES)('table access on %s', (_label, open) => {
     it.each(expectations({ admin: 6, staff: 6, otherStaff: 1, parent: 1, otherParent: 1, pupil: 1, otherPupil: 1, anon: 'error' }))(
       'memberships: %s sees %s',
       async (p, n) =>
-        expect(await select(p, 'select * from public.memberships where school_id = any($1)', (w) => [[w.school.id, w.otherSchool.id]])).toBe(n),
+        expect(
+          await select(p, 'select * from public.memberships where school_id = any($1)', (w) => [[w.school.id, w.otherSchool.id]]),
+        ).toBe(n),
     );
 
     it.each(expectations({ admin: 2, staff: 2, otherStaff: 1, parent: 1, otherParent: 1, pupil: 1, otherPupil: 1, anon: 'error' }))(
@@ -64,9 +67,11 @@ describe.each(DATABASES)('table access on %s', (_label, open) => {
 
     it('pupils: a parent sees exactly their own child, a pupil exactly themselves', async () => {
       const names = async (p: PersonaName) =>
-        (await db.as(w.personas[p]).query<{ first_name: string }>('select first_name from public.pupils where school_id = $1', [w.school.id])).map(
-          (r) => r.first_name,
-        );
+        (
+          await db
+            .as(w.personas[p])
+            .query<{ first_name: string }>('select first_name from public.pupils where school_id = $1', [w.school.id])
+        ).map((r) => r.first_name);
       expect(await names('parent')).toEqual(['Sara']);
       expect(await names('otherParent')).toEqual(['Daan']);
       expect(await names('pupil')).toEqual(['Sara']);
@@ -101,23 +106,60 @@ describe.each(DATABASES)('table access on %s', (_label, open) => {
   });
 
   describe('insert (a denied insert raises)', () => {
-    it.each(expectations({ admin: 'error', staff: 'error', otherStaff: 'error', parent: 'error', otherParent: 'error', pupil: 'error', otherPupil: 'error', anon: 'error' }))(
-      'schools: %s → %s',
-      async (p, n) => expect(await write(p, `insert into public.schools (slug, name) values ('new-school-x', 'New') returning id`, () => [])).toBe(n),
+    it.each(
+      expectations({
+        admin: 'error',
+        staff: 'error',
+        otherStaff: 'error',
+        parent: 'error',
+        otherParent: 'error',
+        pupil: 'error',
+        otherPupil: 'error',
+        anon: 'error',
+      }),
+    )('schools: %s → %s', async (p, n) =>
+      expect(await write(p, `insert into public.schools (slug, name) values ('new-school-x', 'New') returning id`, () => [])).toBe(n),
     );
 
-    it.each(expectations({ admin: 1, staff: 'error', otherStaff: 'error', parent: 'error', otherParent: 'error', pupil: 'error', otherPupil: 'error', anon: 'error' }))(
-      'classes: %s → %s',
-      async (p, n) =>
-        expect(await write(p, `insert into public.classes (school_id, name, school_year) values ($1, 'Groep 8', '2026-2027') returning id`, (w) => [w.school.id])).toBe(n),
+    it.each(
+      expectations({
+        admin: 1,
+        staff: 'error',
+        otherStaff: 'error',
+        parent: 'error',
+        otherParent: 'error',
+        pupil: 'error',
+        otherPupil: 'error',
+        anon: 'error',
+      }),
+    )('classes: %s → %s', async (p, n) =>
+      expect(
+        await write(
+          p,
+          `insert into public.classes (school_id, name, school_year) values ($1, 'Groep 8', '2026-2027') returning id`,
+          (w) => [w.school.id],
+        ),
+      ).toBe(n),
     );
 
-    it.each(expectations({ admin: 1, staff: 'error', otherStaff: 'error', parent: 'error', otherParent: 'error', pupil: 'error', otherPupil: 'error', anon: 'error' }))(
-      'pupils: %s → %s',
-      async (p, n) =>
-        expect(
-          await write(p, `insert into public.pupils (school_id, class_id, first_name) values ($1, $2, 'Nieuw') returning id`, (w) => [w.school.id, w.klass.id]),
-        ).toBe(n),
+    it.each(
+      expectations({
+        admin: 1,
+        staff: 'error',
+        otherStaff: 'error',
+        parent: 'error',
+        otherParent: 'error',
+        pupil: 'error',
+        otherPupil: 'error',
+        anon: 'error',
+      }),
+    )('pupils: %s → %s', async (p, n) =>
+      expect(
+        await write(p, `insert into public.pupils (school_id, class_id, first_name) values ($1, $2, 'Nieuw') returning id`, (w) => [
+          w.school.id,
+          w.klass.id,
+        ]),
+      ).toBe(n),
     );
 
     it.each(PERSONAS)('memberships: %s cannot give anyone (themselves included) a role', async (p) => {
@@ -129,49 +171,77 @@ describe.each(DATABASES)('table access on %s', (_label, open) => {
       ).toBe('error');
     });
 
-    it.each(expectations({ admin: 1, staff: 'error', otherStaff: 'error', parent: 'error', otherParent: 'error', pupil: 'error', otherPupil: 'error', anon: 'error' }))(
-      'guardian_links (parent to another child): %s → %s',
-      async (p, n) =>
-        expect(
-          await write(p, 'insert into public.guardian_links (school_id, pupil_id, parent_user_id) values ($1, $2, $3) returning id', (w) => [
-            w.school.id,
-            w.otherPupil.id,
-            w.parent.id,
-          ]),
-        ).toBe(n),
+    it.each(
+      expectations({
+        admin: 1,
+        staff: 'error',
+        otherStaff: 'error',
+        parent: 'error',
+        otherParent: 'error',
+        pupil: 'error',
+        otherPupil: 'error',
+        anon: 'error',
+      }),
+    )('guardian_links (parent to another child): %s → %s', async (p, n) =>
+      expect(
+        await write(p, 'insert into public.guardian_links (school_id, pupil_id, parent_user_id) values ($1, $2, $3) returning id', (w) => [
+          w.school.id,
+          w.otherPupil.id,
+          w.parent.id,
+        ]),
+      ).toBe(n),
     );
 
     it('guardian_links: even an admin cannot link a pupil of another school', async () => {
       expect(
-        await write('admin', 'insert into public.guardian_links (school_id, pupil_id, parent_user_id) values ($1, $2, $3) returning id', (w) => [
-          w.school.id,
-          w.otherSchoolPupil.id,
-          w.parent.id,
-        ]),
+        await write(
+          'admin',
+          'insert into public.guardian_links (school_id, pupil_id, parent_user_id) values ($1, $2, $3) returning id',
+          (w) => [w.school.id, w.otherSchoolPupil.id, w.parent.id],
+        ),
       ).toBe('error');
     });
 
-    it.each(expectations({ admin: 1, staff: 'error', otherStaff: 'error', parent: 'error', otherParent: 'error', pupil: 'error', otherPupil: 'error', anon: 'error' }))(
-      'invitations: %s → %s',
-      async (p, n) =>
-        expect(
-          await write(p, `insert into public.invitations (school_id, role, code_hash, created_by) values ($1, 'staff', md5(random()::text), $2) returning id`, (w) => [
-            w.school.id,
-            w.personas[p].sub ?? null,
-          ]),
-        ).toBe(n),
+    it.each(
+      expectations({
+        admin: 1,
+        staff: 'error',
+        otherStaff: 'error',
+        parent: 'error',
+        otherParent: 'error',
+        pupil: 'error',
+        otherPupil: 'error',
+        anon: 'error',
+      }),
+    )('invitations: %s → %s', async (p, n) =>
+      expect(
+        await write(
+          p,
+          `insert into public.invitations (school_id, role, code_hash, created_by) values ($1, 'staff', md5(random()::text), $2) returning id`,
+          (w) => [w.school.id, w.personas[p].sub ?? null],
+        ),
+      ).toBe(n),
     );
 
-    it.each(expectations({ admin: 1, staff: 1, otherStaff: 'error', parent: 'error', otherParent: 'error', pupil: 'error', otherPupil: 'error', anon: 'error' }))(
-      'class_devices: %s → %s',
-      async (p, n) =>
-        expect(
-          await write(
-            p,
-            `insert into public.class_devices (school_id, class_id, token_hash, opened_by, expires_at) values ($1, $2, md5(random()::text), $3, now() + interval '1 hour') returning id`,
-            (w) => [w.school.id, w.klass.id, w.personas[p].sub ?? null],
-          ),
-        ).toBe(n),
+    it.each(
+      expectations({
+        admin: 1,
+        staff: 1,
+        otherStaff: 'error',
+        parent: 'error',
+        otherParent: 'error',
+        pupil: 'error',
+        otherPupil: 'error',
+        anon: 'error',
+      }),
+    )('class_devices: %s → %s', async (p, n) =>
+      expect(
+        await write(
+          p,
+          `insert into public.class_devices (school_id, class_id, token_hash, opened_by, expires_at) values ($1, $2, md5(random()::text), $3, now() + interval '1 hour') returning id`,
+          (w) => [w.school.id, w.klass.id, w.personas[p].sub ?? null],
+        ),
+      ).toBe(n),
     );
 
     it.each(PERSONAS)('profiles: %s cannot create a profile for someone else', async (p) => {
@@ -189,34 +259,40 @@ describe.each(DATABASES)('table access on %s', (_label, open) => {
   describe('update (a denied update touches no row)', () => {
     it.each(expectations({ admin: 1, staff: 0, otherStaff: 0, parent: 0, otherParent: 0, pupil: 0, otherPupil: 0, anon: 'error' }))(
       'schools: %s → %s',
-      async (p, n) => expect(await write(p, `update public.schools set name = 'Renamed' where id = $1 returning id`, (w) => [w.school.id])).toBe(n),
+      async (p, n) =>
+        expect(await write(p, `update public.schools set name = 'Renamed' where id = $1 returning id`, (w) => [w.school.id])).toBe(n),
     );
 
     it.each(expectations({ admin: 1, staff: 0, otherStaff: 0, parent: 0, otherParent: 0, pupil: 0, otherPupil: 0, anon: 'error' }))(
       'pupils: %s → %s',
-      async (p, n) => expect(await write(p, `update public.pupils set first_name = 'Renamed' where id = $1 returning id`, (w) => [w.pupil.id])).toBe(n),
+      async (p, n) =>
+        expect(await write(p, `update public.pupils set first_name = 'Renamed' where id = $1 returning id`, (w) => [w.pupil.id])).toBe(n),
     );
 
     it.each(expectations({ admin: 1, staff: 0, otherStaff: 0, parent: 0, otherParent: 0, pupil: 0, otherPupil: 0, anon: 'error' }))(
       'classes: %s → %s',
-      async (p, n) => expect(await write(p, `update public.classes set name = 'Groep 5b' where id = $1 returning id`, (w) => [w.klass.id])).toBe(n),
+      async (p, n) =>
+        expect(await write(p, `update public.classes set name = 'Groep 5b' where id = $1 returning id`, (w) => [w.klass.id])).toBe(n),
     );
 
     it.each(expectations({ admin: 0, staff: 0, otherStaff: 0, parent: 1, otherParent: 0, pupil: 0, otherPupil: 0, anon: 'error' }))(
       "profiles (the parent's): %s → %s",
-      async (p, n) => expect(await write(p, `update public.profiles set display_name = 'Changed' where user_id = $1 returning user_id`, (w) => [w.parent.id])).toBe(n),
+      async (p, n) =>
+        expect(
+          await write(p, `update public.profiles set display_name = 'Changed' where user_id = $1 returning user_id`, (w) => [w.parent.id]),
+        ).toBe(n),
     );
 
     it.each(PERSONAS)("memberships: %s cannot change a role (a parent's own included)", async (p) => {
-      expect(await write(p, `update public.memberships set role = 'admin' where user_id = $1 returning id`, (w) => [w.parent.id])).toSatisfy(
-        (r: Expect) => r === 0 || r === 'error',
-      );
+      expect(
+        await write(p, `update public.memberships set role = 'admin' where user_id = $1 returning id`, (w) => [w.parent.id]),
+      ).toSatisfy((r: Expect) => r === 0 || r === 'error');
     });
 
     it.each(PERSONAS)('guardian_links: %s cannot move a link to another child', async (p) => {
-      expect(await write(p, `update public.guardian_links set pupil_id = $2 where id = $1 returning id`, (w) => [w.link.id, w.otherPupil.id])).toSatisfy(
-        (r: Expect) => r === 0 || r === 'error',
-      );
+      expect(
+        await write(p, `update public.guardian_links set pupil_id = $2 where id = $1 returning id`, (w) => [w.link.id, w.otherPupil.id]),
+      ).toSatisfy((r: Expect) => r === 0 || r === 'error');
     });
   });
 
@@ -234,7 +310,12 @@ describe.each(DATABASES)('table access on %s', (_label, open) => {
     it.each(expectations({ admin: 1, staff: 0, otherStaff: 0, parent: 0, otherParent: 0, pupil: 0, otherPupil: 0, anon: 'error' }))(
       "memberships (the teacher's): %s → %s",
       async (p, n) =>
-        expect(await write(p, `delete from public.memberships where user_id = $1 and school_id = $2 returning id`, (w) => [w.staff.id, w.school.id])).toBe(n),
+        expect(
+          await write(p, `delete from public.memberships where user_id = $1 and school_id = $2 returning id`, (w) => [
+            w.staff.id,
+            w.school.id,
+          ]),
+        ).toBe(n),
     );
 
     it('memberships: an admin cannot remove their own role (a school never loses its last admin by accident)', async () => {
@@ -271,9 +352,19 @@ describe.each(DATABASES)('table access on %s', (_label, open) => {
         w.personas[p].sub ?? null,
       ]);
 
-    it.each(expectations({ admin: 1, staff: 1, otherStaff: 'error', parent: 'error', otherParent: 'error', pupil: 'error', otherPupil: 'error', anon: 'error' }))(
-      "school-assets upload into the school's folder: %s → %s",
-      async (p, n) => expect(await put(p, 'school-assets', (w) => w.school.id)).toBe(n),
+    it.each(
+      expectations({
+        admin: 1,
+        staff: 1,
+        otherStaff: 'error',
+        parent: 'error',
+        otherParent: 'error',
+        pupil: 'error',
+        otherPupil: 'error',
+        anon: 'error',
+      }),
+    )("school-assets upload into the school's folder: %s → %s", async (p, n) =>
+      expect(await put(p, 'school-assets', (w) => w.school.id)).toBe(n),
     );
 
     it('no one can upload outside a school folder, or into another school’s folder', async () => {
@@ -281,10 +372,18 @@ describe.each(DATABASES)('table access on %s', (_label, open) => {
       expect(await put('admin', 'school-assets', (w) => w.otherSchool.id)).toBe('error');
     });
 
-    it.each(expectations({ admin: 1, staff: 1, otherStaff: 'error', parent: 'error', otherParent: 'error', pupil: 'error', otherPupil: 'error', anon: 'error' }))(
-      'exports upload: %s → %s',
-      async (p, n) => expect(await put(p, 'exports', (w) => w.school.id)).toBe(n),
-    );
+    it.each(
+      expectations({
+        admin: 1,
+        staff: 1,
+        otherStaff: 'error',
+        parent: 'error',
+        otherParent: 'error',
+        pupil: 'error',
+        otherPupil: 'error',
+        anon: 'error',
+      }),
+    )('exports upload: %s → %s', async (p, n) => expect(await put(p, 'exports', (w) => w.school.id)).toBe(n));
 
     it('exports are private: only the school’s staff read them; school assets are public', async () => {
       await db.owner.transaction((sql) =>
@@ -295,9 +394,13 @@ describe.each(DATABASES)('table access on %s', (_label, open) => {
         ]),
       );
       const seen = async (p: PersonaName) =>
-        (await db.as(w.personas[p]).query<{ bucket_id: string }>('select bucket_id from storage.objects where name like $1 order by bucket_id', [`${w.school.id}/%`])).map(
-          (r) => r.bucket_id,
-        );
+        (
+          await db
+            .as(w.personas[p])
+            .query<{ bucket_id: string }>('select bucket_id from storage.objects where name like $1 order by bucket_id', [
+              `${w.school.id}/%`,
+            ])
+        ).map((r) => r.bucket_id);
       expect(await seen('staff')).toEqual(['exports', 'school-assets']);
       expect(await seen('parent')).toEqual(['school-assets']);
       expect(await seen('anon')).toEqual(['school-assets']);

@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { RpcError } from '../../src/domain/rpc.ts';
-import { loadConfig } from '../../src/server/config.ts';
-import { embeddedBackend } from '../../src/server/embedded/index.ts';
-import { seedFile } from '../../src/server/embedded/migrate.ts';
-import { openPglite, type SqlEngine } from '../../src/server/embedded/sql.ts';
-import type { Backend, RequestScope } from '../../src/server/port.ts';
-import { StorageRefused } from '../../src/server/port.ts';
-import { supabaseBackend } from '../../src/server/supabase/index.ts';
+import { RpcError } from '~/domain/rpc.ts';
+import { loadConfig } from '~/server/config.ts';
+import { embeddedBackend } from '~/server/embedded/index.ts';
+import { seedFile } from '~/server/embedded/migrate.ts';
+import { openPglite, type SqlEngine } from '~/server/embedded/sql.ts';
+import type { Backend, RequestScope } from '~/server/port.ts';
+import { StorageRefused } from '~/server/port.ts';
+import { supabaseBackend } from '~/server/supabase/index.ts';
 
 /**
  * The backend port's contract: the same cases against the embedded adapter (always) and the
@@ -34,7 +34,13 @@ type Factory = () => Promise<{ backend: () => Backend; close: () => Promise<void
 const embedded: Factory = async () => {
   const engine: SqlEngine = await openPglite({ from: new Blob([readFileSync(inject('pgliteSnapshot'))]) });
   await engine.transaction((sql) => sql.exec(seedFile()!.sql));
-  const rt = { config: loadConfig({}), api: engine, owner: engine, report: { applied: [], seeded: true, fresh: true }, dataDir: '/tmp/portal-contract' };
+  const rt = {
+    config: loadConfig({}),
+    api: engine,
+    owner: engine,
+    report: { applied: [], seeded: true, fresh: true },
+    dataDir: '/tmp/portal-contract',
+  };
   return { backend: () => embeddedBackend(rt, anonymousScope(), () => undefined), close: () => engine.close() };
 };
 

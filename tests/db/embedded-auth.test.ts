@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { createEmbeddedAuth, SESSION_COOKIE, hashPassword, verifyPassword } from '../../src/server/embedded/auth.ts';
-import { rpcAs, SERVICE } from '../../src/server/embedded/rpc.ts';
-import { openPglite, type SqlEngine } from '../../src/server/embedded/sql.ts';
-import type { Db, RequestScope } from '../../src/server/port.ts';
+import { createEmbeddedAuth, SESSION_COOKIE, hashPassword, verifyPassword } from '~/server/embedded/auth.ts';
+import { rpcAs, SERVICE } from '~/server/embedded/rpc.ts';
+import { openPglite, type SqlEngine } from '~/server/embedded/sql.ts';
+import type { Db, RequestScope } from '~/server/port.ts';
 import { buildUser } from '../factories/index.ts';
 
 /**
@@ -33,7 +33,10 @@ describe('embedded auth', () => {
   const auth = (scope: RequestScope) => createEmbeddedAuth({ owner: engine, admin, scope, log: (l) => logged.push(l) });
   const lastCode = async (email: string) => {
     const [mail] = await engine.transaction((sql) =>
-      sql.query<{ body: string; link: string }>('select body, link from embedded_auth.mailbox where to_address = $1 order by id desc limit 1', [email]),
+      sql.query<{ body: string; link: string }>(
+        'select body, link from embedded_auth.mailbox where to_address = $1 order by id desc limit 1',
+        [email],
+      ),
     );
     return { code: /\b(\d{6})\b/.exec(mail!.body)![1]!, token: new URL(mail!.link).searchParams.get('token')! };
   };
@@ -54,7 +57,9 @@ describe('embedded auth', () => {
     expect(cookie).toMatch(/^[A-Za-z0-9_-]{40,}$/);
     expect(await auth(scope).getUser()).toMatchObject({ id: user.id, kind: 'person' });
     // Only a hash of the token is stored.
-    const stored = await engine.transaction((sql) => sql.query<{ token_hash: string }>('select token_hash from embedded_auth.sessions where user_id = $1', [user.id]));
+    const stored = await engine.transaction((sql) =>
+      sql.query<{ token_hash: string }>('select token_hash from embedded_auth.sessions where user_id = $1', [user.id]),
+    );
     expect(stored.map((s) => s.token_hash)).not.toContain(cookie);
 
     // The same code again: used.
@@ -103,7 +108,9 @@ describe('embedded auth', () => {
       ),
     );
     expect(row!.minutes).toBe(10);
-    await engine.transaction((sql) => sql.query(`update embedded_auth.sign_in_codes set expires_at = now() - interval '1 second' where email = $1`, [user.email]));
+    await engine.transaction((sql) =>
+      sql.query(`update embedded_auth.sign_in_codes set expires_at = now() - interval '1 second' where email = $1`, [user.email]),
+    );
     expect(await auth(scope).verifySignInCode(user.email, code)).toEqual({ ok: false, reason: 'expired' });
     expect(await auth(scope).verifyMagicLink(token)).toEqual({ ok: false, reason: 'expired' });
   });
@@ -132,12 +139,16 @@ describe('embedded auth', () => {
   it('writes the mail in the person’s language and logs no address or code', async () => {
     const user = await buildUser(engine);
     await auth(browser().scope).sendSignInCode({ email: user.email, lang: 'uk', allowNewAccount: false, next: '/uk/app' });
-    const [mail] = await engine.transaction((sql) => sql.query<{ subject: string; body: string }>('select subject, body from embedded_auth.mailbox where to_address = $1', [user.email]));
+    const [mail] = await engine.transaction((sql) =>
+      sql.query<{ subject: string; body: string }>('select subject, body from embedded_auth.mailbox where to_address = $1', [user.email]),
+    );
     expect(mail!.body).toMatch(/[\u0400-\u04FF]/);
     const { code } = await lastCode(user.email);
     expect(logged.join('\n')).not.toContain(user.email);
     expect(logged.join('\n')).not.toContain(code);
-    const events = await engine.transaction((sql) => sql.query<{ kind: string; outcome: string }>('select kind, outcome from private.sign_in_events'));
+    const events = await engine.transaction((sql) =>
+      sql.query<{ kind: string; outcome: string }>('select kind, outcome from private.sign_in_events'),
+    );
     expect(events.length).toBeGreaterThan(0);
     expect(JSON.stringify(events)).not.toContain('@');
   });
@@ -167,7 +178,9 @@ describe('embedded auth', () => {
     const endsAt = new Date(Date.now() + 60 * 60 * 1000);
     await auth(scope).startPupilSession({ pupilId: pupil.id, userId: null, endsAt });
     expect(await auth(scope).getUser()).toMatchObject({ kind: 'pupil', email: null });
-    const [linked] = await engine.transaction((sql) => sql.query<{ user_id: string | null }>('select user_id from public.pupils where id = $1', [pupil.id]));
+    const [linked] = await engine.transaction((sql) =>
+      sql.query<{ user_id: string | null }>('select user_id from public.pupils where id = $1', [pupil.id]),
+    );
     expect(linked!.user_id).toBeTruthy();
     const [session] = await engine.transaction((sql) =>
       sql.query<{ expires_at: Date }>(`select expires_at from embedded_auth.sessions where user_id = $1`, [linked!.user_id]),

@@ -2,8 +2,8 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { migrate } from '../../src/server/embedded/migrate.ts';
-import { openPglite, openPostgres } from '../../src/server/embedded/sql.ts';
+import { migrate } from '~/server/embedded/migrate.ts';
+import { openPglite, openPostgres } from '~/server/embedded/sql.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { inject } from 'vitest';
-import { RpcError, type RpcArgs, type RpcName, type RpcResult } from '../../src/domain/rpc.ts';
-import { asCaller, callRpc, type Claims } from '../../src/server/embedded/rpc.ts';
-import { openPglite, openPostgres, type Row, type Sql, type SqlEngine } from '../../src/server/embedded/sql.ts';
+import { RpcError, type RpcArgs, type RpcName, type RpcResult } from '~/domain/rpc.ts';
+import { asCaller, callRpc, type Claims } from '~/server/embedded/rpc.ts';
+import { openPglite, openPostgres, type Row, type Sql, type SqlEngine } from '~/server/embedded/sql.ts';
 
 /** A database for one test file: `owner` builds fixtures, `as(claims)` acts as a persona. */
 export interface TestDb {

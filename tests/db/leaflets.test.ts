@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { summarizeTranslations } from '../../src/domain/leaflets.ts';
-import { readerBlocks } from '../../src/domain/reader.ts';
-import { RpcError } from '../../src/domain/rpc.ts';
-import { SERVICE } from '../../src/server/embedded/rpc.ts';
-import { canonicalLeaflets, syncTemplates } from '../../src/server/templates.ts';
+import { summarizeTranslations } from '~/domain/leaflets.ts';
+import { readerBlocks } from '~/domain/reader.ts';
+import { RpcError } from '~/domain/rpc.ts';
+import { SERVICE } from '~/server/embedded/rpc.ts';
+import { canonicalLeaflets, syncTemplates } from '~/server/templates.ts';
 import { buildWorld, PERSONAS, type PersonaName, type World } from '../factories/index.ts';
 import { DATABASES, outcome, type Outcome, type TestDb } from './harness.ts';
 
@@ -56,7 +56,9 @@ describe.each(DATABASES)('leaflets on %s', (_label, open) => {
         );
         const expected = n === 'all' ? count!.n : n;
         expect(await q(p, 'select id from public.leaflet_blocks where school_id = $1', [w.school.id])).toBe(expected);
-        expect((await q(p, 'select block_id from public.leaflet_translations where school_id = $1', [w.school.id])) === 0).toBe(expected === 0);
+        expect((await q(p, 'select block_id from public.leaflet_translations where school_id = $1', [w.school.id])) === 0).toBe(
+          expected === 0,
+        );
       },
     );
 
@@ -65,28 +67,54 @@ describe.each(DATABASES)('leaflets on %s', (_label, open) => {
       async (p, n) => expect(await q(p, 'select id from public.leaflet_versions where leaflet_id = $1', [published])).toBe(n),
     );
 
-    it.each(table({ admin: 1, staff: 1, otherStaff: 'error', parent: 'error', otherParent: 'error', pupil: 'error', otherPupil: 'error', anon: 'error' }))(
-      'insert a leaflet: %s → %s',
-      async (p, n) =>
-        expect(await tryQ(p, `insert into public.leaflets (school_id, slug) values ($1, 'eigen-folder') returning id`, [w.school.id])).toBe(n),
+    it.each(
+      table({
+        admin: 1,
+        staff: 1,
+        otherStaff: 'error',
+        parent: 'error',
+        otherParent: 'error',
+        pupil: 'error',
+        otherPupil: 'error',
+        anon: 'error',
+      }),
+    )('insert a leaflet: %s → %s', async (p, n) =>
+      expect(await tryQ(p, `insert into public.leaflets (school_id, slug) values ($1, 'eigen-folder') returning id`, [w.school.id])).toBe(
+        n,
+      ),
     );
 
     it.each(table({ admin: 1, staff: 1, otherStaff: 0, parent: 0, otherParent: 0, pupil: 0, otherPupil: 0, anon: 'error' }))(
       "edit a block's Dutch text directly: %s → %s",
       async (p, n) =>
         expect(
-          await tryQ(p, `update public.leaflet_blocks set source = '{"text":"Anders"}' where leaflet_id = $1 and kind = 'title' returning id`, [published]),
+          await tryQ(
+            p,
+            `update public.leaflet_blocks set source = '{"text":"Anders"}' where leaflet_id = $1 and kind = 'title' returning id`,
+            [published],
+          ),
         ).toBe(n),
     );
 
-    it.each(table({ admin: 'error', staff: 'error', otherStaff: 'error', parent: 'error', otherParent: 'error', pupil: 'error', otherPupil: 'error', anon: 'error' }))(
-      'edit a template: %s → %s',
-      async (p, n) => {
-        const result = await tryQ(p, `update public.leaflet_blocks set source = '{"text":"Anders"}' where school_id is null and kind = 'title' returning id`);
-        expect(result === 0 || result === 'error', String(result)).toBe(true);
-        void n;
-      },
-    );
+    it.each(
+      table({
+        admin: 'error',
+        staff: 'error',
+        otherStaff: 'error',
+        parent: 'error',
+        otherParent: 'error',
+        pupil: 'error',
+        otherPupil: 'error',
+        anon: 'error',
+      }),
+    )('edit a template: %s → %s', async (p, n) => {
+      const result = await tryQ(
+        p,
+        `update public.leaflet_blocks set source = '{"text":"Anders"}' where school_id is null and kind = 'title' returning id`,
+      );
+      expect(result === 0 || result === 'error', String(result)).toBe(true);
+      void n;
+    });
 
     it.each(PERSONAS)('history is never rewritten: %s can neither change nor delete a published version', async (p) => {
       for (const text of [
@@ -108,8 +136,12 @@ describe.each(DATABASES)('leaflets on %s', (_label, open) => {
     it.each(PERSONAS)('published_leaflets and published_leaflet: %s reads the published one, never the draft', async (p) => {
       const list = await call(p).rpc('published_leaflets', { p_school_slug: w.school.slug });
       expect(list.map((l) => l.slug)).toEqual([canonicalLeaflets()[0]!.slug]);
-      expect(await call(p).rpc('published_leaflet', { p_school_slug: w.school.slug, p_slug: canonicalLeaflets()[0]!.slug })).toHaveLength(1);
-      expect(await call(p).rpc('published_leaflet', { p_school_slug: w.school.slug, p_slug: canonicalLeaflets()[1]!.slug })).toHaveLength(0);
+      expect(await call(p).rpc('published_leaflet', { p_school_slug: w.school.slug, p_slug: canonicalLeaflets()[0]!.slug })).toHaveLength(
+        1,
+      );
+      expect(await call(p).rpc('published_leaflet', { p_school_slug: w.school.slug, p_slug: canonicalLeaflets()[1]!.slug })).toHaveLength(
+        0,
+      );
     });
 
     it.each(table({ admin: 2, staff: 2, otherStaff: 0, parent: 0, otherParent: 0, pupil: 0, otherPupil: 0, anon: 'forbidden' }))(
@@ -122,18 +154,42 @@ describe.each(DATABASES)('leaflets on %s', (_label, open) => {
       async (p, n) => expect(await outcome(() => call(p).rpc('leaflet_for_editing', { p_leaflet: draft }))).toBe(n),
     );
 
-    it.each(table({ admin: 1, staff: 1, otherStaff: 'forbidden', parent: 'forbidden', otherParent: 'forbidden', pupil: 'forbidden', otherPupil: 'forbidden', anon: 'forbidden' }))(
-      'create_leaflet: %s → %s',
-      async (p, n) => expect(await outcome(() => call(p).tryRpc('create_leaflet', { p_school: w.school.id, p_slug: 'onze-gesprekken', p_title: 'Onze gesprekken' }))).toBe(n),
+    it.each(
+      table({
+        admin: 1,
+        staff: 1,
+        otherStaff: 'forbidden',
+        parent: 'forbidden',
+        otherParent: 'forbidden',
+        pupil: 'forbidden',
+        otherPupil: 'forbidden',
+        anon: 'forbidden',
+      }),
+    )('create_leaflet: %s → %s', async (p, n) =>
+      expect(
+        await outcome(() =>
+          call(p).tryRpc('create_leaflet', { p_school: w.school.id, p_slug: 'onze-gesprekken', p_title: 'Onze gesprekken' }),
+        ),
+      ).toBe(n),
     );
 
-    it.each(table({ admin: 1, staff: 1, otherStaff: 'forbidden', parent: 'forbidden', otherParent: 'forbidden', pupil: 'forbidden', otherPupil: 'forbidden', anon: 'forbidden' }))(
-      'adopt_template: %s → %s',
-      async (p, n) => {
-        const templates = await call('admin').rpc('leaflet_templates', {});
-        expect(await outcome(() => call(p).tryRpc('adopt_template', { p_school: w.school.id, p_template: templates[3]!.template_id }))).toBe(n);
-      },
-    );
+    it.each(
+      table({
+        admin: 1,
+        staff: 1,
+        otherStaff: 'forbidden',
+        parent: 'forbidden',
+        otherParent: 'forbidden',
+        pupil: 'forbidden',
+        otherPupil: 'forbidden',
+        anon: 'forbidden',
+      }),
+    )('adopt_template: %s → %s', async (p, n) => {
+      const templates = await call('admin').rpc('leaflet_templates', {});
+      expect(await outcome(() => call(p).tryRpc('adopt_template', { p_school: w.school.id, p_template: templates[3]!.template_id }))).toBe(
+        n,
+      );
+    });
 
     const editingCalls = async (p: PersonaName) => {
       const [editor] = await call('admin').rpc('leaflet_for_editing', { p_leaflet: draft });
@@ -141,12 +197,28 @@ describe.each(DATABASES)('leaflets on %s', (_label, open) => {
       const rev = editor!.revision;
       const me = call(p);
       return {
-        save_block_source: await outcome(() => me.tryRpc('save_block_source', { p_block: block.id, p_revision: rev, p_content: { text: 'Nieuw' }, p_minor: false })),
+        save_block_source: await outcome(() =>
+          me.tryRpc('save_block_source', { p_block: block.id, p_revision: rev, p_content: { text: 'Nieuw' }, p_minor: false }),
+        ),
         save_block_translation: await outcome(() =>
-          me.tryRpc('save_block_translation', { p_block: block.id, p_locale: 'ar', p_revision: rev, p_content: { text: 'جديد' }, p_machine: false }),
+          me.tryRpc('save_block_translation', {
+            p_block: block.id,
+            p_locale: 'ar',
+            p_revision: rev,
+            p_content: { text: 'جديد' },
+            p_machine: false,
+          }),
         ),
         review_translation: await outcome(() => me.tryRpc('review_translation', { p_block: block.id, p_locale: 'ar', p_revision: rev })),
-        add_block: await outcome(() => me.tryRpc('add_block', { p_leaflet: draft, p_revision: rev, p_kind: 'paragraph', p_position: 1, p_content: { text: 'Eigen tekst' } })),
+        add_block: await outcome(() =>
+          me.tryRpc('add_block', {
+            p_leaflet: draft,
+            p_revision: rev,
+            p_kind: 'paragraph',
+            p_position: 1,
+            p_content: { text: 'Eigen tekst' },
+          }),
+        ),
         move_block: await outcome(() => me.tryRpc('move_block', { p_block: block.id, p_revision: rev, p_delta: 1 })),
         delete_block: await outcome(() => me.tryRpc('delete_block', { p_block: block.id, p_revision: rev })),
         publish_leaflet: await outcome(() => me.tryRpc('publish_leaflet', { p_leaflet: draft, p_revision: rev })),
@@ -157,9 +229,12 @@ describe.each(DATABASES)('leaflets on %s', (_label, open) => {
       expect(Object.values(await editingCalls(p))).toEqual([1, 1, 1, 1, 1, 1, 1]);
     });
 
-    it.each(['otherStaff', 'parent', 'otherParent', 'pupil', 'otherPupil', 'anon'] as const)('the editing functions refuse %s', async (p) => {
-      for (const [name, result] of Object.entries(await editingCalls(p))) expect(result, name).toBe('forbidden');
-    });
+    it.each(['otherStaff', 'parent', 'otherParent', 'pupil', 'otherPupil', 'anon'] as const)(
+      'the editing functions refuse %s',
+      async (p) => {
+        for (const [name, result] of Object.entries(await editingCalls(p))) expect(result, name).toBe('forbidden');
+      },
+    );
 
     it.each(table({ admin: 1, staff: 1, otherStaff: 0, parent: 0, otherParent: 0, pupil: 0, otherPupil: 0, anon: 'forbidden' }))(
       'leaflet_history: %s → %s',
@@ -186,9 +261,17 @@ describe.each(DATABASES)('leaflets on %s', (_label, open) => {
     // A new leaflet of the other school (its admin edits it) with one paragraph.
     async function fresh() {
       const other = call('otherStaff');
-      const leaflet = await other.rpc('create_leaflet', { p_school: w.otherSchool.id, p_slug: `t-${Math.random().toString(36).slice(2, 10)}`, p_title: 'Proef' });
+      const leaflet = await other.rpc('create_leaflet', {
+        p_school: w.otherSchool.id,
+        p_slug: `t-${Math.random().toString(36).slice(2, 10)}`,
+        p_title: 'Proef',
+      });
       const [added] = await other.rpc('add_block', {
-        p_leaflet: leaflet, p_revision: 0, p_kind: 'paragraph', p_position: 1, p_content: { text: 'Eerste tekst' },
+        p_leaflet: leaflet,
+        p_revision: 0,
+        p_kind: 'paragraph',
+        p_position: 1,
+        p_content: { text: 'Eerste tekst' },
       });
       const revision = added!.revision;
       const load = async () => (await other.rpc('leaflet_for_editing', { p_leaflet: leaflet }))[0]!;
@@ -207,34 +290,69 @@ describe.each(DATABASES)('leaflets on %s', (_label, open) => {
       const { other, load } = await fresh();
       let editor = await load();
       const paragraph = () => editor.blocks.find((b) => b.kind === 'paragraph')!;
-      await other.rpc('save_block_translation', { p_block: paragraph().id, p_locale: 'pl', p_revision: editor.revision, p_content: { text: 'Pierwszy tekst' }, p_machine: false });
+      await other.rpc('save_block_translation', {
+        p_block: paragraph().id,
+        p_locale: 'pl',
+        p_revision: editor.revision,
+        p_content: { text: 'Pierwszy tekst' },
+        p_machine: false,
+      });
       editor = await load();
       expect(summarizeTranslations([paragraph()]).pl.current).toBe(1);
 
       // Same text, other whitespace: not a new version, revision unchanged.
-      const [same] = await other.rpc('save_block_source', { p_block: paragraph().id, p_revision: editor.revision, p_content: { text: 'Eerste tekst' }, p_minor: false });
+      const [same] = await other.rpc('save_block_source', {
+        p_block: paragraph().id,
+        p_revision: editor.revision,
+        p_content: { text: 'Eerste tekst' },
+        p_minor: false,
+      });
       expect(same).toMatchObject({ changed: false, source_version: 1, revision: editor.revision });
 
-      const [minor] = await other.rpc('save_block_source', { p_block: paragraph().id, p_revision: editor.revision, p_content: { text: 'Eerste tekst.' }, p_minor: true });
+      const [minor] = await other.rpc('save_block_source', {
+        p_block: paragraph().id,
+        p_revision: editor.revision,
+        p_content: { text: 'Eerste tekst.' },
+        p_minor: true,
+      });
       expect(minor).toMatchObject({ changed: true, source_version: 1 });
       editor = await load();
       expect(summarizeTranslations([paragraph()]).pl.current).toBe(1);
 
-      const [real] = await other.rpc('save_block_source', { p_block: paragraph().id, p_revision: editor.revision, p_content: { text: 'Een andere tekst.' }, p_minor: false });
+      const [real] = await other.rpc('save_block_source', {
+        p_block: paragraph().id,
+        p_revision: editor.revision,
+        p_content: { text: 'Een andere tekst.' },
+        p_minor: false,
+      });
       expect(real).toMatchObject({ changed: true, source_version: 2 });
       editor = await load();
       expect(summarizeTranslations([paragraph()]).pl).toMatchObject({ current: 0, outdated: 1 });
       // A reader in Polish now sees the Dutch, marked as outdated.
-      expect(readerBlocks([paragraph()], 'pl')[0]).toMatchObject({ lang: 'nl', fallback: 'outdated', content: { text: 'Een andere tekst.' } });
+      expect(readerBlocks([paragraph()], 'pl')[0]).toMatchObject({
+        lang: 'nl',
+        fallback: 'outdated',
+        content: { text: 'Een andere tekst.' },
+      });
     });
 
     it('an edit made on an older revision is refused, nothing overwritten', async () => {
       const { other, load } = await fresh();
       const editor = await load();
       const block = editor.blocks.find((b) => b.kind === 'paragraph')!;
-      await other.rpc('save_block_source', { p_block: block.id, p_revision: editor.revision, p_content: { text: 'Tekst van persoon A' }, p_minor: false });
+      await other.rpc('save_block_source', {
+        p_block: block.id,
+        p_revision: editor.revision,
+        p_content: { text: 'Tekst van persoon A' },
+        p_minor: false,
+      });
       await expect(
-        other.rpc('save_block_source', { p_block: block.id, p_revision: editor.revision, p_content: { text: 'Tekst van persoon B' }, p_minor: false }),
+        other.rpc('save_block_source', {
+          p_block: block.id,
+          p_revision: editor.revision,
+          p_content: { text: 'Tekst van persoon B' },
+          p_minor: false,
+        }),
       ).rejects.toMatchObject({ code: 'stale_revision' });
       expect((await load()).blocks.find((b) => b.id === block.id)!.nl).toEqual({ text: 'Tekst van persoon A' });
     });
@@ -244,10 +362,21 @@ describe.each(DATABASES)('leaflets on %s', (_label, open) => {
       const editor = await load();
       const block = editor.blocks.find((b) => b.kind === 'paragraph')!;
       await expect(
-        other.rpc('save_block_source', { p_block: block.id, p_revision: editor.revision, p_content: { text: 'x', html: '<script>' }, p_minor: false }),
+        other.rpc('save_block_source', {
+          p_block: block.id,
+          p_revision: editor.revision,
+          p_content: { text: 'x', html: '<script>' },
+          p_minor: false,
+        }),
       ).rejects.toBeInstanceOf(RpcError);
       await expect(
-        other.rpc('save_block_translation', { p_block: block.id, p_locale: 'ar', p_revision: editor.revision, p_content: { items: ['x'] }, p_machine: false }),
+        other.rpc('save_block_translation', {
+          p_block: block.id,
+          p_locale: 'ar',
+          p_revision: editor.revision,
+          p_content: { items: ['x'] },
+          p_machine: false,
+        }),
       ).rejects.toMatchObject({ code: 'invalid' });
     });
 
@@ -256,7 +385,12 @@ describe.each(DATABASES)('leaflets on %s', (_label, open) => {
       let editor = await load();
       await other.rpc('publish_leaflet', { p_leaflet: leaflet, p_revision: editor.revision });
       const block = editor.blocks.find((b) => b.kind === 'paragraph')!;
-      await other.rpc('save_block_source', { p_block: block.id, p_revision: editor.revision, p_content: { text: 'Versie twee' }, p_minor: false });
+      await other.rpc('save_block_source', {
+        p_block: block.id,
+        p_revision: editor.revision,
+        p_content: { text: 'Versie twee' },
+        p_minor: false,
+      });
       editor = await load();
       await other.rpc('publish_leaflet', { p_leaflet: leaflet, p_revision: editor.revision });
       const [restored] = await other.rpc('restore_leaflet_version', { p_leaflet: leaflet, p_version_no: 1, p_revision: editor.revision });
@@ -274,9 +408,25 @@ describe.each(DATABASES)('leaflets on %s', (_label, open) => {
       const service = db.as(SERVICE);
       const [template] = canonicalLeaflets();
       const changed = template!.blocks.map((b, i) => (i === 1 ? { ...b, nl: { text: `${String(b.nl.text)} Nog een zin.` } } : b));
-      expect(await service.rpc('sync_template', { p_slug: template!.slug, p_version: template!.version + 1, p_position: 0, p_blocks: changed as never })).toBe('updated');
-      expect(await service.rpc('sync_template', { p_slug: template!.slug, p_version: template!.version + 1, p_position: 0, p_blocks: changed as never })).toBe('unchanged');
-      const [mine] = (await call('admin').rpc('school_leaflets', { p_school: w.school.id })).filter((l) => l.template_slug === template!.slug);
+      expect(
+        await service.rpc('sync_template', {
+          p_slug: template!.slug,
+          p_version: template!.version + 1,
+          p_position: 0,
+          p_blocks: changed as never,
+        }),
+      ).toBe('updated');
+      expect(
+        await service.rpc('sync_template', {
+          p_slug: template!.slug,
+          p_version: template!.version + 1,
+          p_position: 0,
+          p_blocks: changed as never,
+        }),
+      ).toBe('unchanged');
+      const [mine] = (await call('admin').rpc('school_leaflets', { p_school: w.school.id })).filter(
+        (l) => l.template_slug === template!.slug,
+      );
       expect(mine!.template_latest).toBeGreaterThan(mine!.template_version!);
       // Only the changed block got a new version in the template.
       const versions = await db.owner.transaction((sql) =>

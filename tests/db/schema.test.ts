@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LIMITS } from '../../src/domain/limits.ts';
+import { LIMITS } from '~/domain/limits.ts';
 import { buildClass, buildSchool } from '../factories/index.ts';
 import { DATABASES, type TestDb } from './harness.ts';
 
@@ -133,7 +133,7 @@ describe.each(DATABASES)('schema on %s', (_label, open) => {
   });
 
   it('every function of the API registry exists in the database, and every public function is in the registry', async () => {
-    const { RPC } = await import('../../src/domain/rpc.ts');
+    const { RPC } = await import('~/domain/rpc.ts');
     const rows = await q<{ name: string }>(`
       select p.proname as name from pg_proc p join pg_namespace n on n.oid = p.pronamespace
       where n.nspname = 'public' order by 1`);
@@ -146,12 +146,24 @@ describe.each(DATABASES)('schema on %s', (_label, open) => {
     const tooLong = (n: number) => 'x'.repeat(n + 1);
     const refused = (text: string, params: unknown[]) =>
       expect(db.owner.transaction((sql) => sql.query(text, params))).rejects.toMatchObject({ code: '23514' });
-    await refused('insert into public.pupils (school_id, class_id, first_name) values ($1, $2, $3)', [school.id, klass.id, tooLong(LIMITS.pupilName.max)]);
-    await refused('insert into public.classes (school_id, name, school_year) values ($1, $2, $3)', [school.id, tooLong(LIMITS.className.max), '2026-2027']);
+    await refused('insert into public.pupils (school_id, class_id, first_name) values ($1, $2, $3)', [
+      school.id,
+      klass.id,
+      tooLong(LIMITS.pupilName.max),
+    ]);
+    await refused('insert into public.classes (school_id, name, school_year) values ($1, $2, $3)', [
+      school.id,
+      tooLong(LIMITS.className.max),
+      '2026-2027',
+    ]);
     await refused('update public.schools set name = $2 where id = $1', [school.id, tooLong(LIMITS.schoolName.max)]);
     // and accepts exactly the limit
     await db.owner.transaction((sql) =>
-      sql.query('insert into public.pupils (school_id, class_id, first_name) values ($1, $2, $3)', [school.id, klass.id, 'y'.repeat(LIMITS.pupilName.max)]),
+      sql.query('insert into public.pupils (school_id, class_id, first_name) values ($1, $2, $3)', [
+        school.id,
+        klass.id,
+        'y'.repeat(LIMITS.pupilName.max),
+      ]),
     );
   });
 });

@@ -1,4 +1,4 @@
-import { LOCALES } from '../../src/i18n/locales.ts';
+import { LOCALES } from '~/i18n/locales.ts';
 import { expect, expectNoAxeViolations, keepScreenshot, PHONE, test } from './fixtures.ts';
 
 for (const locale of LOCALES) {
@@ -72,7 +72,10 @@ for (const code of ['nl', 'ar'] as const) {
     const response = await page.goto(`/${code}/nergens`);
     expect(response?.status()).toBe(404);
     await expect(page.locator('html')).toHaveAttribute('lang', code);
-    await expect(page.getByRole('link', { name: code === 'nl' ? 'Naar de startpagina' : 'إلى الصفحة الرئيسية' })).toHaveAttribute('href', `/${code}/`);
+    await expect(page.getByRole('link', { name: code === 'nl' ? 'Naar de startpagina' : 'إلى الصفحة الرئيسية' })).toHaveAttribute(
+      'href',
+      `/${code}/`,
+    );
     await expectNoAxeViolations(page);
   });
 }

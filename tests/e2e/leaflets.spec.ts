@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import type { Page } from '@playwright/test';
-import { LOCALES } from '../../src/i18n/locales.ts';
+import { LOCALES } from '~/i18n/locales.ts';
 import { expect, expectNoAxeViolations, keepScreenshot, PHONE, test } from './fixtures.ts';
 import { authFile } from './helpers.ts';
 
@@ -112,7 +112,10 @@ test.describe('a parent reads', () => {
 test.describe('a school adapts a leaflet', () => {
   test.use({ storageState: authFile('admin') });
 
-  test('adds its own block, publishes; a parent reads it in Arabic with the new block in Dutch, marked; then translated; then restored', async ({ page, browser }, testInfo) => {
+  test('adds its own block, publishes; a parent reads it in Arabic with the new block in Dutch, marked; then translated; then restored', async ({
+    page,
+    browser,
+  }, testInfo) => {
     test.slow();
     await page.goto('/nl/s/demo/admin/leaflets');
     await expectNoAxeViolations(page);
@@ -172,8 +175,17 @@ test.describe('a school adapts a leaflet', () => {
 
     // Restore the version from before the school's block: it is published as a new version.
     await page.goto(new URL(page.url()).pathname);
-    const live = Number(await page.locator('tbody tr').first().locator('th').evaluate((th) => th.firstChild?.textContent?.trim() ?? ''));
-    await page.locator('form', { has: page.locator(`input[name=version][value="${live - 2}"]`) }).getByRole('button').click();
+    const live = Number(
+      await page
+        .locator('tbody tr')
+        .first()
+        .locator('th')
+        .evaluate((th) => th.firstChild?.textContent?.trim() ?? ''),
+    );
+    await page
+      .locator('form', { has: page.locator(`input[name=version][value="${live - 2}"]`) })
+      .getByRole('button')
+      .click();
     await expect(page.locator('.notice')).toContainText(`Versie ${live - 2} is teruggezet`);
     await reader.reload();
     await expect(reader.getByText('لقاءات الأهل عندنا في نوفمبر')).toHaveCount(0);
@@ -208,7 +220,12 @@ test.describe('a school adapts a leaflet', () => {
     const text = 'Kinderen groeien als wij in hen geloven. Dit typte ik in de trein.';
     await page.locator('.editor-block').nth(1).locator('textarea[name=text]').fill(text);
     await context.setOffline(true);
-    await page.locator('.editor-block').nth(1).getByRole('button', { name: 'Opslaan' }).click().catch(() => undefined);
+    await page
+      .locator('.editor-block')
+      .nth(1)
+      .getByRole('button', { name: 'Opslaan' })
+      .click()
+      .catch(() => undefined);
     await context.setOffline(false);
     await page.goto(url);
     await expect(page.locator('.editor-block').nth(1).locator('textarea[name=text]')).toHaveValue(text);
@@ -261,7 +278,9 @@ test.describe('a school adapts a leaflet', () => {
       await reader.goto(`/${lang}/s/demo/leaflets/${slug}`);
       await expect(reader.locator('main')).toContainText('<script>alert("x")</script>');
       await expect(reader.locator('main')).toContainText('onerror=alert(1)');
-      expect(await reader.locator('main script:not([type="module"]), main iframe, main img[onerror], a[href^="javascript"]').count()).toBe(0);
+      expect(await reader.locator('main script:not([type="module"]), main iframe, main img[onerror], a[href^="javascript"]').count()).toBe(
+        0,
+      );
       expect(await reader.locator('main').innerHTML()).not.toContain('\u202E');
       await expect(reader.locator('main')).toContainText('abcevildef');
     }
@@ -269,7 +288,10 @@ test.describe('a school adapts a leaflet', () => {
     await parent.close();
   });
 
-  test('uploads: judged by their bytes, SVG and oversize refused with the draft kept, photos stripped of their metadata', async ({ page, request }) => {
+  test('uploads: judged by their bytes, SVG and oversize refused with the draft kept, photos stripped of their metadata', async ({
+    page,
+    request,
+  }) => {
     await page.goto('/nl/s/demo/admin/leaflets');
     await page.getByRole('link', { name: 'Uw kind praat mee' }).click();
     await page.locator('#new-kind').selectOption('image');
@@ -279,15 +301,31 @@ test.describe('a school adapts a leaflet', () => {
     const block = page.locator('.editor-block', { has: page.locator('input[type=file]') });
 
     // An SVG, even when called .png, is refused.
-    await block.locator('input[type=file]').setInputFiles({ name: 'plaatje.png', mimeType: 'image/png', buffer: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>') });
+    await block
+      .locator('input[type=file]')
+      .setInputFiles({
+        name: 'plaatje.png',
+        mimeType: 'image/png',
+        buffer: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'),
+      });
     await block.getByRole('button', { name: 'Afbeelding opslaan' }).click();
     await expect(page.locator('.field__error')).toContainText('SVG');
-    await expect(page.locator('.editor-block', { has: page.locator('input[type=file]') }).locator('input[name=alt]')).toHaveValue('Een kind wijst een plaatje aan');
+    await expect(page.locator('.editor-block', { has: page.locator('input[type=file]') }).locator('input[name=alt]')).toHaveValue(
+      'Een kind wijst een plaatje aan',
+    );
 
-    const noise = await sharp(randomBytes(2400 * 2400 * 3), { raw: { width: 2400, height: 2400, channels: 3 } }).png({ compressionLevel: 0 }).toBuffer();
+    const noise = await sharp(randomBytes(2400 * 2400 * 3), { raw: { width: 2400, height: 2400, channels: 3 } })
+      .png({ compressionLevel: 0 })
+      .toBuffer();
     expect(noise.byteLength).toBeGreaterThan(15 * 1024 * 1024);
-    await page.locator('.editor-block', { has: page.locator('input[type=file]') }).locator('input[type=file]').setInputFiles({ name: 'groot.png', mimeType: 'image/png', buffer: noise });
-    await page.locator('.editor-block', { has: page.locator('input[type=file]') }).getByRole('button', { name: 'Afbeelding opslaan' }).click();
+    await page
+      .locator('.editor-block', { has: page.locator('input[type=file]') })
+      .locator('input[type=file]')
+      .setInputFiles({ name: 'groot.png', mimeType: 'image/png', buffer: noise });
+    await page
+      .locator('.editor-block', { has: page.locator('input[type=file]') })
+      .getByRole('button', { name: 'Afbeelding opslaan' })
+      .click();
     await expect(page.locator('.field__error')).toContainText('15 MB');
 
     const photo = await sharp({ create: { width: 640, height: 480, channels: 3, background: '#88aacc' } })
@@ -295,8 +333,14 @@ test.describe('a school adapts a leaflet', () => {
       .withExif({ IFD0: { Copyright: 'Secret place', Artist: 'A parent' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '52/1 5/1 0/1' } })
       .toBuffer();
     expect(photo.includes(Buffer.from('Exif'))).toBe(true);
-    await page.locator('.editor-block', { has: page.locator('input[type=file]') }).locator('input[type=file]').setInputFiles({ name: 'foto.jpg', mimeType: 'image/jpeg', buffer: photo });
-    await page.locator('.editor-block', { has: page.locator('input[type=file]') }).getByRole('button', { name: 'Afbeelding opslaan' }).click();
+    await page
+      .locator('.editor-block', { has: page.locator('input[type=file]') })
+      .locator('input[type=file]')
+      .setInputFiles({ name: 'foto.jpg', mimeType: 'image/jpeg', buffer: photo });
+    await page
+      .locator('.editor-block', { has: page.locator('input[type=file]') })
+      .getByRole('button', { name: 'Afbeelding opslaan' })
+      .click();
     await expect(page.locator('.notice')).toContainText('afbeelding is opgeslagen');
     const src = await page.locator('.editor-image img').getAttribute('src');
     expect(src).toMatch(/\/storage\/v1\/object\/public\/school-assets\/[0-9a-f-]{36}\/[0-9a-f-]{36}\.webp$/);

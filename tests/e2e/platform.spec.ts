@@ -37,7 +37,10 @@ test.describe('a parent signs in with a code from the mailbox', () => {
     const cookies = await page.context().cookies();
     await page.getByRole('button', { name: 'تسجيل الخروج' }).click();
     await expect(page).toHaveURL(/\/ar\/$/);
-    const replay = await page.context().browser()!.newContext({ storageState: { cookies: [], origins: [] } });
+    const replay = await page
+      .context()
+      .browser()!
+      .newContext({ storageState: { cookies: [], origins: [] } });
     await replay.addCookies(cookies.filter((c) => c.name === 'portal_session'));
     const again = await replay.newPage();
     await again.goto('/ar/app');
@@ -235,7 +238,13 @@ test.describe('security', () => {
     await context.close();
   });
 
-  for (const contentType of ['application/x-www-form-urlencoded', 'application/x-www-form-urlencoded;', 'text/plain;', 'multipart/form-data; boundary=x', 'application/json']) {
+  for (const contentType of [
+    'application/x-www-form-urlencoded',
+    'application/x-www-form-urlencoded;',
+    'text/plain;',
+    'multipart/form-data; boundary=x',
+    'application/json',
+  ]) {
     test(`a cross-origin POST (${contentType}) gets 403`, async ({ request }) => {
       const response = await request.post('/nl/sign-in', {
         headers: { Origin: 'https://evil.example', 'Content-Type': contentType },
@@ -247,7 +256,12 @@ test.describe('security', () => {
 
   test('a spoofed X-Forwarded-Host does not make a cross-origin POST same-origin', async ({ request }) => {
     const response = await request.post('/nl/sign-in', {
-      headers: { Origin: 'https://evil.example', 'X-Forwarded-Host': 'evil.example', 'X-Forwarded-Proto': 'https', 'Content-Type': 'application/x-www-form-urlencoded' },
+      headers: {
+        Origin: 'https://evil.example',
+        'X-Forwarded-Host': 'evil.example',
+        'X-Forwarded-Proto': 'https',
+        'Content-Type': 'application/x-www-form-urlencoded',
+      },
       data: 'email=directie%40regenboog.example',
     });
     expect(response.status()).toBe(403);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Claims } from '../../src/server/embedded/rpc.ts';
-import type { SqlEngine } from '../../src/server/embedded/sql.ts';
+import type { Claims } from '~/server/embedded/rpc.ts';
+import type { SqlEngine } from '~/server/embedded/sql.ts';
 
 /**
  * Builders for test rows, written as the owner (as a migration or the server would),
@@ -43,11 +43,11 @@ export async function buildSchool(db: SqlEngine, overrides: { slug?: string; nam
 }
 
 export async function buildMembership(db: SqlEngine, schoolId: string, userId: string, role: 'admin' | 'staff' | 'parent' | 'pupil') {
-  return insert<{ id: string }>(
-    db,
-    'insert into public.memberships (school_id, user_id, role) values ($1, $2, $3) returning id',
-    [schoolId, userId, role],
-  );
+  return insert<{ id: string }>(db, 'insert into public.memberships (school_id, user_id, role) values ($1, $2, $3) returning id', [
+    schoolId,
+    userId,
+    role,
+  ]);
 }
 
 export async function buildClass(db: SqlEngine, schoolId: string, overrides: { name?: string; schoolYear?: string } = {}) {
@@ -102,7 +102,11 @@ export async function buildInvitation(
   schoolId: string,
   overrides: { role?: string; code?: string; expiresAt?: string; usedAt?: string; pupils?: string[] } = {},
 ) {
-  const code = overrides.code ?? `T${suffix().toUpperCase().replace(/[^0-9A-Z]/g, '0')}X`.slice(0, 10);
+  const code =
+    overrides.code ??
+    `T${suffix()
+      .toUpperCase()
+      .replace(/[^0-9A-Z]/g, '0')}X`.slice(0, 10);
   const invitation = await insert<{ id: string }>(
     db,
     `insert into public.invitations (school_id, role, code_hash, expires_at, used_at)
@@ -163,9 +167,23 @@ export async function buildWorld(db: SqlEngine) {
   const invitation = await buildInvitation(db, school.id, { role: 'parent', pupils: [pupil.id] });
   const device = await buildClassDevice(db, school.id, klass.id, staff.id);
   return {
-    school, otherSchool, klass, otherClass, otherSchoolClass,
-    admin, staff, otherStaff, parent, otherParent,
-    pupil, otherPupil, otherSchoolPupil, link, otherLink, invitation, device,
+    school,
+    otherSchool,
+    klass,
+    otherClass,
+    otherSchoolClass,
+    admin,
+    staff,
+    otherStaff,
+    parent,
+    otherParent,
+    pupil,
+    otherPupil,
+    otherSchoolPupil,
+    link,
+    otherLink,
+    invitation,
+    device,
     personas: {
       admin: admin.claims,
       staff: staff.claims,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig, redactUrl } from '../../src/server/config.ts';
+import { loadConfig, redactUrl } from '~/server/config.ts';
 
 describe('mode from the environment', () => {
   it('is PGlite with nothing set', () => {
@@ -16,9 +16,9 @@ describe('mode from the environment', () => {
   });
 
   it('is Supabase with all three Supabase settings', () => {
-    expect(
-      loadConfig({ SUPABASE_URL: 'https://x.supabase.co', SUPABASE_ANON_KEY: 'a', SUPABASE_SERVICE_ROLE_KEY: 's' }).mode,
-    ).toBe('supabase');
+    expect(loadConfig({ SUPABASE_URL: 'https://x.supabase.co', SUPABASE_ANON_KEY: 'a', SUPABASE_SERVICE_ROLE_KEY: 's' }).mode).toBe(
+      'supabase',
+    );
   });
 
   it('stops on half-set Supabase settings instead of silently running another mode', () => {
@@ -28,7 +28,12 @@ describe('mode from the environment', () => {
 
   it('stops when both modes are asked for, or a URL is malformed', () => {
     expect(() =>
-      loadConfig({ SUPABASE_URL: 'https://x.supabase.co', SUPABASE_ANON_KEY: 'a', SUPABASE_SERVICE_ROLE_KEY: 's', DATABASE_URL: 'postgres://x' }),
+      loadConfig({
+        SUPABASE_URL: 'https://x.supabase.co',
+        SUPABASE_ANON_KEY: 'a',
+        SUPABASE_SERVICE_ROLE_KEY: 's',
+        DATABASE_URL: 'postgres://x',
+      }),
     ).toThrow(/not both/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://x' })).toThrow(/DATABASE_URL/);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { plainText, TRANSLATION_LOCALES } from '../../src/domain/leaflets.ts';
-import { canonicalLeaflets, TEMPLATE_ORDER } from '../../src/server/templates.ts';
+import { plainText, TRANSLATION_LOCALES } from '~/domain/leaflets.ts';
+import { canonicalLeaflets, TEMPLATE_ORDER } from '~/server/templates.ts';
 
 /** The canonical leaflets: valid, complete in six languages, the right length, and clean. */
 const leaflets = canonicalLeaflets();

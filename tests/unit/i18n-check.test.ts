@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkCatalog, type Catalog } from '../../src/i18n/check.ts';
+import { checkCatalog, type Catalog } from '~/i18n/check.ts';
 
 const nl = {
   'home.title': 'Welkom',
@@ -107,7 +107,12 @@ describe('i18n check', () => {
 
   it('reports a value copied from Dutch unless it is listed as intentionally equal', () => {
     const en = {
-      common: { 'home.title': 'Welkom', 'pupils.count_one': '{{count}} pupil', 'pupils.count_other': '{{count}} pupils', 'site.name': 'Samen' },
+      common: {
+        'home.title': 'Welkom',
+        'pupils.count_one': '{{count}} pupil',
+        'pupils.count_other': '{{count}} pupils',
+        'site.name': 'Samen',
+      },
     };
     const problems = checkCatalog(catalog({ en }), 'nl', { en: ['common:site.name'] });
     expect(problems).toHaveLength(1);
@@ -122,9 +127,6 @@ describe('i18n check', () => {
       },
       'nl',
     );
-    expect(problems).toEqual([
-      'en: common:greet has placeholders [naam] but nl has [name]',
-      'en: common:bye is empty',
-    ]);
+    expect(problems).toEqual(['en: common:greet has placeholders [naam] but nl has [name]', 'en: common:bye is empty']);
   });
 });

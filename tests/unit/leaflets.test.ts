@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseInline } from '../../src/domain/inline.ts';
-import {
-  contentFromForm,
-  normalizeText,
-  parseBlockContent,
-  slugify,
-  summarizeTranslations,
-  translationStatus,
-} from '../../src/domain/leaflets.ts';
+import { parseInline } from '~/domain/inline.ts';
+import { contentFromForm, normalizeText, parseBlockContent, slugify, summarizeTranslations, translationStatus } from '~/domain/leaflets.ts';
 
 describe('translation status is decided by versions', () => {
   it('current when made from the block’s version, outdated when older, missing when absent', () => {
@@ -48,7 +41,10 @@ describe('block content', () => {
   });
 
   it('reads list fields one item per line, without bullets or empty lines', () => {
-    expect(contentFromForm('tips', { title: 'Tips', items: '- een\n\n• twee\r\n* drie ' })).toEqual({ title: 'Tips', items: ['een', 'twee', 'drie '] });
+    expect(contentFromForm('tips', { title: 'Tips', items: '- een\n\n• twee\r\n* drie ' })).toEqual({
+      title: 'Tips',
+      items: ['een', 'twee', 'drie '],
+    });
   });
 
   it('makes URL-safe names', () => {
@@ -60,21 +56,26 @@ describe('block content', () => {
 
 describe('inline whitelist', () => {
   it('renders strong, Dutch terms and safe links', () => {
-    expect(parseInline('Je kunt het **nog** niet, vraag de [[nl:intern begeleider]] of kijk op [de site](https://example.org/a).')).toEqual([
-      { type: 'text', value: 'Je kunt het ' },
-      { type: 'strong', value: 'nog' },
-      { type: 'text', value: ' niet, vraag de ' },
-      { type: 'dutch', value: 'intern begeleider' },
-      { type: 'text', value: ' of kijk op ' },
-      { type: 'link', label: 'de site', href: 'https://example.org/a' },
-      { type: 'text', value: '.' },
-    ]);
+    expect(parseInline('Je kunt het **nog** niet, vraag de [[nl:intern begeleider]] of kijk op [de site](https://example.org/a).')).toEqual(
+      [
+        { type: 'text', value: 'Je kunt het ' },
+        { type: 'strong', value: 'nog' },
+        { type: 'text', value: ' niet, vraag de ' },
+        { type: 'dutch', value: 'intern begeleider' },
+        { type: 'text', value: ' of kijk op ' },
+        { type: 'link', label: 'de site', href: 'https://example.org/a' },
+        { type: 'text', value: '.' },
+      ],
+    );
   });
 
   it('leaves javascript:, data: and plain http links as text', () => {
     for (const href of ['javascript:alert(1)', 'data:text/html,<script>alert(1)</script>', 'http://example.org', 'JaVaScRiPt:alert(1)']) {
       const tokens = parseInline(`[klik](${href})`);
-      expect(tokens.every((t) => t.type === 'text'), href).toBe(true);
+      expect(
+        tokens.every((t) => t.type === 'text'),
+        href,
+      ).toBe(true);
     }
   });
 
@@ -86,7 +87,7 @@ describe('inline whitelist', () => {
 });
 
 describe('what a reader sees', async () => {
-  const { readerBlocks, originsShown } = await import('../../src/domain/reader.ts');
+  const { readerBlocks, originsShown } = await import('~/domain/reader.ts');
   const block = (v: number, tr: Record<string, { v: number; o: 'template' | 'school' | 'machine'; r?: string | null }>) => ({
     key: 'k',
     kind: 'paragraph' as const,
@@ -109,7 +110,10 @@ describe('what a reader sees', async () => {
   });
 
   it('labels machine translations, reviewed or not', () => {
-    const blocks = readerBlocks([block(1, { tr: { v: 1, o: 'machine' } }), block(1, { tr: { v: 1, o: 'machine', r: '2026-11-20' } })], 'tr');
+    const blocks = readerBlocks(
+      [block(1, { tr: { v: 1, o: 'machine' } }), block(1, { tr: { v: 1, o: 'machine', r: '2026-11-20' } })],
+      'tr',
+    );
     expect(blocks.map((b) => b.origin)).toEqual(['machine', 'machine-reviewed']);
     expect(originsShown(blocks)).toEqual(['machine-reviewed', 'machine']);
   });
@@ -137,7 +141,9 @@ describe('a payload corpus in every text field of every kind', () => {
 
   it.each(Object.keys(fields))('%s: stored as the same text (bidi controls removed), never as markup', (kind) => {
     for (const payload of corpus) {
-      const content = Object.fromEntries(Object.entries(fields[kind]!).map(([f, v]) => [f, Array.isArray(v) ? [payload, payload] : payload]));
+      const content = Object.fromEntries(
+        Object.entries(fields[kind]!).map(([f, v]) => [f, Array.isArray(v) ? [payload, payload] : payload]),
+      );
       const parsed = parseBlockContent(kind as never, content);
       expect(parsed.success, `${kind}: ${payload}`).toBe(true);
       const expected = payload.replace('\u202E', '');

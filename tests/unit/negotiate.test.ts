@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  localeFromAcceptLanguage,
-  negotiateLocale,
-  parseAcceptLanguage,
-  switchLocalePath,
-} from '../../src/i18n/negotiate.ts';
+import { localeFromAcceptLanguage, negotiateLocale, parseAcceptLanguage, switchLocalePath } from '~/i18n/negotiate.ts';
 
 describe('locale negotiation', () => {
   it('orders Accept-Language by quality, then by position', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
-import { RpcError } from '../../src/domain/rpc.ts';
-import type { Config } from '../../src/server/config.ts';
-import type { RequestScope } from '../../src/server/port.ts';
-import { pupilEmail, supabaseBackend, supabaseRpc, type SupabaseClients } from '../../src/server/supabase/index.ts';
+import { RpcError } from '~/domain/rpc.ts';
+import type { Config } from '~/server/config.ts';
+import type { RequestScope } from '~/server/port.ts';
+import { pupilEmail, supabaseBackend, supabaseRpc, type SupabaseClients } from '~/server/supabase/index.ts';
 
 /**
  * How port calls map onto supabase-js, with a fake client: which method is called with
@@ -28,7 +28,9 @@ function fakeClient(overrides: Record<string, unknown> = {}) {
         upload: vi.fn(async () => ({ data: {}, error: null })),
         download: vi.fn(async () => ({ data: null, error: { message: 'not found' } })),
         remove: vi.fn(async () => ({ data: [{}], error: null })),
-        getPublicUrl: vi.fn((path: string) => ({ data: { publicUrl: `https://x.supabase.co/storage/v1/object/public/school-assets/${path}` } })),
+        getPublicUrl: vi.fn((path: string) => ({
+          data: { publicUrl: `https://x.supabase.co/storage/v1/object/public/school-assets/${path}` },
+        })),
       })),
     },
     ...overrides,
@@ -55,14 +57,22 @@ function setup() {
     dataDir: '.data',
     seed: false,
   };
-  const backend = supabaseBackend(config, scope, () => undefined, () => ({ user, service }) as unknown as SupabaseClients);
+  const backend = supabaseBackend(
+    config,
+    scope,
+    () => undefined,
+    () => ({ user, service }) as unknown as SupabaseClients,
+  );
   return { user, service, backend, jar };
 }
 
 describe('Supabase adapter', () => {
   it('rpc calls PostgREST as the user with validated arguments and returns the rows', async () => {
     const { user, backend } = setup();
-    user.rpc.mockResolvedValueOnce({ data: [{ pupil_id: '7b0c5b8e-8f2b-4c34-9d7a-2d1f1f0b9a11', first_name: 'Sara', has_signed_in: false }], error: null } as never);
+    user.rpc.mockResolvedValueOnce({
+      data: [{ pupil_id: '7b0c5b8e-8f2b-4c34-9d7a-2d1f1f0b9a11', first_name: 'Sara', has_signed_in: false }],
+      error: null,
+    } as never);
     const rows = await backend.db.rpc('class_pupils', { p_class: '1f0e4f6a-3b2c-4d5e-8f90-a1b2c3d4e5f6' });
     expect(user.rpc).toHaveBeenCalledWith('class_pupils', { p_class: '1f0e4f6a-3b2c-4d5e-8f90-a1b2c3d4e5f6' });
     expect(rows[0]?.first_name).toBe('Sara');
@@ -153,9 +163,13 @@ describe('Supabase adapter', () => {
 
   it('storage uploads as the user and maps refusals', async () => {
     const { user, backend } = setup();
-    const bucket = { upload: vi.fn(async () => ({ data: null, error: { message: 'new row violates row-level security policy', statusCode: '403' } })) };
+    const bucket = {
+      upload: vi.fn(async () => ({ data: null, error: { message: 'new row violates row-level security policy', statusCode: '403' } })),
+    };
     user.storage.from.mockReturnValueOnce(bucket as never);
-    await expect(backend.storage.put('school-assets', 'a/b.png', new Uint8Array([1]), 'image/png')).rejects.toMatchObject({ reason: 'forbidden' });
+    await expect(backend.storage.put('school-assets', 'a/b.png', new Uint8Array([1]), 'image/png')).rejects.toMatchObject({
+      reason: 'forbidden',
+    });
     expect(bucket.upload).toHaveBeenCalledWith('a/b.png', expect.any(Uint8Array), { contentType: 'image/png', upsert: false });
   });
 });

@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
-import { classDeviceToken } from '../../server/class-mode.ts';
-import { setFlash } from '../../server/flash.ts';
+import { classDeviceToken } from '~/server/class-mode.ts';
+import { setFlash } from '~/server/flash.ts';
 
 /** Ends the session on the server, then goes home. */
 export const POST: APIRoute = async ({ locals, redirect, cookies, url }) => {

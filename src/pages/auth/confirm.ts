@@ -1,5 +1,5 @@
 import type { APIRoute } from 'astro';
-import { safeNext } from '../../server/paths.ts';
+import { safeNext } from '~/server/paths.ts';
 
 /** The magic link from the sign-in mail lands here (`token`, or Supabase's `token_hash`). */
 export const GET: APIRoute = async ({ url, locals, redirect }) => {

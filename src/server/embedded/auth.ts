@@ -1,8 +1,8 @@
 import { createHash, randomBytes, randomInt, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
-import { getT } from '../../i18n/index.ts';
-import type { AuthPort, Db, RequestScope, SessionUser, SignInResult } from '../port.ts';
-import { cookieSecurity } from '../port.ts';
+import { getT } from '~/i18n/index.ts';
+import type { AuthPort, Db, RequestScope, SessionUser, SignInResult } from '~/server/port.ts';
+import { cookieSecurity } from '~/server/port.ts';
 import type { SqlEngine } from './sql.ts';
 
 /**
@@ -77,10 +77,12 @@ export function createEmbeddedAuth({ owner, admin, scope, log }: EmbeddedAuthDep
     await owner.transaction(async (sql) => {
       // A new session at every sign-in; the one this browser had before ends.
       if (previous) await sql.query('delete from embedded_auth.sessions where token_hash = $1', [sha256(previous)]);
-      await sql.query(
-        'insert into embedded_auth.sessions (user_id, token_hash, kind, expires_at) values ($1, $2, $3, $4)',
-        [userId, sha256(token), kind, expiresAt.toISOString()],
-      );
+      await sql.query('insert into embedded_auth.sessions (user_id, token_hash, kind, expires_at) values ($1, $2, $3, $4)', [
+        userId,
+        sha256(token),
+        kind,
+        expiresAt.toISOString(),
+      ]);
       await sql.query('update auth.users set last_sign_in_at = now() where id = $1', [userId]);
     });
     cookies.set(SESSION_COOKIE, token, { ...cookieSecurity(url), expires: expiresAt });
@@ -169,10 +171,7 @@ export function createEmbeddedAuth({ owner, admin, scope, log }: EmbeddedAuthDep
     async verifySignInCode(email, code) {
       const address = normalizeEmail(email);
       const [row] = await owner.transaction((sql) =>
-        sql.query<CodeRow>(
-          'select * from embedded_auth.sign_in_codes where email = $1 order by created_at desc limit 1',
-          [address],
-        ),
+        sql.query<CodeRow>('select * from embedded_auth.sign_in_codes where email = $1 order by created_at desc limit 1', [address]),
       );
       if (!row) {
         // No code was ever sent to this address: to the person, simply a wrong code.
@@ -262,7 +261,9 @@ export function createEmbeddedAuth({ owner, admin, scope, log }: EmbeddedAuthDep
       let id = userId;
       if (!id) {
         const [created] = await owner.transaction((sql) =>
-          sql.query<{ id: string }>(`insert into auth.users (email, raw_app_meta_data) values (null, '{"provider":"class_mode"}') returning id`),
+          sql.query<{ id: string }>(
+            `insert into auth.users (email, raw_app_meta_data) values (null, '{"provider":"class_mode"}') returning id`,
+          ),
         );
         id = created!.id;
         await admin.rpc('link_pupil_user', { p_pupil: pupilId, p_user: id });

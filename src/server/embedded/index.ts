@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Config } from '../config.ts';
-import type { Backend, Db, RequestScope } from '../port.ts';
+import type { Config } from '~/server/config.ts';
+import type { Backend, Db, RequestScope } from '~/server/port.ts';
 import { createEmbeddedAuth } from './auth.ts';
 import { migrate, type MigrationReport } from './migrate.ts';
 import { ANON, SERVICE, rpcAs, type Claims } from './rpc.ts';

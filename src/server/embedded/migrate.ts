@@ -1,17 +1,17 @@
 import type { SqlEngine } from './sql.ts';
 
 // Bundled into the server build: file paths do not survive it, so the SQL travels as text.
-const embeddedFiles = import.meta.glob<string>('../../../supabase/embedded/*.sql', {
+const embeddedFiles = import.meta.glob<string>('/supabase/embedded/*.sql', {
   query: '?raw',
   import: 'default',
   eager: true,
 });
-const migrationFiles = import.meta.glob<string>('../../../supabase/migrations/*.sql', {
+const migrationFiles = import.meta.glob<string>('/supabase/migrations/*.sql', {
   query: '?raw',
   import: 'default',
   eager: true,
 });
-const seedFiles = import.meta.glob<string>('../../../supabase/seed.sql', {
+const seedFiles = import.meta.glob<string>('/supabase/seed.sql', {
   query: '?raw',
   import: 'default',
   eager: true,
@@ -59,9 +59,7 @@ export async function migrate(engine: SqlEngine, options: { seed: boolean }): Pr
     `),
   );
   const done = new Set(
-    (await engine.transaction((sql) => sql.query<{ name: string }>('select name from embedded.schema_migrations'))).map(
-      (r) => r.name,
-    ),
+    (await engine.transaction((sql) => sql.query<{ name: string }>('select name from embedded.schema_migrations'))).map((r) => r.name),
   );
   const fresh = done.size === 0;
   const applied: string[] = [];

@@ -1,4 +1,4 @@
-import { RPC, RpcError, isRpcName, toRpcError, type RpcArgs, type RpcName, type RpcResult } from '../../domain/rpc.ts';
+import { RPC, RpcError, isRpcName, toRpcError, type RpcArgs, type RpcName, type RpcResult } from '~/domain/rpc.ts';
 import type { Row, Sql, SqlEngine } from './sql.ts';
 
 /** Who a call runs as: the request's JWT claims, as PostgREST would set them. */
@@ -68,11 +68,6 @@ export async function callRpc<N extends RpcName>(sql: Sql, name: N, args: RpcArg
 }
 
 /** One call as one caller, in its own transaction. */
-export function rpcAs<N extends RpcName>(
-  engine: SqlEngine,
-  claims: Claims,
-  name: N,
-  args: RpcArgs<N>,
-): Promise<RpcResult<N>> {
+export function rpcAs<N extends RpcName>(engine: SqlEngine, claims: Claims, name: N, args: RpcArgs<N>): Promise<RpcResult<N>> {
   return asCaller(engine, claims, (sql) => callRpc(sql, name, args));
 }

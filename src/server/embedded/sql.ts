@@ -59,8 +59,7 @@ export async function openPostgres(connectionString: string, max = 10): Promise<
       try {
         await client.query('begin');
         const result = await fn({
-          query: async <T extends Row>(text: string, params?: unknown[]) =>
-            (await client.query(text, params as unknown[])).rows as T[],
+          query: async <T extends Row>(text: string, params?: unknown[]) => (await client.query(text, params as unknown[])).rows as T[],
           exec: async (script) => {
             await client.query(script);
           },

@@ -1,6 +1,6 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, resolve, sep } from 'node:path';
-import { StorageRefused, type StoragePort } from '../port.ts';
+import { StorageRefused, type StoragePort } from '~/server/port.ts';
 import { asCaller, type Claims } from './rpc.ts';
 import type { SqlEngine } from './sql.ts';
 
@@ -11,11 +11,7 @@ import type { SqlEngine } from './sql.ts';
  */
 const SAFE_PATH = /^[0-9a-f-]{36}(\/[A-Za-z0-9._-]{1,120}){1,3}$/;
 
-export function createEmbeddedStorage(opts: {
-  engine: SqlEngine;
-  claims: () => Promise<Claims>;
-  dataDir: string;
-}): StoragePort {
+export function createEmbeddedStorage(opts: { engine: SqlEngine; claims: () => Promise<Claims>; dataDir: string }): StoragePort {
   const root = resolve(opts.dataDir, 'storage');
   const fileOf = (bucket: string, path: string) => {
     if (!/^[a-z-]{1,40}$/.test(bucket) || !SAFE_PATH.test(path)) throw new StorageRefused('invalid_path');
@@ -37,10 +33,13 @@ export function createEmbeddedStorage(opts: {
         if (limits.file_size_limit !== null && bytes.byteLength > Number(limits.file_size_limit)) throw new StorageRefused('too_large');
         if (limits.allowed_mime_types && !limits.allowed_mime_types.includes(contentType)) throw new StorageRefused('wrong_type');
         try {
-          await sql.query(
-            'insert into storage.objects (bucket_id, name, owner, owner_id, metadata) values ($1, $2, $3, $4, $5)',
-            [bucket, path, claims.sub ?? null, claims.sub ?? null, JSON.stringify({ mimetype: contentType, size: bytes.byteLength })],
-          );
+          await sql.query('insert into storage.objects (bucket_id, name, owner, owner_id, metadata) values ($1, $2, $3, $4, $5)', [
+            bucket,
+            path,
+            claims.sub ?? null,
+            claims.sub ?? null,
+            JSON.stringify({ mimetype: contentType, size: bytes.byteLength }),
+          ]);
         } catch (err) {
           const code = (err as { code?: string }).code;
           if (code === '42501') throw new StorageRefused('forbidden');
@@ -57,7 +56,10 @@ export function createEmbeddedStorage(opts: {
       const file = fileOf(bucket, path);
       const claims = await opts.claims();
       const rows = await asCaller(opts.engine, claims, (sql) =>
-        sql.query<{ metadata: { mimetype?: string } | null }>('select metadata from storage.objects where bucket_id = $1 and name = $2', [bucket, path]),
+        sql.query<{ metadata: { mimetype?: string } | null }>('select metadata from storage.objects where bucket_id = $1 and name = $2', [
+          bucket,
+          path,
+        ]),
       );
       if (!rows[0]) return null;
       try {
@@ -82,4 +84,3 @@ export function createEmbeddedStorage(opts: {
     },
   };
 }
-

@@ -1,9 +1,18 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { createServerClient } from '@supabase/ssr';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
-import { RPC, RpcError, isRpcName, toRpcError, type RpcArgs, type RpcName, type RpcResult } from '../../domain/rpc.ts';
-import type { Config } from '../config.ts';
-import { cookieSecurity, StorageRefused, type AuthPort, type Backend, type Db, type RequestScope, type SessionUser, type StoragePort } from '../port.ts';
+import { RPC, RpcError, isRpcName, toRpcError, type RpcArgs, type RpcName, type RpcResult } from '~/domain/rpc.ts';
+import type { Config } from '~/server/config.ts';
+import {
+  cookieSecurity,
+  StorageRefused,
+  type AuthPort,
+  type Backend,
+  type Db,
+  type RequestScope,
+  type SessionUser,
+  type StoragePort,
+} from '~/server/port.ts';
 
 /**
  * The Supabase adapter: supabase-js with the user's session from @supabase/ssr cookies

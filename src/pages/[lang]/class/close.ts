@@ -1,6 +1,6 @@
 import type { APIRoute } from 'astro';
-import { classDeviceToken, clearClassDevice } from '../../../server/class-mode.ts';
-import { setFlash } from '../../../server/flash.ts';
+import { classDeviceToken, clearClassDevice } from '~/server/class-mode.ts';
+import { setFlash } from '~/server/flash.ts';
 
 /** Ends class mode on this device (and on the server: the device token stops working). */
 export const POST: APIRoute = async ({ locals, cookies, redirect, url }) => {
