@@ -8,6 +8,10 @@ import { z } from 'zod';
 
 export const BLOCK_KINDS = ['title', 'heading', 'paragraph', 'tips', 'tomorrow', 'questions', 'image', 'contact'] as const;
 export type BlockKind = (typeof BLOCK_KINDS)[number];
+/** Where a translation came from (the SQL enum `public.translation_origin`). */
+export const TRANSLATION_ORIGINS = ['template', 'school', 'machine'] as const;
+export type TranslationOrigin = (typeof TRANSLATION_ORIGINS)[number];
+
 /** Kinds a school may add itself (the title is there from the start). */
 export const ADDABLE_KINDS = [
   'heading',
@@ -19,8 +23,9 @@ export const ADDABLE_KINDS = [
   'contact',
 ] as const satisfies readonly BlockKind[];
 
-export const TRANSLATION_LOCALES = ['en', 'ar', 'uk', 'pl', 'tr'] as const;
-export type TranslationLocale = (typeof TRANSLATION_LOCALES)[number];
+import { TRANSLATION_LOCALES, type TranslationLocale } from '~/i18n/locales.ts';
+
+export { TRANSLATION_LOCALES, type TranslationLocale };
 
 /** Limits shared with `private.valid_block_content` in the migrations. */
 export const LEAFLET_LIMITS = {

@@ -8,6 +8,9 @@ export const LIMITS = {
   className: { min: 1, max: 40 },
   pupilName: { min: 1, max: 40 },
   pupilsPerPaste: 60,
+  /** The most pupils a class has; every list of pupils an input carries is limited to it. */
+  pupilsPerClass: 40,
+  childrenPerInvitation: 20,
   email: 254,
   phone: 40,
   invitationLabel: 80,

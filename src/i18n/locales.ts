@@ -14,11 +14,19 @@ export const LOCALES = [
 export type Locale = (typeof LOCALES)[number]['code'];
 export type Dir = 'ltr' | 'rtl';
 
-export const LOCALE_CODES: readonly Locale[] = LOCALES.map((l) => l.code);
+/** The codes, as a non-empty tuple (what `z.enum` takes). */
+export const LOCALE_CODES = LOCALES.map((l) => l.code) as unknown as readonly [Locale, ...Locale[]];
 
 /** Dutch is the source language: every text is written in Dutch first. */
-export const SOURCE_LOCALE: Locale = 'nl';
+export const SOURCE_LOCALE = 'nl' as const satisfies Locale;
 export const DEFAULT_LOCALE: Locale = 'nl';
+
+/** The languages a Dutch text is translated into (leaflets, machine translation). */
+export type TranslationLocale = Exclude<Locale, typeof SOURCE_LOCALE>;
+export const TRANSLATION_LOCALES = LOCALE_CODES.filter((l): l is TranslationLocale => l !== SOURCE_LOCALE) as unknown as readonly [
+  TranslationLocale,
+  ...TranslationLocale[],
+];
 
 export const RTL_LOCALES: ReadonlySet<Locale> = new Set(LOCALES.filter((l) => l.dir === 'rtl').map((l) => l.code));
 

@@ -2,7 +2,7 @@ import { loadConfig, redactUrl, type Config } from './config.ts';
 import { embeddedAdminDb, embeddedBackend, startEmbedded, type EmbeddedRuntime } from './embedded/index.ts';
 import type { Backend, Db, RequestScope } from './port.ts';
 import { invalidatePublicPages } from './page-cache.ts';
-import type { RpcName } from '~/domain/rpc.ts';
+import { RPC } from '~/domain/rpc/index.ts';
 import { supabaseAdminDb, supabaseBackend } from './supabase/index.ts';
 import { syncTemplates } from './templates.ts';
 
@@ -60,23 +60,11 @@ export function bootBackend(): Promise<Runtime> {
   return runtime;
 }
 
-// Calls that change what the public pages show: after one succeeds, cached pages are dropped.
-const CHANGES_PUBLIC_PAGES: ReadonlySet<RpcName> = new Set([
-  'publish_leaflet',
-  'unpublish_leaflet',
-  'restore_leaflet_version',
-  'delete_leaflet',
-  'update_school',
-  'set_school_logo',
-  'sync_template',
-  'seed_demo_leaflets',
-]);
-
 function invalidating(db: Db): Db {
   return {
     async rpc(name, args) {
       const result = await db.rpc(name, args);
-      if (CHANGES_PUBLIC_PAGES.has(name)) invalidatePublicPages();
+      if (RPC[name].changesPublicPages) invalidatePublicPages();
       return result;
     },
   };

@@ -1,5 +1,5 @@
 import type { AstroGlobal } from 'astro';
-import type { School, SchoolRole } from '~/domain/rpc.ts';
+import type { School, SchoolRole } from '~/domain/rpc/index.ts';
 import type { SessionUser } from './port.ts';
 
 /**

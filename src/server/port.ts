@@ -1,5 +1,5 @@
 import type { AstroCookies } from 'astro';
-import type { RpcArgs, RpcName, RpcResult } from '~/domain/rpc.ts';
+import type { RpcArgs, RpcName, RpcResult } from '~/domain/rpc/index.ts';
 import type { Locale } from '~/i18n/locales.ts';
 import type { Mode } from './config.ts';
 

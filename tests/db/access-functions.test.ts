@@ -158,8 +158,8 @@ describe.each(DATABASES)('function access on %s', (_label, open) => {
       otherPupil: 'forbidden',
       anon: 'forbidden',
     }),
-  )('reset_pupil_code: %s → %s', async (p, n) =>
-    expect(await outcome(() => call(p).tryRpc('reset_pupil_code', { p_pupil: w.pupil.id }))).toBe(n),
+  )('reset_pupil_codes: %s → %s', async (p, n) =>
+    expect(await outcome(() => call(p).tryRpc('reset_pupil_codes', { p_class: w.klass.id, p_pupils: [w.pupil.id] }))).toBe(n),
   );
 
   it.each(table({ admin: 1, staff: 0, otherStaff: 0, parent: 0, otherParent: 0, pupil: 0, otherPupil: 0, anon: 'forbidden' }))(
@@ -418,7 +418,7 @@ describe.each(DATABASES)('function access on %s', (_label, open) => {
       // Even the right code waits out the lock.
       expect((await attempt('sun-cat-apple')).status).toBe('locked');
       // A teacher's reset lifts it and gives a new code.
-      const [fresh] = await db.as(w.personas.staff).rpc('reset_pupil_code', { p_pupil: w.pupil.id });
+      const [fresh] = await db.as(w.personas.staff).rpc('reset_pupil_codes', { p_class: w.klass.id, p_pupils: [w.pupil.id] });
       expect((await attempt(fresh!.picture_code)).status).toBe('ok');
     });
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { RpcError } from '~/domain/rpc.ts';
+import { RpcError } from '~/domain/rpc/index.ts';
 import { loadConfig } from '~/server/config.ts';
 import { embeddedBackend } from '~/server/embedded/index.ts';
 import { seedFile } from '~/server/embedded/migrate.ts';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { inject } from 'vitest';
-import { RpcError, type RpcArgs, type RpcName, type RpcResult } from '~/domain/rpc.ts';
+import { RpcError, type RpcArgs, type RpcName, type RpcResult } from '~/domain/rpc/index.ts';
 import { asCaller, callRpc, type Claims } from '~/server/embedded/rpc.ts';
 import { openPglite, openPostgres, type Row, type Sql, type SqlEngine } from '~/server/embedded/sql.ts';
 

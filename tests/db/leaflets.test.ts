@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { summarizeTranslations } from '~/domain/leaflets.ts';
 import { readerBlocks } from '~/domain/reader.ts';
-import { RpcError } from '~/domain/rpc.ts';
+import { RpcError } from '~/domain/rpc/index.ts';
 import { SERVICE } from '~/server/embedded/rpc.ts';
 import { canonicalLeaflets, syncTemplates } from '~/server/templates.ts';
 import { buildWorld, PERSONAS, type PersonaName, type World } from '../factories/index.ts';

@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BLOCK_KINDS, TRANSLATION_ORIGINS } from '~/domain/leaflets.ts';
 import { LIMITS } from '~/domain/limits.ts';
+import { PICTURE_IDS } from '~/domain/pictures.ts';
+import { RPC, type RpcEntry, SCHOOL_ROLES } from '~/domain/rpc/index.ts';
+import { LEAFLET_STATUSES } from '~/domain/rpc/leaflets.ts';
+import { LOCALE_CODES, TRANSLATION_LOCALES } from '~/i18n/locales.ts';
 import { buildClass, buildSchool } from '../factories/index.ts';
 import { DATABASES, type TestDb } from './harness.ts';
 
@@ -21,7 +26,7 @@ const DEFINER_ALLOWLIST = new Set([
   'private.can_see_profile',
   'private.can_edit_leaflets',
   'public.add_pupils',
-  'public.reset_pupil_code',
+  'public.reset_pupil_codes',
   'public.invitation_preview',
   'public.redeem_invitation',
 ]);
@@ -133,11 +138,84 @@ describe.each(DATABASES)('schema on %s', (_label, open) => {
   });
 
   it('every function of the API registry exists in the database, and every public function is in the registry', async () => {
-    const { RPC } = await import('~/domain/rpc.ts');
     const rows = await q<{ name: string }>(`
       select p.proname as name from pg_proc p join pg_namespace n on n.oid = p.pronamespace
       where n.nspname = 'public' order by 1`);
     expect(rows.map((r) => r.name).sort()).toEqual(Object.keys(RPC).sort());
+  });
+
+  // Who may execute each registry function, read from the database: the registry's `access`
+  // must say the same (a grant written far from its function is how one slips).
+  const GRANTS = `
+    select p.proname as name,
+           has_function_privilege('anon', p.oid, 'execute') as anon,
+           has_function_privilege('authenticated', p.oid, 'execute') as authenticated,
+           has_function_privilege('service_role', p.oid, 'execute') as service
+    from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+    where n.nspname = 'public'`;
+  type GrantRow = { name: string; anon: boolean; authenticated: boolean; service: boolean };
+  const grantMismatches = (rows: GrantRow[]) =>
+    rows.flatMap((r) => {
+      const entry = (RPC as Record<string, RpcEntry>)[r.name];
+      if (!entry) return [];
+      const expected = { anon: entry.access === 'anon', authenticated: entry.access !== 'service', service: true };
+      const actual = { anon: r.anon, authenticated: r.authenticated, service: r.service };
+      return JSON.stringify(expected) === JSON.stringify(actual) ? [] : [`${r.name}: registry says ${entry.access}, grants say ${JSON.stringify(actual)}`];
+    });
+
+  it("every function's grants say what the registry's `access` says", async () => {
+    expect(grantMismatches(await q<GrantRow>(GRANTS))).toEqual([]);
+  });
+
+  it('the grant check catches a function granted to more callers than the registry says (planted, rolled back)', async () => {
+    const found = await db.owner
+      .transaction(async (sql) => {
+        await sql.exec('grant execute on function public.my_children() to anon');
+        throw Object.assign(new Error('rollback'), { rows: await sql.query<GrantRow>(GRANTS) });
+      })
+      .catch((err: { rows?: GrantRow[] }) => err.rows!);
+    expect(grantMismatches(found)).toEqual([expect.stringContaining('my_children')]);
+  });
+
+  it('the SQL enumerations and checks hold exactly the lists the app uses', async () => {
+    const enumValues = async (type: string) =>
+      (await q<{ v: string }>(`select unnest(enum_range(null::${type}))::text as v`)).map((r) => r.v);
+    expect(await enumValues('public.school_role')).toEqual([...SCHOOL_ROLES]);
+    expect(await enumValues('public.leaflet_block_kind')).toEqual([...BLOCK_KINDS]);
+    expect(await enumValues('public.translation_origin')).toEqual([...TRANSLATION_ORIGINS]);
+    expect(await enumValues('public.leaflet_status')).toEqual([...LEAFLET_STATUSES]);
+    const [pictures] = await q<{ ids: string[] }>('select private.picture_ids() as ids');
+    expect(pictures!.ids).toEqual([...PICTURE_IDS]);
+
+    // A language code is accepted by the database exactly when the app knows it.
+    const accepts = async (value: string, type: string) =>
+      db.owner.transaction((sql) => sql.query(`select $1::${type}`, [value])).then(
+        () => true,
+        () => false,
+      );
+    for (const code of [...LOCALE_CODES, 'xx', 'NL', 'de', '']) {
+      expect(await accepts(code, 'public.locale_code'), code).toBe((LOCALE_CODES as readonly string[]).includes(code));
+    }
+    // Translations are in every language but the source.
+    const school = await buildSchool(db.owner);
+    const translatable = async (locale: string) =>
+      db.owner
+        .transaction(async (sql) => {
+          const [l] = await sql.query<{ id: string }>(`insert into public.leaflets (school_id, slug) values ($1, 'x') returning id`, [school.id]);
+          const [b] = await sql.query<{ id: string }>(
+            `insert into public.leaflet_blocks (leaflet_id, school_id, block_key, position, kind, origin, source)
+             values ($1, $2, 'title', 0, 'title', 'school', '{"text":"T"}') returning id`,
+            [l!.id, school.id],
+          );
+          await sql.query(
+            `insert into public.leaflet_translations (block_id, leaflet_id, school_id, locale, content, source_version, origin)
+             values ($1, $2, $3, $4, '{"text":"T"}', 1, 'school')`,
+            [b!.id, l!.id, school.id, locale],
+          );
+          throw new Error('rollback: accepted');
+        })
+        .catch((err: Error) => err.message === 'rollback: accepted');
+    for (const code of LOCALE_CODES) expect(await translatable(code), code).toBe((TRANSLATION_LOCALES as readonly string[]).includes(code));
   });
 
   it('the database refuses one character more than the app allows', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { RpcError } from '~/domain/rpc.ts';
+import { RpcError } from '~/domain/rpc/index.ts';
 import type { Config } from '~/server/config.ts';
 import type { RequestScope } from '~/server/port.ts';
 import { pupilEmail, supabaseBackend, supabaseRpc, type SupabaseClients } from '~/server/supabase/index.ts';

@@ -37,6 +37,17 @@ export function seedFile(): SqlFile | undefined {
   return ordered(seedFiles, 'seed')[0];
 }
 
+/** The database was migrated by a build with other migrations than this one. */
+export class MigrationMismatch extends Error {
+  override name = 'MigrationMismatch';
+  constructor(readonly unknown: string[]) {
+    super(
+      `this database was created by another version of the portal (it has migrations this build does not know: ${unknown.slice(0, 3).join(', ')}${unknown.length > 3 ? ', …' : ''}). ` +
+        'Start this version with a new data folder (move the old one away, or set PORTAL_DATA_DIR), or run the version that made it.',
+    );
+  }
+}
+
 export interface MigrationReport {
   applied: string[];
   seeded: boolean;
@@ -62,6 +73,13 @@ export async function migrate(engine: SqlEngine, options: { seed: boolean }): Pr
     (await engine.transaction((sql) => sql.query<{ name: string }>('select name from embedded.schema_migrations'))).map((r) => r.name),
   );
   const fresh = done.size === 0;
+  const known = new Set([...schemaFiles().map((f) => f.name), seedFile()?.name]);
+  const unknown = [...done].filter((name) => !known.has(name));
+  if (unknown.length > 0) {
+    // A migration recorded here is not in this build: the database was made by another version
+    // (before the migrations were organised per domain, or a newer one). Refuse rather than guess.
+    throw new MigrationMismatch(unknown);
+  }
   const applied: string[] = [];
   for (const file of schemaFiles()) {
     if (done.has(file.name)) continue;

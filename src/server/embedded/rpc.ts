@@ -1,4 +1,4 @@
-import { RPC, RpcError, isRpcName, toRpcError, type RpcArgs, type RpcName, type RpcResult } from '~/domain/rpc.ts';
+import { type RpcArgs, type RpcName, type RpcResult, type RpcTransport, validatedRpc } from '~/domain/rpc/index.ts';
 import type { Row, Sql, SqlEngine } from './sql.ts';
 
 /** Who a call runs as: the request's JWT claims, as PostgREST would set them. */
@@ -33,38 +33,26 @@ function normalise<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
 
+/** The embedded transport: `select * from public.<fn>(arg => $1, …)` inside the caller's transaction. */
+function sqlTransport(sql: Sql): RpcTransport {
+  return async (name, args, entry) => {
+    const entries = Object.entries(args);
+    // Parameter names come from the registry's schema (fixed identifiers), values are bound.
+    const named = entries.map(([key], i) => `${key} => $${i + 1}`).join(', ');
+    // Objects (and lists of objects) are jsonb parameters: sent as JSON text. Lists of plain
+    // values (uuid[], text[]) go as arrays, which both drivers send as PostgreSQL arrays.
+    const values = entries.map(([, v]) =>
+      v !== null && typeof v === 'object' && (!Array.isArray(v) || v.some((x) => x !== null && typeof x === 'object')) ? JSON.stringify(v) : v,
+    );
+    if (entry.returns === 'rows') return normalise(await sql.query(`select * from public.${name}(${named})`, values));
+    const rows = await sql.query<Row>(`select public.${name}(${named}) as result`, values);
+    return entry.returns === 'void' ? null : normalise(rows[0]?.result ?? null);
+  };
+}
+
 /** Calls one API function, by name, with validated arguments, and validates its result. */
-export async function callRpc<N extends RpcName>(sql: Sql, name: N, args: RpcArgs<N>): Promise<RpcResult<N>> {
-  if (!isRpcName(name)) throw new RpcError('unknown_function');
-  const def = RPC[name];
-  const parsed = def.args.safeParse(args);
-  if (!parsed.success) throw new RpcError('invalid', parsed.error.issues[0]?.path.join('.'));
-  const entries = Object.entries(parsed.data as Record<string, unknown>);
-  // Parameter names come from the zod schema (fixed identifiers), values are bound.
-  const named = entries.map(([key], i) => `${key} => $${i + 1}`).join(', ');
-  // Objects (and lists of objects) are jsonb parameters: sent as JSON text. Lists of plain
-  // values (uuid[], text[]) go as arrays, which both drivers send as PostgreSQL arrays.
-  const values = entries.map(([, v]) =>
-    v !== null && typeof v === 'object' && (!Array.isArray(v) || v.some((x) => x !== null && typeof x === 'object'))
-      ? JSON.stringify(v)
-      : v,
-  );
-  let raw: unknown;
-  try {
-    if (def.returns === 'rows') {
-      raw = await sql.query(`select * from public.${name}(${named})`, values);
-    } else {
-      const rows = await sql.query<Row>(`select public.${name}(${named}) as result`, values);
-      raw = def.returns === 'void' ? null : (rows[0]?.result ?? null);
-    }
-  } catch (err) {
-    throw toRpcError(err as { code?: string; message?: string; detail?: string });
-  }
-  const result = def.result.safeParse(normalise(raw));
-  if (!result.success) {
-    throw new Error(`rpc ${name}: result does not match its schema: ${result.error.issues[0]?.message}`);
-  }
-  return result.data as RpcResult<N>;
+export function callRpc<N extends RpcName>(sql: Sql, name: N, args: RpcArgs<N>): Promise<RpcResult<N>> {
+  return validatedRpc(sqlTransport(sql), name, args);
 }
 
 /** One call as one caller, in its own transaction. */

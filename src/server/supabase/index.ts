@@ -1,7 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { createServerClient } from '@supabase/ssr';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
-import { RPC, RpcError, isRpcName, toRpcError, type RpcArgs, type RpcName, type RpcResult } from '~/domain/rpc.ts';
+import { type RpcArgs, type RpcName, type RpcResult, toRpcError, validatedRpc } from '~/domain/rpc/index.ts';
 import type { Config } from '~/server/config.ts';
 import {
   cookieSecurity,
@@ -72,17 +72,16 @@ export function makeSupabaseClients(config: NonNullable<Config['supabase']>, sco
 }
 
 /** Calls one API function through PostgREST with the registry's argument and result schemas. */
-export async function supabaseRpc<N extends RpcName>(client: SupabaseClient, name: N, args: RpcArgs<N>): Promise<RpcResult<N>> {
-  if (!isRpcName(name)) throw new RpcError('unknown_function');
-  const def = RPC[name];
-  const parsed = def.args.safeParse(args);
-  if (!parsed.success) throw new RpcError('invalid', parsed.error.issues[0]?.path.join('.'));
-  const { data, error } = await client.rpc(name, parsed.data as Record<string, unknown>);
-  if (error) throw toRpcError(error);
-  const raw = def.returns === 'void' ? null : def.returns === 'rows' ? (data ?? []) : data;
-  const result = def.result.safeParse(raw);
-  if (!result.success) throw new Error(`rpc ${name}: result does not match its schema`);
-  return result.data as RpcResult<N>;
+export function supabaseRpc<N extends RpcName>(client: SupabaseClient, name: N, args: RpcArgs<N>): Promise<RpcResult<N>> {
+  return validatedRpc(
+    async (fn, parsed, entry) => {
+      const { data, error } = await client.rpc(fn, parsed);
+      if (error) throw toRpcError(error);
+      return entry.returns === 'void' ? null : entry.returns === 'rows' ? (data ?? []) : data;
+    },
+    name,
+    args,
+  );
 }
 
 /** The service role through PostgREST, for the server's own work at start-up. */

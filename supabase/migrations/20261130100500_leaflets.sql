@@ -1,6 +1,206 @@
--- Leaflets: the functions the app calls — reading published leaflets, adapting templates,
--- editing blocks and translations with a revision check, publishing and restoring versions, and
--- (server only) syncing the canonical templates from src/content.
+-- Leaflets: the canonical templates and each school's adapted copies, as ordered blocks with
+-- a Dutch source text and translations that record the source version they were made from.
+-- Three separate things are kept apart: publication state (draft/published, with every
+-- published version kept), translation state (derived from versions: current/outdated/missing)
+-- and origin (template, written by the school, machine translated and not reviewed).
+-- The API: reading published leaflets (anyone), adapting templates, editing blocks and
+-- translations with a revision check, publishing and restoring versions (school staff), and
+-- syncing the canonical templates from src/content (the server only).
+
+create type public.leaflet_status as enum ('draft', 'published');
+create type public.leaflet_block_kind as enum ('title', 'heading', 'paragraph', 'tips', 'tomorrow', 'questions', 'image', 'contact');
+create type public.translation_origin as enum ('template', 'school', 'machine');
+
+-- A list of 1 to 12 items, each a non-empty string of at most 400 characters.
+create function private.valid_items(p_items jsonb)
+returns boolean
+language sql immutable set search_path = ''
+as $$
+  select jsonb_typeof(p_items) = 'array'
+    and jsonb_array_length(p_items) between 1 and 12
+    and not exists (
+      select 1 from jsonb_array_elements(p_items) e
+      where jsonb_typeof(e) <> 'string' or char_length(e #>> '{}') not between 1 and 400
+    )
+$$;
+revoke execute on function private.valid_items(jsonb) from public;
+grant execute on function private.valid_items(jsonb) to authenticated, service_role;
+
+-- Checks a block's content (Dutch or translated): only the fields its kind has, short enough.
+-- Limits match LEAFLET_LIMITS in src/domain/leaflets.ts.
+create function private.valid_block_content(p_kind public.leaflet_block_kind, p_content jsonb)
+returns boolean
+language sql immutable set search_path = ''
+as $$
+  select jsonb_typeof(p_content) = 'object'
+    and case p_kind
+      when 'title' then (p_content - 'text') = '{}'::jsonb
+        and jsonb_typeof(p_content -> 'text') = 'string' and char_length(p_content ->> 'text') between 1 and 200
+      when 'heading' then (p_content - 'text') = '{}'::jsonb
+        and jsonb_typeof(p_content -> 'text') = 'string' and char_length(p_content ->> 'text') between 1 and 200
+      when 'paragraph' then (p_content - 'text') = '{}'::jsonb
+        and jsonb_typeof(p_content -> 'text') = 'string' and char_length(p_content ->> 'text') between 1 and 2000
+      when 'contact' then (p_content - 'text') = '{}'::jsonb
+        and jsonb_typeof(p_content -> 'text') = 'string' and char_length(p_content ->> 'text') between 0 and 600
+      when 'image' then (p_content - 'alt' - 'caption') = '{}'::jsonb
+        and jsonb_typeof(p_content -> 'alt') = 'string' and char_length(p_content ->> 'alt') between 1 and 300
+        and coalesce(jsonb_typeof(p_content -> 'caption') = 'string' and char_length(p_content ->> 'caption') <= 300, true)
+      when 'tips' then (p_content - 'title' - 'items') = '{}'::jsonb
+        and jsonb_typeof(p_content -> 'title') = 'string' and char_length(p_content ->> 'title') between 1 and 200
+        and private.valid_items(p_content -> 'items')
+      else (p_content - 'items') = '{}'::jsonb and private.valid_items(p_content -> 'items')
+    end
+$$;
+revoke execute on function private.valid_block_content(public.leaflet_block_kind, jsonb) from public;
+grant execute on function private.valid_block_content(public.leaflet_block_kind, jsonb) to authenticated, service_role;
+
+-- A leaflet: a template (no school) or a school's own, adapted copy.
+create table public.leaflets (
+  id uuid primary key default gen_random_uuid(),
+  school_id uuid references public.schools (id) on delete cascade,
+  slug text not null check (slug ~ '^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$'),
+  -- For a school's copy: the template it started from and that template's version then.
+  template_id uuid references public.leaflets (id) on delete set null,
+  template_version int,
+  -- For a template: its content version (raised when the canonical text changes).
+  version int not null default 1,
+  status public.leaflet_status not null default 'draft',
+  position int not null default 0,
+  -- Every edit raises it; an edit made on an older revision is refused (no silent overwrite).
+  revision int not null default 0,
+  published_version_id uuid,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  updated_by uuid references auth.users (id) on delete set null,
+  check (school_id is not null or template_id is null)
+);
+create unique index leaflets_school_slug on public.leaflets (school_id, slug) where school_id is not null;
+create unique index leaflets_template_slug on public.leaflets (slug) where school_id is null;
+create index leaflets_template_idx on public.leaflets (template_id);
+
+-- A block of a leaflet, with its Dutch source text and that text's version.
+create table public.leaflet_blocks (
+  id uuid primary key default gen_random_uuid(),
+  leaflet_id uuid not null references public.leaflets (id) on delete cascade,
+  school_id uuid references public.schools (id) on delete cascade,
+  block_key text not null check (block_key ~ '^[a-z0-9-]{1,60}$'),
+  position int not null,
+  kind public.leaflet_block_kind not null,
+  origin text not null check (origin in ('template', 'school')),
+  source jsonb not null,
+  source_version int not null default 1 check (source_version >= 1),
+  image_path text check (char_length(image_path) <= 300),
+  image_width int check (image_width between 1 and 4000),
+  image_height int check (image_height between 1 and 4000),
+  updated_at timestamptz not null default now(),
+  updated_by uuid references auth.users (id) on delete set null,
+  unique (leaflet_id, block_key),
+  check (private.valid_block_content(kind, source))
+);
+create index leaflet_blocks_school_idx on public.leaflet_blocks (school_id);
+
+-- A block's text in another language, made from a given version of the Dutch source.
+create table public.leaflet_translations (
+  block_id uuid not null references public.leaflet_blocks (id) on delete cascade,
+  leaflet_id uuid not null references public.leaflets (id) on delete cascade,
+  school_id uuid references public.schools (id) on delete cascade,
+  -- Any language but Dutch, the source (TRANSLATION_LOCALES in src/i18n/locales.ts).
+  locale public.locale_code not null check (locale <> 'nl'),
+  content jsonb not null,
+  source_version int not null check (source_version >= 1),
+  origin public.translation_origin not null,
+  reviewed_by uuid references auth.users (id) on delete set null,
+  reviewed_at timestamptz,
+  updated_at timestamptz not null default now(),
+  updated_by uuid references auth.users (id) on delete set null,
+  primary key (block_id, locale)
+);
+create index leaflet_translations_school_idx on public.leaflet_translations (school_id);
+create index leaflet_translations_leaflet_idx on public.leaflet_translations (leaflet_id);
+
+-- Every published version of a school's leaflet, as the reader saw it. Never deleted:
+-- restoring an old version publishes it again as a new version.
+create table public.leaflet_versions (
+  id uuid primary key default gen_random_uuid(),
+  leaflet_id uuid not null references public.leaflets (id) on delete cascade,
+  school_id uuid not null references public.schools (id) on delete cascade,
+  version_no int not null,
+  snapshot jsonb not null,
+  published_at timestamptz not null default now(),
+  published_by uuid references auth.users (id) on delete set null,
+  restored_from int,
+  unique (leaflet_id, version_no)
+);
+create index leaflet_versions_school_idx on public.leaflet_versions (school_id);
+
+alter table public.leaflets
+  add constraint leaflets_published_version_fk foreign key (published_version_id)
+  references public.leaflet_versions (id) on delete set null;
+
+alter table public.leaflets enable row level security;
+alter table public.leaflet_blocks enable row level security;
+alter table public.leaflet_translations enable row level security;
+alter table public.leaflet_versions enable row level security;
+
+revoke all on public.leaflets, public.leaflet_blocks, public.leaflet_translations, public.leaflet_versions from anon;
+grant select on public.leaflets, public.leaflet_blocks, public.leaflet_translations, public.leaflet_versions to anon;
+
+-- ---------------------------------------------------------------------------------------
+-- Policies
+-- ---------------------------------------------------------------------------------------
+
+-- leaflets: templates and published leaflets are public; drafts are the school staff's.
+create policy "anyone reads templates and published leaflets; staff also their drafts" on public.leaflets
+  for select to anon, authenticated
+  using (school_id is null or status = 'published' or (select private.is_school_staff(school_id)));
+create policy "staff start leaflets for their school" on public.leaflets
+  for insert to authenticated with check (school_id is not null and (select private.is_school_staff(school_id)));
+create policy "staff edit their school's leaflets" on public.leaflets
+  for update to authenticated
+  using (school_id is not null and (select private.is_school_staff(school_id)))
+  with check (school_id is not null and (select private.is_school_staff(school_id)));
+create policy "admins delete their school's leaflets" on public.leaflets
+  for delete to authenticated using (school_id is not null and (select private.is_school_admin(school_id)));
+
+-- blocks and translations: readers get the published snapshot, so only templates are public here.
+create policy "anyone reads template blocks; staff their school's blocks" on public.leaflet_blocks
+  for select to anon, authenticated using (school_id is null or (select private.is_school_staff(school_id)));
+create policy "staff add blocks to their school's leaflets" on public.leaflet_blocks
+  for insert to authenticated with check (school_id is not null and (select private.is_school_staff(school_id)));
+create policy "staff edit blocks of their school's leaflets" on public.leaflet_blocks
+  for update to authenticated
+  using (school_id is not null and (select private.is_school_staff(school_id)))
+  with check (school_id is not null and (select private.is_school_staff(school_id)));
+create policy "staff remove blocks from their school's leaflets" on public.leaflet_blocks
+  for delete to authenticated using (school_id is not null and (select private.is_school_staff(school_id)));
+
+create policy "anyone reads template translations; staff their school's" on public.leaflet_translations
+  for select to anon, authenticated using (school_id is null or (select private.is_school_staff(school_id)));
+create policy "staff add translations to their school's leaflets" on public.leaflet_translations
+  for insert to authenticated with check (school_id is not null and (select private.is_school_staff(school_id)));
+create policy "staff edit translations of their school's leaflets" on public.leaflet_translations
+  for update to authenticated
+  using (school_id is not null and (select private.is_school_staff(school_id)))
+  with check (school_id is not null and (select private.is_school_staff(school_id)));
+create policy "staff remove translations from their school's leaflets" on public.leaflet_translations
+  for delete to authenticated using (school_id is not null and (select private.is_school_staff(school_id)));
+
+-- versions: the current published version is public; staff see the whole history.
+create policy "anyone reads the published version; staff the history" on public.leaflet_versions
+  for select to anon, authenticated
+  using (
+    (select private.is_school_staff(school_id))
+    or exists (
+      select 1 from public.leaflets l
+      where l.id = leaflet_versions.leaflet_id and l.status = 'published' and l.published_version_id = leaflet_versions.id
+    )
+  );
+create policy "staff publish their school's leaflets" on public.leaflet_versions
+  for insert to authenticated with check ((select private.is_school_staff(school_id)));
+
+-- ---------------------------------------------------------------------------------------
+-- Helpers and API
+-- ---------------------------------------------------------------------------------------
 
 -- The caller may edit this school's leaflets: its staff, or the server's own service role.
 -- Security definer so the check can read memberships; it answers about the caller only.
@@ -11,6 +211,8 @@ as $$
   select p_school is not null
     and (private.is_school_staff(p_school) or current_setting('role', true) = 'service_role')
 $$;
+revoke execute on function private.can_edit_leaflets(uuid) from public;
+grant execute on function private.can_edit_leaflets(uuid) to authenticated, service_role;
 
 -- Refuses an edit made on an older revision of the leaflet than the current one, and raises
 -- the revision for this edit. Returns the new revision.
@@ -34,6 +236,8 @@ begin
   return p_revision + 1;
 end
 $$;
+revoke execute on function private.next_revision(uuid, int) from public;
+grant execute on function private.next_revision(uuid, int) to authenticated, service_role;
 
 -- A block the caller may edit, or the refusal 'forbidden'.
 create function private.editable_block(p_block uuid)
@@ -50,6 +254,8 @@ begin
   return v_block;
 end
 $$;
+revoke execute on function private.editable_block(uuid) from public;
+grant execute on function private.editable_block(uuid) to authenticated, service_role;
 
 -- The leaflet's title in every language it is currently translated to (Dutch always).
 create function private.leaflet_titles(p_leaflet uuid)
@@ -67,6 +273,8 @@ as $$
      order by b.position limit 1),
     '{}'::jsonb)
 $$;
+revoke execute on function private.leaflet_titles(uuid) from public;
+grant execute on function private.leaflet_titles(uuid) to anon, authenticated, service_role;
 
 -- Everything a reader needs, frozen at publication: blocks in order with the Dutch source,
 -- its version, and each translation with the version it was made from and its origin.
@@ -92,16 +300,9 @@ as $$
   from public.leaflet_blocks b
   where b.leaflet_id = p_leaflet
 $$;
+revoke execute on function private.leaflet_snapshot(uuid) from public;
+grant execute on function private.leaflet_snapshot(uuid) to authenticated, service_role;
 
-revoke execute on all functions in schema private from public;
-grant execute on function private.can_edit_leaflets(uuid), private.next_revision(uuid, int), private.editable_block(uuid),
-  private.leaflet_titles(uuid), private.leaflet_snapshot(uuid), private.valid_block_content(public.leaflet_block_kind, jsonb),
-  private.valid_items(jsonb)
-  to authenticated, service_role;
-grant execute on function private.leaflet_titles(uuid) to anon;
--- Anonymous readers pass the leaflet policies, which also ask "is the caller staff of this
--- school?" (for anon always no): they need to be allowed to ask it.
-grant execute on function private.is_school_staff(uuid) to anon;
 
 -- ---------------------------------------------------------------------------------------
 -- Reading (public)
@@ -119,6 +320,8 @@ as $$
   where s.slug = lower(p_school_slug) and l.status = 'published'
   order by l.position, l.slug
 $$;
+revoke execute on function public.published_leaflets(text) from public, anon, authenticated;
+grant execute on function public.published_leaflets(text) to anon, authenticated;
 
 -- One published leaflet with its school, in a single call (the reader page's only query).
 create function public.published_leaflet(p_school_slug text, p_slug text)
@@ -136,6 +339,8 @@ as $$
   join public.leaflet_versions v on v.id = l.published_version_id
   where s.slug = lower(p_school_slug) and l.slug = lower(p_slug) and l.status = 'published'
 $$;
+revoke execute on function public.published_leaflet(text, text) from public, anon, authenticated;
+grant execute on function public.published_leaflet(text, text) to anon, authenticated;
 
 -- Schools that have published leaflets (the way in for a parent who has no link yet).
 create function public.schools_with_leaflets()
@@ -148,6 +353,8 @@ as $$
   group by s.slug, s.name
   order by s.name
 $$;
+revoke execute on function public.schools_with_leaflets() from public, anon, authenticated;
+grant execute on function public.schools_with_leaflets() to anon, authenticated;
 
 -- ---------------------------------------------------------------------------------------
 -- Adapting (school staff)
@@ -162,6 +369,8 @@ as $$
   where l.school_id is null
   order by l.position, l.slug
 $$;
+revoke execute on function public.leaflet_templates() from public, anon, authenticated;
+grant execute on function public.leaflet_templates() to anon, authenticated;
 
 -- A school's leaflets for its staff, with what the translation overview needs: per block the
 -- source version and the version each translation was made from.
@@ -191,6 +400,8 @@ as $$
   where l.school_id = p_school and private.can_edit_leaflets(l.school_id)
   order by l.position, l.slug
 $$;
+revoke execute on function public.school_leaflets(uuid) from public, anon, authenticated;
+grant execute on function public.school_leaflets(uuid) to authenticated;
 
 -- A school's own copy of a template, blocks and translations included; starts as a draft.
 create function public.adopt_template(p_school uuid, p_template uuid)
@@ -223,6 +434,8 @@ begin
   return v_id;
 end
 $$;
+revoke execute on function public.adopt_template(uuid, uuid) from public, anon, authenticated;
+grant execute on function public.adopt_template(uuid, uuid) to authenticated;
 
 -- A new, empty leaflet written by the school itself: only a title to start with.
 create function public.create_leaflet(p_school uuid, p_slug text, p_title text)
@@ -243,6 +456,8 @@ begin
   return v_id;
 end
 $$;
+revoke execute on function public.create_leaflet(uuid, text, text) from public, anon, authenticated;
+grant execute on function public.create_leaflet(uuid, text, text) to authenticated;
 
 -- Everything the editor shows: the leaflet, its template's latest version, its blocks with
 -- all translations.
@@ -273,6 +488,8 @@ as $$
   left join public.leaflet_versions v on v.id = l.published_version_id
   where l.id = p_leaflet and private.can_edit_leaflets(l.school_id)
 $$;
+revoke execute on function public.leaflet_for_editing(uuid) from public, anon, authenticated;
+grant execute on function public.leaflet_for_editing(uuid) to authenticated;
 
 -- Saves a block's Dutch text. Unchanged text is not a new version; a change marked minor
 -- ("does not need new translations") keeps the version, so translations stay current.
@@ -308,6 +525,8 @@ begin
   return next;
 end
 $$;
+revoke execute on function public.save_block_source(uuid, int, jsonb, boolean) from public, anon, authenticated;
+grant execute on function public.save_block_source(uuid, int, jsonb, boolean) to authenticated;
 
 -- Saves a translation of a block, made from the block's current Dutch version. Written by the
 -- school it counts as reviewed; pasted from a translation machine it waits for a review.
@@ -343,6 +562,8 @@ begin
   return next;
 end
 $$;
+revoke execute on function public.save_block_translation(uuid, text, int, jsonb, boolean) from public, anon, authenticated;
+grant execute on function public.save_block_translation(uuid, text, int, jsonb, boolean) to authenticated;
 
 -- A person checked a machine translation: it keeps its origin, now with who and when.
 create function public.review_translation(p_block uuid, p_locale text, p_revision int)
@@ -362,6 +583,8 @@ begin
   return next;
 end
 $$;
+revoke execute on function public.review_translation(uuid, text, int) from public, anon, authenticated;
+grant execute on function public.review_translation(uuid, text, int) to authenticated;
 
 -- Adds the school's own block at a position (contact person, when meetings happen, a tip).
 create function public.add_block(p_leaflet uuid, p_revision int, p_kind public.leaflet_block_kind, p_position int, p_content jsonb)
@@ -386,6 +609,8 @@ begin
   return next;
 end
 $$;
+revoke execute on function public.add_block(uuid, int, public.leaflet_block_kind, int, jsonb) from public, anon, authenticated;
+grant execute on function public.add_block(uuid, int, public.leaflet_block_kind, int, jsonb) to authenticated;
 
 create function public.delete_block(p_block uuid, p_revision int)
 returns table (revision int)
@@ -403,6 +628,8 @@ begin
   return next;
 end
 $$;
+revoke execute on function public.delete_block(uuid, int) from public, anon, authenticated;
+grant execute on function public.delete_block(uuid, int) to authenticated;
 
 -- Moves a block one place up (-1) or down (+1); the title stays first.
 create function public.move_block(p_block uuid, p_revision int, p_delta int)
@@ -427,6 +654,8 @@ begin
   return next;
 end
 $$;
+revoke execute on function public.move_block(uuid, int, int) from public, anon, authenticated;
+grant execute on function public.move_block(uuid, int, int) to authenticated;
 
 create function public.set_block_image(p_block uuid, p_revision int, p_path text, p_width int, p_height int)
 returns table (revision int)
@@ -446,6 +675,8 @@ begin
   return next;
 end
 $$;
+revoke execute on function public.set_block_image(uuid, int, text, int, int) from public, anon, authenticated;
+grant execute on function public.set_block_image(uuid, int, text, int, int) to authenticated;
 
 -- Publishes what the editor saw (its revision) as a new version; earlier versions stay.
 create function public.publish_leaflet(p_leaflet uuid, p_revision int)
@@ -473,6 +704,8 @@ begin
   return next;
 end
 $$;
+revoke execute on function public.publish_leaflet(uuid, int) from public, anon, authenticated;
+grant execute on function public.publish_leaflet(uuid, int) to authenticated;
 
 create function public.unpublish_leaflet(p_leaflet uuid)
 returns setof public.leaflets
@@ -482,6 +715,8 @@ as $$
   where id = p_leaflet and private.can_edit_leaflets(school_id)
   returning *
 $$;
+revoke execute on function public.unpublish_leaflet(uuid) from public, anon, authenticated;
+grant execute on function public.unpublish_leaflet(uuid) to authenticated;
 
 -- The published versions of a leaflet, newest first, with who published each.
 create function public.leaflet_history(p_leaflet uuid)
@@ -496,6 +731,8 @@ as $$
   where v.leaflet_id = p_leaflet and private.can_edit_leaflets(v.school_id)
   order by v.version_no desc
 $$;
+revoke execute on function public.leaflet_history(uuid) from public, anon, authenticated;
+grant execute on function public.leaflet_history(uuid) to authenticated;
 
 -- Restores an earlier version: its blocks and translations become the leaflet again, and
 -- are published as a new version (history is never rewritten).
@@ -545,6 +782,8 @@ begin
   return next;
 end
 $$;
+revoke execute on function public.restore_leaflet_version(uuid, int, int) from public, anon, authenticated;
+grant execute on function public.restore_leaflet_version(uuid, int, int) to authenticated;
 
 create function public.delete_leaflet(p_leaflet uuid)
 returns setof public.leaflets
@@ -552,6 +791,8 @@ language sql volatile security invoker set search_path = ''
 as $$
   delete from public.leaflets where id = p_leaflet and school_id is not null returning *
 $$;
+revoke execute on function public.delete_leaflet(uuid) from public, anon, authenticated;
+grant execute on function public.delete_leaflet(uuid) to authenticated;
 
 -- ---------------------------------------------------------------------------------------
 -- Templates (server only)
@@ -611,6 +852,8 @@ begin
   return 'updated';
 end
 $$;
+revoke execute on function public.sync_template(text, int, int, jsonb) from public, anon, authenticated;
+grant execute on function public.sync_template(text, int, int, jsonb) to service_role;
 
 -- The demo school (seed) gets every template, adopted and published, the first time.
 create function public.seed_demo_leaflets()
@@ -635,34 +878,5 @@ begin
   return v_count;
 end
 $$;
-
--- ---------------------------------------------------------------------------------------
--- Who may call what
--- ---------------------------------------------------------------------------------------
-
-revoke execute on all functions in schema public from public, anon, authenticated;
-
-grant execute on function public.school_by_slug(text), public.invitation_preview(text),
-  public.published_leaflets(text), public.published_leaflet(text, text), public.schools_with_leaflets(),
-  public.leaflet_templates()
-  to anon, authenticated;
-
-grant execute on function
-  public.my_memberships(), public.my_profile(), public.update_my_profile(text, text), public.my_children(),
-  public.my_pupil(), public.update_school(uuid, text, text, text, text, text), public.set_school_logo(uuid, text),
-  public.school_classes(uuid), public.create_class(uuid, text, text), public.delete_class(uuid),
-  public.class_pupils(uuid), public.school_pupils(uuid), public.add_pupils(uuid, text[]),
-  public.reset_pupil_code(uuid), public.remove_pupil(uuid), public.school_people(uuid),
-  public.remove_membership(uuid), public.link_guardian(uuid, uuid), public.unlink_guardian(uuid),
-  public.create_invitation(uuid, public.school_role, uuid[], text, text), public.school_invitations(uuid),
-  public.revoke_invitation(uuid), public.redeem_invitation(text, text, text, text), public.open_class_mode(uuid),
-  public.school_leaflets(uuid), public.adopt_template(uuid, uuid), public.create_leaflet(uuid, text, text),
-  public.leaflet_for_editing(uuid), public.save_block_source(uuid, int, jsonb, boolean),
-  public.save_block_translation(uuid, text, int, jsonb, boolean), public.review_translation(uuid, text, int),
-  public.add_block(uuid, int, public.leaflet_block_kind, int, jsonb), public.delete_block(uuid, int),
-  public.move_block(uuid, int, int), public.set_block_image(uuid, int, text, int, int),
-  public.publish_leaflet(uuid, int), public.unpublish_leaflet(uuid), public.leaflet_history(uuid),
-  public.restore_leaflet_version(uuid, int, int), public.delete_leaflet(uuid)
-  to authenticated;
-
-grant execute on all functions in schema public to service_role;
+revoke execute on function public.seed_demo_leaflets() from public, anon, authenticated;
+grant execute on function public.seed_demo_leaflets() to service_role;

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { idArg, rpc, timestamp, uuid } from './shared.ts';
+
+/** supabase/migrations/*_class_mode_sign_in.sql: classroom devices, picture codes, sign-in records. */
+
+const deviceToken = z.object({ p_device_token: z.string().max(100) }).strict();
+const throttleKey = z.object({ p_key: z.string().length(64) }).strict();
+
+export const CLASS_MODE = {
+  open_class_mode: rpc(idArg('p_class'), z.array(z.object({ device_token: z.string(), expires_at: timestamp }))),
+  class_device_roster: rpc(
+    deviceToken,
+    z.array(
+      z.object({
+        class_id: uuid,
+        class_name: z.string(),
+        school_slug: z.string(),
+        school_name: z.string(),
+        pupils: z.array(z.object({ pupil_id: uuid, first_name: z.string() })),
+        expires_at: timestamp,
+      }),
+    ),
+    { access: 'service' },
+  ),
+  close_class_device: rpc(deviceToken, z.null(), { returns: 'void', access: 'service' }),
+  pupil_sign_in: rpc(
+    z.object({ p_device_token: z.string().max(100), p_pupil: uuid, p_code: z.string().max(40) }).strict(),
+    z.array(
+      z.object({
+        status: z.enum(['ok', 'wrong_code', 'locked', 'class_mode_closed', 'unknown_pupil', 'no_code']),
+        pupil_user_id: uuid.nullable(),
+        first_name: z.string().nullable(),
+        attempts_left: z.number().int().nullable(),
+        locked_until: timestamp.nullable(),
+        session_ends_at: timestamp.nullable(),
+      }),
+    ),
+    { access: 'service' },
+  ),
+  link_pupil_user: rpc(z.object({ p_pupil: uuid, p_user: uuid }).strict(), z.null(), { returns: 'void', access: 'service' }),
+  record_sign_in_event: rpc(z.object({ p_kind: z.string().max(20), p_outcome: z.string().max(40) }).strict(), z.null(), {
+    returns: 'void',
+    access: 'service',
+  }),
+  auth_throttle_check: rpc(throttleKey, z.boolean(), { returns: 'scalar', access: 'service' }),
+  auth_throttle_fail: rpc(throttleKey, z.number().int(), { returns: 'scalar', access: 'service' }),
+  auth_throttle_reset: rpc(throttleKey, z.null(), { returns: 'void', access: 'service' }),
+} as const;

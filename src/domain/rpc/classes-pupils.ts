@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { LIMITS } from '../limits.ts';
+import { idArg, none, rpc, schoolRole, timestamp, uuid } from './shared.ts';
+
+/** supabase/migrations/*_classes_pupils.sql: classes, pupils, picture codes, guardian links. */
+
+const classRow = z.object({ id: uuid, school_id: uuid, name: z.string(), school_year: z.string(), created_at: timestamp });
+const pupilRow = z.object({
+  id: uuid,
+  school_id: uuid,
+  class_id: uuid,
+  first_name: z.string(),
+  user_id: uuid.nullable(),
+  created_at: timestamp,
+});
+const pupilCode = z.object({ pupil_id: uuid, first_name: z.string(), picture_code: z.string() });
+const guardianLinkRow = z.object({
+  id: uuid,
+  school_id: uuid,
+  pupil_id: uuid,
+  parent_user_id: uuid,
+  created_by: uuid.nullable(),
+  created_at: timestamp,
+});
+
+export const CLASSES_PUPILS = {
+  school_classes: rpc(
+    idArg('p_school'),
+    z.array(z.object({ class_id: uuid, name: z.string(), school_year: z.string(), pupil_count: z.number().int() })),
+  ),
+  create_class: rpc(
+    z
+      .object({
+        p_school: uuid,
+        p_name: z.string().trim().min(LIMITS.className.min).max(LIMITS.className.max),
+        p_school_year: z.string().regex(/^\d{4}-\d{4}$/),
+      })
+      .strict(),
+    z.array(classRow),
+  ),
+  delete_class: rpc(idArg('p_class'), z.array(classRow)),
+  class_pupils: rpc(idArg('p_class'), z.array(z.object({ pupil_id: uuid, first_name: z.string(), has_signed_in: z.boolean() }))),
+  school_pupils: rpc(
+    idArg('p_school'),
+    z.array(z.object({ pupil_id: uuid, first_name: z.string(), class_id: uuid, class_name: z.string() })),
+  ),
+  add_pupils: rpc(
+    z
+      .object({
+        p_class: uuid,
+        p_names: z
+          .array(z.string().trim().min(LIMITS.pupilName.min).max(LIMITS.pupilName.max))
+          .min(1)
+          .max(LIMITS.pupilsPerPaste),
+      })
+      .strict(),
+    z.array(pupilCode),
+  ),
+  reset_pupil_codes: rpc(
+    z.object({ p_class: uuid, p_pupils: z.array(uuid).min(1).max(LIMITS.pupilsPerClass) }).strict(),
+    z.array(pupilCode),
+  ),
+  remove_pupil: rpc(idArg('p_pupil'), z.array(pupilRow)),
+  school_people: rpc(
+    idArg('p_school'),
+    z.array(
+      z.object({
+        membership_id: uuid,
+        user_id: uuid,
+        role: schoolRole,
+        display_name: z.string().nullable(),
+        email: z.string().nullable(),
+        children: z.array(z.object({ link_id: uuid, pupil_id: uuid, first_name: z.string(), class_name: z.string() })),
+      }),
+    ),
+  ),
+  link_guardian: rpc(z.object({ p_pupil: uuid, p_parent: uuid }).strict(), z.array(guardianLinkRow)),
+  unlink_guardian: rpc(idArg('p_link'), z.array(guardianLinkRow)),
+  my_children: rpc(
+    none,
+    z.array(
+      z.object({
+        pupil_id: uuid,
+        first_name: z.string(),
+        class_id: uuid,
+        class_name: z.string(),
+        school_year: z.string(),
+        school_id: uuid,
+        school_slug: z.string(),
+        school_name: z.string(),
+      }),
+    ),
+  ),
+  my_pupil: rpc(
+    none,
+    z.array(
+      z.object({
+        pupil_id: uuid,
+        first_name: z.string(),
+        class_id: uuid,
+        class_name: z.string(),
+        school_id: uuid,
+        school_slug: z.string(),
+        school_name: z.string(),
+      }),
+    ),
+  ),
+} as const;

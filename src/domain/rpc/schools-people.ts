@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { LIMITS } from '../limits.ts';
+import { idArg, locale, none, rpc, schoolRole, timestamp, uuid } from './shared.ts';
+
+/** supabase/migrations/*_schools_people.sql: schools, profiles, memberships. */
+
+export const schoolRow = z.object({
+  id: uuid,
+  slug: z.string(),
+  name: z.string(),
+  logo_path: z.string().nullable(),
+  contact_name: z.string().nullable(),
+  contact_email: z.string().nullable(),
+  contact_phone: z.string().nullable(),
+  default_locale: locale,
+  created_at: timestamp,
+});
+export type School = z.infer<typeof schoolRow>;
+
+const profileRow = z.object({
+  user_id: uuid,
+  display_name: z.string(),
+  email: z.string().nullable(),
+  locale,
+  created_at: timestamp,
+  updated_at: timestamp,
+});
+
+export const SCHOOLS_PEOPLE = {
+  school_by_slug: rpc(z.object({ p_slug: z.string().max(40) }).strict(), z.array(schoolRow), { access: 'anon' }),
+  my_memberships: rpc(
+    none,
+    z.array(z.object({ school_id: uuid, school_slug: z.string(), school_name: z.string(), role: schoolRole })),
+  ),
+  my_profile: rpc(none, z.array(profileRow)),
+  update_my_profile: rpc(
+    z
+      .object({
+        p_display_name: z.string().trim().min(LIMITS.displayName.min).max(LIMITS.displayName.max),
+        p_locale: locale,
+      })
+      .strict(),
+    z.array(profileRow),
+  ),
+  update_school: rpc(
+    z
+      .object({
+        p_school: uuid,
+        p_name: z.string().trim().min(LIMITS.schoolName.min).max(LIMITS.schoolName.max),
+        p_contact_name: z.string().trim().max(LIMITS.displayName.max),
+        p_contact_email: z.string().trim().max(LIMITS.email),
+        p_contact_phone: z.string().trim().max(LIMITS.phone),
+        p_default_locale: locale,
+      })
+      .strict(),
+    z.array(schoolRow),
+    { changesPublicPages: true },
+  ),
+  set_school_logo: rpc(z.object({ p_school: uuid, p_logo_path: z.string().max(300).nullable() }).strict(), z.array(schoolRow), {
+    changesPublicPages: true,
+  }),
+  remove_membership: rpc(
+    idArg('p_membership'),
+    z.array(z.object({ id: uuid, school_id: uuid, user_id: uuid, role: schoolRole, created_at: timestamp })),
+  ),
+} as const;
