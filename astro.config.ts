@@ -25,6 +25,8 @@ export default defineConfig({
   },
   security: {
     checkOrigin: true,
+    // Form actions take uploads (pictures up to 15 MB, judged and re-encoded before storage).
+    actionBodySizeLimit: 20 * 1024 * 1024,
     allowedDomains,
     // No 'unsafe-inline' for scripts: Astro hashes every script it puts in a page.
     csp: {

@@ -1,8 +1,12 @@
+import { getActionContext } from 'astro:actions';
 import { defineMiddleware, sequence } from 'astro:middleware';
+import { type FormOutcome, pageOf } from './actions/define.ts';
 import { getT } from './i18n/index.ts';
 import { dirOf, isLocale } from './i18n/locales.ts';
 import { LOCALE_COOKIE, localeOfPath, negotiateLocale } from './i18n/negotiate.ts';
-import { backendFor, bootBackend } from './server/backend.ts';
+import { backendFor, bootBackend, log } from './server/backend.ts';
+import { setFlash } from './server/flash.ts';
+import { valuesOf } from './server/forms.ts';
 import { cachedPage, isCacheablePath, storePage } from './server/page-cache.ts';
 
 const ONE_YEAR = 60 * 60 * 24 * 365;
@@ -132,6 +136,34 @@ const locale = defineMiddleware(async (context, next) => {
   return response;
 });
 
+/**
+ * Form actions (src/actions): a success is answered with a redirect (post → redirect → get), so a
+ * reload never repeats it; a refusal renders the page again with the errors and what was typed.
+ * A post the action cannot read (a tampered name, not a form, too large) gets the page with a
+ * sentence, never a 500. Actions are for forms only: their RPC endpoint answers 404.
+ */
+const formActions = defineMiddleware(async (context, next) => {
+  const { action, setActionResult, serializeActionResult } = getActionContext(context);
+  if (!action) return next();
+  if (action.calledFrom === 'rpc') return new Response(null, { status: 404 });
+  const result = await action.handler();
+  const outcome = result.error ? null : (result.data as FormOutcome | undefined);
+  if (outcome?.ok) {
+    if (outcome.flash) setFlash(context.cookies, context.url, outcome.flash);
+    return context.redirect(outcome.to ?? pageOf(context.url), 303);
+  }
+  let refused = outcome;
+  if (!refused) {
+    // The action never ran its handler to the end: log what kind of failure, never the input.
+    if (result.error?.code === 'INTERNAL_SERVER_ERROR') log(`action ${action.name.slice(0, 60)} failed: ${result.error.message.slice(0, 200)}`);
+    const form = await context.request.formData().catch(() => null);
+    const message = result.error?.code === 'CONTENT_TOO_LARGE' ? 'errors.tooLarge' : 'errors.generic';
+    refused = { ok: false, errors: { _form: context.locals.t(message) }, values: form ? valuesOf(form, ['password', 'password_again']) : {} };
+  }
+  setActionResult(action.name, serializeActionResult({ data: refused, error: undefined }));
+  return next();
+});
+
 /** The backend bound to this request, and the user it verifies. */
 const session = defineMiddleware(async (context, next) => {
   if (context.url.pathname.startsWith('/_astro/')) return next();
@@ -141,4 +173,4 @@ const session = defineMiddleware(async (context, next) => {
   return next();
 });
 
-export const onRequest = sequence(publicPages, compress, securityHeaders, sameOrigin, session, locale);
+export const onRequest = sequence(publicPages, compress, securityHeaders, sameOrigin, session, locale, formActions);

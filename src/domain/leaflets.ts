@@ -24,6 +24,7 @@ export const ADDABLE_KINDS = [
 ] as const satisfies readonly BlockKind[];
 
 import { TRANSLATION_LOCALES, type TranslationLocale } from '~/i18n/locales.ts';
+import { normalizeLine } from './text.ts';
 
 export { TRANSLATION_LOCALES, type TranslationLocale };
 
@@ -37,16 +38,8 @@ export const LEAFLET_LIMITS = {
   item: 400,
 } as const;
 
-// Bidirectional embedding, override and isolate controls: never needed in a leaflet, and able to
-// make text display in another order than it is stored. Marks (LRM/RLM) stay; Arabic uses them.
-const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
-// Other invisible controls that have no place in text (keeps tab and newline out too).
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
-
-/** One line of leaflet text as it is stored: NFC, no control characters, single spaces. */
-export function normalizeText(value: string): string {
-  return value.normalize('NFC').replace(BIDI_CONTROLS, '').replace(CONTROL, '').replace(/\s+/g, ' ').trim();
-}
+/** One line of leaflet text as it is stored: the same normaliser as every name (src/domain/text.ts). */
+export const normalizeText = normalizeLine;
 
 const text = (max: number, min = 1) => z.string().transform(normalizeText).pipe(z.string().min(min).max(max));
 const items = z.array(text(LEAFLET_LIMITS.item)).min(LEAFLET_LIMITS.items.min).max(LEAFLET_LIMITS.items.max);

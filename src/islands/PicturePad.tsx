@@ -10,6 +10,8 @@ import { speak, stopSpeaking } from './speech.ts';
  */
 interface Props {
   lang: string;
+  /** Where the form posts (the sign-in action on this page). */
+  action: string;
   picked: PictureId[];
   names: Record<PictureId, string>;
   labels: { slots: string; slot: string; empty: string; clear: string };
@@ -28,7 +30,7 @@ function Art({ id, size }: { id: PictureId; size: number }) {
   );
 }
 
-export default function PicturePad({ lang, picked: initial, names, labels }: Props) {
+export default function PicturePad({ lang, action, picked: initial, names, labels }: Props) {
   const [picked, setPicked] = useState<PictureId[]>(initial);
   const [sending, setSending] = useState(false);
   const form = useRef<HTMLFormElement>(null);
@@ -48,7 +50,7 @@ export default function PicturePad({ lang, picked: initial, names, labels }: Pro
   };
 
   return (
-    <form method="post" ref={form} className="pad">
+    <form method="post" action={action} ref={form} className="pad">
       {picked.map((id, i) => (
         <input key={`${id}-${i}`} type="hidden" name="picked" value={id} />
       ))}
@@ -83,8 +85,8 @@ export default function PicturePad({ lang, picked: initial, names, labels }: Pro
       </div>
       <button
         type="submit"
-        name="action"
-        value="clear"
+        name="clear"
+        value="on"
         className="button button--secondary pad__clear"
         disabled={picked.length === 0 || sending}
         onClick={(e) => {

@@ -4,13 +4,14 @@ import type { Backend, Db, RequestScope } from './port.ts';
 import { invalidatePublicPages } from './page-cache.ts';
 import { RPC } from '~/domain/rpc/index.ts';
 import { supabaseAdminDb, supabaseBackend } from './supabase/index.ts';
+import { serverSecret } from './secret.ts';
 import { syncTemplates } from './templates.ts';
 
 /**
  * The one backend of this server process: chosen from the environment at start-up (see
  * config.ts), then bound to each request's cookies. Logs carry no personal data.
  */
-type Runtime = { config: Config; embedded?: EmbeddedRuntime };
+type Runtime = { config: Config; secret: Buffer; embedded?: EmbeddedRuntime };
 
 let runtime: Promise<Runtime> | undefined;
 
@@ -33,7 +34,7 @@ async function boot(): Promise<Runtime> {
     log(
       `Supabase mode: project ${config.supabase!.url}; ${synced} template(s) updated${demo ? `, ${demo} demo leaflet(s) published` : ''}`,
     );
-    return { config };
+    return { config, secret: serverSecret(config) };
   }
   const embedded = await startEmbedded(config);
   const admin: Db = embeddedAdminDb(embedded);
@@ -48,7 +49,7 @@ async function boot(): Promise<Runtime> {
     : `${embedded.report.applied.length} new migration(s) applied`;
   log(`embedded mode (${where}): ${what}, ${synced} leaflet template(s) updated, ready in ${Math.round(performance.now() - started)} ms`);
   log(`dev mailbox (sign-in codes are "sent" here): ${publicOrigin()}/dev/mailbox`);
-  return { config, embedded };
+  return { config, secret: serverSecret(config), embedded };
 }
 
 /** Starts the backend once per process (migrations run here in embedded mode). */
@@ -79,4 +80,9 @@ export async function backendFor(scope: RequestScope): Promise<Backend> {
 /** The embedded runtime, for the pages that exist only in embedded mode (the dev mailbox). */
 export async function embeddedRuntime(): Promise<EmbeddedRuntime | undefined> {
   return (await bootBackend()).embedded;
+}
+
+/** The server's secret (see secret.ts), for what it seals for itself. */
+export async function runtimeSecret(): Promise<Buffer> {
+  return (await bootBackend()).secret;
 }

@@ -1,5 +1,6 @@
 import type { TFunction } from 'i18next';
 import { z } from 'zod';
+import { toAsciiDigits } from '~/domain/text.ts';
 
 /**
  * Validation at the edge: a form's fields parsed with zod, and every issue turned into a
@@ -10,6 +11,9 @@ export type FieldErrors = Record<string, string>;
 export type FormValues = Record<string, string>;
 
 export type FormResult<T> = { ok: true; data: T; values: FormValues } | { ok: false; errors: FieldErrors; values: FormValues };
+
+/** The longest value kept to show again: enough for any field, not enough to fill memory. */
+const MAX_KEPT = 20_000;
 
 /** The message key for a zod issue (namespace `common`, keys `validation.*`). */
 export function issueMessage(issue: z.core.$ZodIssue, t: TFunction): string {
@@ -27,52 +31,73 @@ export function issueMessage(issue: z.core.$ZodIssue, t: TFunction): string {
       if (issue.format === 'email') return t('validation.email');
       return t('validation.format');
     case 'invalid_type':
-      return issue.input === undefined ? t('validation.required') : t('validation.format');
+      return issue.input === undefined || issue.input === null ? t('validation.required') : t('validation.format');
     default:
       return t('validation.format');
   }
 }
 
-function valuesOf(form: FormData): FormValues {
+/** What was typed, field by field (repeated fields joined by new lines), to show again. */
+export function valuesOf(form: FormData, secret: readonly string[] = []): FormValues {
   const values: FormValues = {};
   for (const [key, value] of form.entries()) {
-    if (typeof value !== 'string') continue;
-    values[key] = key in values ? `${values[key]}\n${value}` : value;
+    if (typeof value !== 'string' || secret.includes(key) || key.length > 100) continue;
+    const kept = value.slice(0, MAX_KEPT);
+    values[key] = key in values ? `${values[key]}\n${kept}` : kept;
   }
   return values;
 }
 
-/** Parses a submitted form. Fields that repeat (checkboxes) arrive as arrays. */
-export function parseForm<S extends z.ZodType>(
-  schema: S,
-  form: FormData,
-  t: TFunction,
-  arrays: readonly string[] = [],
-): FormResult<z.output<S>> {
-  const input: Record<string, unknown> = {};
-  for (const key of new Set(form.keys())) {
-    const all = form.getAll(key).filter((v): v is string => typeof v === 'string');
-    input[key] = arrays.includes(key) ? all : all[0];
+/** Unwraps optional, default, pipe and the like down to the schema that decides a field's shape. */
+function baseOf(schema: z.core.$ZodType): z.core.$ZodType {
+  let s = schema;
+  for (let i = 0; i < 10; i++) {
+    const def = s._zod.def as { type: string; innerType?: z.core.$ZodType; in?: z.core.$ZodType };
+    if (def.innerType) s = def.innerType;
+    else if (def.type === 'pipe' && def.in) s = def.in;
+    else break;
   }
-  for (const key of arrays) input[key] ??= [];
-  const values = valuesOf(form);
-  const result = schema.safeParse(input);
-  if (result.success) return { ok: true, data: result.data, values };
+  return s;
+}
+
+/**
+ * The input a schema reads from a form: a list where the schema has an array (checkboxes), a
+ * boolean where it has one (a ticked box), a file where it wants one, else the first string.
+ * Fields the schema does not name are left out.
+ */
+export function formInput(schema: z.ZodType, form: FormData): Record<string, unknown> {
+  const shape = (baseOf(schema)._zod.def as { shape?: Record<string, z.core.$ZodType> }).shape ?? {};
+  const input: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(shape)) {
+    const base = baseOf(field)._zod.def as { type: string };
+    const all = form.getAll(key);
+    if (base.type === 'array') input[key] = all.filter((v): v is string => typeof v === 'string');
+    else if (base.type === 'boolean') input[key] = all.some((v) => v === 'on' || v === 'true');
+    else if (base.type === 'file' || base.type === 'custom') input[key] = all[0];
+    else if (typeof all[0] === 'string') input[key] = all[0];
+  }
+  return input;
+}
+
+/** The errors of a failed parse, one per field, in the person's language. */
+export function fieldErrors(issues: readonly z.core.$ZodIssue[], t: TFunction): FieldErrors {
   const errors: FieldErrors = {};
-  for (const issue of result.error.issues) {
+  for (const issue of issues) {
     const field = String(issue.path[0] ?? '_form');
     errors[field] ??= issueMessage(issue, t);
   }
-  return { ok: false, errors, values };
+  return errors;
 }
 
-/** Reads a request's form, or null when the body is not a form (a refusal, not a crash). */
-export async function readForm(request: Request): Promise<FormData | null> {
-  try {
-    return await request.formData();
-  } catch {
-    return null;
-  }
+/** Parses a submitted form with a schema. */
+export function parseForm<S extends z.ZodType>(schema: S, form: FormData, t: TFunction, secret: readonly string[] = []): FormResult<z.output<S>> {
+  const values = valuesOf(form, secret);
+  const result = schema.safeParse(formInput(schema, form));
+  if (result.success) return { ok: true, data: result.data, values };
+  return { ok: false, errors: fieldErrors(result.error.issues, t), values };
 }
 
 export const emailField = z.string().trim().toLowerCase().min(1).max(254).pipe(z.email());
+
+/** A number a person typed, in any digits they use (Arabic-Indic, Persian, full-width). */
+export const typedDigits = z.string().transform(toAsciiDigits);

@@ -28,7 +28,7 @@ export interface SchoolContext {
 }
 
 /** The school of a `/s/[school]/…` page and the caller's roles in it (none for a visitor). */
-export async function loadSchool(ctx: Ctx, slug: string | undefined): Promise<SchoolContext | null> {
+export async function loadSchool(ctx: Pick<Ctx, 'locals'>, slug: string | undefined): Promise<SchoolContext | null> {
   if (!slug) return null;
   const { backend, user } = ctx.locals;
   const [school] = await backend.db.rpc('school_by_slug', { p_slug: slug.slice(0, 40) });
@@ -53,4 +53,20 @@ export async function requireSchoolStaff(
   const school = await loadSchool(ctx, slug);
   if (!school || !(level === 'admin' ? school.isAdmin : school.isStaff)) return ctx.rewrite('/404');
   return school;
+}
+
+/** For actions: the signed-in person (not a pupil), or null. */
+export function signedInPerson(ctx: Pick<Ctx, 'locals'>): SessionUser | null {
+  const user = ctx.locals.user;
+  return user?.kind === 'person' ? user : null;
+}
+
+/** For actions on a `/s/[school]/…` page: the school and the caller's roles, when they are staff (or admin). */
+export function schoolStaff(level: 'staff' | 'admin' = 'staff') {
+  return async (ctx: Pick<Ctx, 'locals'> & { params: Record<string, string | undefined> }): Promise<SchoolContext | null> => {
+    if (!signedInPerson(ctx)) return null;
+    const school = await loadSchool(ctx, ctx.params.school);
+    if (!school || !(level === 'admin' ? school.isAdmin : school.isStaff)) return null;
+    return school;
+  };
 }

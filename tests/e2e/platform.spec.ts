@@ -116,7 +116,7 @@ test.describe('class mode', () => {
     await signIn(page, DEMO.admin, 'uk');
     await page.goto('/uk/s/demo/admin');
     await page.locator('.cards a', { hasText: 'Groep 6' }).click();
-    await page.locator('form input[value="class-mode"] + button').click();
+    await page.locator('form[action*="classes.openClassMode"] button').click();
     await expect(page).toHaveURL(/\/uk\/class$/);
     await page.getByRole('link', { name: 'Emma' }).click();
     for (let attempt = 1; attempt <= 5; attempt++) {

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { LIMITS } from '~/domain/limits.ts';
+import { locale } from '~/domain/rpc/shared.ts';
+import { signedInPerson } from '~/server/guards.ts';
+import { formAction } from './define.ts';
+
+/** Your name as your school sees it, the language you read in, and an optional password. */
+export const account = {
+  saveProfile: formAction({
+    guard: signedInPerson,
+    input: z.object({ display_name: z.string().trim().min(LIMITS.displayName.min).max(LIMITS.displayName.max), locale }),
+    async handler({ display_name, locale: chosen }, _, { locals }) {
+      await locals.backend.db.rpc('update_my_profile', { p_display_name: display_name, p_locale: chosen });
+      return { ok: true, to: `/${chosen}/app/account`, flash: { key: 'app.account.saved' } };
+    },
+  }),
+
+  setPassword: formAction({
+    guard: signedInPerson,
+    input: z
+      .object({ password: z.string().min(LIMITS.password.min).max(LIMITS.password.max), password_again: z.string().max(LIMITS.password.max) })
+      .refine((d) => d.password === d.password_again, { path: ['password_again'], message: 'app.account.passwordMismatch' }),
+    secret: ['password', 'password_again'],
+    async handler({ password }, _, { locals }) {
+      await locals.backend.auth.setPassword(password);
+      return { ok: true, flash: { key: 'app.account.passwordSaved' } };
+    },
+  }),
+};

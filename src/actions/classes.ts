@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { LIMITS } from '~/domain/limits.ts';
+import { parsePupilNames } from '~/domain/pupils.ts';
+import { RpcError } from '~/domain/rpc/index.ts';
+import { isValidSchoolYear } from '~/domain/school-year.ts';
+import { setClassDevice } from '~/server/class-mode.ts';
+import { schoolStaff } from '~/server/guards.ts';
+import { loginCards } from '~/server/shown-once.ts';
+import { type ActionContext, formAction, Refusal } from './define.ts';
+
+/** Classes and their pupils: creating a class, adding pupils, login cards, class mode. */
+
+const classPath = (ctx: ActionContext, classId: string) => `/${ctx.locals.lang}/s/${ctx.params.school}/admin/classes/${classId}`;
+function classOfPage(ctx: ActionContext): string {
+  const id = z.uuid().safeParse(ctx.params.classId);
+  if (!id.success) throw new Refusal({ _form: ctx.locals.t('errors.generic') });
+  return id.data;
+}
+const pupils = z.array(z.uuid()).min(1).max(LIMITS.pupilsPerClass);
+
+/** Shows new picture codes once (see shown-once.ts) on the class page. */
+async function showCards(ctx: ActionContext, classId: string, cards: { pupil_id: string; picture_code: string }[]) {
+  const path = classPath(ctx, classId);
+  await loginCards.keep({ cookies: ctx.cookies, url: ctx.url, userId: ctx.locals.user!.id }, path, cards);
+  return `${path}?show=cards`;
+}
+
+export const classes = {
+  create: formAction({
+    guard: schoolStaff('admin'),
+    input: z.object({
+      name: z.string().trim().min(LIMITS.className.min).max(LIMITS.className.max),
+      school_year: z.string().trim().refine(isValidSchoolYear, 'school:classes.error.schoolYear'),
+    }),
+    async handler({ name, school_year }, school, ctx) {
+      const [created] = await ctx.locals.backend.db.rpc('create_class', { p_school: school.school.id, p_name: name, p_school_year: school_year });
+      return { ok: true, to: classPath(ctx, created!.id), flash: { key: 'flash.classCreated', values: { name: created!.name } } };
+    },
+    refusals: (err, t) => (err instanceof RpcError && err.code === 'duplicate' ? { name: t('school:classes.error.duplicate') } : undefined),
+  }),
+
+  addPupils: formAction({
+    guard: schoolStaff('admin'),
+    input: z.object({ names: z.string().max(5000) }),
+    async handler({ names: text }, _, ctx) {
+      const { t, backend } = ctx.locals;
+      const pasted = parsePupilNames(text);
+      if (pasted.names.length === 0) throw new Refusal({ names: t('validation.required') });
+      if (pasted.names.length > LIMITS.pupilsPerPaste) throw new Refusal({ names: t('school:pupils.error.tooMany', { count: LIMITS.pupilsPerPaste }) });
+      if (pasted.tooLong.length) {
+        throw new Refusal({ names: t('school:pupils.error.tooLong', { count: LIMITS.pupilName.max, names: pasted.tooLong.join(', ') }) });
+      }
+      if (pasted.duplicates.length) throw new Refusal({ names: t('school:pupils.error.duplicateInList', { names: pasted.duplicates.join(', ') }) });
+      const classId = classOfPage(ctx);
+      const cards = await backend.db.rpc('add_pupils', { p_class: classId, p_names: pasted.names });
+      return { ok: true, to: await showCards(ctx, classId, cards), flash: { key: 'school:pupils.added', values: { count: cards.length } } };
+    },
+    refusals: (err, t) =>
+      err instanceof RpcError && err.code === 'duplicate_pupil_name'
+        ? { names: t('school:pupils.error.duplicateInClass', { name: err.detail ?? '' }) }
+        : undefined,
+  }),
+
+  /** New picture codes for the chosen pupils; their old pictures stop working. */
+  makeCards: formAction({
+    guard: schoolStaff(),
+    input: z.object({ pupils }),
+    async handler({ pupils: chosen }, _, ctx) {
+      const classId = classOfPage(ctx);
+      const cards = await ctx.locals.backend.db.rpc('reset_pupil_codes', { p_class: classId, p_pupils: chosen });
+      return { ok: true, to: await showCards(ctx, classId, cards), flash: { key: 'school:pupils.cardsMade', values: { count: cards.length } } };
+    },
+  }),
+
+  resetCode: formAction({
+    guard: schoolStaff(),
+    input: z.object({ pupil: z.uuid() }),
+    async handler({ pupil }, _, ctx) {
+      const classId = classOfPage(ctx);
+      const cards = await ctx.locals.backend.db.rpc('reset_pupil_codes', { p_class: classId, p_pupils: [pupil] });
+      if (cards.length === 0) throw new Refusal({ _form: ctx.locals.t('errors.generic') });
+      return { ok: true, to: await showCards(ctx, classId, cards), flash: { key: 'school:pupils.resetDone', values: { name: cards[0]!.first_name } } };
+    },
+  }),
+
+  removePupil: formAction({
+    guard: schoolStaff('admin'),
+    input: z.object({ pupil: z.uuid() }),
+    async handler({ pupil }, _, ctx) {
+      const [removed] = await ctx.locals.backend.db.rpc('remove_pupil', { p_pupil: pupil });
+      return { ok: true, flash: removed ? { key: 'flash.pupilRemoved', values: { name: removed.first_name } } : undefined };
+    },
+  }),
+
+  /** Hands this device to the class: the teacher's own session ends on it. */
+  openClassMode: formAction({
+    guard: schoolStaff(),
+    input: z.object({}),
+    async handler(_, __, ctx) {
+      const { backend, lang } = ctx.locals;
+      const [device] = await backend.db.rpc('open_class_mode', { p_class: classOfPage(ctx) });
+      await backend.auth.signOut();
+      setClassDevice(ctx.cookies, ctx.url, device!.device_token, new Date(device!.expires_at));
+      return { ok: true, to: `/${lang}/class` };
+    },
+  }),
+};

@@ -1,0 +1,15 @@
+import { account } from './account.ts';
+import { auth } from './auth.ts';
+import { classMode } from './class-mode.ts';
+import { classes } from './classes.ts';
+import { invitations } from './invitations.ts';
+import { join } from './join.ts';
+import { leaflets } from './leaflets.ts';
+import { people } from './people.ts';
+import { school } from './school.ts';
+
+/**
+ * Every POST that changes data, grouped per area (Astro Actions). Each is a form action: see
+ * define.ts for its shape and src/middleware.ts for post → redirect → get.
+ */
+export const server = { account, auth, classMode, classes, invitations, join, leaflets, people, school };

@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import { LIMITS } from '~/domain/limits.ts';
+import { locale } from '~/domain/rpc/shared.ts';
+import { emailField } from '~/server/forms.ts';
+import { schoolStaff } from '~/server/guards.ts';
+import { cleanImage, IMAGE_MAX_MB } from '~/server/images.ts';
+import { removeStoredFile, replaceStoredFile } from '~/server/stored-files.ts';
+import { formAction, Refusal } from './define.ts';
+
+/** The school's own details as parents see them on its leaflets: name, logo, contact. */
+export const school = {
+  saveDetails: formAction({
+    guard: schoolStaff('admin'),
+    input: z.object({
+      name: z.string().trim().min(LIMITS.schoolName.min).max(LIMITS.schoolName.max),
+      contact_name: z.string().trim().max(LIMITS.displayName.max),
+      contact_email: z.union([z.literal(''), emailField]),
+      contact_phone: z
+        .string()
+        .trim()
+        .max(LIMITS.phone)
+        .regex(/^[0-9+() -]*$/, 'school:settings.phoneFormat'),
+      default_locale: locale,
+    }),
+    async handler(d, ctx, { locals }) {
+      await locals.backend.db.rpc('update_school', {
+        p_school: ctx.school.id,
+        p_name: d.name,
+        p_contact_name: d.contact_name,
+        p_contact_email: d.contact_email,
+        p_contact_phone: d.contact_phone,
+        p_default_locale: d.default_locale,
+      });
+      return { ok: true, flash: { key: 'school:settings.saved' } };
+    },
+  }),
+
+  uploadLogo: formAction({
+    guard: schoolStaff('admin'),
+    input: z.object({ logo: z.instanceof(File).optional() }),
+    async handler({ logo }, ctx, { locals }) {
+      const { t, backend } = locals;
+      if (!logo || logo.size === 0) throw new Refusal({ logo: t('school:settings.logoError.empty') });
+      const image = await cleanImage(new Uint8Array(await logo.arrayBuffer()), { maxWidth: 600, format: 'png' });
+      if ('problem' in image) throw new Refusal({ logo: t(`school:settings.logoError.${image.problem}`, { mb: IMAGE_MAX_MB }) });
+      const path = `${ctx.school.id}/${image.name}`;
+      await replaceStoredFile(backend, ctx.school.logo_path, path, image, () =>
+        backend.db.rpc('set_school_logo', { p_school: ctx.school.id, p_logo_path: path }),
+      );
+      return { ok: true, flash: { key: 'school:settings.logoSaved' } };
+    },
+    refusals: (err, t) =>
+      'reason' in err ? { logo: t(`school:settings.logoError.${err.reason === 'too_large' ? 'too_large' : 'unreadable'}`, { mb: IMAGE_MAX_MB }) } : undefined,
+  }),
+
+  removeLogo: formAction({
+    guard: schoolStaff('admin'),
+    input: z.object({}),
+    async handler(_, ctx, { locals }) {
+      await locals.backend.db.rpc('set_school_logo', { p_school: ctx.school.id, p_logo_path: null });
+      if (ctx.school.logo_path) await removeStoredFile(locals.backend, ctx.school.logo_path);
+      return { ok: true, flash: { key: 'school:settings.logoRemoved' } };
+    },
+  }),
+};
