@@ -1,18 +1,19 @@
 // The leaflet reader under load, its JavaScript, and its Lighthouse scores, in one run.
 //   npm run bench:leaflets   (after a build; npm run bench builds first)
 // Prints figures; asserts nothing. Environment: CONNECTIONS (50), SECONDS (10), PORT (4610),
-// CHROME_PATH (/usr/bin/chromium) for Lighthouse.
+// CHROME_PATH for Lighthouse (default: the browser the e2e tests use, see scripts/browser.mjs).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { findChromium } from '../scripts/browser.mjs';
 
 const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
 const SECONDS = Number(process.env.SECONDS ?? 10);
 const PORT = Number(process.env.PORT ?? 4610);
-const CHROME = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+const CHROME = process.env.CHROME_PATH ?? (await findChromium()) ?? 'chromium';
 const READER = '/nl/s/demo/leaflets/leren-begint-thuis';
 const STATIC = '/__bench/leaflet.html';
 const origin = `http://localhost:${PORT}`;

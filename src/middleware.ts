@@ -155,10 +155,15 @@ const formActions = defineMiddleware(async (context, next) => {
   let refused = outcome;
   if (!refused) {
     // The action never ran its handler to the end: log what kind of failure, never the input.
-    if (result.error?.code === 'INTERNAL_SERVER_ERROR') log(`action ${action.name.slice(0, 60)} failed: ${result.error.message.slice(0, 200)}`);
+    if (result.error?.code === 'INTERNAL_SERVER_ERROR')
+      log(`action ${action.name.slice(0, 60)} failed: ${result.error.message.slice(0, 200)}`);
     const form = await context.request.formData().catch(() => null);
     const message = result.error?.code === 'CONTENT_TOO_LARGE' ? 'errors.tooLarge' : 'errors.generic';
-    refused = { ok: false, errors: { _form: context.locals.t(message) }, values: form ? valuesOf(form, ['password', 'password_again']) : {} };
+    refused = {
+      ok: false,
+      errors: { _form: context.locals.t(message) },
+      values: form ? valuesOf(form, ['password', 'password_again']) : {},
+    };
   }
   setActionResult(action.name, serializeActionResult({ data: refused, error: undefined }));
   return next();

@@ -18,7 +18,10 @@ export const account = {
   setPassword: formAction({
     guard: signedInPerson,
     input: z
-      .object({ password: z.string().min(LIMITS.password.min).max(LIMITS.password.max), password_again: z.string().max(LIMITS.password.max) })
+      .object({
+        password: z.string().min(LIMITS.password.min).max(LIMITS.password.max),
+        password_again: z.string().max(LIMITS.password.max),
+      })
       .refine((d) => d.password === d.password_again, { path: ['password_again'], message: 'app.account.passwordMismatch' }),
     secret: ['password', 'password_again'],
     async handler({ password }, _, { locals }) {

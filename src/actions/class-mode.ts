@@ -26,9 +26,17 @@ export const classMode = {
       // yet, so the page simply comes back with the pictures tapped so far. Never in the URL:
       // a classroom device's history is for every child to see.
       if (code.length < PICTURE_CODE_LENGTH) throw new Refusal({});
-      const [result] = await backend.admin.rpc('pupil_sign_in', { p_device_token: token, p_pupil: pupil.data, p_code: joinPictureCode(code) });
+      const [result] = await backend.admin.rpc('pupil_sign_in', {
+        p_device_token: token,
+        p_pupil: pupil.data,
+        p_code: joinPictureCode(code),
+      });
       if (result?.status === 'ok') {
-        await backend.auth.startPupilSession({ pupilId: pupil.data, userId: result.pupil_user_id, endsAt: new Date(result.session_ends_at!) });
+        await backend.auth.startPupilSession({
+          pupilId: pupil.data,
+          userId: result.pupil_user_id,
+          endsAt: new Date(result.session_ends_at!),
+        });
         return { ok: true, to: `/${lang}/pupil` };
       }
       if (result?.status === 'wrong_code') return { ok: true, to: `${here}?wrong=${result.attempts_left ?? 0}` };

@@ -33,7 +33,11 @@ export const classes = {
       school_year: z.string().trim().refine(isValidSchoolYear, 'school:classes.error.schoolYear'),
     }),
     async handler({ name, school_year }, school, ctx) {
-      const [created] = await ctx.locals.backend.db.rpc('create_class', { p_school: school.school.id, p_name: name, p_school_year: school_year });
+      const [created] = await ctx.locals.backend.db.rpc('create_class', {
+        p_school: school.school.id,
+        p_name: name,
+        p_school_year: school_year,
+      });
       return { ok: true, to: classPath(ctx, created!.id), flash: { key: 'flash.classCreated', values: { name: created!.name } } };
     },
     refusals: (err, t) => (err instanceof RpcError && err.code === 'duplicate' ? { name: t('school:classes.error.duplicate') } : undefined),
@@ -46,11 +50,13 @@ export const classes = {
       const { t, backend } = ctx.locals;
       const pasted = parsePupilNames(text);
       if (pasted.names.length === 0) throw new Refusal({ names: t('validation.required') });
-      if (pasted.names.length > LIMITS.pupilsPerPaste) throw new Refusal({ names: t('school:pupils.error.tooMany', { count: LIMITS.pupilsPerPaste }) });
+      if (pasted.names.length > LIMITS.pupilsPerPaste)
+        throw new Refusal({ names: t('school:pupils.error.tooMany', { count: LIMITS.pupilsPerPaste }) });
       if (pasted.tooLong.length) {
         throw new Refusal({ names: t('school:pupils.error.tooLong', { count: LIMITS.pupilName.max, names: pasted.tooLong.join(', ') }) });
       }
-      if (pasted.duplicates.length) throw new Refusal({ names: t('school:pupils.error.duplicateInList', { names: pasted.duplicates.join(', ') }) });
+      if (pasted.duplicates.length)
+        throw new Refusal({ names: t('school:pupils.error.duplicateInList', { names: pasted.duplicates.join(', ') }) });
       const classId = classOfPage(ctx);
       const cards = await backend.db.rpc('add_pupils', { p_class: classId, p_names: pasted.names });
       return { ok: true, to: await showCards(ctx, classId, cards), flash: { key: 'school:pupils.added', values: { count: cards.length } } };
@@ -68,7 +74,11 @@ export const classes = {
     async handler({ pupils: chosen }, _, ctx) {
       const classId = classOfPage(ctx);
       const cards = await ctx.locals.backend.db.rpc('reset_pupil_codes', { p_class: classId, p_pupils: chosen });
-      return { ok: true, to: await showCards(ctx, classId, cards), flash: { key: 'school:pupils.cardsMade', values: { count: cards.length } } };
+      return {
+        ok: true,
+        to: await showCards(ctx, classId, cards),
+        flash: { key: 'school:pupils.cardsMade', values: { count: cards.length } },
+      };
     },
   }),
 
@@ -79,7 +89,11 @@ export const classes = {
       const classId = classOfPage(ctx);
       const cards = await ctx.locals.backend.db.rpc('reset_pupil_codes', { p_class: classId, p_pupils: [pupil] });
       if (cards.length === 0) throw new Refusal({ _form: ctx.locals.t('errors.generic') });
-      return { ok: true, to: await showCards(ctx, classId, cards), flash: { key: 'school:pupils.resetDone', values: { name: cards[0]!.first_name } } };
+      return {
+        ok: true,
+        to: await showCards(ctx, classId, cards),
+        flash: { key: 'school:pupils.resetDone', values: { name: cards[0]!.first_name } },
+      };
     },
   }),
 

@@ -26,7 +26,12 @@ export const join = {
       if (schoolSlug && invitation.school_slug !== schoolSlug) throw new Refusal({ code: t('school:join.error.invitation_other_school') });
       if (invitation.status !== 'valid') throw new Refusal({ code: t(`school:join.error.invitation_${invitation.status}`) });
       if (user) {
-        const [joined] = await backend.db.rpc('redeem_invitation', { p_code: code, p_school_slug: schoolSlug, p_display_name: name, p_locale: lang });
+        const [joined] = await backend.db.rpc('redeem_invitation', {
+          p_code: code,
+          p_school_slug: schoolSlug,
+          p_display_name: name,
+          p_locale: lang,
+        });
         return {
           ok: true,
           to: joined?.role === 'parent' ? `/${lang}/app` : `/${lang}/s/${joined?.school_slug}/admin`,
@@ -42,6 +47,8 @@ export const join = {
       return { ok: true, to: `/${lang}/sign-in/code` };
     },
     refusals: (err, t) =>
-      err instanceof RpcError ? { code: t(`school:join.error.${err.code}`, { defaultValue: t('school:join.error.invitation_not_found') }) } : undefined,
+      err instanceof RpcError
+        ? { code: t(`school:join.error.${err.code}`, { defaultValue: t('school:join.error.invitation_not_found') }) }
+        : undefined,
   }),
 };

@@ -18,11 +18,26 @@ const revision = z.coerce.number().int().min(0);
 const block = z.uuid();
 /** The block's text fields as typed; checked per kind by the leaflet rules, not here. */
 const content = {
-  text: z.string().max(LEAFLET_LIMITS.text * 2).optional(),
-  title: z.string().max(LEAFLET_LIMITS.title * 2).optional(),
-  items: z.string().max(LEAFLET_LIMITS.item * LEAFLET_LIMITS.items.max * 2).optional(),
-  alt: z.string().max(LEAFLET_LIMITS.alt * 2).optional(),
-  caption: z.string().max(LEAFLET_LIMITS.alt * 2).optional(),
+  text: z
+    .string()
+    .max(LEAFLET_LIMITS.text * 2)
+    .optional(),
+  title: z
+    .string()
+    .max(LEAFLET_LIMITS.title * 2)
+    .optional(),
+  items: z
+    .string()
+    .max(LEAFLET_LIMITS.item * LEAFLET_LIMITS.items.max * 2)
+    .optional(),
+  alt: z
+    .string()
+    .max(LEAFLET_LIMITS.alt * 2)
+    .optional(),
+  caption: z
+    .string()
+    .max(LEAFLET_LIMITS.alt * 2)
+    .optional(),
 };
 
 const adminBase = (ctx: ActionContext) => `/${ctx.locals.lang}/s/${ctx.params.school}/admin/leaflets`;
@@ -72,7 +87,8 @@ export const leaflets = {
       const id = await ctx.locals.backend.db.rpc('adopt_template', { p_school: school.school.id, p_template: template });
       return { ok: true, to: `${adminBase(ctx)}/${id}` };
     },
-    refusals: (err, t) => (err instanceof RpcError && err.code === 'duplicate' ? { _form: t('leaflets:admin.error.duplicate') } : undefined),
+    refusals: (err, t) =>
+      err instanceof RpcError && err.code === 'duplicate' ? { _form: t('leaflets:admin.error.duplicate') } : undefined,
   }),
 
   create: formAction({
@@ -82,7 +98,8 @@ export const leaflets = {
       const id = await ctx.locals.backend.db.rpc('create_leaflet', { p_school: school.school.id, p_slug: slugify(title), p_title: title });
       return { ok: true, to: `${adminBase(ctx)}/${id}` };
     },
-    refusals: (err, t) => (err instanceof RpcError && err.code === 'duplicate' ? { title: t('leaflets:admin.error.duplicate') } : undefined),
+    refusals: (err, t) =>
+      err instanceof RpcError && err.code === 'duplicate' ? { title: t('leaflets:admin.error.duplicate') } : undefined,
   }),
 
   saveSource: formAction({
@@ -91,8 +108,17 @@ export const leaflets = {
       const { t, backend } = ctx.locals;
       const target = blockOf(await leafletOfPage(ctx, school.school.id), d.block, t);
       const checked = checkedContent(target.kind, d, t);
-      const [result] = await backend.db.rpc('save_block_source', { p_block: target.id, p_revision: d.revision, p_content: checked, p_minor: d.minor });
-      return { ok: true, to: toBlock(ctx, target.key), flash: { key: result?.changed ? 'leaflets:editor.saved' : 'leaflets:editor.unchanged' } };
+      const [result] = await backend.db.rpc('save_block_source', {
+        p_block: target.id,
+        p_revision: d.revision,
+        p_content: checked,
+        p_minor: d.minor,
+      });
+      return {
+        ok: true,
+        to: toBlock(ctx, target.key),
+        flash: { key: result?.changed ? 'leaflets:editor.saved' : 'leaflets:editor.unchanged' },
+      };
     },
   }),
 
@@ -167,7 +193,13 @@ export const leaflets = {
       const path = `${school.school.id}/${image.name}`;
       await backend.storage.put('school-assets', path, image.bytes, image.contentType);
       try {
-        await backend.db.rpc('set_block_image', { p_block: target.id, p_revision: d.revision, p_path: path, p_width: image.width, p_height: image.height });
+        await backend.db.rpc('set_block_image', {
+          p_block: target.id,
+          p_revision: d.revision,
+          p_path: path,
+          p_width: image.width,
+          p_height: image.height,
+        });
       } catch (err) {
         // The picture was stored but not saved on the block: nothing may point to it, so it goes.
         await backend.storage.remove('school-assets', path).catch(() => undefined);

@@ -50,7 +50,9 @@ export const school = {
       return { ok: true, flash: { key: 'school:settings.logoSaved' } };
     },
     refusals: (err, t) =>
-      'reason' in err ? { logo: t(`school:settings.logoError.${err.reason === 'too_large' ? 'too_large' : 'unreadable'}`, { mb: IMAGE_MAX_MB }) } : undefined,
+      'reason' in err
+        ? { logo: t(`school:settings.logoError.${err.reason === 'too_large' ? 'too_large' : 'unreadable'}`, { mb: IMAGE_MAX_MB }) }
+        : undefined,
   }),
 
   removeLogo: formAction({

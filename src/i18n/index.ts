@@ -20,7 +20,8 @@ function collectResources(): Resources {
     const match = /\.\/locales\/([a-z]+)\/([a-z-]+)\.json$/.exec(path);
     if (!match) continue;
     const [, lang, ns] = match as unknown as [string, string, string];
-    (resources[lang] ??= {})[ns] = strings;
+    resources[lang] ??= {};
+    resources[lang][ns] = strings;
   }
   return resources;
 }
@@ -48,4 +49,4 @@ export function getT(lang: Locale, ns?: Namespace): TFunction {
   return instance.getFixedT(lang, ns ?? 'common');
 }
 
-export { type TFunction };
+export type { TFunction };

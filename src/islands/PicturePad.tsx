@@ -1,3 +1,4 @@
+import './picture-pad.css';
 import { useRef, useState } from 'react';
 import { PICTURE_ART } from '~/domain/picture-art.ts';
 import { PICTURE_CODE_LENGTH, PICTURE_IDS, type PictureId } from '~/domain/pictures.ts';
@@ -25,6 +26,8 @@ function Art({ id, size }: { id: PictureId; size: number }) {
       height={size}
       aria-hidden="true"
       focusable="false"
+      // The art is the portal's own, fixed at build time (picture-art.ts): no person's text.
+      // biome-ignore lint/security/noDangerouslySetInnerHtml: see above.
       dangerouslySetInnerHTML={{ __html: PICTURE_ART[id] }}
     />
   );
@@ -52,12 +55,15 @@ export default function PicturePad({ lang, action, picked: initial, names, label
   return (
     <form method="post" action={action} ref={form} className="pad">
       {picked.map((id, i) => (
+        // A picture may be tapped twice: the position is what tells the inputs apart.
+        // biome-ignore lint/suspicious/noArrayIndexKey: see above.
         <input key={`${id}-${i}`} type="hidden" name="picked" value={id} />
       ))}
       <ol className="pad__slots" aria-label={labels.slots}>
         {Array.from({ length: PICTURE_CODE_LENGTH }, (_, i) => {
           const id = picked[i];
           return (
+            // biome-ignore lint/suspicious/noArrayIndexKey: the slots are positions 1, 2, 3.
             <li key={i} className={id ? 'pad__slot pad__slot--full' : 'pad__slot'}>
               {id ? <Art id={id} size={56} /> : null}
               <span className="visually-hidden">

@@ -1,3 +1,4 @@
+import './speak-button.css';
 import { useEffect, useState } from 'react';
 import { speak, stopSpeaking, voiceFor, whenVoicesReady } from './speech.ts';
 

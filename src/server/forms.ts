@@ -90,7 +90,12 @@ export function fieldErrors(issues: readonly z.core.$ZodIssue[], t: TFunction): 
 }
 
 /** Parses a submitted form with a schema. */
-export function parseForm<S extends z.ZodType>(schema: S, form: FormData, t: TFunction, secret: readonly string[] = []): FormResult<z.output<S>> {
+export function parseForm<S extends z.ZodType>(
+  schema: S,
+  form: FormData,
+  t: TFunction,
+  secret: readonly string[] = [],
+): FormResult<z.output<S>> {
   const values = valuesOf(form, secret);
   const result = schema.safeParse(formInput(schema, form));
   if (result.success) return { ok: true, data: result.data, values };

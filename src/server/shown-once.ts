@@ -44,7 +44,13 @@ export interface LoginCard {
 export const loginCards = {
   async keep(input: ScopeInput, path: string, list: readonly LoginCard[]): Promise<void> {
     const compact = list.map(
-      (c) => [toHex(c.pupil_id), splitPictureCode(c.picture_code).map((p) => PICTURE_IDS.indexOf(p)).join('')] as [string, string],
+      (c) =>
+        [
+          toHex(c.pupil_id),
+          splitPictureCode(c.picture_code)
+            .map((p) => PICTURE_IDS.indexOf(p))
+            .join(''),
+        ] as [string, string],
     );
     cards.keep(await scope(input), path, compact);
   },

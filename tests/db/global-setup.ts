@@ -25,7 +25,9 @@ export default async function setup(project: TestProject): Promise<void> {
   await engine.close();
   project.provide('pgliteSnapshot', path);
 
-  if (process.env.TEST_DATABASE_URL) {
+  if (!process.env.TEST_DATABASE_URL) {
+    console.log('tests/db: on PGlite only (set TEST_DATABASE_URL, or run through scripts/with-postgres.sh, for a PostgreSQL server too)');
+  } else {
     const admin = await openPostgres(process.env.TEST_DATABASE_ADMIN_URL ?? process.env.TEST_DATABASE_URL, 1);
     await migrate(admin, { seed: false });
     await admin.close();

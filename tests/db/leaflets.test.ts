@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { summarizeTranslations } from '~/domain/leaflets.ts';
+import { summarizeTranslations, TRANSLATION_LOCALES } from '~/domain/leaflets.ts';
 import { readerBlocks } from '~/domain/reader.ts';
 import { RpcError } from '~/domain/rpc/index.ts';
 import { SERVICE } from '~/server/embedded/rpc.ts';
@@ -281,7 +281,7 @@ describe.each(DATABASES)('leaflets on %s', (_label, open) => {
     it('an adopted template starts with every translation current', async () => {
       const [editor] = await call('admin').rpc('leaflet_for_editing', { p_leaflet: draft });
       const summary = summarizeTranslations(editor!.blocks);
-      for (const locale of ['en', 'ar', 'uk', 'pl', 'tr'] as const) {
+      for (const locale of TRANSLATION_LOCALES) {
         expect(summary[locale]).toMatchObject({ outdated: 0, missing: 0, current: editor!.blocks.length });
       }
     });

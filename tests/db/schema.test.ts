@@ -160,7 +160,9 @@ describe.each(DATABASES)('schema on %s', (_label, open) => {
       if (!entry) return [];
       const expected = { anon: entry.access === 'anon', authenticated: entry.access !== 'service', service: true };
       const actual = { anon: r.anon, authenticated: r.authenticated, service: r.service };
-      return JSON.stringify(expected) === JSON.stringify(actual) ? [] : [`${r.name}: registry says ${entry.access}, grants say ${JSON.stringify(actual)}`];
+      return JSON.stringify(expected) === JSON.stringify(actual)
+        ? []
+        : [`${r.name}: registry says ${entry.access}, grants say ${JSON.stringify(actual)}`];
     });
 
   it("every function's grants say what the registry's `access` says", async () => {
@@ -189,10 +191,12 @@ describe.each(DATABASES)('schema on %s', (_label, open) => {
 
     // A language code is accepted by the database exactly when the app knows it.
     const accepts = async (value: string, type: string) =>
-      db.owner.transaction((sql) => sql.query(`select $1::${type}`, [value])).then(
-        () => true,
-        () => false,
-      );
+      db.owner
+        .transaction((sql) => sql.query(`select $1::${type}`, [value]))
+        .then(
+          () => true,
+          () => false,
+        );
     for (const code of [...LOCALE_CODES, 'xx', 'NL', 'de', '']) {
       expect(await accepts(code, 'public.locale_code'), code).toBe((LOCALE_CODES as readonly string[]).includes(code));
     }
@@ -201,7 +205,9 @@ describe.each(DATABASES)('schema on %s', (_label, open) => {
     const translatable = async (locale: string) =>
       db.owner
         .transaction(async (sql) => {
-          const [l] = await sql.query<{ id: string }>(`insert into public.leaflets (school_id, slug) values ($1, 'x') returning id`, [school.id]);
+          const [l] = await sql.query<{ id: string }>(`insert into public.leaflets (school_id, slug) values ($1, 'x') returning id`, [
+            school.id,
+          ]);
           const [b] = await sql.query<{ id: string }>(
             `insert into public.leaflet_blocks (leaflet_id, school_id, block_key, position, kind, origin, source)
              values ($1, $2, 'title', 0, 'title', 'school', '{"text":"T"}') returning id`,

@@ -48,10 +48,7 @@ export const CLASSES_PUPILS = {
     z
       .object({
         p_class: uuid,
-        p_names: z
-          .array(z.string().trim().min(LIMITS.pupilName.min).max(LIMITS.pupilName.max))
-          .min(1)
-          .max(LIMITS.pupilsPerPaste),
+        p_names: z.array(z.string().trim().min(LIMITS.pupilName.min).max(LIMITS.pupilName.max)).min(1).max(LIMITS.pupilsPerPaste),
       })
       .strict(),
     z.array(pupilCode),

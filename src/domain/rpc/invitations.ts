@@ -35,9 +35,7 @@ export const INVITATIONS = {
   revoke_invitation: rpc(idArg('p_invitation'), z.array(z.object({ id: uuid }).loose())),
   invitation_preview: rpc(
     z.object({ p_code: z.string().max(40) }).strict(),
-    z.array(
-      z.object({ school_slug: z.string(), school_name: z.string(), role: schoolRole, status: z.enum(['valid', 'used', 'expired']) }),
-    ),
+    z.array(z.object({ school_slug: z.string(), school_name: z.string(), role: schoolRole, status: z.enum(['valid', 'used', 'expired']) })),
     { access: 'anon' },
   ),
   redeem_invitation: rpc(

@@ -28,10 +28,7 @@ const profileRow = z.object({
 
 export const SCHOOLS_PEOPLE = {
   school_by_slug: rpc(z.object({ p_slug: z.string().max(40) }).strict(), z.array(schoolRow), { access: 'anon' }),
-  my_memberships: rpc(
-    none,
-    z.array(z.object({ school_id: uuid, school_slug: z.string(), school_name: z.string(), role: schoolRole })),
-  ),
+  my_memberships: rpc(none, z.array(z.object({ school_id: uuid, school_slug: z.string(), school_name: z.string(), role: schoolRole }))),
   my_profile: rpc(none, z.array(profileRow)),
   update_my_profile: rpc(
     z

@@ -240,7 +240,7 @@ export function createEmbeddedAuth({ owner, admin, scope, log }: EmbeddedAuthDep
 
     async setPassword(password) {
       const user = await this.getUser();
-      if (!user || user.kind !== 'person') throw new Error('not signed in');
+      if (user?.kind !== 'person') throw new Error('not signed in');
       const hash = await hashPassword(password);
       await owner.transaction((sql) =>
         sql.query('update auth.users set encrypted_password = $2, updated_at = now() where id = $1', [user.id, hash]),

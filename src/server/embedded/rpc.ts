@@ -42,7 +42,9 @@ function sqlTransport(sql: Sql): RpcTransport {
     // Objects (and lists of objects) are jsonb parameters: sent as JSON text. Lists of plain
     // values (uuid[], text[]) go as arrays, which both drivers send as PostgreSQL arrays.
     const values = entries.map(([, v]) =>
-      v !== null && typeof v === 'object' && (!Array.isArray(v) || v.some((x) => x !== null && typeof x === 'object')) ? JSON.stringify(v) : v,
+      v !== null && typeof v === 'object' && (!Array.isArray(v) || v.some((x) => x !== null && typeof x === 'object'))
+        ? JSON.stringify(v)
+        : v,
     );
     if (entry.returns === 'rows') return normalise(await sql.query(`select * from public.${name}(${named})`, values));
     const rows = await sql.query<Row>(`select public.${name}(${named}) as result`, values);
