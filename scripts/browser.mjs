@@ -85,7 +85,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     const path = await ensureChromium();
     const version = (() => {
       try {
-        return execFileSync(path, ['--version'], { encoding: 'utf8' }).trim();
+        return execFileSync(path, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
       } catch {
         return 'version unknown';
       }
