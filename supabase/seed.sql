@@ -1,5 +1,6 @@
 -- Demo data for a fresh embedded portal (and `supabase db reset`): one school with two
--- classes, twenty pupils, an admin, a teacher and two parents. Every demo pupil's picture
+-- classes, twenty pupils, an admin, an internal coach (IB'er), two teachers (one per class) and
+-- two parents. Every demo pupil's picture
 -- code is sun, cat, apple. Fictional people; addresses use the reserved .example domain.
 
 insert into public.schools (id, slug, name, contact_name, contact_email, contact_phone, default_locale)
@@ -10,26 +11,34 @@ values
   ('00000000-0000-0000-0000-000000000000', '10000000-0000-4000-8000-000000000001', 'authenticated', 'authenticated', 'directie@regenboog.example', '', now(), '', '', '', '', '{"provider":"email","providers":["email"]}', '{}', now(), now()),
   ('00000000-0000-0000-0000-000000000000', '10000000-0000-4000-8000-000000000002', 'authenticated', 'authenticated', 'juf.anna@regenboog.example', '', now(), '', '', '', '', '{"provider":"email","providers":["email"]}', '{}', now(), now()),
   ('00000000-0000-0000-0000-000000000000', '10000000-0000-4000-8000-000000000003', 'authenticated', 'authenticated', 'samira@ouders.example', '', now(), '', '', '', '', '{"provider":"email","providers":["email"]}', '{}', now(), now()),
-  ('00000000-0000-0000-0000-000000000000', '10000000-0000-4000-8000-000000000004', 'authenticated', 'authenticated', 'katarzyna@ouders.example', '', now(), '', '', '', '', '{"provider":"email","providers":["email"]}', '{}', now(), now());
+  ('00000000-0000-0000-0000-000000000000', '10000000-0000-4000-8000-000000000004', 'authenticated', 'authenticated', 'katarzyna@ouders.example', '', now(), '', '', '', '', '{"provider":"email","providers":["email"]}', '{}', now(), now()),
+  ('00000000-0000-0000-0000-000000000000', '10000000-0000-4000-8000-000000000005', 'authenticated', 'authenticated', 'ib@regenboog.example', '', now(), '', '', '', '', '{"provider":"email","providers":["email"]}', '{}', now(), now()),
+  ('00000000-0000-0000-0000-000000000000', '10000000-0000-4000-8000-000000000006', 'authenticated', 'authenticated', 'meester.karim@regenboog.example', '', now(), '', '', '', '', '{"provider":"email","providers":["email"]}', '{}', now(), now());
 
 insert into auth.identities (provider_id, user_id, identity_data, provider, created_at, updated_at)
 values
   ('10000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001', '{"sub":"10000000-0000-4000-8000-000000000001","email":"directie@regenboog.example","email_verified":true}', 'email', now(), now()),
   ('10000000-0000-4000-8000-000000000002', '10000000-0000-4000-8000-000000000002', '{"sub":"10000000-0000-4000-8000-000000000002","email":"juf.anna@regenboog.example","email_verified":true}', 'email', now(), now()),
   ('10000000-0000-4000-8000-000000000003', '10000000-0000-4000-8000-000000000003', '{"sub":"10000000-0000-4000-8000-000000000003","email":"samira@ouders.example","email_verified":true}', 'email', now(), now()),
-  ('10000000-0000-4000-8000-000000000004', '10000000-0000-4000-8000-000000000004', '{"sub":"10000000-0000-4000-8000-000000000004","email":"katarzyna@ouders.example","email_verified":true}', 'email', now(), now());
+  ('10000000-0000-4000-8000-000000000004', '10000000-0000-4000-8000-000000000004', '{"sub":"10000000-0000-4000-8000-000000000004","email":"katarzyna@ouders.example","email_verified":true}', 'email', now(), now()),
+  ('10000000-0000-4000-8000-000000000005', '10000000-0000-4000-8000-000000000005', '{"sub":"10000000-0000-4000-8000-000000000005","email":"ib@regenboog.example","email_verified":true}', 'email', now(), now()),
+  ('10000000-0000-4000-8000-000000000006', '10000000-0000-4000-8000-000000000006', '{"sub":"10000000-0000-4000-8000-000000000006","email":"meester.karim@regenboog.example","email_verified":true}', 'email', now(), now());
 
 insert into public.profiles (user_id, display_name, email, locale)
 values
   ('10000000-0000-4000-8000-000000000001', 'Marieke de Vries', 'directie@regenboog.example', 'nl'),
   ('10000000-0000-4000-8000-000000000002', 'Anna Jansen', 'juf.anna@regenboog.example', 'nl'),
   ('10000000-0000-4000-8000-000000000003', 'Samira', 'samira@ouders.example', 'ar'),
-  ('10000000-0000-4000-8000-000000000004', 'Katarzyna', 'katarzyna@ouders.example', 'pl');
+  ('10000000-0000-4000-8000-000000000004', 'Katarzyna', 'katarzyna@ouders.example', 'pl'),
+  ('10000000-0000-4000-8000-000000000005', 'Ingrid Bakker', 'ib@regenboog.example', 'nl'),
+  ('10000000-0000-4000-8000-000000000006', 'Karim El Amrani', 'meester.karim@regenboog.example', 'nl');
 
 insert into public.memberships (school_id, user_id, role)
 values
   ('00000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000001', 'admin'),
-  ('00000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000002', 'staff'),
+  ('00000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000002', 'teacher'),
+  ('00000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000005', 'coach'),
+  ('00000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000006', 'teacher'),
   ('00000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000003', 'parent'),
   ('00000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000004', 'parent');
 
@@ -69,3 +78,9 @@ values
   ('00000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000300', '10000000-0000-4000-8000-000000000003', '10000000-0000-4000-8000-000000000001'),
   ('00000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000600', '10000000-0000-4000-8000-000000000003', '10000000-0000-4000-8000-000000000001'),
   ('00000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000302', '10000000-0000-4000-8000-000000000004', '10000000-0000-4000-8000-000000000001');
+
+-- Who teaches which class: juf Anna Groep 3, meester Karim Groep 6.
+insert into public.class_teachers (class_id, school_id, user_id, created_by)
+values
+  ('20000000-0000-4000-8000-000000000003', '00000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000002', '10000000-0000-4000-8000-000000000001'),
+  ('20000000-0000-4000-8000-000000000006', '00000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000006', '10000000-0000-4000-8000-000000000001');

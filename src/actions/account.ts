@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LIMITS } from '~/domain/limits.ts';
 import { locale } from '~/domain/rpc/shared.ts';
+import { nameField } from '~/server/forms.ts';
 import { signedInPerson } from '~/server/guards.ts';
 import { formAction } from './define.ts';
 
@@ -8,7 +9,7 @@ import { formAction } from './define.ts';
 export const account = {
   saveProfile: formAction({
     guard: signedInPerson,
-    input: z.object({ display_name: z.string().trim().min(LIMITS.displayName.min).max(LIMITS.displayName.max), locale }),
+    input: z.object({ display_name: nameField(LIMITS.displayName), locale }),
     async handler({ display_name, locale: chosen }, _, { locals }) {
       await locals.backend.db.rpc('update_my_profile', { p_display_name: display_name, p_locale: chosen });
       return { ok: true, to: `/${chosen}/app/account`, flash: { key: 'app.account.saved' } };

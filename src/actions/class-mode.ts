@@ -40,7 +40,9 @@ export const classMode = {
         return { ok: true, to: `/${lang}/pupil` };
       }
       if (result?.status === 'wrong_code') return { ok: true, to: `${here}?wrong=${result.attempts_left ?? 0}` };
-      if (result?.status === 'locked') return { ok: true, to: `${here}?locked=${encodeURIComponent(result.locked_until ?? '')}` };
+      // No clock times for a six-year-old: wait a little, or ask the teacher.
+      if (result?.status === 'locked') return { ok: true, to: `${here}?locked=1` };
+      if (result?.status === 'needs_teacher') return { ok: true, to: `${here}?teacher=1` };
       return { ok: true, to: `/${lang}/class` };
     },
   }),

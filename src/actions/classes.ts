@@ -4,6 +4,7 @@ import { parsePupilNames } from '~/domain/pupils.ts';
 import { RpcError } from '~/domain/rpc/index.ts';
 import { isValidSchoolYear } from '~/domain/school-year.ts';
 import { setClassDevice } from '~/server/class-mode.ts';
+import { nameField } from '~/server/forms.ts';
 import { schoolStaff } from '~/server/guards.ts';
 import { loginCards } from '~/server/shown-once.ts';
 import { type ActionContext, formAction, Refusal } from './define.ts';
@@ -16,7 +17,6 @@ function classOfPage(ctx: ActionContext): string {
   if (!id.success) throw new Refusal({ _form: ctx.locals.t('errors.generic') });
   return id.data;
 }
-const pupils = z.array(z.uuid()).min(1).max(LIMITS.pupilsPerClass);
 
 /** Shows new picture codes once (see shown-once.ts) on the class page. */
 async function showCards(ctx: ActionContext, classId: string, cards: { pupil_id: string; picture_code: string }[]) {
@@ -29,7 +29,7 @@ export const classes = {
   create: formAction({
     guard: schoolStaff('admin'),
     input: z.object({
-      name: z.string().trim().min(LIMITS.className.min).max(LIMITS.className.max),
+      name: nameField(LIMITS.className),
       school_year: z.string().trim().refine(isValidSchoolYear, 'school:classes.error.schoolYear'),
     }),
     async handler({ name, school_year }, school, ctx) {
@@ -64,14 +64,23 @@ export const classes = {
     refusals: (err, t) =>
       err instanceof RpcError && err.code === 'duplicate_pupil_name'
         ? { names: t('school:pupils.error.duplicateInClass', { name: err.detail ?? '' }) }
-        : undefined,
+        : err instanceof RpcError && err.code === 'class_full'
+          ? { names: t('school:pupils.error.classFull', { count: LIMITS.pupilsPerClass }) }
+          : undefined,
   }),
 
-  /** New picture codes for the chosen pupils; their old pictures stop working. */
+  /**
+   * New picture codes for the chosen pupils; their old pictures stop working. The first post asks
+   * to confirm (saying how many pupils will need their new card), the second makes them.
+   */
   makeCards: formAction({
     guard: schoolStaff(),
-    input: z.object({ pupils }),
-    async handler({ pupils: chosen }, _, ctx) {
+    input: z.object({
+      pupils: z.array(z.uuid()).min(1, 'school:pupils.chooseForCardsError').max(LIMITS.pupilsPerClass),
+      confirmed: z.boolean(),
+    }),
+    async handler({ pupils: chosen, confirmed }, _, ctx) {
+      if (!confirmed) throw new Refusal({ _confirm: ctx.locals.t('school:pupils.cardsConfirm', { count: chosen.length }) });
       const classId = classOfPage(ctx);
       const cards = await ctx.locals.backend.db.rpc('reset_pupil_codes', { p_class: classId, p_pupils: chosen });
       return {
@@ -94,6 +103,25 @@ export const classes = {
         to: await showCards(ctx, classId, cards),
         flash: { key: 'school:pupils.resetDone', values: { name: cards[0]!.first_name } },
       };
+    },
+  }),
+
+  /** A locked-out pupil may try again, with the same pictures. */
+  unlock: formAction({
+    guard: schoolStaff(),
+    input: z.object({ pupil: z.uuid() }),
+    async handler({ pupil }, _, ctx) {
+      await ctx.locals.backend.db.rpc('unlock_pupil', { p_pupil: pupil });
+      return { ok: true, flash: { key: 'school:pupils.unlocked' } };
+    },
+  }),
+
+  setTeachers: formAction({
+    guard: schoolStaff('admin'),
+    input: z.object({ teachers: z.array(z.uuid()).max(LIMITS.teachersPerClass) }),
+    async handler({ teachers }, _, ctx) {
+      await ctx.locals.backend.db.rpc('set_class_teachers', { p_class: classOfPage(ctx), p_teachers: teachers });
+      return { ok: true, flash: { key: 'school:classes.teachersSaved' } };
     },
   }),
 

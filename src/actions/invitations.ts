@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LIMITS } from '~/domain/limits.ts';
-import { locale } from '~/domain/rpc/shared.ts';
+import { INVITABLE_ROLES, locale } from '~/domain/rpc/shared.ts';
+import { nameField } from '~/server/forms.ts';
 import { schoolStaff } from '~/server/guards.ts';
 import { invitationLetter } from '~/server/shown-once.ts';
 import { formAction } from './define.ts';
@@ -11,9 +12,9 @@ export const invitations = {
     guard: schoolStaff('admin'),
     input: z
       .object({
-        role: z.enum(['parent', 'staff', 'admin'], 'validation.choose'),
+        role: z.enum(INVITABLE_ROLES, 'validation.choose'),
         locale,
-        label: z.string().trim().max(LIMITS.invitationLabel).default(''),
+        label: nameField({ max: LIMITS.invitationLabel }).default(''),
         pupils: z.array(z.uuid()).max(LIMITS.childrenPerInvitation),
       })
       .refine((d) => d.role !== 'parent' || d.pupils.length > 0, { path: ['pupils'], message: 'school:invitations.error.noChild' }),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LIMITS } from '~/domain/limits.ts';
 import { RpcError } from '~/domain/rpc/index.ts';
-import { emailField } from '~/server/forms.ts';
+import { emailField, nameField } from '~/server/forms.ts';
 import { setPendingJoin } from '~/server/pending-join.ts';
 import { setPendingSignIn } from '~/server/pending-sign-in.ts';
 import { formAction, Refusal } from './define.ts';
@@ -15,7 +15,7 @@ export const join = {
     guard: (ctx) => (ctx.locals.user?.kind === 'pupil' ? null : true),
     input: z.object({
       code: z.string().trim().min(1).max(40),
-      name: z.string().trim().min(LIMITS.displayName.min).max(LIMITS.displayName.max),
+      name: nameField(LIMITS.displayName),
       email: z.string().max(300).optional(),
     }),
     async handler({ code, name, email }, _, { locals, url, cookies }) {

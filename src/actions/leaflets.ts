@@ -6,6 +6,7 @@ import { type FieldErrors, fieldErrors } from '~/server/forms.ts';
 import { schoolStaff } from '~/server/guards.ts';
 import { cleanImage, IMAGE_MAX_MB } from '~/server/images.ts';
 import { StorageRefused } from '~/server/port.ts';
+import { removeStoredFile, replaceStoredFile } from '~/server/stored-files.ts';
 import { type ActionContext, formAction, pageOf, Refusal } from './define.ts';
 
 /**
@@ -177,7 +178,8 @@ export const leaflets = {
     ...editor(z.object({ block, revision })),
     async handler(d, school, ctx) {
       const target = blockOf(await leafletOfPage(ctx, school.school.id), d.block, ctx.locals.t);
-      await ctx.locals.backend.db.rpc('delete_block', { p_block: target.id, p_revision: d.revision });
+      const [deleted] = await ctx.locals.backend.db.rpc('delete_block', { p_block: target.id, p_revision: d.revision });
+      if (deleted?.unused_path) await removeStoredFile(ctx.locals.backend, deleted.unused_path);
       return { ok: true, flash: { key: 'leaflets:editor.deleted' } };
     },
   }),
@@ -191,20 +193,20 @@ export const leaflets = {
       const image = await cleanImage(new Uint8Array(await d.image.arrayBuffer()), { maxWidth: 1600, format: 'webp' });
       if ('problem' in image) throw new Refusal({ image: t(`leaflets:image.error.${image.problem}`, { mb: IMAGE_MAX_MB }) });
       const path = `${school.school.id}/${image.name}`;
-      await backend.storage.put('school-assets', path, image.bytes, image.contentType);
-      try {
-        await backend.db.rpc('set_block_image', {
+      // Stored first; removed again if the block cannot take it; the picture it replaces goes once
+      // nothing shows it any more (a published version keeps its pictures for restoring).
+      let unused: string | null = null;
+      await replaceStoredFile(backend, null, path, image, async () => {
+        const [result] = await backend.db.rpc('set_block_image', {
           p_block: target.id,
           p_revision: d.revision,
           p_path: path,
           p_width: image.width,
           p_height: image.height,
         });
-      } catch (err) {
-        // The picture was stored but not saved on the block: nothing may point to it, so it goes.
-        await backend.storage.remove('school-assets', path).catch(() => undefined);
-        throw err;
-      }
+        unused = result?.unused_path ?? null;
+      });
+      if (unused) await removeStoredFile(backend, unused);
       return { ok: true, to: toBlock(ctx, target.key), flash: { key: 'leaflets:editor.imageSaved' } };
     },
   }),

@@ -22,11 +22,12 @@ export const people = {
     },
   }),
 
+  /** Removes a person from the school: every role, class and link they have here, at once. */
   remove: formAction({
     guard: schoolStaff('admin'),
-    input: z.object({ membership: z.uuid() }),
-    async handler({ membership }, _, { locals }) {
-      await locals.backend.db.rpc('remove_membership', { p_membership: membership });
+    input: z.object({ person: z.uuid() }),
+    async handler({ person }, school, { locals }) {
+      await locals.backend.db.rpc('remove_person', { p_school: school.school.id, p_user: person });
       return { ok: true, flash: { key: 'flash.memberRemoved' } };
     },
   }),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LIMITS } from '~/domain/limits.ts';
 import { locale } from '~/domain/rpc/shared.ts';
-import { emailField } from '~/server/forms.ts';
+import { emailField, nameField } from '~/server/forms.ts';
 import { schoolStaff } from '~/server/guards.ts';
 import { cleanImage, IMAGE_MAX_MB } from '~/server/images.ts';
 import { removeStoredFile, replaceStoredFile } from '~/server/stored-files.ts';
@@ -12,8 +12,8 @@ export const school = {
   saveDetails: formAction({
     guard: schoolStaff('admin'),
     input: z.object({
-      name: z.string().trim().min(LIMITS.schoolName.min).max(LIMITS.schoolName.max),
-      contact_name: z.string().trim().max(LIMITS.displayName.max),
+      name: nameField(LIMITS.schoolName),
+      contact_name: nameField({ max: LIMITS.displayName.max }),
       contact_email: z.union([z.literal(''), emailField]),
       contact_phone: z
         .string()

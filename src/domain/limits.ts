@@ -7,10 +7,11 @@ export const LIMITS = {
   displayName: { min: 1, max: 80 },
   className: { min: 1, max: 40 },
   pupilName: { min: 1, max: 40 },
-  pupilsPerPaste: 60,
+  pupilsPerPaste: 40,
   /** The most pupils a class has; every list of pupils an input carries is limited to it. */
   pupilsPerClass: 40,
   childrenPerInvitation: 20,
+  teachersPerClass: 10,
   email: 254,
   phone: 40,
   invitationLabel: 80,

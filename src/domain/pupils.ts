@@ -1,4 +1,5 @@
 import { LIMITS } from './limits.ts';
+import { normalizeLine } from './text.ts';
 
 /**
  * A pasted list of first names: one per line, or separated by commas or semicolons.
@@ -13,7 +14,7 @@ export interface PastedNames {
 export function parsePupilNames(text: string): PastedNames {
   const names = text
     .split(/[\n\r,;\t]+/)
-    .map((n) => n.replace(/\s+/g, ' ').trim())
+    .map(normalizeLine)
     .filter(Boolean);
   const seen = new Map<string, string>();
   const duplicates: string[] = [];

@@ -1,6 +1,6 @@
 import type { TFunction } from 'i18next';
 import { z } from 'zod';
-import { toAsciiDigits } from '~/domain/text.ts';
+import { normalizeLine, toAsciiDigits } from '~/domain/text.ts';
 
 /**
  * Validation at the edge: a form's fields parsed with zod, and every issue turned into a
@@ -101,6 +101,19 @@ export function parseForm<S extends z.ZodType>(
   if (result.success) return { ok: true, data: result.data, values };
   return { ok: false, errors: fieldErrors(result.error.issues, t), values };
 }
+
+/** A name or short label: normalised (no invisible or direction-changing characters), then measured. */
+export const nameField = (limits: { min?: number; max: number }) =>
+  z
+    .string()
+    .max(limits.max * 4)
+    .transform(normalizeLine)
+    .pipe(
+      z
+        .string()
+        .min(limits.min ?? 0)
+        .max(limits.max),
+    );
 
 export const emailField = z.string().trim().toLowerCase().min(1).max(254).pipe(z.email());
 

@@ -24,7 +24,10 @@ export interface SchoolContext {
   school: School;
   roles: Set<SchoolRole>;
   isAdmin: boolean;
+  /** Admin, coach or teacher. */
   isStaff: boolean;
+  /** Admin or coach: every class of the school, not only the ones they teach. */
+  seesAllClasses: boolean;
 }
 
 /** The school of a `/s/[school]/…` page and the caller's roles in it (none for a visitor). */
@@ -39,7 +42,8 @@ export async function loadSchool(ctx: Pick<Ctx, 'locals'>, slug: string | undefi
       if (m.school_id === school.id) roles.add(m.role);
     }
   }
-  return { school, roles, isAdmin: roles.has('admin'), isStaff: roles.has('admin') || roles.has('staff') };
+  const has = (...r: SchoolRole[]) => r.some((role) => roles.has(role));
+  return { school, roles, isAdmin: has('admin'), isStaff: has('admin', 'coach', 'teacher'), seesAllClasses: has('admin', 'coach') };
 }
 
 /** Only a school's staff (or only its admins) get past; everyone else gets a 404, not a hint. */

@@ -1,6 +1,7 @@
 import type { AstroCookies } from 'astro';
 import { z } from 'zod';
 import { PICTURE_IDS, splitPictureCode } from '~/domain/pictures.ts';
+import { INVITABLE_ROLES, type InvitableRole } from '~/domain/rpc/index.ts';
 import { runtimeSecret } from './backend.ts';
 import { once, type OnceScope } from './once.ts';
 
@@ -19,7 +20,7 @@ const letter = once(
   'letter',
   z.object({
     code: z.string().max(20),
-    role: z.enum(['admin', 'staff', 'parent']),
+    role: z.enum(INVITABLE_ROLES),
     locale: z.string().max(5),
     expiresAt: z.string().max(40),
     children: z.array(hex32).max(20),
@@ -63,7 +64,7 @@ export const loginCards = {
 
 export interface Letter {
   code: string;
-  role: 'admin' | 'staff' | 'parent';
+  role: InvitableRole;
   locale: string;
   expiresAt: string;
   children: string[];

@@ -1,12 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVICE } from '~/server/embedded/rpc.ts';
-import { buildClassDevice, buildInvitation, buildUser, buildWorld, PERSONAS, type PersonaName, type World } from '../factories/index.ts';
+import {
+  buildClassDevice,
+  buildInvitation,
+  buildPupil,
+  buildUser,
+  buildWorld,
+  PERSONAS,
+  type PersonaName,
+  type World,
+} from '../factories/index.ts';
 import { DATABASES, outcome, type Outcome, type TestDb } from './harness.ts';
 
 /** Every API function, called by every persona: what comes back, or which refusal. */
 
-function table(t: Record<PersonaName, Outcome>) {
-  return PERSONAS.map((p) => [p, t[p]] as const);
+function table(t: Partial<Record<PersonaName, Outcome>>) {
+  return PERSONAS.map((p) => [p, t[p] ?? 'TBD'] as const);
 }
 
 const ALL_FORBIDDEN = Object.fromEntries(PERSONAS.map((p) => [p, 'forbidden'])) as Record<PersonaName, Outcome>;
@@ -23,76 +32,164 @@ describe.each(DATABASES)('function access on %s', (_label, open) => {
 
   const call = (p: PersonaName) => db.as(w.personas[p]);
 
-  it.each(table({ admin: 1, staff: 1, otherStaff: 1, parent: 1, otherParent: 1, pupil: 1, otherPupil: 1, anon: 1 }))(
-    'school_by_slug: %s → %s',
-    async (p, n) => expect(await outcome(() => call(p).rpc('school_by_slug', { p_slug: w.school.slug }))).toBe(n),
+  it.each(
+    table({ admin: 1, teacher: 1, coach: 1, otherTeacher: 1, otherStaff: 1, parent: 1, otherParent: 1, pupil: 1, otherPupil: 1, anon: 1 }),
+  )('school_by_slug: %s → %s', async (p, n) =>
+    expect(await outcome(() => call(p).rpc('school_by_slug', { p_slug: w.school.slug }))).toBe(n),
   );
 
-  it.each(table({ admin: 0, staff: 0, otherStaff: 0, parent: 1, otherParent: 1, pupil: 0, otherPupil: 0, anon: 'forbidden' }))(
-    'my_children: %s → %s',
-    async (p, n) => expect(await outcome(() => call(p).rpc('my_children', {}))).toBe(n),
-  );
+  it.each(
+    table({
+      admin: 0,
+      teacher: 0,
+      coach: 0,
+      otherTeacher: 0,
+      otherStaff: 0,
+      parent: 1,
+      otherParent: 1,
+      pupil: 0,
+      otherPupil: 0,
+      anon: 'forbidden',
+    }),
+  )('my_children: %s → %s', async (p, n) => expect(await outcome(() => call(p).rpc('my_children', {}))).toBe(n));
 
   it('my_children: each parent gets their own child, by name', async () => {
     expect((await call('parent').rpc('my_children', {})).map((c) => c.first_name)).toEqual(['Sara']);
     expect((await call('otherParent').rpc('my_children', {})).map((c) => c.first_name)).toEqual(['Daan']);
   });
 
-  it.each(table({ admin: 0, staff: 0, otherStaff: 0, parent: 0, otherParent: 0, pupil: 1, otherPupil: 1, anon: 'forbidden' }))(
-    'my_pupil: %s → %s',
-    async (p, n) => expect(await outcome(() => call(p).rpc('my_pupil', {}))).toBe(n),
-  );
-
-  it.each(table({ admin: 1, staff: 1, otherStaff: 1, parent: 1, otherParent: 1, pupil: 1, otherPupil: 1, anon: 'forbidden' }))(
-    'my_memberships: %s → %s',
-    async (p, n) => expect(await outcome(() => call(p).rpc('my_memberships', {}))).toBe(n),
-  );
-
-  it.each(table({ admin: 1, staff: 1, otherStaff: 1, parent: 1, otherParent: 1, pupil: 0, otherPupil: 0, anon: 'forbidden' }))(
-    'my_profile: %s → %s',
-    async (p, n) => expect(await outcome(() => call(p).rpc('my_profile', {}))).toBe(n),
-  );
+  it.each(
+    table({
+      admin: 0,
+      teacher: 0,
+      coach: 0,
+      otherTeacher: 0,
+      otherStaff: 0,
+      parent: 0,
+      otherParent: 0,
+      pupil: 1,
+      otherPupil: 1,
+      anon: 'forbidden',
+    }),
+  )('my_pupil: %s → %s', async (p, n) => expect(await outcome(() => call(p).rpc('my_pupil', {}))).toBe(n));
 
   it.each(
-    table({ admin: 1, staff: 1, otherStaff: 1, parent: 1, otherParent: 1, pupil: 'forbidden', otherPupil: 'forbidden', anon: 'forbidden' }),
+    table({
+      admin: 1,
+      teacher: 1,
+      coach: 1,
+      otherTeacher: 1,
+      otherStaff: 1,
+      parent: 1,
+      otherParent: 1,
+      pupil: 1,
+      otherPupil: 1,
+      anon: 'forbidden',
+    }),
+  )('my_memberships: %s → %s', async (p, n) => expect(await outcome(() => call(p).rpc('my_memberships', {}))).toBe(n));
+
+  it.each(
+    table({
+      admin: 1,
+      teacher: 1,
+      coach: 1,
+      otherTeacher: 1,
+      otherStaff: 1,
+      parent: 1,
+      otherParent: 1,
+      pupil: 0,
+      otherPupil: 0,
+      anon: 'forbidden',
+    }),
+  )('my_profile: %s → %s', async (p, n) => expect(await outcome(() => call(p).rpc('my_profile', {}))).toBe(n));
+
+  it.each(
+    table({
+      admin: 1,
+      teacher: 1,
+      coach: 1,
+      otherTeacher: 1,
+      otherStaff: 1,
+      parent: 1,
+      otherParent: 1,
+      pupil: 'forbidden',
+      otherPupil: 'forbidden',
+      anon: 'forbidden',
+    }),
   )('update_my_profile: %s → %s', async (p, n) =>
     expect(await outcome(() => call(p).tryRpc('update_my_profile', { p_display_name: 'New name', p_locale: 'tr' }))).toBe(n),
-  );
-
-  it.each(table({ admin: 1, staff: 0, otherStaff: 0, parent: 0, otherParent: 0, pupil: 0, otherPupil: 0, anon: 'forbidden' }))(
-    'update_school: %s → %s',
-    async (p, n) =>
-      expect(
-        await outcome(() =>
-          call(p).tryRpc('update_school', {
-            p_school: w.school.id,
-            p_name: 'De Nieuwe School',
-            p_contact_name: '',
-            p_contact_email: '',
-            p_contact_phone: '',
-            p_default_locale: 'nl',
-          }),
-        ),
-      ).toBe(n),
-  );
-
-  it.each(table({ admin: 1, staff: 0, otherStaff: 0, parent: 0, otherParent: 0, pupil: 0, otherPupil: 0, anon: 'forbidden' }))(
-    'set_school_logo: %s → %s',
-    async (p, n) =>
-      expect(
-        await outcome(() => call(p).tryRpc('set_school_logo', { p_school: w.school.id, p_logo_path: `${w.school.id}/logo.png` })),
-      ).toBe(n),
-  );
-
-  it.each(table({ admin: 2, staff: 2, otherStaff: 0, parent: 1, otherParent: 1, pupil: 1, otherPupil: 1, anon: 'forbidden' }))(
-    'school_classes: %s → %s',
-    async (p, n) => expect(await outcome(() => call(p).rpc('school_classes', { p_school: w.school.id }))).toBe(n),
   );
 
   it.each(
     table({
       admin: 1,
-      staff: 'forbidden',
+      teacher: 0,
+      coach: 0,
+      otherTeacher: 0,
+      otherStaff: 0,
+      parent: 0,
+      otherParent: 0,
+      pupil: 0,
+      otherPupil: 0,
+      anon: 'forbidden',
+    }),
+  )('update_school: %s → %s', async (p, n) =>
+    expect(
+      await outcome(() =>
+        call(p).tryRpc('update_school', {
+          p_school: w.school.id,
+          p_name: 'De Nieuwe School',
+          p_contact_name: '',
+          p_contact_email: '',
+          p_contact_phone: '',
+          p_default_locale: 'nl',
+        }),
+      ),
+    ).toBe(n),
+  );
+
+  it.each(
+    table({
+      admin: 1,
+      teacher: 0,
+      coach: 0,
+      otherTeacher: 0,
+      otherStaff: 0,
+      parent: 0,
+      otherParent: 0,
+      pupil: 0,
+      otherPupil: 0,
+      anon: 'forbidden',
+    }),
+  )('set_school_logo: %s → %s', async (p, n) =>
+    expect(await outcome(() => call(p).tryRpc('set_school_logo', { p_school: w.school.id, p_logo_path: `${w.school.id}/logo.png` }))).toBe(
+      n,
+    ),
+  );
+
+  it.each(
+    table({
+      admin: 2,
+      teacher: 1,
+      coach: 2,
+      otherTeacher: 1,
+      otherStaff: 0,
+      parent: 1,
+      otherParent: 1,
+      pupil: 1,
+      otherPupil: 1,
+      anon: 'forbidden',
+    }),
+  )('school_classes: %s → %s', async (p, n) =>
+    expect(await outcome(() => call(p).rpc('school_classes', { p_school: w.school.id }))).toBe(n),
+  );
+
+  it.each(
+    table({
+      admin: 1,
+      teacher: 'forbidden',
+      coach: 'forbidden',
+      otherTeacher: 'forbidden',
       otherStaff: 'forbidden',
       parent: 'forbidden',
       otherParent: 'forbidden',
@@ -106,25 +203,59 @@ describe.each(DATABASES)('function access on %s', (_label, open) => {
     ).toBe(n),
   );
 
-  it.each(table({ admin: 1, staff: 0, otherStaff: 0, parent: 0, otherParent: 0, pupil: 0, otherPupil: 0, anon: 'forbidden' }))(
-    'delete_class: %s → %s',
-    async (p, n) => expect(await outcome(() => call(p).tryRpc('delete_class', { p_class: w.otherClass.id }))).toBe(n),
-  );
-
-  it.each(table({ admin: 1, staff: 1, otherStaff: 0, parent: 1, otherParent: 0, pupil: 1, otherPupil: 0, anon: 'forbidden' }))(
-    'class_pupils: %s → %s',
-    async (p, n) => expect(await outcome(() => call(p).rpc('class_pupils', { p_class: w.klass.id }))).toBe(n),
-  );
-
-  it.each(table({ admin: 2, staff: 2, otherStaff: 0, parent: 1, otherParent: 1, pupil: 1, otherPupil: 1, anon: 'forbidden' }))(
-    'school_pupils: %s → %s',
-    async (p, n) => expect(await outcome(() => call(p).rpc('school_pupils', { p_school: w.school.id }))).toBe(n),
+  it.each(
+    table({
+      admin: 1,
+      teacher: 0,
+      coach: 0,
+      otherTeacher: 0,
+      otherStaff: 0,
+      parent: 0,
+      otherParent: 0,
+      pupil: 0,
+      otherPupil: 0,
+      anon: 'forbidden',
+    }),
+  )('delete_class: %s → %s', async (p, n) =>
+    expect(await outcome(() => call(p).tryRpc('delete_class', { p_class: w.otherClass.id }))).toBe(n),
   );
 
   it.each(
     table({
+      admin: 1,
+      teacher: 1,
+      coach: 1,
+      otherTeacher: 0,
+      otherStaff: 0,
+      parent: 1,
+      otherParent: 0,
+      pupil: 1,
+      otherPupil: 0,
+      anon: 'forbidden',
+    }),
+  )('class_pupils: %s → %s', async (p, n) => expect(await outcome(() => call(p).rpc('class_pupils', { p_class: w.klass.id }))).toBe(n));
+
+  it.each(
+    table({
       admin: 2,
-      staff: 'forbidden',
+      teacher: 1,
+      coach: 2,
+      otherTeacher: 1,
+      otherStaff: 0,
+      parent: 1,
+      otherParent: 1,
+      pupil: 1,
+      otherPupil: 1,
+      anon: 'forbidden',
+    }),
+  )('school_pupils: %s → %s', async (p, n) => expect(await outcome(() => call(p).rpc('school_pupils', { p_school: w.school.id }))).toBe(n));
+
+  it.each(
+    table({
+      admin: 2,
+      teacher: 'forbidden',
+      coach: 'forbidden',
+      otherTeacher: 'forbidden',
       otherStaff: 'forbidden',
       parent: 'forbidden',
       otherParent: 'forbidden',
@@ -150,7 +281,9 @@ describe.each(DATABASES)('function access on %s', (_label, open) => {
   it.each(
     table({
       admin: 1,
-      staff: 1,
+      teacher: 1,
+      coach: 1,
+      otherTeacher: 'forbidden',
       otherStaff: 'forbidden',
       parent: 'forbidden',
       otherParent: 'forbidden',
@@ -162,31 +295,63 @@ describe.each(DATABASES)('function access on %s', (_label, open) => {
     expect(await outcome(() => call(p).tryRpc('reset_pupil_codes', { p_class: w.klass.id, p_pupils: [w.pupil.id] }))).toBe(n),
   );
 
-  it.each(table({ admin: 1, staff: 0, otherStaff: 0, parent: 0, otherParent: 0, pupil: 0, otherPupil: 0, anon: 'forbidden' }))(
-    'remove_pupil: %s → %s',
-    async (p, n) => expect(await outcome(() => call(p).tryRpc('remove_pupil', { p_pupil: w.otherPupil.id }))).toBe(n),
+  it.each(
+    table({
+      admin: 1,
+      teacher: 0,
+      coach: 0,
+      otherTeacher: 0,
+      otherStaff: 0,
+      parent: 0,
+      otherParent: 0,
+      pupil: 0,
+      otherPupil: 0,
+      anon: 'forbidden',
+    }),
+  )('remove_pupil: %s → %s', async (p, n) =>
+    expect(await outcome(() => call(p).tryRpc('remove_pupil', { p_pupil: w.otherPupil.id }))).toBe(n),
   );
 
-  it.each(table({ admin: 4, staff: 4, otherStaff: 0, parent: 1, otherParent: 1, pupil: 0, otherPupil: 0, anon: 'forbidden' }))(
-    'school_people: %s → %s',
-    async (p, n) => expect(await outcome(() => call(p).rpc('school_people', { p_school: w.school.id }))).toBe(n),
-  );
+  // Only the admin manages the school's people.
+  it.each(
+    table({
+      admin: 6,
+      teacher: 0,
+      coach: 0,
+      otherTeacher: 0,
+      otherStaff: 0,
+      parent: 0,
+      otherParent: 0,
+      pupil: 0,
+      otherPupil: 0,
+      anon: 'forbidden',
+    }),
+  )('school_people: %s → %s', async (p, n) => expect(await outcome(() => call(p).rpc('school_people', { p_school: w.school.id }))).toBe(n));
 
-  it.each(table({ admin: 1, staff: 0, otherStaff: 0, parent: 0, otherParent: 0, pupil: 0, otherPupil: 0, anon: 'forbidden' }))(
-    "remove_membership (the teacher's): %s → %s",
-    async (p, n) => {
-      const [row] = await db.owner.transaction((sql) =>
-        sql.query<{ id: string }>('select id from public.memberships where user_id = $1 and school_id = $2', [w.staff.id, w.school.id]),
-      );
-      expect(await outcome(() => call(p).tryRpc('remove_membership', { p_membership: row!.id }))).toBe(n);
-    },
+  it.each(
+    table({
+      admin: 1,
+      teacher: 'forbidden',
+      coach: 'forbidden',
+      otherTeacher: 'forbidden',
+      otherStaff: 'forbidden',
+      parent: 'forbidden',
+      otherParent: 'forbidden',
+      pupil: 'forbidden',
+      otherPupil: 'forbidden',
+      anon: 'forbidden',
+    }),
+  )('remove_person (the teacher): %s → %s', async (p, n) =>
+    expect(await outcome(() => call(p).tryRpc('remove_person', { p_school: w.school.id, p_user: w.teacher.id }))).toBe(n),
   );
 
   // Who cannot even see the child gets nothing back; who can see it but may not link is refused.
   it.each(
     table({
       admin: 1,
-      staff: 'forbidden',
+      teacher: 0,
+      coach: 'forbidden',
+      otherTeacher: 'forbidden',
       otherStaff: 0,
       parent: 0,
       otherParent: 'forbidden',
@@ -198,15 +363,29 @@ describe.each(DATABASES)('function access on %s', (_label, open) => {
     expect(await outcome(() => call(p).tryRpc('link_guardian', { p_pupil: w.otherPupil.id, p_parent: w.parent.id }))).toBe(n),
   );
 
-  it.each(table({ admin: 1, staff: 0, otherStaff: 0, parent: 0, otherParent: 0, pupil: 0, otherPupil: 0, anon: 'forbidden' }))(
-    'unlink_guardian: %s → %s',
-    async (p, n) => expect(await outcome(() => call(p).tryRpc('unlink_guardian', { p_link: w.link.id }))).toBe(n),
+  it.each(
+    table({
+      admin: 1,
+      teacher: 0,
+      coach: 0,
+      otherTeacher: 0,
+      otherStaff: 0,
+      parent: 0,
+      otherParent: 0,
+      pupil: 0,
+      otherPupil: 0,
+      anon: 'forbidden',
+    }),
+  )('unlink_guardian: %s → %s', async (p, n) =>
+    expect(await outcome(() => call(p).tryRpc('unlink_guardian', { p_link: w.link.id }))).toBe(n),
   );
 
   it.each(
     table({
       admin: 1,
-      staff: 'forbidden',
+      teacher: 'forbidden',
+      coach: 'forbidden',
+      otherTeacher: 'forbidden',
       otherStaff: 'forbidden',
       parent: 'forbidden',
       otherParent: 'forbidden',
@@ -242,25 +421,52 @@ describe.each(DATABASES)('function access on %s', (_label, open) => {
     ).toBe('forbidden');
   });
 
-  it.each(table({ admin: 1, staff: 0, otherStaff: 0, parent: 0, otherParent: 0, pupil: 0, otherPupil: 0, anon: 'forbidden' }))(
-    'school_invitations: %s → %s',
-    async (p, n) => expect(await outcome(() => call(p).rpc('school_invitations', { p_school: w.school.id }))).toBe(n),
-  );
-
-  it.each(table({ admin: 1, staff: 0, otherStaff: 0, parent: 0, otherParent: 0, pupil: 0, otherPupil: 0, anon: 'forbidden' }))(
-    'revoke_invitation: %s → %s',
-    async (p, n) => expect(await outcome(() => call(p).tryRpc('revoke_invitation', { p_invitation: w.invitation.id }))).toBe(n),
-  );
-
-  it.each(table({ admin: 1, staff: 1, otherStaff: 1, parent: 1, otherParent: 1, pupil: 1, otherPupil: 1, anon: 1 }))(
-    'invitation_preview: %s → %s',
-    async (p, n) => expect(await outcome(() => call(p).rpc('invitation_preview', { p_code: w.invitation.code }))).toBe(n),
+  it.each(
+    table({
+      admin: 1,
+      teacher: 0,
+      coach: 0,
+      otherTeacher: 0,
+      otherStaff: 0,
+      parent: 0,
+      otherParent: 0,
+      pupil: 0,
+      otherPupil: 0,
+      anon: 'forbidden',
+    }),
+  )('school_invitations: %s → %s', async (p, n) =>
+    expect(await outcome(() => call(p).rpc('school_invitations', { p_school: w.school.id }))).toBe(n),
   );
 
   it.each(
     table({
       admin: 1,
-      staff: 1,
+      teacher: 0,
+      coach: 0,
+      otherTeacher: 0,
+      otherStaff: 0,
+      parent: 0,
+      otherParent: 0,
+      pupil: 0,
+      otherPupil: 0,
+      anon: 'forbidden',
+    }),
+  )('revoke_invitation: %s → %s', async (p, n) =>
+    expect(await outcome(() => call(p).tryRpc('revoke_invitation', { p_invitation: w.invitation.id }))).toBe(n),
+  );
+
+  it.each(
+    table({ admin: 1, teacher: 1, coach: 1, otherTeacher: 1, otherStaff: 1, parent: 1, otherParent: 1, pupil: 1, otherPupil: 1, anon: 1 }),
+  )('invitation_preview: %s → %s', async (p, n) =>
+    expect(await outcome(() => call(p).rpc('invitation_preview', { p_code: w.invitation.code }))).toBe(n),
+  );
+
+  it.each(
+    table({
+      admin: 1,
+      teacher: 1,
+      coach: 1,
+      otherTeacher: 'forbidden',
       otherStaff: 'forbidden',
       parent: 'forbidden',
       otherParent: 'forbidden',
@@ -271,6 +477,91 @@ describe.each(DATABASES)('function access on %s', (_label, open) => {
   )('open_class_mode: %s → %s', async (p, n) =>
     expect(await outcome(() => call(p).tryRpc('open_class_mode', { p_class: w.klass.id }))).toBe(n),
   );
+
+  it.each(
+    table({
+      admin: 2,
+      coach: 2,
+      teacher: 1,
+      otherTeacher: 1,
+      otherStaff: 0,
+      parent: 0,
+      otherParent: 0,
+      pupil: 0,
+      otherPupil: 0,
+      anon: 'forbidden',
+    }),
+  )('school_class_teachers: %s → %s', async (p, n) =>
+    expect(await outcome(() => call(p).rpc('school_class_teachers', { p_school: w.school.id }))).toBe(n),
+  );
+
+  it.each(
+    table({
+      admin: 1,
+      coach: 'forbidden',
+      teacher: 'forbidden',
+      otherTeacher: 'forbidden',
+      otherStaff: 'forbidden',
+      parent: 'forbidden',
+      otherParent: 'forbidden',
+      pupil: 'forbidden',
+      otherPupil: 'forbidden',
+      anon: 'forbidden',
+    }),
+  )('set_class_teachers: %s → %s', async (p, n) =>
+    expect(await outcome(() => call(p).tryRpc('set_class_teachers', { p_class: w.klass.id, p_teachers: [w.teacher.id] }))).toBe(n),
+  );
+
+  describe('a pupil locked out until a teacher helps', () => {
+    let locked: { id: string };
+    beforeAll(async () => {
+      locked = await buildPupil(db.owner, w.school.id, w.klass.id, { firstName: 'Lotte' });
+      await db.owner.transaction((sql) =>
+        sql.query('update private.pupil_codes set needs_teacher = true, lockouts = 3 where pupil_id = $1', [locked.id]),
+      );
+    });
+
+    it.each(
+      table({
+        admin: 1,
+        coach: 1,
+        teacher: 1,
+        otherTeacher: 0,
+        otherStaff: 0,
+        parent: 0,
+        otherParent: 0,
+        pupil: 0,
+        otherPupil: 0,
+        anon: 'forbidden',
+      }),
+    )('class_lockouts: %s sees %s', async (p, n) =>
+      expect(await outcome(() => call(p).rpc('class_lockouts', { p_class: w.klass.id }))).toBe(n),
+    );
+
+    it.each(
+      table({
+        admin: 1,
+        coach: 1,
+        teacher: 1,
+        otherTeacher: 'forbidden',
+        otherStaff: 'forbidden',
+        parent: 'forbidden',
+        otherParent: 'forbidden',
+        pupil: 'forbidden',
+        otherPupil: 'forbidden',
+        anon: 'forbidden',
+      }),
+    )('unlock_pupil: %s → %s', async (p, n) => expect(await outcome(() => call(p).tryRpc('unlock_pupil', { p_pupil: locked.id }))).toBe(n));
+  });
+
+  it('every function of the API registry is called by the personas in these tests', async () => {
+    const { RPC } = await import('~/domain/rpc/index.ts');
+    const { readFileSync } = await import('node:fs');
+    const source = ['access-functions.test.ts', 'leaflets.test.ts']
+      .map((f) => readFileSync(new URL(f, import.meta.url), 'utf8'))
+      .join('\n');
+    expect(Object.keys(RPC).filter((name) => !source.includes(`'${name}'`))).toEqual([]);
+  });
 
   describe('server-only functions refuse every persona and answer the service role', () => {
     const serverOnly = [
@@ -317,7 +608,7 @@ describe.each(DATABASES)('function access on %s', (_label, open) => {
     it('refuses a code of another school, an expired code, an unknown code, and anonymous callers', async () => {
       const newcomer = await buildUser(db.owner);
       const me = db.as(newcomer.claims);
-      const inv = await buildInvitation(db.owner, w.otherSchool.id, { role: 'staff' });
+      const inv = await buildInvitation(db.owner, w.otherSchool.id, { role: 'teacher' });
       await expect(
         me.tryRpc('redeem_invitation', { p_code: inv.code, p_school_slug: w.school.slug, p_display_name: 'X', p_locale: 'nl' }),
       ).rejects.toMatchObject({
@@ -368,7 +659,7 @@ describe.each(DATABASES)('function access on %s', (_label, open) => {
       expect(
         await outcome(() => dressedUp.tryRpc('create_class', { p_school: w.school.id, p_name: 'Groep 1', p_school_year: '2026-2027' })),
       ).toBe('forbidden');
-      expect(await outcome(() => dressedUp.rpc('school_people', { p_school: w.school.id }))).toBe(1);
+      expect(await outcome(() => dressedUp.rpc('school_people', { p_school: w.school.id }))).toBe(0);
     });
 
     it('a claim of service_role inside an authenticated session changes nothing', async () => {
@@ -376,35 +667,72 @@ describe.each(DATABASES)('function access on %s', (_label, open) => {
       expect(await outcome(() => sneaky.rpc('class_pupils', { p_class: w.otherClass.id }))).toBe(0);
     });
 
-    it('removing a guardian link cuts access at once; removing a staff role too', async () => {
+    it('removing a guardian link cuts access at once; removing a person ends every role and link they had', async () => {
       const extra = await buildUser(db.owner);
       await db.owner.transaction(async (sql) => {
-        await sql.query(`insert into public.memberships (school_id, user_id, role) values ($1, $2, 'parent'), ($1, $2, 'staff')`, [
+        await sql.query(`insert into public.memberships (school_id, user_id, role) values ($1, $2, 'parent'), ($1, $2, 'teacher')`, [
           w.school.id,
           extra.id,
         ]);
       });
-      const [link] = await db.as(w.personas.admin).rpc('link_guardian', { p_pupil: w.otherPupil.id, p_parent: extra.id });
+      const admin = db.as(w.personas.admin);
+      const [link] = await admin.rpc('link_guardian', { p_pupil: w.otherPupil.id, p_parent: extra.id });
+      await admin.rpc('set_class_teachers', { p_class: w.klass.id, p_teachers: [w.teacher.id, extra.id] });
       const me = db.as(extra.claims);
       expect((await me.rpc('my_children', {})).map((c) => c.first_name)).toEqual(['Daan']);
-      expect((await me.rpc('class_pupils', { p_class: w.klass.id })).length).toBe(1); // as staff
+      expect((await me.rpc('class_pupils', { p_class: w.klass.id })).map((p) => p.first_name)).toContain('Sara'); // as the class's teacher
 
-      await db.as(w.personas.admin).rpc('unlink_guardian', { p_link: link!.id });
+      await admin.rpc('unlink_guardian', { p_link: link!.id });
       expect(await me.rpc('my_children', {})).toEqual([]);
 
-      const [staffRow] = await db.owner.transaction((sql) =>
-        sql.query<{ id: string }>(`select id from public.memberships where user_id = $1 and role = 'staff'`, [extra.id]),
-      );
-      await db.as(w.personas.admin).rpc('remove_membership', { p_membership: staffRow!.id });
+      await admin.rpc('link_guardian', { p_pupil: w.otherPupil.id, p_parent: extra.id });
+      expect(await admin.rpc('remove_person', { p_school: w.school.id, p_user: extra.id })).toBe(4); // 2 roles, 1 class, 1 link
+      expect(await me.rpc('my_children', {})).toEqual([]);
       expect(await me.rpc('class_pupils', { p_class: w.klass.id })).toEqual([]);
       expect(await outcome(() => me.tryRpc('open_class_mode', { p_class: w.klass.id }))).toBe('forbidden');
+      expect((await admin.rpc('school_people', { p_school: w.school.id })).map((p) => p.user_id)).not.toContain(extra.id);
+    });
+
+    it('a removed parent who joins another school does not see the first school’s child (outside test, hole 1)', async () => {
+      const mum = await buildUser(db.owner);
+      await db.owner.transaction((sql) =>
+        sql.query(`insert into public.memberships (school_id, user_id, role) values ($1, $2, 'parent')`, [w.school.id, mum.id]),
+      );
+      const admin = db.as(w.personas.admin);
+      await admin.rpc('link_guardian', { p_pupil: w.pupil.id, p_parent: mum.id });
+      const me = db.as(mum.claims);
+      expect((await me.rpc('my_children', {})).map((c) => c.first_name)).toEqual(['Sara']);
+      await admin.rpc('remove_person', { p_school: w.school.id, p_user: mum.id });
+      // Joins the other school as a parent.
+      await db.owner.transaction((sql) =>
+        sql.query(`insert into public.memberships (school_id, user_id, role) values ($1, $2, 'parent')`, [w.otherSchool.id, mum.id]),
+      );
+      expect(await me.rpc('my_children', {})).toEqual([]);
+      expect(await me.query('select id from public.pupils where id = $1', [w.pupil.id])).toEqual([]);
+      expect(await me.query('select id from public.guardian_links where parent_user_id = $1', [mum.id])).toEqual([]);
+    });
+
+    it('a link left behind without a role shows nothing, and the People page still lists the person', async () => {
+      const dad = await buildUser(db.owner);
+      await db.owner.transaction(async (sql) => {
+        // As an older version (or a direct write) could leave it: a link, no parent role.
+        await sql.query('insert into public.guardian_links (school_id, pupil_id, parent_user_id) values ($1, $2, $3)', [
+          w.school.id,
+          w.pupil.id,
+          dad.id,
+        ]);
+      });
+      expect(await db.as(dad.claims).rpc('my_children', {})).toEqual([]);
+      expect(await db.as(dad.claims).query('select id from public.pupils where id = $1', [w.pupil.id])).toEqual([]);
+      const people = await db.as(w.personas.admin).rpc('school_people', { p_school: w.school.id });
+      expect(people.find((p) => p.user_id === dad.id)).toMatchObject({ roles: [], children: [{ first_name: 'Sara' }] });
     });
   });
 
   describe('pupil sign-in (server only)', () => {
     it('accepts the right code, counts wrong ones, and locks after five', async () => {
       const service = db.as(SERVICE);
-      const device = await buildClassDevice(db.owner, w.school.id, w.klass.id, w.staff.id);
+      const device = await buildClassDevice(db.owner, w.school.id, w.klass.id, w.teacher.id);
       const attempt = (code: string) =>
         service.rpc('pupil_sign_in', { p_device_token: device.token, p_pupil: w.pupil.id, p_code: code }).then((r) => r[0]!);
 
@@ -418,8 +746,50 @@ describe.each(DATABASES)('function access on %s', (_label, open) => {
       // Even the right code waits out the lock.
       expect((await attempt('sun-cat-apple')).status).toBe('locked');
       // A teacher's reset lifts it and gives a new code.
-      const [fresh] = await db.as(w.personas.staff).rpc('reset_pupil_codes', { p_class: w.klass.id, p_pupils: [w.pupil.id] });
+      const [fresh] = await db.as(w.personas.teacher).rpc('reset_pupil_codes', { p_class: w.klass.id, p_pupils: [w.pupil.id] });
       expect((await attempt(fresh!.picture_code)).status).toBe('ok');
+    });
+
+    it('lock-outs escalate: 5 minutes, then 15, then until a teacher of the class unlocks; the teacher sees it (hole 9)', async () => {
+      const service = db.as(SERVICE);
+      const pupil = await buildPupil(db.owner, w.school.id, w.klass.id, { firstName: 'Noor' });
+      const device = await buildClassDevice(db.owner, w.school.id, w.klass.id, w.teacher.id);
+      const attempt = (code: string) =>
+        service.rpc('pupil_sign_in', { p_device_token: device.token, p_pupil: pupil.id, p_code: code }).then((r) => r[0]!);
+      const fiveWrong = async () => {
+        let last = await attempt('ball-ball-ball');
+        for (let i = 1; i < 5; i++) last = await attempt('ball-ball-ball');
+        return last;
+      };
+      const minutesLocked = (until: string | null) => (new Date(until!).getTime() - Date.now()) / 60_000;
+      const waitItOut = () =>
+        db.owner.transaction((sql) =>
+          sql.query(`update private.pupil_codes set locked_until = now() - interval '1 second' where pupil_id = $1`, [pupil.id]),
+        );
+
+      const first = await fiveWrong();
+      expect(first.status).toBe('locked');
+      expect(minutesLocked(first.locked_until)).toBeGreaterThan(4);
+      expect(minutesLocked(first.locked_until)).toBeLessThan(6);
+      await waitItOut();
+      const second = await fiveWrong();
+      expect(second.status).toBe('locked');
+      expect(minutesLocked(second.locked_until)).toBeGreaterThan(14);
+      await waitItOut();
+      expect((await fiveWrong()).status).toBe('needs_teacher');
+      // Now not even the right code helps, and no waiting: a teacher has to see it.
+      expect((await attempt('sun-cat-apple')).status).toBe('needs_teacher');
+      const roster = await service.rpc('class_device_roster', { p_device_token: device.token });
+      expect(roster[0]!.pupils.find((p) => p.pupil_id === pupil.id)?.needs_teacher).toBe(true);
+      const lockoutsOf = async (persona: PersonaName) =>
+        (await db.as(w.personas[persona]).rpc('class_lockouts', { p_class: w.klass.id })).filter((l) => l.pupil_id === pupil.id);
+      expect(await lockoutsOf('teacher')).toEqual([expect.objectContaining({ needs_teacher: true, lockouts: 3 })]);
+      expect(await lockoutsOf('otherTeacher')).toEqual([]);
+      expect(await outcome(() => db.as(w.personas.otherTeacher).tryRpc('unlock_pupil', { p_pupil: pupil.id }))).toBe('forbidden');
+      expect(await outcome(() => db.as(w.personas.parent).tryRpc('unlock_pupil', { p_pupil: pupil.id }))).toBe('forbidden');
+      await db.as(w.personas.teacher).rpc('unlock_pupil', { p_pupil: pupil.id });
+      expect((await attempt('sun-cat-apple')).status).toBe('ok');
+      expect(await lockoutsOf('teacher')).toEqual([]);
     });
 
     it('refuses a closed device and a pupil of another class', async () => {
@@ -432,7 +802,9 @@ describe.each(DATABASES)('function access on %s', (_label, open) => {
           .status,
       ).toBe('unknown_pupil');
       const roster = await service.rpc('class_device_roster', { p_device_token: w.device.token });
-      expect(roster[0]!.pupils.map((p) => p.first_name)).toEqual(['Sara']);
+      // The roster is the device's class only: Daan (another class) is not on it.
+      expect(roster[0]!.pupils.map((p) => p.first_name)).toContain('Sara');
+      expect(roster[0]!.pupils.map((p) => p.first_name)).not.toContain('Daan');
     });
   });
 });

@@ -9,8 +9,8 @@ import { DATABASES, outcome, type Outcome, type TestDb } from './harness.ts';
  */
 type Expect = Outcome;
 
-function expectations(table: Record<PersonaName, Expect>) {
-  return PERSONAS.map((p) => [p, table[p]] as const);
+function expectations(table: Partial<Record<PersonaName, Expect>>) {
+  return PERSONAS.map((p) => [p, table[p] ?? 'TBD'] as const);
 }
 
 describe.each(DATABASES)('table access on %s', (_label, open) => {
@@ -29,40 +29,95 @@ describe.each(DATABASES)('table access on %s', (_label, open) => {
     outcome(() => db.as(w.personas[p]).tryQuery(text, params(w)));
 
   describe('select', () => {
-    it.each(expectations({ admin: 2, staff: 2, otherStaff: 2, parent: 2, otherParent: 2, pupil: 2, otherPupil: 2, anon: 2 }))(
-      'schools: %s sees %s (public facts)',
-      async (p, n) =>
-        expect(await select(p, 'select * from public.schools where id = any($1)', (w) => [[w.school.id, w.otherSchool.id]])).toBe(n),
+    it.each(
+      expectations({
+        admin: 2,
+        teacher: 2,
+        coach: 2,
+        otherTeacher: 2,
+        otherStaff: 2,
+        parent: 2,
+        otherParent: 2,
+        pupil: 2,
+        otherPupil: 2,
+        anon: 2,
+      }),
+    )('schools: %s sees %s (public facts)', async (p, n) =>
+      expect(await select(p, 'select * from public.schools where id = any($1)', (w) => [[w.school.id, w.otherSchool.id]])).toBe(n),
     );
 
-    it.each(expectations({ admin: 4, staff: 4, otherStaff: 1, parent: 1, otherParent: 1, pupil: 0, otherPupil: 0, anon: 'error' }))(
-      'profiles: %s sees %s',
-      async (p, n) =>
-        expect(
-          await select(p, 'select * from public.profiles where user_id = any($1)', (w) => [
-            [w.admin.id, w.staff.id, w.otherStaff.id, w.parent.id, w.otherParent.id],
-          ]),
-        ).toBe(n),
+    it.each(
+      expectations({
+        admin: 4,
+        teacher: 3,
+        coach: 4,
+        otherTeacher: 3,
+        otherStaff: 1,
+        parent: 1,
+        otherParent: 1,
+        pupil: 0,
+        otherPupil: 0,
+        anon: 'error',
+      }),
+    )('profiles: %s sees %s', async (p, n) =>
+      expect(
+        await select(p, 'select * from public.profiles where user_id = any($1)', (w) => [
+          [w.admin.id, w.teacher.id, w.otherStaff.id, w.parent.id, w.otherParent.id],
+        ]),
+      ).toBe(n),
     );
 
-    it.each(expectations({ admin: 6, staff: 6, otherStaff: 1, parent: 1, otherParent: 1, pupil: 1, otherPupil: 1, anon: 'error' }))(
-      'memberships: %s sees %s',
-      async (p, n) =>
-        expect(
-          await select(p, 'select * from public.memberships where school_id = any($1)', (w) => [[w.school.id, w.otherSchool.id]]),
-        ).toBe(n),
+    it.each(
+      expectations({
+        admin: 8,
+        teacher: 4,
+        coach: 8,
+        otherTeacher: 4,
+        otherStaff: 1,
+        parent: 1,
+        otherParent: 1,
+        pupil: 1,
+        otherPupil: 1,
+        anon: 'error',
+      }),
+    )('memberships: %s sees %s', async (p, n) =>
+      expect(await select(p, 'select * from public.memberships where school_id = any($1)', (w) => [[w.school.id, w.otherSchool.id]])).toBe(
+        n,
+      ),
     );
 
-    it.each(expectations({ admin: 2, staff: 2, otherStaff: 1, parent: 1, otherParent: 1, pupil: 1, otherPupil: 1, anon: 'error' }))(
-      'classes: %s sees %s',
-      async (p, n) =>
-        expect(await select(p, 'select * from public.classes where school_id = any($1)', (w) => [[w.school.id, w.otherSchool.id]])).toBe(n),
+    it.each(
+      expectations({
+        admin: 2,
+        teacher: 1,
+        coach: 2,
+        otherTeacher: 1,
+        otherStaff: 1,
+        parent: 1,
+        otherParent: 1,
+        pupil: 1,
+        otherPupil: 1,
+        anon: 'error',
+      }),
+    )('classes: %s sees %s', async (p, n) =>
+      expect(await select(p, 'select * from public.classes where school_id = any($1)', (w) => [[w.school.id, w.otherSchool.id]])).toBe(n),
     );
 
-    it.each(expectations({ admin: 2, staff: 2, otherStaff: 1, parent: 1, otherParent: 1, pupil: 1, otherPupil: 1, anon: 'error' }))(
-      'pupils: %s sees %s',
-      async (p, n) =>
-        expect(await select(p, 'select * from public.pupils where school_id = any($1)', (w) => [[w.school.id, w.otherSchool.id]])).toBe(n),
+    it.each(
+      expectations({
+        admin: 2,
+        teacher: 1,
+        coach: 2,
+        otherTeacher: 1,
+        otherStaff: 1,
+        parent: 1,
+        otherParent: 1,
+        pupil: 1,
+        otherPupil: 1,
+        anon: 'error',
+      }),
+    )('pupils: %s sees %s', async (p, n) =>
+      expect(await select(p, 'select * from public.pupils where school_id = any($1)', (w) => [[w.school.id, w.otherSchool.id]])).toBe(n),
     );
 
     it('pupils: a parent sees exactly their own child, a pupil exactly themselves', async () => {
@@ -78,24 +133,72 @@ describe.each(DATABASES)('table access on %s', (_label, open) => {
       expect(await names('otherPupil')).toEqual(['Daan']);
     });
 
-    it.each(expectations({ admin: 2, staff: 2, otherStaff: 0, parent: 1, otherParent: 1, pupil: 0, otherPupil: 0, anon: 'error' }))(
-      'guardian_links: %s sees %s',
-      async (p, n) => expect(await select(p, 'select * from public.guardian_links where school_id = $1', (w) => [w.school.id])).toBe(n),
+    it.each(
+      expectations({
+        admin: 2,
+        teacher: 1,
+        coach: 2,
+        otherTeacher: 1,
+        otherStaff: 0,
+        parent: 1,
+        otherParent: 1,
+        pupil: 0,
+        otherPupil: 0,
+        anon: 'error',
+      }),
+    )('guardian_links: %s sees %s', async (p, n) =>
+      expect(await select(p, 'select * from public.guardian_links where school_id = $1', (w) => [w.school.id])).toBe(n),
     );
 
-    it.each(expectations({ admin: 1, staff: 0, otherStaff: 0, parent: 0, otherParent: 0, pupil: 0, otherPupil: 0, anon: 'error' }))(
-      'invitations: %s sees %s',
-      async (p, n) => expect(await select(p, 'select * from public.invitations where school_id = $1', (w) => [w.school.id])).toBe(n),
+    it.each(
+      expectations({
+        admin: 1,
+        teacher: 0,
+        coach: 0,
+        otherTeacher: 0,
+        otherStaff: 0,
+        parent: 0,
+        otherParent: 0,
+        pupil: 0,
+        otherPupil: 0,
+        anon: 'error',
+      }),
+    )('invitations: %s sees %s', async (p, n) =>
+      expect(await select(p, 'select * from public.invitations where school_id = $1', (w) => [w.school.id])).toBe(n),
     );
 
-    it.each(expectations({ admin: 1, staff: 0, otherStaff: 0, parent: 0, otherParent: 0, pupil: 0, otherPupil: 0, anon: 'error' }))(
-      'invitation_pupils: %s sees %s',
-      async (p, n) => expect(await select(p, 'select * from public.invitation_pupils where school_id = $1', (w) => [w.school.id])).toBe(n),
+    it.each(
+      expectations({
+        admin: 1,
+        teacher: 0,
+        coach: 0,
+        otherTeacher: 0,
+        otherStaff: 0,
+        parent: 0,
+        otherParent: 0,
+        pupil: 0,
+        otherPupil: 0,
+        anon: 'error',
+      }),
+    )('invitation_pupils: %s sees %s', async (p, n) =>
+      expect(await select(p, 'select * from public.invitation_pupils where school_id = $1', (w) => [w.school.id])).toBe(n),
     );
 
-    it.each(expectations({ admin: 1, staff: 1, otherStaff: 0, parent: 0, otherParent: 0, pupil: 0, otherPupil: 0, anon: 'error' }))(
-      'class_devices: %s sees %s',
-      async (p, n) => expect(await select(p, 'select * from public.class_devices where school_id = $1', (w) => [w.school.id])).toBe(n),
+    it.each(
+      expectations({
+        admin: 1,
+        teacher: 1,
+        coach: 1,
+        otherTeacher: 0,
+        otherStaff: 0,
+        parent: 0,
+        otherParent: 0,
+        pupil: 0,
+        otherPupil: 0,
+        anon: 'error',
+      }),
+    )('class_devices: %s sees %s', async (p, n) =>
+      expect(await select(p, 'select * from public.class_devices where school_id = $1', (w) => [w.school.id])).toBe(n),
     );
 
     it.each(PERSONAS)('private.pupil_codes and auth.users: %s cannot read them at all', async (p) => {
@@ -109,7 +212,9 @@ describe.each(DATABASES)('table access on %s', (_label, open) => {
     it.each(
       expectations({
         admin: 'error',
-        staff: 'error',
+        teacher: 'error',
+        coach: 'error',
+        otherTeacher: 'error',
         otherStaff: 'error',
         parent: 'error',
         otherParent: 'error',
@@ -124,7 +229,9 @@ describe.each(DATABASES)('table access on %s', (_label, open) => {
     it.each(
       expectations({
         admin: 1,
-        staff: 'error',
+        teacher: 'error',
+        coach: 'error',
+        otherTeacher: 'error',
         otherStaff: 'error',
         parent: 'error',
         otherParent: 'error',
@@ -145,7 +252,9 @@ describe.each(DATABASES)('table access on %s', (_label, open) => {
     it.each(
       expectations({
         admin: 1,
-        staff: 'error',
+        teacher: 'error',
+        coach: 'error',
+        otherTeacher: 'error',
         otherStaff: 'error',
         parent: 'error',
         otherParent: 'error',
@@ -174,7 +283,9 @@ describe.each(DATABASES)('table access on %s', (_label, open) => {
     it.each(
       expectations({
         admin: 1,
-        staff: 'error',
+        teacher: 'error',
+        coach: 'error',
+        otherTeacher: 'error',
         otherStaff: 'error',
         parent: 'error',
         otherParent: 'error',
@@ -205,7 +316,9 @@ describe.each(DATABASES)('table access on %s', (_label, open) => {
     it.each(
       expectations({
         admin: 1,
-        staff: 'error',
+        teacher: 'error',
+        coach: 'error',
+        otherTeacher: 'error',
         otherStaff: 'error',
         parent: 'error',
         otherParent: 'error',
@@ -217,7 +330,7 @@ describe.each(DATABASES)('table access on %s', (_label, open) => {
       expect(
         await write(
           p,
-          `insert into public.invitations (school_id, role, code_hash, created_by) values ($1, 'staff', md5(random()::text), $2) returning id`,
+          `insert into public.invitations (school_id, role, code_hash, created_by) values ($1, 'teacher', md5(random()::text), $2) returning id`,
           (w) => [w.school.id, w.personas[p].sub ?? null],
         ),
       ).toBe(n),
@@ -226,7 +339,9 @@ describe.each(DATABASES)('table access on %s', (_label, open) => {
     it.each(
       expectations({
         admin: 1,
-        staff: 1,
+        teacher: 1,
+        coach: 1,
+        otherTeacher: 'error',
         otherStaff: 'error',
         parent: 'error',
         otherParent: 'error',
@@ -257,30 +372,74 @@ describe.each(DATABASES)('table access on %s', (_label, open) => {
   });
 
   describe('update (a denied update touches no row)', () => {
-    it.each(expectations({ admin: 1, staff: 0, otherStaff: 0, parent: 0, otherParent: 0, pupil: 0, otherPupil: 0, anon: 'error' }))(
-      'schools: %s → %s',
-      async (p, n) =>
-        expect(await write(p, `update public.schools set name = 'Renamed' where id = $1 returning id`, (w) => [w.school.id])).toBe(n),
+    it.each(
+      expectations({
+        admin: 1,
+        teacher: 0,
+        coach: 0,
+        otherTeacher: 0,
+        otherStaff: 0,
+        parent: 0,
+        otherParent: 0,
+        pupil: 0,
+        otherPupil: 0,
+        anon: 'error',
+      }),
+    )('schools: %s → %s', async (p, n) =>
+      expect(await write(p, `update public.schools set name = 'Renamed' where id = $1 returning id`, (w) => [w.school.id])).toBe(n),
     );
 
-    it.each(expectations({ admin: 1, staff: 0, otherStaff: 0, parent: 0, otherParent: 0, pupil: 0, otherPupil: 0, anon: 'error' }))(
-      'pupils: %s → %s',
-      async (p, n) =>
-        expect(await write(p, `update public.pupils set first_name = 'Renamed' where id = $1 returning id`, (w) => [w.pupil.id])).toBe(n),
+    it.each(
+      expectations({
+        admin: 1,
+        teacher: 0,
+        coach: 0,
+        otherTeacher: 0,
+        otherStaff: 0,
+        parent: 0,
+        otherParent: 0,
+        pupil: 0,
+        otherPupil: 0,
+        anon: 'error',
+      }),
+    )('pupils: %s → %s', async (p, n) =>
+      expect(await write(p, `update public.pupils set first_name = 'Renamed' where id = $1 returning id`, (w) => [w.pupil.id])).toBe(n),
     );
 
-    it.each(expectations({ admin: 1, staff: 0, otherStaff: 0, parent: 0, otherParent: 0, pupil: 0, otherPupil: 0, anon: 'error' }))(
-      'classes: %s → %s',
-      async (p, n) =>
-        expect(await write(p, `update public.classes set name = 'Groep 5b' where id = $1 returning id`, (w) => [w.klass.id])).toBe(n),
+    it.each(
+      expectations({
+        admin: 1,
+        teacher: 0,
+        coach: 0,
+        otherTeacher: 0,
+        otherStaff: 0,
+        parent: 0,
+        otherParent: 0,
+        pupil: 0,
+        otherPupil: 0,
+        anon: 'error',
+      }),
+    )('classes: %s → %s', async (p, n) =>
+      expect(await write(p, `update public.classes set name = 'Groep 5b' where id = $1 returning id`, (w) => [w.klass.id])).toBe(n),
     );
 
-    it.each(expectations({ admin: 0, staff: 0, otherStaff: 0, parent: 1, otherParent: 0, pupil: 0, otherPupil: 0, anon: 'error' }))(
-      "profiles (the parent's): %s → %s",
-      async (p, n) =>
-        expect(
-          await write(p, `update public.profiles set display_name = 'Changed' where user_id = $1 returning user_id`, (w) => [w.parent.id]),
-        ).toBe(n),
+    it.each(
+      expectations({
+        admin: 0,
+        teacher: 0,
+        coach: 0,
+        otherTeacher: 0,
+        otherStaff: 0,
+        parent: 1,
+        otherParent: 0,
+        pupil: 0,
+        otherPupil: 0,
+        anon: 'error',
+      }),
+    )("profiles (the parent's): %s → %s", async (p, n) =>
+      expect(
+        await write(p, `update public.profiles set display_name = 'Changed' where user_id = $1 returning user_id`, (w) => [w.parent.id]),
+      ).toBe(n),
     );
 
     it.each(PERSONAS)("memberships: %s cannot change a role (a parent's own included)", async (p) => {
@@ -297,44 +456,115 @@ describe.each(DATABASES)('table access on %s', (_label, open) => {
   });
 
   describe('delete (a denied delete touches no row)', () => {
-    it.each(expectations({ admin: 1, staff: 0, otherStaff: 0, parent: 0, otherParent: 0, pupil: 0, otherPupil: 0, anon: 'error' }))(
-      'pupils: %s → %s',
-      async (p, n) => expect(await write(p, 'delete from public.pupils where id = $1 returning id', (w) => [w.pupil.id])).toBe(n),
+    it.each(
+      expectations({
+        admin: 1,
+        teacher: 0,
+        coach: 0,
+        otherTeacher: 0,
+        otherStaff: 0,
+        parent: 0,
+        otherParent: 0,
+        pupil: 0,
+        otherPupil: 0,
+        anon: 'error',
+      }),
+    )('pupils: %s → %s', async (p, n) =>
+      expect(await write(p, 'delete from public.pupils where id = $1 returning id', (w) => [w.pupil.id])).toBe(n),
     );
 
-    it.each(expectations({ admin: 1, staff: 0, otherStaff: 0, parent: 0, otherParent: 0, pupil: 0, otherPupil: 0, anon: 'error' }))(
-      'guardian_links: %s → %s',
-      async (p, n) => expect(await write(p, 'delete from public.guardian_links where id = $1 returning id', (w) => [w.link.id])).toBe(n),
+    it.each(
+      expectations({
+        admin: 1,
+        teacher: 0,
+        coach: 0,
+        otherTeacher: 0,
+        otherStaff: 0,
+        parent: 0,
+        otherParent: 0,
+        pupil: 0,
+        otherPupil: 0,
+        anon: 'error',
+      }),
+    )('guardian_links: %s → %s', async (p, n) =>
+      expect(await write(p, 'delete from public.guardian_links where id = $1 returning id', (w) => [w.link.id])).toBe(n),
     );
 
-    it.each(expectations({ admin: 1, staff: 0, otherStaff: 0, parent: 0, otherParent: 0, pupil: 0, otherPupil: 0, anon: 'error' }))(
-      "memberships (the teacher's): %s → %s",
-      async (p, n) =>
-        expect(
-          await write(p, `delete from public.memberships where user_id = $1 and school_id = $2 returning id`, (w) => [
-            w.staff.id,
-            w.school.id,
-          ]),
-        ).toBe(n),
+    it.each(
+      expectations({
+        admin: 1,
+        teacher: 0,
+        coach: 0,
+        otherTeacher: 0,
+        otherStaff: 0,
+        parent: 0,
+        otherParent: 0,
+        pupil: 0,
+        otherPupil: 0,
+        anon: 'error',
+      }),
+    )("memberships (the teacher's): %s → %s", async (p, n) =>
+      expect(
+        await write(p, `delete from public.memberships where user_id = $1 and school_id = $2 returning id`, (w) => [
+          w.teacher.id,
+          w.school.id,
+        ]),
+      ).toBe(n),
     );
 
     it('memberships: an admin cannot remove their own role (a school never loses its last admin by accident)', async () => {
       expect(await write('admin', 'delete from public.memberships where user_id = $1 returning id', (w) => [w.admin.id])).toBe(0);
     });
 
-    it.each(expectations({ admin: 1, staff: 1, otherStaff: 0, parent: 0, otherParent: 0, pupil: 0, otherPupil: 0, anon: 'error' }))(
-      'class_devices: %s → %s',
-      async (p, n) => expect(await write(p, 'delete from public.class_devices where id = $1 returning id', (w) => [w.device.id])).toBe(n),
+    it.each(
+      expectations({
+        admin: 1,
+        teacher: 1,
+        coach: 1,
+        otherTeacher: 0,
+        otherStaff: 0,
+        parent: 0,
+        otherParent: 0,
+        pupil: 0,
+        otherPupil: 0,
+        anon: 'error',
+      }),
+    )('class_devices: %s → %s', async (p, n) =>
+      expect(await write(p, 'delete from public.class_devices where id = $1 returning id', (w) => [w.device.id])).toBe(n),
     );
 
-    it.each(expectations({ admin: 1, staff: 0, otherStaff: 0, parent: 0, otherParent: 0, pupil: 0, otherPupil: 0, anon: 'error' }))(
-      'invitations: %s → %s',
-      async (p, n) => expect(await write(p, 'delete from public.invitations where id = $1 returning id', (w) => [w.invitation.id])).toBe(n),
+    it.each(
+      expectations({
+        admin: 1,
+        teacher: 0,
+        coach: 0,
+        otherTeacher: 0,
+        otherStaff: 0,
+        parent: 0,
+        otherParent: 0,
+        pupil: 0,
+        otherPupil: 0,
+        anon: 'error',
+      }),
+    )('invitations: %s → %s', async (p, n) =>
+      expect(await write(p, 'delete from public.invitations where id = $1 returning id', (w) => [w.invitation.id])).toBe(n),
     );
 
-    it.each(expectations({ admin: 1, staff: 0, otherStaff: 0, parent: 0, otherParent: 0, pupil: 0, otherPupil: 0, anon: 'error' }))(
-      'classes: %s → %s',
-      async (p, n) => expect(await write(p, 'delete from public.classes where id = $1 returning id', (w) => [w.otherClass.id])).toBe(n),
+    it.each(
+      expectations({
+        admin: 1,
+        teacher: 0,
+        coach: 0,
+        otherTeacher: 0,
+        otherStaff: 0,
+        parent: 0,
+        otherParent: 0,
+        pupil: 0,
+        otherPupil: 0,
+        anon: 'error',
+      }),
+    )('classes: %s → %s', async (p, n) =>
+      expect(await write(p, 'delete from public.classes where id = $1 returning id', (w) => [w.otherClass.id])).toBe(n),
     );
 
     it.each(PERSONAS)('schools: %s cannot delete a school', async (p) => {
@@ -355,7 +585,9 @@ describe.each(DATABASES)('table access on %s', (_label, open) => {
     it.each(
       expectations({
         admin: 1,
-        staff: 1,
+        teacher: 1,
+        coach: 1,
+        otherTeacher: 1,
         otherStaff: 'error',
         parent: 'error',
         otherParent: 'error',
@@ -375,7 +607,9 @@ describe.each(DATABASES)('table access on %s', (_label, open) => {
     it.each(
       expectations({
         admin: 1,
-        staff: 1,
+        teacher: 1,
+        coach: 1,
+        otherTeacher: 1,
         otherStaff: 'error',
         parent: 'error',
         otherParent: 'error',
@@ -385,7 +619,7 @@ describe.each(DATABASES)('table access on %s', (_label, open) => {
       }),
     )('exports upload: %s → %s', async (p, n) => expect(await put(p, 'exports', (w) => w.school.id)).toBe(n));
 
-    it('exports are private: only the school’s staff read them; school assets are public', async () => {
+    it('only the school’s staff list its files: exports and school assets alike (hole 13: anon listed every school’s)', async () => {
       await db.owner.transaction((sql) =>
         sql.query(`insert into storage.objects (bucket_id, name, owner) values ('exports', $1, $2), ('school-assets', $3, $2)`, [
           `${w.school.id}/list.csv`,
@@ -401,10 +635,13 @@ describe.each(DATABASES)('table access on %s', (_label, open) => {
               `${w.school.id}/%`,
             ])
         ).map((r) => r.bucket_id);
-      expect(await seen('staff')).toEqual(['exports', 'school-assets']);
-      expect(await seen('parent')).toEqual(['school-assets']);
-      expect(await seen('anon')).toEqual(['school-assets']);
-      expect(await seen('otherStaff')).toEqual(['school-assets']);
+      expect(await seen('teacher')).toEqual(['exports', 'school-assets']);
+      expect(await seen('coach')).toEqual(['exports', 'school-assets']);
+      expect(await seen('parent')).toEqual([]);
+      expect(await seen('anon')).toEqual([]);
+      expect(await seen('otherStaff')).toEqual([]);
+      // Listing everything, as an anonymous PostgREST client would try: nothing.
+      expect(await db.as(w.personas.anon).query('select name from storage.objects')).toEqual([]);
     });
   });
 });

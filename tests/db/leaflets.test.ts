@@ -12,7 +12,7 @@ import { DATABASES, outcome, type Outcome, type TestDb } from './harness.ts';
  * versions: translation state, minor changes, the revision check, publishing and restoring.
  */
 
-const table = (t: Record<PersonaName, Outcome>) => PERSONAS.map((p) => [p, t[p]] as const);
+const table = (t: Partial<Record<PersonaName, Outcome>>) => PERSONAS.map((p) => [p, t[p] ?? 'TBD'] as const);
 
 describe.each(DATABASES)('leaflets on %s', (_label, open) => {
   let db: TestDb;
@@ -39,38 +39,74 @@ describe.each(DATABASES)('leaflets on %s', (_label, open) => {
   const call = (p: PersonaName) => db.as(w.personas[p]);
 
   describe('tables', () => {
-    it.each(table({ admin: 2, staff: 2, otherStaff: 1, parent: 1, otherParent: 1, pupil: 1, otherPupil: 1, anon: 1 }))(
-      "leaflets of the school: %s sees %s (drafts are the staff's)",
-      async (p, n) => expect(await q(p, 'select id from public.leaflets where school_id = $1', [w.school.id])).toBe(n),
+    it.each(
+      table({
+        admin: 2,
+        teacher: 2,
+        coach: 2,
+        otherTeacher: 2,
+        otherStaff: 1,
+        parent: 1,
+        otherParent: 1,
+        pupil: 1,
+        otherPupil: 1,
+        anon: 1,
+      }),
+    )("leaflets of the school: %s sees %s (drafts are the staff's)", async (p, n) =>
+      expect(await q(p, 'select id from public.leaflets where school_id = $1', [w.school.id])).toBe(n),
     );
 
     it.each(PERSONAS)('templates: %s reads them all', async (p) => {
       expect(await q(p, 'select id from public.leaflets where school_id is null')).toBe(TEMPLATES);
     });
 
-    it.each(table({ admin: 'all', staff: 'all', otherStaff: 0, parent: 0, otherParent: 0, pupil: 0, otherPupil: 0, anon: 0 }))(
-      "blocks and translations of the school's leaflets: %s sees %s (readers get the published snapshot)",
-      async (p, n) => {
-        const [count] = await db.owner.transaction((sql) =>
-          sql.query<{ n: number }>('select count(*)::int as n from public.leaflet_blocks where school_id = $1', [w.school.id]),
-        );
-        const expected = n === 'all' ? count!.n : n;
-        expect(await q(p, 'select id from public.leaflet_blocks where school_id = $1', [w.school.id])).toBe(expected);
-        expect((await q(p, 'select block_id from public.leaflet_translations where school_id = $1', [w.school.id])) === 0).toBe(
-          expected === 0,
-        );
-      },
-    );
+    it.each(
+      table({
+        admin: 'all',
+        teacher: 'all',
+        coach: 'all',
+        otherTeacher: 'all',
+        otherStaff: 0,
+        parent: 0,
+        otherParent: 0,
+        pupil: 0,
+        otherPupil: 0,
+        anon: 0,
+      }),
+    )("blocks and translations of the school's leaflets: %s sees %s (readers get the published snapshot)", async (p, n) => {
+      const [count] = await db.owner.transaction((sql) =>
+        sql.query<{ n: number }>('select count(*)::int as n from public.leaflet_blocks where school_id = $1', [w.school.id]),
+      );
+      const expected = n === 'all' ? count!.n : n;
+      expect(await q(p, 'select id from public.leaflet_blocks where school_id = $1', [w.school.id])).toBe(expected);
+      expect((await q(p, 'select block_id from public.leaflet_translations where school_id = $1', [w.school.id])) === 0).toBe(
+        expected === 0,
+      );
+    });
 
-    it.each(table({ admin: 1, staff: 1, otherStaff: 1, parent: 1, otherParent: 1, pupil: 1, otherPupil: 1, anon: 1 }))(
-      'versions: %s sees the live version (%s)',
-      async (p, n) => expect(await q(p, 'select id from public.leaflet_versions where leaflet_id = $1', [published])).toBe(n),
+    it.each(
+      table({
+        admin: 1,
+        teacher: 1,
+        coach: 1,
+        otherTeacher: 1,
+        otherStaff: 1,
+        parent: 1,
+        otherParent: 1,
+        pupil: 1,
+        otherPupil: 1,
+        anon: 1,
+      }),
+    )('versions: %s sees the live version (%s)', async (p, n) =>
+      expect(await q(p, 'select id from public.leaflet_versions where leaflet_id = $1', [published])).toBe(n),
     );
 
     it.each(
       table({
         admin: 1,
-        staff: 1,
+        teacher: 1,
+        coach: 1,
+        otherTeacher: 1,
         otherStaff: 'error',
         parent: 'error',
         otherParent: 'error',
@@ -84,22 +120,35 @@ describe.each(DATABASES)('leaflets on %s', (_label, open) => {
       ),
     );
 
-    it.each(table({ admin: 1, staff: 1, otherStaff: 0, parent: 0, otherParent: 0, pupil: 0, otherPupil: 0, anon: 'error' }))(
-      "edit a block's Dutch text directly: %s → %s",
-      async (p, n) =>
-        expect(
-          await tryQ(
-            p,
-            `update public.leaflet_blocks set source = '{"text":"Anders"}' where leaflet_id = $1 and kind = 'title' returning id`,
-            [published],
-          ),
-        ).toBe(n),
+    it.each(
+      table({
+        admin: 1,
+        teacher: 1,
+        coach: 1,
+        otherTeacher: 1,
+        otherStaff: 0,
+        parent: 0,
+        otherParent: 0,
+        pupil: 0,
+        otherPupil: 0,
+        anon: 'error',
+      }),
+    )("edit a block's Dutch text directly: %s → %s", async (p, n) =>
+      expect(
+        await tryQ(
+          p,
+          `update public.leaflet_blocks set source = '{"text":"Anders"}' where leaflet_id = $1 and kind = 'title' returning id`,
+          [published],
+        ),
+      ).toBe(n),
     );
 
     it.each(
       table({
         admin: 'error',
-        staff: 'error',
+        teacher: 'error',
+        coach: 'error',
+        otherTeacher: 'error',
         otherStaff: 'error',
         parent: 'error',
         otherParent: 'error',
@@ -126,13 +175,111 @@ describe.each(DATABASES)('leaflets on %s', (_label, open) => {
       }
     });
 
-    it.each(table({ admin: 1, staff: 0, otherStaff: 0, parent: 0, otherParent: 0, pupil: 0, otherPupil: 0, anon: 'error' }))(
-      'delete a leaflet: %s → %s',
-      async (p, n) => expect(await tryQ(p, 'delete from public.leaflets where id = $1 returning id', [draft])).toBe(n),
+    it.each(
+      table({
+        admin: 1,
+        teacher: 0,
+        coach: 0,
+        otherTeacher: 0,
+        otherStaff: 0,
+        parent: 0,
+        otherParent: 0,
+        pupil: 0,
+        otherPupil: 0,
+        anon: 'error',
+      }),
+    )('delete a leaflet: %s → %s', async (p, n) =>
+      expect(await tryQ(p, 'delete from public.leaflets where id = $1 returning id', [draft])).toBe(n),
     );
   });
 
+  describe('direct writes as PostgREST allows them (hole 13): a row never hangs under another school’s rows', () => {
+    let foreign: { leaflet: string; block: string };
+    let mine: { block: string };
+    beforeAll(async () => {
+      const templates = await call('otherStaff').rpc('leaflet_templates', {});
+      const leaflet = await call('otherStaff').rpc('adopt_template', { p_school: w.otherSchool.id, p_template: templates[2]!.template_id });
+      const [block] = await db.owner.transaction((sql) =>
+        sql.query<{ id: string }>('select id from public.leaflet_blocks where leaflet_id = $1 order by position limit 1', [leaflet]),
+      );
+      const [own] = await db.owner.transaction((sql) =>
+        sql.query<{ id: string }>(`select id from public.leaflet_blocks where leaflet_id = $1 and kind = 'paragraph' limit 1`, [published]),
+      );
+      foreign = { leaflet, block: block!.id };
+      mine = { block: own!.id };
+    });
+    // Each persona writes rows labelled with its own school, hung under the other school's rows.
+    const ownSchool = (p: PersonaName) => (p === 'otherStaff' ? w.otherSchool.id : w.school.id);
+    const otherLeaflet = (p: PersonaName) => (p === 'otherStaff' ? published : foreign.leaflet);
+
+    it.each(PERSONAS)('a block under another school’s leaflet: %s is refused', async (p) => {
+      expect(
+        await tryQ(
+          p,
+          `insert into public.leaflet_blocks (leaflet_id, school_id, block_key, position, kind, origin, source)
+           values ($1, $2, 'intruder', 99, 'paragraph', 'school', '{"text":"x"}') returning id`,
+          [otherLeaflet(p), ownSchool(p)],
+        ),
+      ).toBe('error');
+    });
+
+    it.each(PERSONAS)('a translation of another school’s block: %s is refused', async (p) => {
+      const [block, leaflet] = p === 'otherStaff' ? [mine.block, published] : [foreign.block, foreign.leaflet];
+      expect(
+        await tryQ(
+          p,
+          `insert into public.leaflet_translations (block_id, leaflet_id, school_id, locale, content, source_version, origin)
+           values ($1, $2, $3, 'tr', '{"text":"x"}', 1, 'school') returning block_id`,
+          [block, leaflet, ownSchool(p)],
+        ),
+      ).toBe('error');
+    });
+
+    it.each(PERSONAS)('a published version of another school’s leaflet: %s is refused', async (p) => {
+      expect(
+        await tryQ(
+          p,
+          `insert into public.leaflet_versions (leaflet_id, school_id, version_no, snapshot) values ($1, $2, 99, '{"blocks":[]}') returning id`,
+          [otherLeaflet(p), ownSchool(p)],
+        ),
+      ).toBe('error');
+    });
+
+    it.each(
+      table({
+        admin: 'error',
+        teacher: 'error',
+        coach: 'error',
+        otherTeacher: 'error',
+        otherStaff: 0,
+        parent: 0,
+        otherParent: 0,
+        pupil: 0,
+        otherPupil: 0,
+        anon: 'error',
+      }),
+    )('moving one’s own block under another school’s leaflet: %s → %s', async (p, n) =>
+      expect(
+        await tryQ(p, 'update public.leaflet_blocks set leaflet_id = $1 where id = $2 returning id', [foreign.leaflet, mine.block]),
+      ).toBe(n),
+    );
+
+    it.each(PERSONAS)('one’s own profile keeps its sign-in address: %s cannot rewrite it', async (p) => {
+      expect(
+        await tryQ(p, `update public.profiles set email = 'someone@else.example' where user_id = $1 returning user_id`, [
+          w.personas[p].sub ?? w.admin.id,
+        ]),
+      ).toBe('error');
+    });
+  });
+
   describe('functions', () => {
+    it.each(PERSONAS)('schools_with_leaflets: %s finds the school by its one published leaflet', async (p) => {
+      const schools = await call(p).rpc('schools_with_leaflets', {});
+      expect(schools.find((s) => s.slug === w.school.slug)?.leaflet_count).toBe(1);
+      expect(schools.find((s) => s.slug === w.otherSchool.slug)).toBeUndefined();
+    });
+
     it.each(PERSONAS)('published_leaflets and published_leaflet: %s reads the published one, never the draft', async (p) => {
       const list = await call(p).rpc('published_leaflets', { p_school_slug: w.school.slug });
       expect(list.map((l) => l.slug)).toEqual([canonicalLeaflets()[0]!.slug]);
@@ -144,20 +291,46 @@ describe.each(DATABASES)('leaflets on %s', (_label, open) => {
       );
     });
 
-    it.each(table({ admin: 2, staff: 2, otherStaff: 0, parent: 0, otherParent: 0, pupil: 0, otherPupil: 0, anon: 'forbidden' }))(
-      'school_leaflets: %s → %s',
-      async (p, n) => expect(await outcome(() => call(p).rpc('school_leaflets', { p_school: w.school.id }))).toBe(n),
-    );
-
-    it.each(table({ admin: 1, staff: 1, otherStaff: 0, parent: 0, otherParent: 0, pupil: 0, otherPupil: 0, anon: 'forbidden' }))(
-      'leaflet_for_editing: %s → %s',
-      async (p, n) => expect(await outcome(() => call(p).rpc('leaflet_for_editing', { p_leaflet: draft }))).toBe(n),
+    it.each(
+      table({
+        admin: 2,
+        teacher: 2,
+        coach: 2,
+        otherTeacher: 2,
+        otherStaff: 0,
+        parent: 0,
+        otherParent: 0,
+        pupil: 0,
+        otherPupil: 0,
+        anon: 'forbidden',
+      }),
+    )('school_leaflets: %s → %s', async (p, n) =>
+      expect(await outcome(() => call(p).rpc('school_leaflets', { p_school: w.school.id }))).toBe(n),
     );
 
     it.each(
       table({
         admin: 1,
-        staff: 1,
+        teacher: 1,
+        coach: 1,
+        otherTeacher: 1,
+        otherStaff: 0,
+        parent: 0,
+        otherParent: 0,
+        pupil: 0,
+        otherPupil: 0,
+        anon: 'forbidden',
+      }),
+    )('leaflet_for_editing: %s → %s', async (p, n) =>
+      expect(await outcome(() => call(p).rpc('leaflet_for_editing', { p_leaflet: draft }))).toBe(n),
+    );
+
+    it.each(
+      table({
+        admin: 1,
+        teacher: 1,
+        coach: 1,
+        otherTeacher: 1,
         otherStaff: 'forbidden',
         parent: 'forbidden',
         otherParent: 'forbidden',
@@ -176,7 +349,9 @@ describe.each(DATABASES)('leaflets on %s', (_label, open) => {
     it.each(
       table({
         admin: 1,
-        staff: 1,
+        teacher: 1,
+        coach: 1,
+        otherTeacher: 1,
         otherStaff: 'forbidden',
         parent: 'forbidden',
         otherParent: 'forbidden',
@@ -225,7 +400,7 @@ describe.each(DATABASES)('leaflets on %s', (_label, open) => {
       };
     };
 
-    it.each(['admin', 'staff'] as const)('the editing functions work for %s', async (p) => {
+    it.each(['admin', 'teacher'] as const)('the editing functions work for %s', async (p) => {
       expect(Object.values(await editingCalls(p))).toEqual([1, 1, 1, 1, 1, 1, 1]);
     });
 
@@ -236,24 +411,126 @@ describe.each(DATABASES)('leaflets on %s', (_label, open) => {
       },
     );
 
-    it.each(table({ admin: 1, staff: 1, otherStaff: 0, parent: 0, otherParent: 0, pupil: 0, otherPupil: 0, anon: 'forbidden' }))(
-      'leaflet_history: %s → %s',
-      async (p, n) => expect(await outcome(() => call(p).rpc('leaflet_history', { p_leaflet: published }))).toBe(n),
+    it.each(
+      table({
+        admin: 1,
+        teacher: 1,
+        coach: 1,
+        otherTeacher: 1,
+        otherStaff: 0,
+        parent: 0,
+        otherParent: 0,
+        pupil: 0,
+        otherPupil: 0,
+        anon: 'forbidden',
+      }),
+    )('leaflet_history: %s → %s', async (p, n) =>
+      expect(await outcome(() => call(p).rpc('leaflet_history', { p_leaflet: published }))).toBe(n),
     );
 
-    it.each(table({ admin: 1, staff: 1, otherStaff: 0, parent: 0, otherParent: 0, pupil: 0, otherPupil: 0, anon: 'forbidden' }))(
-      'unpublish_leaflet: %s → %s',
-      async (p, n) => expect(await outcome(() => call(p).tryRpc('unpublish_leaflet', { p_leaflet: published }))).toBe(n),
+    it.each(
+      table({
+        admin: 1,
+        teacher: 1,
+        coach: 1,
+        otherTeacher: 1,
+        otherStaff: 0,
+        parent: 0,
+        otherParent: 0,
+        pupil: 0,
+        otherPupil: 0,
+        anon: 'forbidden',
+      }),
+    )('unpublish_leaflet: %s → %s', async (p, n) =>
+      expect(await outcome(() => call(p).tryRpc('unpublish_leaflet', { p_leaflet: published }))).toBe(n),
     );
 
-    it.each(table({ admin: 1, staff: 0, otherStaff: 0, parent: 0, otherParent: 0, pupil: 0, otherPupil: 0, anon: 'forbidden' }))(
-      'delete_leaflet: %s → %s',
-      async (p, n) => expect(await outcome(() => call(p).tryRpc('delete_leaflet', { p_leaflet: draft }))).toBe(n),
+    it.each(
+      table({
+        admin: 1,
+        teacher: 0,
+        coach: 0,
+        otherTeacher: 0,
+        otherStaff: 0,
+        parent: 0,
+        otherParent: 0,
+        pupil: 0,
+        otherPupil: 0,
+        anon: 'forbidden',
+      }),
+    )('delete_leaflet: %s → %s', async (p, n) =>
+      expect(await outcome(() => call(p).tryRpc('delete_leaflet', { p_leaflet: draft }))).toBe(n),
     );
 
     it.each(['sync_template', 'seed_demo_leaflets'] as const)('%s is for the server only', async (name) => {
       const args = name === 'sync_template' ? { p_slug: 'x', p_version: 1, p_position: 0, p_blocks: [] } : {};
       for (const p of PERSONAS) expect(await outcome(() => call(p).tryRpc(name, args as never)), p).toBe('forbidden');
+    });
+
+    it.each(
+      table({
+        admin: 1,
+        teacher: 1,
+        coach: 1,
+        otherTeacher: 1,
+        otherStaff: 'forbidden',
+        parent: 'forbidden',
+        otherParent: 'forbidden',
+        pupil: 'forbidden',
+        otherPupil: 'forbidden',
+        anon: 'forbidden',
+      }),
+    )('set_block_image: %s → %s', async (p, n) => {
+      const id = await call('admin').rpc('create_leaflet', {
+        p_school: w.school.id,
+        p_slug: `plaatje-${p.toLowerCase()}`,
+        p_title: 'Plaatje',
+      });
+      const [added] = await call('admin').rpc('add_block', {
+        p_leaflet: id,
+        p_revision: 0,
+        p_kind: 'image',
+        p_position: 1,
+        p_content: { alt: 'Een plaatje' },
+      });
+      const result = await outcome(() =>
+        call(p).tryRpc('set_block_image', {
+          p_block: added!.block_id,
+          p_revision: 1,
+          p_path: `${w.school.id}/a.webp`,
+          p_width: 10,
+          p_height: 10,
+        }),
+      );
+      await call('admin').rpc('delete_leaflet', { p_leaflet: id });
+      expect(result).toBe(n);
+    });
+
+    it('a replaced picture is handed back for deletion unless a published version still shows it (hole 12)', async () => {
+      const admin = call('admin');
+      const id = await admin.rpc('create_leaflet', { p_school: w.school.id, p_slug: 'plaatjes', p_title: 'Plaatjes' });
+      const [added] = await admin.rpc('add_block', {
+        p_leaflet: id,
+        p_revision: 0,
+        p_kind: 'image',
+        p_position: 1,
+        p_content: { alt: 'Een plaatje' },
+      });
+      const path = (n: number) => `${w.school.id}/p${n}.webp`;
+      const set = async (n: number, revision: number) =>
+        (
+          await admin.rpc('set_block_image', { p_block: added!.block_id, p_revision: revision, p_path: path(n), p_width: 10, p_height: 10 })
+        )[0]!;
+      expect((await set(1, 1)).unused_path).toBeNull();
+      // Never published: the first picture is not used any more.
+      expect((await set(2, 2)).unused_path).toBe(path(1));
+      await admin.rpc('publish_leaflet', { p_leaflet: id, p_revision: 3 });
+      // Published: the version keeps it, so it stays.
+      expect((await set(3, 3)).unused_path).toBeNull();
+      const [deleted] = await admin.rpc('delete_block', { p_block: added!.block_id, p_revision: 4 });
+      // Its picture was never published: removing the block frees it.
+      expect(deleted!.unused_path).toBe(path(3));
+      await admin.rpc('delete_leaflet', { p_leaflet: id });
     });
   });
 

@@ -154,7 +154,11 @@ test.describe('a school adapts a leaflet', () => {
     await reader.locator('[data-read-aloud] [data-action=play]').click();
     // The school's block comes last: wait until the reading has got there.
     await expect
-      .poll(() => reader.evaluate(() => (window as unknown as { __spoken: { text: string }[] }).__spoken.some((s) => s.text.includes('oudergesprekken'))))
+      .poll(() =>
+        reader.evaluate(() =>
+          (window as unknown as { __spoken: { text: string }[] }).__spoken.some((s) => s.text.includes('oudergesprekken')),
+        ),
+      )
       .toBe(true);
     const spoken = await reader.evaluate(() => (window as unknown as { __spoken: { text: string; lang: string }[] }).__spoken);
     expect(spoken[0]!.lang).toBe('ar-SA');

@@ -42,7 +42,12 @@ export async function buildSchool(db: SqlEngine, overrides: { slug?: string; nam
   );
 }
 
-export async function buildMembership(db: SqlEngine, schoolId: string, userId: string, role: 'admin' | 'staff' | 'parent' | 'pupil') {
+export async function buildMembership(
+  db: SqlEngine,
+  schoolId: string,
+  userId: string,
+  role: 'admin' | 'coach' | 'teacher' | 'parent' | 'pupil',
+) {
   return insert<{ id: string }>(db, 'insert into public.memberships (school_id, user_id, role) values ($1, $2, $3) returning id', [
     schoolId,
     userId,
@@ -137,14 +142,23 @@ export async function buildClassDevice(db: SqlEngine, schoolId: string, classId:
   return { ...row, token };
 }
 
+export async function buildClassTeacher(db: SqlEngine, schoolId: string, classId: string, userId: string) {
+  await db.transaction((sql) =>
+    sql.query('insert into public.class_teachers (class_id, school_id, user_id) values ($1, $2, $3)', [classId, schoolId, userId]),
+  );
+}
+
 /**
- * The persona world of the access tests: a school with an admin, a teacher, two classes,
- * two pupils (each with their own sign-in and parent), and a second school with its own staff.
+ * The persona world of the access tests: a school with an admin, a coach (intern begeleider), a
+ * teacher of Groep 5 and a teacher of Groep 7, two pupils (Sara in Groep 5, Daan in Groep 7, each
+ * with their own sign-in and parent), and a second school with its own staff.
  */
 export async function buildWorld(db: SqlEngine) {
   const school = await buildSchool(db);
   const otherSchool = await buildSchool(db);
-  const [admin, staff, otherStaff, parent, otherParent] = await Promise.all([
+  const [admin, coach, teacher, otherTeacher, otherStaff, parent, otherParent] = await Promise.all([
+    buildUser(db),
+    buildUser(db),
     buildUser(db),
     buildUser(db),
     buildUser(db),
@@ -152,20 +166,24 @@ export async function buildWorld(db: SqlEngine) {
     buildUser(db),
   ]);
   await buildMembership(db, school.id, admin.id, 'admin');
-  await buildMembership(db, school.id, staff.id, 'staff');
+  await buildMembership(db, school.id, coach.id, 'coach');
+  await buildMembership(db, school.id, teacher.id, 'teacher');
+  await buildMembership(db, school.id, otherTeacher.id, 'teacher');
   await buildMembership(db, otherSchool.id, otherStaff.id, 'admin');
   await buildMembership(db, school.id, parent.id, 'parent');
   await buildMembership(db, school.id, otherParent.id, 'parent');
   const klass = await buildClass(db, school.id, { name: 'Groep 5' });
   const otherClass = await buildClass(db, school.id, { name: 'Groep 7' });
   const otherSchoolClass = await buildClass(db, otherSchool.id, { name: 'Groep 5' });
+  await buildClassTeacher(db, school.id, klass.id, teacher.id);
+  await buildClassTeacher(db, school.id, otherClass.id, otherTeacher.id);
   const pupil = await buildPupil(db, school.id, klass.id, { firstName: 'Sara', withUser: true });
   const otherPupil = await buildPupil(db, school.id, otherClass.id, { firstName: 'Daan', withUser: true });
   const otherSchoolPupil = await buildPupil(db, otherSchool.id, otherSchoolClass.id, { firstName: 'Mila' });
   const link = await buildGuardianLink(db, school.id, pupil.id, parent.id);
   const otherLink = await buildGuardianLink(db, school.id, otherPupil.id, otherParent.id);
   const invitation = await buildInvitation(db, school.id, { role: 'parent', pupils: [pupil.id] });
-  const device = await buildClassDevice(db, school.id, klass.id, staff.id);
+  const device = await buildClassDevice(db, school.id, klass.id, teacher.id);
   return {
     school,
     otherSchool,
@@ -173,7 +191,9 @@ export async function buildWorld(db: SqlEngine) {
     otherClass,
     otherSchoolClass,
     admin,
-    staff,
+    coach,
+    teacher,
+    otherTeacher,
     otherStaff,
     parent,
     otherParent,
@@ -186,7 +206,9 @@ export async function buildWorld(db: SqlEngine) {
     device,
     personas: {
       admin: admin.claims,
-      staff: staff.claims,
+      coach: coach.claims,
+      teacher: teacher.claims,
+      otherTeacher: otherTeacher.claims,
       otherStaff: otherStaff.claims,
       parent: parent.claims,
       otherParent: otherParent.claims,
@@ -199,4 +221,15 @@ export async function buildWorld(db: SqlEngine) {
 
 export type World = Awaited<ReturnType<typeof buildWorld>>;
 export type PersonaName = keyof World['personas'];
-export const PERSONAS: PersonaName[] = ['admin', 'staff', 'otherStaff', 'parent', 'otherParent', 'pupil', 'otherPupil', 'anon'];
+export const PERSONAS: PersonaName[] = [
+  'admin',
+  'coach',
+  'teacher',
+  'otherTeacher',
+  'otherStaff',
+  'parent',
+  'otherParent',
+  'pupil',
+  'otherPupil',
+  'anon',
+];

@@ -16,7 +16,7 @@ export const CLASS_MODE = {
         class_name: z.string(),
         school_slug: z.string(),
         school_name: z.string(),
-        pupils: z.array(z.object({ pupil_id: uuid, first_name: z.string() })),
+        pupils: z.array(z.object({ pupil_id: uuid, first_name: z.string(), needs_teacher: z.boolean() })),
         expires_at: timestamp,
       }),
     ),
@@ -27,7 +27,7 @@ export const CLASS_MODE = {
     z.object({ p_device_token: z.string().max(100), p_pupil: uuid, p_code: z.string().max(40) }).strict(),
     z.array(
       z.object({
-        status: z.enum(['ok', 'wrong_code', 'locked', 'class_mode_closed', 'unknown_pupil', 'no_code']),
+        status: z.enum(['ok', 'wrong_code', 'locked', 'needs_teacher', 'class_mode_closed', 'unknown_pupil', 'no_code']),
         pupil_user_id: uuid.nullable(),
         first_name: z.string().nullable(),
         attempts_left: z.number().int().nullable(),

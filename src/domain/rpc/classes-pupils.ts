@@ -62,15 +62,25 @@ export const CLASSES_PUPILS = {
     idArg('p_school'),
     z.array(
       z.object({
-        membership_id: uuid,
         user_id: uuid,
-        role: schoolRole,
         display_name: z.string().nullable(),
         email: z.string().nullable(),
+        /** Empty for someone who only still has a link to a pupil. */
+        roles: z.array(schoolRole),
         children: z.array(z.object({ link_id: uuid, pupil_id: uuid, first_name: z.string(), class_name: z.string() })),
       }),
     ),
   ),
+  school_class_teachers: rpc(idArg('p_school'), z.array(z.object({ class_id: uuid, user_id: uuid, display_name: z.string().nullable() }))),
+  set_class_teachers: rpc(
+    z.object({ p_class: uuid, p_teachers: z.array(uuid).max(LIMITS.teachersPerClass) }).strict(),
+    z.array(z.object({ user_id: uuid })),
+  ),
+  class_lockouts: rpc(
+    idArg('p_class'),
+    z.array(z.object({ pupil_id: uuid, locked_until: timestamp.nullable(), needs_teacher: z.boolean(), lockouts: z.number().int() })),
+  ),
+  unlock_pupil: rpc(idArg('p_pupil'), z.number().int(), { returns: 'scalar' }),
   link_guardian: rpc(z.object({ p_pupil: uuid, p_parent: uuid }).strict(), z.array(guardianLinkRow)),
   unlink_guardian: rpc(idArg('p_link'), z.array(guardianLinkRow)),
   my_children: rpc(

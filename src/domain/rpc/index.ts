@@ -59,4 +59,13 @@ export async function validatedRpc<N extends RpcName>(transport: RpcTransport, n
 export { RpcError, toRpcError } from './errors.ts';
 export { type EditorBlock, type SnapshotBlock, leafletSnapshot, snapshotBlock } from './leaflets.ts';
 export { type School, schoolRow } from './schools-people.ts';
-export { type RpcAccess, type RpcEntry, SCHOOL_ROLES, type SchoolRole, schoolRole } from './shared.ts';
+export {
+  INVITABLE_ROLES,
+  type InvitableRole,
+  type RpcAccess,
+  type RpcEntry,
+  SCHOOL_ROLES,
+  STAFF_ROLES,
+  type SchoolRole,
+  schoolRole,
+} from './shared.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from '../limits.ts';
-import { idArg, locale, rpc, schoolRole, timestamp, uuid } from './shared.ts';
+import { INVITABLE_ROLES, idArg, locale, rpc, schoolRole, timestamp, uuid } from './shared.ts';
 
 /** supabase/migrations/*_invitations.sql: single-use codes to join a school. */
 
@@ -9,7 +9,7 @@ export const INVITATIONS = {
     z
       .object({
         p_school: uuid,
-        p_role: z.enum(['admin', 'staff', 'parent']),
+        p_role: z.enum(INVITABLE_ROLES),
         p_pupils: z.array(uuid).max(LIMITS.childrenPerInvitation),
         p_locale: locale,
         p_label: z.string().trim().max(LIMITS.invitationLabel),

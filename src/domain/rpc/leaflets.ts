@@ -147,7 +147,10 @@ export const LEAFLETS = {
       .strict(),
     z.array(z.object({ revision, block_id: uuid })),
   ),
-  delete_block: rpc(z.object({ p_block: uuid, p_revision: revision }).strict(), z.array(z.object({ revision }))),
+  delete_block: rpc(
+    z.object({ p_block: uuid, p_revision: revision }).strict(),
+    z.array(z.object({ revision, unused_path: z.string().nullable() })),
+  ),
   move_block: rpc(
     z.object({ p_block: uuid, p_revision: revision, p_delta: z.number().int().min(-1).max(1) }).strict(),
     z.array(z.object({ revision })),
@@ -162,7 +165,7 @@ export const LEAFLETS = {
         p_height: z.number().int().min(1).max(4000),
       })
       .strict(),
-    z.array(z.object({ revision })),
+    z.array(z.object({ revision, unused_path: z.string().nullable() })),
   ),
   publish_leaflet: rpc(z.object({ p_leaflet: uuid, p_revision: revision }).strict(), z.array(z.object({ version_no: z.number().int() })), {
     changesPublicPages,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from '../limits.ts';
-import { idArg, locale, none, rpc, schoolRole, timestamp, uuid } from './shared.ts';
+import { locale, none, rpc, schoolRole, timestamp, uuid } from './shared.ts';
 
 /** supabase/migrations/*_schools_people.sql: schools, profiles, memberships. */
 
@@ -56,8 +56,5 @@ export const SCHOOLS_PEOPLE = {
   set_school_logo: rpc(z.object({ p_school: uuid, p_logo_path: z.string().max(300).nullable() }).strict(), z.array(schoolRow), {
     changesPublicPages: true,
   }),
-  remove_membership: rpc(
-    idArg('p_membership'),
-    z.array(z.object({ id: uuid, school_id: uuid, user_id: uuid, role: schoolRole, created_at: timestamp })),
-  ),
+  remove_person: rpc(z.object({ p_school: uuid, p_user: uuid }).strict(), z.number().int(), { returns: 'scalar' }),
 } as const;

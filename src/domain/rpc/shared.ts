@@ -42,6 +42,11 @@ export const none = z.object({}).strict();
 export const idArg = <K extends string>(key: K) => z.object({ [key]: uuid } as Record<K, typeof uuid>).strict();
 
 /** A person's role in a school (the SQL enum `public.school_role`). */
-export const SCHOOL_ROLES = ['admin', 'staff', 'parent', 'pupil'] as const;
+export const SCHOOL_ROLES = ['admin', 'coach', 'teacher', 'parent', 'pupil'] as const;
 export const schoolRole = z.enum(SCHOOL_ROLES);
 export type SchoolRole = z.infer<typeof schoolRole>;
+/** The roles of a school's staff (everyone but parents and pupils). */
+export const STAFF_ROLES = ['admin', 'coach', 'teacher'] as const satisfies readonly SchoolRole[];
+/** The roles an invitation can give. */
+export const INVITABLE_ROLES = ['parent', 'teacher', 'coach', 'admin'] as const satisfies readonly SchoolRole[];
+export type InvitableRole = (typeof INVITABLE_ROLES)[number];
