@@ -3,14 +3,6 @@ import node from '@astrojs/node';
 import react from '@astrojs/react';
 import { DEFAULT_LOCALE, LOCALE_CODES } from './src/i18n/locales.ts';
 
-// Requests whose Host or X-Forwarded-Host is not one of these are treated as coming from
-// the server's own address, so a spoofed forwarded host cannot satisfy the origin check.
-const allowedDomains = (process.env.PORTAL_ALLOWED_HOSTS ?? '')
-  .split(',')
-  .map((h) => h.trim())
-  .filter(Boolean)
-  .map((hostname) => ({ hostname }));
-
 export default defineConfig({
   output: 'server',
   // staticHeaders: Astro then sends its Content-Security-Policy (with the hashes of the few
@@ -24,10 +16,13 @@ export default defineConfig({
     routing: 'manual',
   },
   security: {
-    checkOrigin: true,
+    // The portal checks the Origin of every state-changing request itself, against the public
+    // address read at run time (src/middleware.ts, sameOrigin): Astro's own check compares with the
+    // address it builds from the socket, which is http:// behind a TLS proxy. Host names are also
+    // checked at run time (knownHost), so nothing about hosts is baked into the build.
+    checkOrigin: false,
     // Form actions take uploads (pictures up to 15 MB, judged and re-encoded before storage).
     actionBodySizeLimit: 20 * 1024 * 1024,
-    allowedDomains,
     // No 'unsafe-inline' for scripts: Astro hashes every script it puts in a page.
     csp: {
       algorithm: 'SHA-256',

@@ -49,6 +49,8 @@ export default defineConfig({
       PORT: String(PORT),
       HOST: 'localhost',
       PORTAL_DATA_DIR: dataDir,
+      // The tests read sign-in codes from the dev mailbox.
+      PORTAL_DEV_MAILBOX: '1',
       // Lets tests stay under the sign-in rate limits without waiting.
       NODE_ENV: 'production',
     },

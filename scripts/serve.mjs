@@ -2,6 +2,11 @@
 // the first request then loads the app, which starts the backend (in embedded mode: opens,
 // migrates and seeds the database) and logs the mode. We make that first request ourselves,
 // so the log appears at start-up and the first visitor does not wait for it.
+// `--demo` (npm start): in embedded mode, switch the dev mailbox on unless it was set either way,
+// so a newcomer can sign in with the demo accounts. The start-up log says so.
+if (process.argv.includes('--demo') && !process.env.SUPABASE_URL && process.env.PORTAL_DEV_MAILBOX === undefined) {
+  process.env.PORTAL_DEV_MAILBOX = '1';
+}
 const entry = new URL('../dist/server/entry.mjs', import.meta.url);
 const { options } = await import(entry.href);
 const port = Number(process.env.PORT ?? options.port ?? 4321);

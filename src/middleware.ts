@@ -4,10 +4,11 @@ import { type FormOutcome, pageOf } from './actions/define.ts';
 import { getT } from './i18n/index.ts';
 import { dirOf, isLocale } from './i18n/locales.ts';
 import { LOCALE_COOKIE, localeOfPath, negotiateLocale } from './i18n/negotiate.ts';
-import { backendFor, bootBackend, log } from './server/backend.ts';
+import { backendFor, bootBackend, log, requestHasSession } from './server/backend.ts';
 import { setFlash } from './server/flash.ts';
 import { valuesOf } from './server/forms.ts';
 import { cachedPage, isCacheablePath, storePage } from './server/page-cache.ts';
+import { clientAddressOf, cookiesSecure, hostAllowed, site } from './server/site.ts';
 
 const ONE_YEAR = 60 * 60 * 24 * 365;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -58,22 +59,38 @@ const securityHeaders = defineMiddleware(async (context, next) => {
     );
   }
   // Pages of a signed-in person are theirs alone: no cache may keep them.
-  if (context.locals.user || context.cookies.has('portal_session')) {
+  if (context.locals.user || context.locals.backend?.auth.hasSession()) {
     h.set('Cache-Control', 'no-store');
   }
   return response;
 });
 
 /**
- * Astro's checkOrigin refuses cross-site form posts; this also refuses any other
- * state-changing request whose Origin is not ours, whatever its Content-Type.
+ * The Host a request names must be one this portal is served under (PORTAL_PUBLIC_URL's, or
+ * one of PORTAL_ALLOWED_HOSTS): a forged Host never reaches a page, let alone a link in a mail.
+ * Read at run time, so a build moves between machines and proxies unchanged.
+ */
+const knownHost = defineMiddleware(async (context, next) => {
+  await bootBackend();
+  if (context.url.pathname !== '/healthz' && !hostAllowed(context.url.hostname)) {
+    return new Response('This portal is not served under this address.', { status: 421, headers: { 'Content-Type': 'text/plain' } });
+  }
+  return next();
+});
+
+/**
+ * Every request that changes something must come from the portal's own pages: its Origin is the
+ * public origin (behind a TLS proxy: https://…) or the address it was made to, whatever its
+ * Content-Type. This replaces Astro's checkOrigin, which compares with the address Astro builds
+ * from the socket (http:// behind a TLS proxy) and would refuse every form there.
  */
 const sameOrigin = defineMiddleware((context, next) => {
   const { request, url } = context;
   if (!SAFE_METHODS.has(request.method)) {
     const origin = request.headers.get('origin');
-    const site = request.headers.get('sec-fetch-site');
-    if ((origin && origin !== url.origin) || (!origin && site === 'cross-site')) {
+    const fetchSite = request.headers.get('sec-fetch-site');
+    const ours = origin !== null && (origin === site().publicUrl.origin || origin === url.origin);
+    if (!(ours || (origin === null && fetchSite === 'same-origin'))) {
       return new Response('Cross-site requests are refused.', { status: 403 });
     }
   }
@@ -84,7 +101,7 @@ const sameOrigin = defineMiddleware((context, next) => {
 function rememberLocale(context: Parameters<Parameters<typeof defineMiddleware>[0]>[0], lang: string): void {
   const { cookies, url } = context;
   if (cookies.get(LOCALE_COOKIE)?.value !== lang) {
-    cookies.set(LOCALE_COOKIE, lang, { path: '/', maxAge: ONE_YEAR, sameSite: 'lax', httpOnly: true, secure: url.protocol === 'https:' });
+    cookies.set(LOCALE_COOKIE, lang, { path: '/', maxAge: ONE_YEAR, sameSite: 'lax', httpOnly: true, secure: cookiesSecure(url) });
   }
 }
 
@@ -94,20 +111,17 @@ function rememberLocale(context: Parameters<Parameters<typeof defineMiddleware>[
  */
 const publicPages = defineMiddleware(async (context, next) => {
   const { request, url, cookies } = context;
-  if (request.method !== 'GET' || cookies.has('portal_session') || cookies.has('portal_flash') || !isCacheablePath(url.pathname)) {
-    return next();
-  }
-  // Stored as sent (headers and compression included), so a hit runs nothing else.
+  if (request.method !== 'GET' || !isCacheablePath(url.pathname) || cookies.has('portal_flash')) return next();
+  // Whether the request has a session is the running mode's to say (Supabase's cookies are not ours).
+  if (requestHasSession((await bootBackend()).config.mode, request.headers.get('cookie'))) return next();
+  // Stored as sent (headers and compression included), so a hit runs nothing else. The reader's
+  // language is remembered here, outside what is stored: a stored page sets no cookie.
   const gzip = /\bgzip\b/.test(request.headers.get('accept-encoding') ?? '');
   const key = `${gzip ? 'gz ' : ''}${url.origin}${url.pathname}${url.search}`;
-  const hit = cachedPage(key);
-  if (hit) {
-    const lang = localeOfPath(url.pathname);
-    if (lang) rememberLocale(context, lang);
-    return hit;
-  }
-  const response = await next();
-  return response.status === 200 ? storePage(key, response) : response;
+  const response = cachedPage(key) ?? (await storePage(key, await next()));
+  const lang = localeOfPath(url.pathname);
+  if (lang && response.status === 200) rememberLocale(context, lang);
+  return response;
 });
 
 /** Puts the locale, its direction and a bound `t` on `locals`; remembers the reader's language. */
@@ -132,7 +146,8 @@ const locale = defineMiddleware(async (context, next) => {
 
   const response = await next();
 
-  if (fromPath && response.status < 400) rememberLocale(context, fromPath);
+  // (Public pages remember it in publicPages, after the page is stored without the cookie.)
+  if (fromPath && response.status < 400 && !isCacheablePath(url.pathname)) rememberLocale(context, fromPath);
   return response;
 });
 
@@ -172,10 +187,17 @@ const formActions = defineMiddleware(async (context, next) => {
 /** The backend bound to this request, and the user it verifies. */
 const session = defineMiddleware(async (context, next) => {
   if (context.url.pathname.startsWith('/_astro/')) return next();
-  const backend = await backendFor({ cookies: context.cookies, url: context.url, request: context.request });
+  let socket = '';
+  try {
+    socket = context.clientAddress;
+  } catch {
+    socket = '';
+  }
+  const client = clientAddressOf(socket, context.request.headers.get('x-forwarded-for'));
+  const backend = await backendFor({ cookies: context.cookies, url: context.url, request: context.request, client });
   context.locals.backend = backend;
   context.locals.user = await backend.auth.getUser();
   return next();
 });
 
-export const onRequest = sequence(publicPages, compress, securityHeaders, sameOrigin, session, locale, formActions);
+export const onRequest = sequence(knownHost, publicPages, compress, securityHeaders, sameOrigin, session, locale, formActions);

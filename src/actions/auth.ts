@@ -6,6 +6,10 @@ import { safeNext } from '~/server/paths.ts';
 import { clearPendingSignIn, getPendingSignIn, setPendingSignIn } from '~/server/pending-sign-in.ts';
 import { anyone, formAction, Refusal } from './define.ts';
 
+/** When to try again, as a person reads a clock where the school is. */
+const clockTime = (lang: string, at: Date) =>
+  new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Amsterdam' }).format(at);
+
 /** Signing in by e-mail code, by password, and signing out. */
 export const auth = {
   /** "Send me a code": the code page follows, whether or not the address has an account. */
@@ -14,7 +18,8 @@ export const auth = {
     input: z.object({ email: emailField, next: z.string().max(300).optional() }),
     async handler({ email, next }, _, { locals, cookies, url }) {
       const target = safeNext(next, `/${locals.lang}/app`);
-      await locals.backend.auth.sendSignInCode({ email, lang: locals.lang, allowNewAccount: false, next: target });
+      const sent = await locals.backend.auth.sendSignInCode({ email, lang: locals.lang, allowNewAccount: false, next: target });
+      if (!sent.ok) throw new Refusal({ email: locals.t('auth:limit.codes', { time: clockTime(locals.lang, sent.until) }) });
       setPendingSignIn(cookies, url, { email, next: target });
       return { ok: true, to: `/${locals.lang}/sign-in/code` };
     },
@@ -29,7 +34,14 @@ export const auth = {
       const pending = getPendingSignIn(cookies);
       if (!pending) return { ok: true, to: `/${locals.lang}/sign-in` };
       const result = await locals.backend.auth.verifySignInCode(pending.email, code);
-      if (!result.ok) throw new Refusal({ code: locals.t(`auth:code.error.${result.reason}`) });
+      if (!result.ok) {
+        throw new Refusal({
+          code:
+            result.reason === 'limited' && result.until
+              ? locals.t('auth:limit.tries', { time: clockTime(locals.lang, result.until) })
+              : locals.t(`auth:code.error.${result.reason}`),
+        });
+      }
       clearPendingSignIn(cookies);
       return { ok: true, to: pending.next };
     },
@@ -41,7 +53,14 @@ export const auth = {
     secret: ['password'],
     async handler({ email, password, next }, _, { locals }) {
       const result = await locals.backend.auth.signInWithPassword(email, password);
-      if (!result.ok) throw new Refusal({ password: locals.t(`auth:password.error.${result.reason === 'locked' ? 'locked' : 'wrong'}`) });
+      if (!result.ok) {
+        throw new Refusal({
+          password:
+            result.reason === 'limited' && result.until
+              ? locals.t('auth:limit.password', { time: clockTime(locals.lang, result.until) })
+              : locals.t('auth:password.error.wrong'),
+        });
+      }
       return { ok: true, to: safeNext(next, `/${locals.lang}/app`) };
     },
   }),

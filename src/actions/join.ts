@@ -42,7 +42,11 @@ export const join = {
       if (!address.success) throw new Refusal({ email: t(email ? 'validation.email' : 'validation.required') });
       const next = `/${lang}/join/complete`;
       setPendingJoin(cookies, url, { code, name, school: schoolSlug });
-      await backend.auth.sendSignInCode({ email: address.data, lang, allowNewAccount: true, next });
+      const sent = await backend.auth.sendSignInCode({ email: address.data, lang, allowNewAccount: true, next });
+      if (!sent.ok) {
+        const time = new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Amsterdam' }).format(sent.until);
+        throw new Refusal({ email: t('auth:limit.codes', { time }) });
+      }
       setPendingSignIn(cookies, url, { email: address.data, next });
       return { ok: true, to: `/${lang}/sign-in/code` };
     },

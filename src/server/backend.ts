@@ -3,8 +3,10 @@ import { embeddedAdminDb, embeddedBackend, startEmbedded, type EmbeddedRuntime }
 import type { Backend, Db, RequestScope } from './port.ts';
 import { invalidatePublicPages } from './page-cache.ts';
 import { RPC } from '~/domain/rpc/index.ts';
-import { supabaseAdminDb, supabaseBackend } from './supabase/index.ts';
+import { embeddedHasSession } from './embedded/auth.ts';
+import { supabaseAdminDb, supabaseBackend, supabaseHasSession } from './supabase/index.ts';
 import { serverSecret } from './secret.ts';
+import { publicUrl, setSite } from './site.ts';
 import { syncTemplates } from './templates.ts';
 
 /**
@@ -19,14 +21,10 @@ export function log(line: string): void {
   console.log(`[portal] ${line}`);
 }
 
-function publicOrigin(): string {
-  const host = process.env.HOST && process.env.HOST !== '0.0.0.0' ? process.env.HOST : 'localhost';
-  return `http://${host}:${process.env.PORT ?? 4321}`;
-}
-
 async function boot(): Promise<Runtime> {
   const started = performance.now();
   const config = loadConfig();
+  setSite(config.site);
   if (config.mode === 'supabase') {
     const admin = supabaseAdminDb(config);
     const synced = await syncTemplates(admin);
@@ -48,14 +46,22 @@ async function boot(): Promise<Runtime> {
     ? `a new database${embedded.report.seeded ? ' with the demo school' : ''}`
     : `${embedded.report.applied.length} new migration(s) applied`;
   log(`embedded mode (${where}): ${what}, ${synced} leaflet template(s) updated, ready in ${Math.round(performance.now() - started)} ms`);
-  log(`dev mailbox (sign-in codes are "sent" here): ${publicOrigin()}/dev/mailbox`);
+  if (config.site.devMailbox) {
+    log(`dev mailbox on (PORTAL_DEV_MAILBOX=1): sign-in mails land at ${publicUrl('/dev/mailbox')}, readable only on this machine`);
+  } else {
+    log('dev mailbox off: set PORTAL_DEV_MAILBOX=1 to read sign-in mails on this machine (npm start does, for the demo)');
+  }
+  log(`public address (links in mails, letters and QR codes): ${config.site.publicUrl.origin}`);
   return { config, secret: serverSecret(config), embedded };
 }
 
 /** Starts the backend once per process (migrations run here in embedded mode). */
 export function bootBackend(): Promise<Runtime> {
   runtime ??= boot().catch((err: unknown) => {
+    // Settings that do not fit, a data folder in use or damaged: the operator gets one sentence
+    // and the server stops, rather than answering every page with a 500.
     log(`could not start: ${err instanceof Error ? err.message : String(err)}`);
+    setTimeout(() => process.exit(1), 50);
     throw err;
   });
   return runtime;
@@ -75,6 +81,15 @@ export async function backendFor(scope: RequestScope): Promise<Backend> {
   const rt = await bootBackend();
   const backend = rt.embedded ? embeddedBackend(rt.embedded, scope, log) : supabaseBackend(rt.config, scope, log);
   return { ...backend, db: invalidating(backend.db), admin: invalidating(backend.admin) };
+}
+
+/** Whether a request carries a session cookie of the running mode (see AuthPort.hasSession). */
+export function requestHasSession(mode: Config['mode'], cookieHeader: string | null): boolean {
+  const names = (cookieHeader ?? '')
+    .split(';')
+    .map((part) => part.split('=')[0]!.trim())
+    .filter(Boolean);
+  return mode === 'supabase' ? supabaseHasSession(names) : embeddedHasSession(names);
 }
 
 /** The embedded runtime, for the pages that exist only in embedded mode (the dev mailbox). */

@@ -16,7 +16,23 @@ export interface Config {
   dataDir: string;
   /** Whether a fresh embedded database gets the demo school (PORTAL_SEED=false turns it off). */
   seed: boolean;
+  site: SiteConfig;
 }
+
+/** How the portal is reached: read at run time, never baked into the build. */
+export interface SiteConfig {
+  /** The one origin every absolute link (mails, letters, QR codes) is built from. */
+  publicUrl: URL;
+  /** Host names requests may arrive for: the public URL's, PORTAL_ALLOWED_HOSTS, and (embedded, local) loopback. */
+  allowedHosts: ReadonlySet<string>;
+  /** Addresses of reverse proxies whose X-Forwarded-For is believed (PORTAL_TRUSTED_PROXIES; `loopback` for one on this machine). */
+  trustedProxies: ReadonlySet<string>;
+  /** The dev mailbox shows sign-in mails to whoever sits at this machine (PORTAL_DEV_MAILBOX=1, embedded mode only). */
+  devMailbox: boolean;
+}
+
+const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]', '::1'];
+export const LOOPBACK_ADDRESSES = ['127.0.0.1', '::1', '::ffff:127.0.0.1'];
 
 const env = z.object({
   SUPABASE_URL: z.url().optional(),
@@ -32,7 +48,35 @@ const env = z.object({
     .optional(),
   PORTAL_DATA_DIR: z.string().min(1).default('.data'),
   PORTAL_SEED: z.enum(['true', 'false']).default('true'),
+  PORTAL_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  PORTAL_ALLOWED_HOSTS: z.string().max(2000).optional(),
+  PORTAL_TRUSTED_PROXIES: z.string().max(2000).optional(),
+  PORTAL_DEV_MAILBOX: z.enum(['0', '1']).optional(),
+  PORT: z.string().regex(/^\d{1,5}$/).optional(),
 });
+
+const list = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((v) => v.trim().toLowerCase())
+    .filter(Boolean);
+
+function siteConfig(e: z.infer<typeof env>, mode: Mode): SiteConfig {
+  if (mode === 'supabase' && !e.PORTAL_PUBLIC_URL) {
+    throw new ConfigError('Supabase mode needs PORTAL_PUBLIC_URL (the address parents and staff open, e.g. https://portaal.school.nl).');
+  }
+  const publicUrl = new URL(e.PORTAL_PUBLIC_URL ?? `http://localhost:${e.PORT ?? 4321}`);
+  publicUrl.pathname = '/';
+  publicUrl.search = '';
+  publicUrl.hash = '';
+  const local = LOOPBACK_HOSTS.includes(publicUrl.hostname);
+  const allowedHosts = new Set([publicUrl.hostname, ...list(e.PORTAL_ALLOWED_HOSTS), ...(local ? LOOPBACK_HOSTS : [])]);
+  const trustedProxies = new Set(list(e.PORTAL_TRUSTED_PROXIES).flatMap((p) => (p === 'loopback' ? LOOPBACK_ADDRESSES : [p])));
+  if (e.PORTAL_DEV_MAILBOX === '1' && mode === 'supabase') {
+    throw new ConfigError('PORTAL_DEV_MAILBOX is for embedded mode only: in Supabase mode, Supabase sends the sign-in mails.');
+  }
+  return { publicUrl, allowedHosts, trustedProxies, devMailbox: e.PORTAL_DEV_MAILBOX === '1' };
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -48,7 +92,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   }
   const e = parsed.data;
   const supabaseSet = [e.SUPABASE_URL, e.SUPABASE_ANON_KEY, e.SUPABASE_SERVICE_ROLE_KEY].filter(Boolean).length;
-  const common = { dataDir: e.PORTAL_DATA_DIR, seed: e.PORTAL_SEED === 'true' };
+  const common = (mode: Mode) => ({ dataDir: e.PORTAL_DATA_DIR, seed: e.PORTAL_SEED === 'true', site: siteConfig(e, mode) });
 
   if (supabaseSet > 0) {
     if (supabaseSet < 3) {
@@ -62,7 +106,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     return {
       mode: 'supabase',
       supabase: { url: e.SUPABASE_URL!, anonKey: e.SUPABASE_ANON_KEY!, serviceRoleKey: e.SUPABASE_SERVICE_ROLE_KEY! },
-      ...common,
+      ...common('supabase'),
     };
   }
   if (e.DATABASE_ADMIN_URL && !e.DATABASE_URL) {
@@ -73,10 +117,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       mode: 'postgres',
       databaseUrl: e.DATABASE_URL,
       databaseAdminUrl: e.DATABASE_ADMIN_URL ?? e.DATABASE_URL,
-      ...common,
+      ...common('postgres'),
     };
   }
-  return { mode: 'pglite', ...common };
+  return { mode: 'pglite', ...common('pglite') };
 }
 
 /** A connection string without its password, for the start-up log. */

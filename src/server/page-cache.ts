@@ -35,11 +35,21 @@ export function cachedPage(key: string): Response | null {
   return new Response(entry.body as Uint8Array<ArrayBuffer>, { status: entry.status, headers: entry.headers });
 }
 
-/** Stores a copy of a response and returns a fresh one to send. */
+/**
+ * A response is stored only when it is the same for every anonymous reader: a 200 that sets no
+ * cookie and that no one marked private. (A signed-in reader's page says no-store; one that set a
+ * cookie carries something of one visitor.)
+ */
+export function storable(response: Response): boolean {
+  const control = response.headers.get('cache-control') ?? '';
+  return response.status === 200 && !response.headers.has('set-cookie') && !/\b(no-store|private)\b/i.test(control);
+}
+
+/** Stores a copy of a storable response and returns a fresh one to send; anything else passes through. */
 export async function storePage(key: string, response: Response): Promise<Response> {
+  if (!storable(response)) return response;
   const body = new Uint8Array(await response.arrayBuffer());
-  // Cookies belong to one visitor; everything else (security headers, encoding) is the page's.
-  const headers = [...response.headers.entries()].filter(([name]) => name.toLowerCase() !== 'set-cookie');
+  const headers = [...response.headers.entries()];
   if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value!);
   entries.set(key, { epoch, expires: Date.now() + CACHE_SECONDS * 1000, status: response.status, headers, body });
   const fresh = new Response(body as Uint8Array<ArrayBuffer>, { status: response.status, headers: response.headers });

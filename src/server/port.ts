@@ -2,6 +2,7 @@ import type { AstroCookies } from 'astro';
 import type { RpcArgs, RpcName, RpcResult } from '~/domain/rpc/index.ts';
 import type { Locale } from '~/i18n/locales.ts';
 import type { Mode } from './config.ts';
+import { cookiesSecure } from './site.ts';
 
 /**
  * The backend port: what pages may ask of the backend. Two adapters implement it, one on
@@ -20,17 +21,28 @@ export interface Db {
   rpc<N extends RpcName>(name: N, args: RpcArgs<N>): Promise<RpcResult<N>>;
 }
 
-export type SignInFailure = 'wrong_code' | 'expired' | 'used' | 'locked' | 'wrong_password' | 'no_account';
-export type SignInResult = { ok: true; userId: string } | { ok: false; reason: SignInFailure };
+/**
+ * Why a sign-in did not work: a wrong code or password; a code that is used, expired or tried
+ * too often (ask for a new one); or `limited`: too many tries, `until` says when to try again.
+ */
+export type SignInFailure = 'wrong_code' | 'expired' | 'used' | 'locked' | 'wrong_password' | 'no_account' | 'limited';
+export type SignInResult = { ok: true; userId: string } | { ok: false; reason: SignInFailure; until?: Date };
+export type SendResult = { ok: true } | { ok: false; reason: 'limited'; until: Date };
 
 export interface AuthPort {
+  /**
+   * Whether the request carries this mode's session cookie, without verifying it (cheap: for
+   * deciding that a page is not the same for everyone, e.g. the public page cache).
+   */
+  hasSession(): boolean;
   /** The signed-in user, verified on the server for this request, or null. */
   getUser(): Promise<SessionUser | null>;
   /**
    * Sends a one-time code and magic link. Says nothing about whether the address has an
-   * account: an unknown address simply gets no mail unless `allowNewAccount` (an invitation).
+   * account: an unknown address simply gets no mail unless `allowNewAccount` (an invitation),
+   * and is limited like a known one. Refused (with when to try again) past the limits.
    */
-  sendSignInCode(input: { email: string; lang: Locale; allowNewAccount: boolean; next: string }): Promise<void>;
+  sendSignInCode(input: { email: string; lang: Locale; allowNewAccount: boolean; next: string }): Promise<SendResult>;
   verifySignInCode(email: string, code: string): Promise<SignInResult>;
   /** The magic link's token; returns where the link was meant to lead. */
   verifyMagicLink(token: string): Promise<SignInResult & { next?: string }>;
@@ -77,6 +89,8 @@ export interface RequestScope {
   cookies: AstroCookies;
   url: URL;
   request: Request;
+  /** The client's network address (the socket's, or a trusted proxy's X-Forwarded-For), for limits. */
+  client: string;
 }
 
 /** Session cookies are Secure everywhere except on the developer's own machine. */
@@ -85,5 +99,5 @@ export function isLocalhost(url: URL): boolean {
 }
 
 export function cookieSecurity(url: URL) {
-  return { httpOnly: true, sameSite: 'lax' as const, secure: !isLocalhost(url), path: '/' };
+  return { httpOnly: true, sameSite: 'lax' as const, secure: cookiesSecure(url), path: '/' };
 }

@@ -570,9 +570,9 @@ describe.each(DATABASES)('function access on %s', (_label, open) => {
       ['pupil_sign_in', () => ({ p_device_token: w.device.token, p_pupil: w.pupil.id, p_code: 'sun-cat-apple' })],
       ['link_pupil_user', () => ({ p_pupil: w.pupil.id, p_user: w.pupil.user!.id })],
       ['record_sign_in_event', () => ({ p_kind: 'pupil', p_outcome: 'ok' })],
-      ['auth_throttle_check', () => ({ p_key: 'a'.repeat(64) })],
-      ['auth_throttle_fail', () => ({ p_key: 'a'.repeat(64) })],
-      ['auth_throttle_reset', () => ({ p_key: 'a'.repeat(64) })],
+      ['auth_limit_state', () => ({ p_keys: ['a'.repeat(64)] })],
+      ['auth_limit_hit', () => ({ p_key: 'a'.repeat(64), p_limit: 5, p_window_seconds: 60, p_lock_seconds: 60, p_max_lock_seconds: 600 })],
+      ['auth_limit_clear', () => ({ p_keys: ['a'.repeat(64)] })],
     ] as const;
 
     it.each(serverOnly)('%s', async (name, args) => {

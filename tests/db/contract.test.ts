@@ -20,6 +20,7 @@ function anonymousScope(): RequestScope {
   return {
     url: new URL('http://localhost:4321/nl/'),
     request: new Request('http://localhost:4321/nl/'),
+    client: '192.0.2.10',
     cookies: {
       get: (n: string) => (jar.has(n) ? { value: jar.get(n)! } : undefined),
       set: (n: string, v: string) => void jar.set(n, v),

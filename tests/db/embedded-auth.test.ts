@@ -11,11 +11,14 @@ import { buildUser } from '../factories/index.ts';
  * The embedded sign-in: codes expire after 10 minutes, work once and lock after five wrong
  * tries; unknown addresses get no mail; each sign-in is a new server-side session; sign-out ends it.
  */
-function browser() {
+let clients = 0;
+/** A browser of its own (cookie jar), from a network address of its own unless given one. */
+function browser(client = `198.51.100.${++clients % 250}`) {
   const jar = new Map<string, string>();
   const scope = {
     url: new URL('http://localhost:4321/nl/sign-in'),
     request: new Request('http://localhost:4321/nl/sign-in'),
+    client,
     cookies: {
       get: (n: string) => (jar.has(n) ? { value: jar.get(n)! } : undefined),
       set: (n: string, v: string) => void jar.set(n, v),
@@ -167,6 +170,125 @@ describe('embedded auth', () => {
     await auth(scope).setPassword('mijn geheime zin 2026');
     expect(await auth(browser().scope).signInWithPassword(user.email, 'fout')).toEqual({ ok: false, reason: 'wrong_password' });
     expect(await auth(browser().scope).signInWithPassword(user.email, 'mijn geheime zin 2026')).toMatchObject({ ok: true });
+  });
+
+  describe('limits that slow an attacker and never leave a person stuck (hole 8)', () => {
+    const minutesUntil = (d: Date | undefined) => (d!.getTime() - Date.now()) / 60_000;
+
+    it('five codes for one address in a short while: the sixth is refused, with when; the last code still works', async () => {
+      const user = await buildUser(engine);
+      const { scope } = browser();
+      for (let i = 0; i < 5; i++) {
+        expect(await auth(scope).sendSignInCode({ email: user.email, lang: 'ar', allowNewAccount: false, next: '/ar/app' })).toEqual({
+          ok: true,
+        });
+      }
+      const refused = await auth(scope).sendSignInCode({ email: user.email, lang: 'ar', allowNewAccount: false, next: '/ar/app' });
+      expect(refused).toMatchObject({ ok: false, reason: 'limited' });
+      expect(minutesUntil((refused as { until: Date }).until)).toBeGreaterThan(10);
+      // Not a dead end: the code from the last mail signs in.
+      expect(await auth(scope).verifySignInCode(user.email, (await lastCode(user.email)).code)).toMatchObject({ ok: true });
+    });
+
+    it('an unknown address is limited exactly like a known one (the limit tells nothing)', async () => {
+      const email = `niemand-${Date.now()}@test.example`;
+      const { scope } = browser();
+      for (let i = 0; i < 5; i++)
+        expect((await auth(scope).sendSignInCode({ email, lang: 'nl', allowNewAccount: false, next: '/nl/app' })).ok).toBe(true);
+      expect((await auth(scope).sendSignInCode({ email, lang: 'nl', allowNewAccount: false, next: '/nl/app' })).ok).toBe(false);
+    });
+
+    it('one client asking codes for many addresses is limited too', async () => {
+      const { scope } = browser('203.0.113.50');
+      const results = [];
+      for (let i = 0; i < 21; i++) {
+        results.push(
+          (
+            await auth(scope).sendSignInCode({
+              email: `veel-${i}-${Date.now()}@test.example`,
+              lang: 'nl',
+              allowNewAccount: false,
+              next: '/nl/app',
+            })
+          ).ok,
+        );
+      }
+      expect(results.slice(0, 20).every(Boolean)).toBe(true);
+      expect(results[20]).toBe(false);
+      // Another client is not held up by it.
+      expect(
+        (
+          await auth(browser().scope).sendSignInCode({
+            email: `ander-${Date.now()}@test.example`,
+            lang: 'nl',
+            allowNewAccount: false,
+            next: '/nl/app',
+          })
+        ).ok,
+      ).toBe(true);
+    });
+
+    it('five wrong passwords lock the address for a while, not forever; the lock doubles; a code sign-in still works and lifts it', async () => {
+      const user = await buildUser(engine);
+      const signedIn = browser();
+      await auth(signedIn.scope).sendSignInCode({ email: user.email, lang: 'nl', allowNewAccount: false, next: '/nl/app' });
+      await auth(signedIn.scope).verifySignInCode(user.email, (await lastCode(user.email)).code);
+      await auth(signedIn.scope).setPassword('mijn geheime zin 2026');
+
+      const attacker = () => auth(browser().scope);
+      for (let i = 0; i < 4; i++)
+        expect(await attacker().signInWithPassword(user.email, `fout ${i}`)).toEqual({ ok: false, reason: 'wrong_password' });
+      const first = await attacker().signInWithPassword(user.email, 'fout 5');
+      expect(first).toMatchObject({ ok: false, reason: 'limited' });
+      expect(minutesUntil(first.ok ? undefined : first.until)).toBeGreaterThan(4);
+      expect(minutesUntil(first.ok ? undefined : first.until)).toBeLessThan(6);
+      // Even the right password waits.
+      expect(await attacker().signInWithPassword(user.email, 'mijn geheime zin 2026')).toMatchObject({ ok: false, reason: 'limited' });
+      // Waited out, five more wrong ones: twice as long.
+      await engine.transaction((sql) => sql.query(`update private.auth_limits set locked_until = now() - interval '1 second'`));
+      for (let i = 0; i < 4; i++) await attacker().signInWithPassword(user.email, `weer fout ${i}`);
+      const second = await attacker().signInWithPassword(user.email, 'weer fout 5');
+      expect(minutesUntil(second.ok ? undefined : second.until)).toBeGreaterThan(9);
+
+      // The owner signs in by code meanwhile: that works, and lifts the password lock.
+      const owner = browser();
+      await auth(owner.scope).sendSignInCode({ email: user.email, lang: 'nl', allowNewAccount: false, next: '/nl/app' });
+      expect(await auth(owner.scope).verifySignInCode(user.email, (await lastCode(user.email)).code)).toMatchObject({ ok: true });
+      expect(await auth(browser().scope).signInWithPassword(user.email, 'mijn geheime zin 2026')).toMatchObject({ ok: true });
+    });
+
+    it('one client trying passwords on many addresses is stopped', async () => {
+      const { scope } = browser('203.0.113.77');
+      let last: Awaited<ReturnType<ReturnType<typeof auth>['signInWithPassword']>> | undefined;
+      for (let i = 0; i < 20; i++) last = await auth(scope).signInWithPassword(`raden-${i}-${Date.now()}@test.example`, 'wachtwoord');
+      expect(last).toMatchObject({ ok: false, reason: 'limited' });
+    });
+
+    it('every password answer costs one scrypt: no account, no password and a wrong password take alike (enumeration by timing)', async () => {
+      const withPassword = await buildUser(engine);
+      const withoutPassword = await buildUser(engine);
+      const s = browser();
+      await auth(s.scope).sendSignInCode({ email: withPassword.email, lang: 'nl', allowNewAccount: false, next: '/nl/app' });
+      await auth(s.scope).verifySignInCode(withPassword.email, (await lastCode(withPassword.email)).code);
+      await auth(s.scope).setPassword('een heel geheim wachtwoord');
+      const median = async (email: string) => {
+        const times: number[] = [];
+        for (let i = 0; i < 3; i++) {
+          const started = performance.now();
+          await auth(browser().scope).signInWithPassword(email, 'fout');
+          times.push(performance.now() - started);
+        }
+        return times.sort((a, b) => a - b)[1]!;
+      };
+      const unknown = await median(`onbekend-${Date.now()}@test.example`);
+      const noPassword = await median(withoutPassword.email);
+      const wrong = await median(withPassword.email);
+      // Not a speed test: the three must cost the same kind of work (scrypt dominates all three).
+      for (const t of [noPassword, wrong]) {
+        expect(t / unknown).toBeGreaterThan(0.5);
+        expect(t / unknown).toBeLessThan(2);
+      }
+    });
   });
 
   it('a pupil session gets a sign-in identity once and ends when the school day ends', async () => {

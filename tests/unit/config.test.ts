@@ -16,9 +16,14 @@ describe('mode from the environment', () => {
   });
 
   it('is Supabase with all three Supabase settings', () => {
-    expect(loadConfig({ SUPABASE_URL: 'https://x.supabase.co', SUPABASE_ANON_KEY: 'a', SUPABASE_SERVICE_ROLE_KEY: 's' }).mode).toBe(
-      'supabase',
-    );
+    expect(
+      loadConfig({
+        SUPABASE_URL: 'https://x.supabase.co',
+        SUPABASE_ANON_KEY: 'a',
+        SUPABASE_SERVICE_ROLE_KEY: 's',
+        PORTAL_PUBLIC_URL: 'https://portaal.school.nl',
+      }).mode,
+    ).toBe('supabase');
   });
 
   it('stops on half-set Supabase settings instead of silently running another mode', () => {
@@ -44,5 +49,51 @@ describe('mode from the environment', () => {
 
   it('never logs a password', () => {
     expect(redactUrl('postgres://authenticator:s3cret@db:5432/portal')).toBe('postgres://authenticator:***@db:5432/portal');
+  });
+});
+
+describe('how the portal is reached (read at run time)', () => {
+  it('defaults to http://localhost:PORT in embedded mode, with the loopback names allowed', () => {
+    const { site } = loadConfig({ PORT: '4400' });
+    expect(site.publicUrl.href).toBe('http://localhost:4400/');
+    expect([...site.allowedHosts]).toEqual(expect.arrayContaining(['localhost', '127.0.0.1']));
+    expect(site.devMailbox).toBe(false);
+  });
+
+  it('builds on PORTAL_PUBLIC_URL and allows only its host and the listed ones', () => {
+    const { site } = loadConfig({
+      PORTAL_PUBLIC_URL: 'https://portaal.school.nl/whatever?x=1',
+      PORTAL_ALLOWED_HOSTS: 'intern.school.nl, Portaal2.school.nl',
+    });
+    expect(site.publicUrl.href).toBe('https://portaal.school.nl/');
+    expect([...site.allowedHosts].sort()).toEqual(['intern.school.nl', 'portaal.school.nl', 'portaal2.school.nl']);
+    expect(site.allowedHosts.has('localhost')).toBe(false);
+  });
+
+  it('trusts the X-Forwarded-For only of the proxies it is told about', () => {
+    expect([...loadConfig({ PORTAL_TRUSTED_PROXIES: 'loopback, 10.0.0.5' }).site.trustedProxies]).toEqual(
+      expect.arrayContaining(['127.0.0.1', '::1', '10.0.0.5']),
+    );
+    expect(loadConfig({}).site.trustedProxies.size).toBe(0);
+  });
+
+  it('the dev mailbox is off unless switched on, and never in Supabase mode', () => {
+    expect(loadConfig({ PORTAL_DEV_MAILBOX: '1' }).site.devMailbox).toBe(true);
+    expect(() =>
+      loadConfig({
+        SUPABASE_URL: 'https://x.supabase.co',
+        SUPABASE_ANON_KEY: 'a',
+        SUPABASE_SERVICE_ROLE_KEY: 's',
+        PORTAL_PUBLIC_URL: 'https://portaal.school.nl',
+        PORTAL_DEV_MAILBOX: '1',
+      }),
+    ).toThrow(/embedded mode only/);
+  });
+
+  it('Supabase mode needs a public URL, and a public URL must be http(s)', () => {
+    expect(() => loadConfig({ SUPABASE_URL: 'https://x.supabase.co', SUPABASE_ANON_KEY: 'a', SUPABASE_SERVICE_ROLE_KEY: 's' })).toThrow(
+      /PORTAL_PUBLIC_URL/,
+    );
+    expect(() => loadConfig({ PORTAL_PUBLIC_URL: 'javascript:alert(1)' })).toThrow(/PORTAL_PUBLIC_URL/);
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { RpcError } from '~/domain/rpc/index.ts';
+import { requestHasSession } from '~/server/backend.ts';
 import type { Config } from '~/server/config.ts';
+import { setSite, site } from '~/server/site.ts';
 import type { RequestScope } from '~/server/port.ts';
 import { pupilEmail, supabaseBackend, supabaseRpc, type SupabaseClients } from '~/server/supabase/index.ts';
 
@@ -44,6 +46,7 @@ function setup() {
   const scope = {
     url: new URL('https://portal.example/nl/app'),
     request: new Request('https://portal.example/nl/app'),
+    client: '203.0.113.7',
     cookies: {
       get: (name: string) => (jar.has(name) ? { value: jar.get(name)! } : undefined),
       set: (name: string, value: string) => jar.set(name, value),
@@ -56,7 +59,14 @@ function setup() {
     supabase: { url: 'https://x.supabase.co', anonKey: 'anon', serviceRoleKey: 'service-secret' },
     dataDir: '.data',
     seed: false,
+    site: {
+      publicUrl: new URL('https://portal.example/'),
+      allowedHosts: new Set(['portal.example']),
+      trustedProxies: new Set(),
+      devMailbox: false,
+    },
   };
+  setSite(config.site);
   const backend = supabaseBackend(
     config,
     scope,
@@ -102,8 +112,8 @@ describe('Supabase adapter', () => {
 
   it('admin calls go through the service client, never the user client', async () => {
     const { user, service, backend } = setup();
-    service.rpc.mockResolvedValueOnce({ data: true, error: null } as never);
-    expect(await backend.admin.rpc('auth_throttle_check', { p_key: 'a'.repeat(64) })).toBe(true);
+    service.rpc.mockResolvedValueOnce({ data: null, error: null } as never);
+    expect(await backend.admin.rpc('auth_limit_state', { p_keys: ['a'.repeat(64)] })).toBeNull();
     expect(service.rpc).toHaveBeenCalledOnce();
     expect(user.rpc).not.toHaveBeenCalled();
   });
@@ -116,7 +126,8 @@ describe('Supabase adapter', () => {
   });
 
   it('sends a code without creating an account unless an invitation allows it', async () => {
-    const { user, backend } = setup();
+    const { user, service, backend } = setup();
+    service.rpc.mockResolvedValue({ data: null, error: null } as never);
     await backend.auth.sendSignInCode({ email: ' Ouder@Example.org ', lang: 'ar', allowNewAccount: false, next: '/ar/app' });
     expect(user.auth.signInWithOtp).toHaveBeenCalledWith({
       email: 'ouder@example.org',
@@ -124,15 +135,67 @@ describe('Supabase adapter', () => {
     });
   });
 
-  it('a wrong code counts as a failure, and five lock the address', async () => {
+  it('a wrong code counts against the address and the client; past the limit, the person is told until when', async () => {
     const { user, service, backend } = setup();
+    const until = new Date(Date.now() + 15 * 60_000).toISOString();
     service.rpc.mockImplementation((async (name: string) => {
-      if (name === 'auth_throttle_check') return { data: true, error: null };
-      if (name === 'auth_throttle_fail') return { data: 5, error: null };
+      if (name === 'auth_limit_hit') return { data: until, error: null };
       return { data: null, error: null };
     }) as never);
     user.auth.verifyOtp.mockResolvedValueOnce({ data: { user: null }, error: { message: 'Token has expired or is invalid' } } as never);
-    expect(await backend.auth.verifySignInCode('ouder@example.org', '123456')).toEqual({ ok: false, reason: 'locked' });
+    expect(await backend.auth.verifySignInCode('ouder@example.org', '123456')).toEqual({
+      ok: false,
+      reason: 'limited',
+      until: new Date(until),
+    });
+    expect(service.rpc).toHaveBeenCalledWith('auth_limit_hit', expect.objectContaining({ p_limit: 10 }));
+  });
+
+  it('a locked address is told until when, and Supabase is not even asked', async () => {
+    const { user, service, backend } = setup();
+    const until = new Date(Date.now() + 5 * 60_000).toISOString();
+    service.rpc.mockImplementation((async (name: string) => ({ data: name === 'auth_limit_state' ? until : null, error: null })) as never);
+    expect(await backend.auth.signInWithPassword('ouder@example.org', 'x')).toEqual({
+      ok: false,
+      reason: 'limited',
+      until: new Date(until),
+    });
+    expect(await backend.auth.sendSignInCode({ email: 'ouder@example.org', lang: 'nl', allowNewAccount: false, next: '/nl/app' })).toEqual({
+      ok: false,
+      reason: 'limited',
+      until: new Date(until),
+    });
+    expect(user.auth.signInWithPassword).not.toHaveBeenCalled();
+    expect(user.auth.signInWithOtp).not.toHaveBeenCalled();
+  });
+
+  it('says whether a request carries a Supabase session, from its cookies alone (hole 7)', () => {
+    const withCookie = (cookie: string) =>
+      supabaseBackend(
+        {
+          mode: 'supabase',
+          supabase: { url: 'https://x.supabase.co', anonKey: 'a', serviceRoleKey: 's' },
+          dataDir: '.data',
+          seed: false,
+          site: site(),
+        },
+        {
+          url: new URL('https://portal.example/nl/s/demo/leaflets'),
+          request: new Request('https://portal.example/', { headers: { cookie } }),
+          client: '',
+          cookies: { has: () => false },
+        } as unknown as RequestScope,
+        () => undefined,
+        () => ({ user: fakeClient(), service: fakeClient() }) as unknown as SupabaseClients,
+      ).auth.hasSession();
+    expect(withCookie('sb-abcdefgh-auth-token=base64-eyJ; portal_locale=nl')).toBe(true);
+    expect(withCookie('sb-abcdefgh-auth-token.0=part; sb-abcdefgh-auth-token.1=part')).toBe(true);
+    expect(withCookie('portal_locale=ar')).toBe(false);
+    expect(requestHasSession('supabase', 'portal_locale=ar; sb-xyz-auth-token=1')).toBe(true);
+    // The embedded cookie means nothing in Supabase mode, and the other way round.
+    expect(requestHasSession('supabase', 'portal_session=abc')).toBe(false);
+    expect(requestHasSession('pglite', 'sb-xyz-auth-token=1')).toBe(false);
+    expect(requestHasSession('pglite', 'portal_session=abc')).toBe(true);
   });
 
   it('a pupil session: identity created once, a server-side magic link redeemed, an end-of-day cookie set', async () => {

@@ -4,7 +4,8 @@ import { idArg, rpc, timestamp, uuid } from './shared.ts';
 /** supabase/migrations/*_class_mode_sign_in.sql: classroom devices, picture codes, sign-in records. */
 
 const deviceToken = z.object({ p_device_token: z.string().max(100) }).strict();
-const throttleKey = z.object({ p_key: z.string().length(64) }).strict();
+const hash = z.string().regex(/^[0-9a-f]{64}$/);
+const limitKeys = z.object({ p_keys: z.array(hash).min(1).max(4) }).strict();
 
 export const CLASS_MODE = {
   open_class_mode: rpc(idArg('p_class'), z.array(z.object({ device_token: z.string(), expires_at: timestamp }))),
@@ -42,7 +43,19 @@ export const CLASS_MODE = {
     returns: 'void',
     access: 'service',
   }),
-  auth_throttle_check: rpc(throttleKey, z.boolean(), { returns: 'scalar', access: 'service' }),
-  auth_throttle_fail: rpc(throttleKey, z.number().int(), { returns: 'scalar', access: 'service' }),
-  auth_throttle_reset: rpc(throttleKey, z.null(), { returns: 'void', access: 'service' }),
+  auth_limit_state: rpc(limitKeys, timestamp.nullable(), { returns: 'scalar', access: 'service' }),
+  auth_limit_hit: rpc(
+    z
+      .object({
+        p_key: hash,
+        p_limit: z.number().int().min(1).max(1000),
+        p_window_seconds: z.number().int().min(1).max(86_400),
+        p_lock_seconds: z.number().int().min(1).max(86_400),
+        p_max_lock_seconds: z.number().int().min(1).max(7 * 86_400),
+      })
+      .strict(),
+    timestamp.nullable(),
+    { returns: 'scalar', access: 'service' },
+  ),
+  auth_limit_clear: rpc(limitKeys, z.null(), { returns: 'void', access: 'service' }),
 } as const;

@@ -1,24 +1,36 @@
 import { createHash, randomBytes, randomInt, scrypt as scryptCb, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import { getT } from '~/i18n/index.ts';
-import type { AuthPort, Db, RequestScope, SessionUser, SignInResult } from '~/server/port.ts';
-import { cookieSecurity } from '~/server/port.ts';
+import type { AuthPort, Db, RequestScope, SessionUser, SignInResult } from '../port.ts';
+import { cookieSecurity } from '../port.ts';
+import { signInLimits } from '../sign-in-limits.ts';
+import { publicUrl } from '../site.ts';
 import type { SqlEngine } from './sql.ts';
 
 /**
  * The embedded mode's small auth module, with the session shape Supabase Auth has (claims
  * `sub`, `role`, `email`). Sessions live on the server: the cookie holds a random token whose
- * hash is looked up on every request, so signing out ends the session everywhere at once.
+ * hash is looked up on every request, so signing out ends the session everywhere at once. Its
+ * SQL is the functions of supabase/embedded/0005_embedded_auth_api.sql; the limits on tries are
+ * shared with the Supabase adapter (sign-in-limits.ts).
  */
 
 const scrypt = promisify(scryptCb) as (pw: string, salt: Buffer, len: number, opts: object) => Promise<Buffer>;
 
 export const SESSION_COOKIE = 'portal_session';
+
+/** The embedded session cookie is there (not yet verified). */
+export function embeddedHasSession(cookieNames: readonly string[]): boolean {
+  return cookieNames.includes(SESSION_COOKIE);
+}
+
 const CODE_TTL_MINUTES = 10;
 const MAX_CODE_ATTEMPTS = 5;
-const MAX_CODES_PER_QUARTER_HOUR = 5;
 const PERSON_SESSION_DAYS = 30;
 const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 64 };
+// Checked when an address has no usable password, so every answer costs one scrypt (no timing
+// difference between "no such account", "no password" and "wrong password").
+const DUMMY_HASH = `scrypt$16384$8$1$${Buffer.alloc(16).toString('base64')}$${Buffer.alloc(64).toString('base64')}`;
 
 export const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 const newToken = () => randomBytes(32).toString('base64url');
@@ -33,38 +45,28 @@ export async function hashPassword(password: string): Promise<string> {
   return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${hash.toString('base64')}`;
 }
 
+/** Always runs scrypt once, whatever is stored; true only for a real hash that matches. */
 export async function verifyPassword(password: string, stored: string | null | undefined): Promise<boolean> {
-  const parts = (stored ?? '').split('$');
-  if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
-  const [, n, r, p, salt, hash] = parts as [string, string, string, string, string, string];
+  const usable = (stored ?? '').split('$').length === 6 && (stored ?? '').startsWith('scrypt$');
+  const [, n, r, p, salt, hash] = (usable ? stored! : DUMMY_HASH).split('$') as [string, string, string, string, string, string];
   const expected = Buffer.from(hash, 'base64');
   const actual = await scrypt(password, Buffer.from(salt, 'base64'), expected.length, { N: Number(n), r: Number(r), p: Number(p) });
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+  return usable && actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
-type CodeRow = {
-  id: string;
-  email: string;
-  code_hash: string;
-  create_user: boolean;
-  attempts: number;
-  expires_at: Date;
-  used_at: Date | null;
-  next: string | null;
-};
-
 export interface EmbeddedAuthDeps {
-  /** The owner connection: the auth tables are not reachable for the API roles. */
+  /** The owner connection: the auth module's SQL is not reachable for the API roles. */
   owner: SqlEngine;
   admin: Db;
   scope: RequestScope;
-  /** Where mail goes in embedded mode: the dev mailbox. */
   log: (event: string) => void;
 }
 
 export function createEmbeddedAuth({ owner, admin, scope, log }: EmbeddedAuthDeps): AuthPort {
-  const { cookies, url } = scope;
+  const { cookies, url, client } = scope;
+  const limits = signInLimits(admin);
   let cached: Promise<SessionUser | null> | undefined;
+  const call = <T extends Record<string, unknown>>(text: string, params: unknown[]) => owner.transaction((sql) => sql.query<T>(text, params));
 
   const event = async (kind: string, outcome: string) => {
     log(`sign-in ${kind}: ${outcome}`);
@@ -73,58 +75,34 @@ export function createEmbeddedAuth({ owner, admin, scope, log }: EmbeddedAuthDep
 
   async function startSession(userId: string, kind: 'person' | 'pupil', expiresAt: Date): Promise<void> {
     const token = newToken();
-    const previous = cookies.get(SESSION_COOKIE)?.value;
-    await owner.transaction(async (sql) => {
-      // A new session at every sign-in; the one this browser had before ends.
-      if (previous) await sql.query('delete from embedded_auth.sessions where token_hash = $1', [sha256(previous)]);
-      await sql.query('insert into embedded_auth.sessions (user_id, token_hash, kind, expires_at) values ($1, $2, $3, $4)', [
-        userId,
-        sha256(token),
-        kind,
-        expiresAt.toISOString(),
-      ]);
-      await sql.query('update auth.users set last_sign_in_at = now() where id = $1', [userId]);
-    });
+    const previous = cookies.get(SESSION_COOKIE)?.value ?? '';
+    await call('select embedded_auth.start_session($1, $2, $3, $4, $5)', [userId, sha256(token), kind, expiresAt.toISOString(), sha256(previous)]);
     cookies.set(SESSION_COOKIE, token, { ...cookieSecurity(url), expires: expiresAt });
     cached = Promise.resolve({ id: userId, email: null, kind });
   }
 
   const personSessionEnd = () => new Date(Date.now() + PERSON_SESSION_DAYS * 24 * 3600 * 1000);
 
-  async function completeCode(row: CodeRow): Promise<SignInResult> {
-    const userId = await owner.transaction(async (sql) => {
-      await sql.query('update embedded_auth.sign_in_codes set used_at = now() where id = $1', [row.id]);
-      // Older codes for the same address stop working too.
-      await sql.query('update embedded_auth.sign_in_codes set used_at = now() where email = $1 and used_at is null', [row.email]);
-      const existing = await sql.query<{ id: string }>('select id from auth.users where lower(email) = $1', [row.email]);
-      if (existing[0]) return existing[0].id;
-      if (!row.create_user) return null;
-      const created = await sql.query<{ id: string }>(
-        `insert into auth.users (email, email_confirmed_at, raw_app_meta_data)
-         values ($1, now(), '{"provider":"email","providers":["email"]}') returning id`,
-        [row.email],
-      );
-      return created[0]!.id;
-    });
-    if (!userId) return { ok: false, reason: 'no_account' };
-    await startSession(userId, 'person', personSessionEnd());
-    return { ok: true, userId };
+  /** A right code or link: the person is signed in (and a password lock on the address lifted). */
+  async function completeCode(codeId: string, address: string): Promise<SignInResult> {
+    const [row] = await call<{ id: string | null }>('select embedded_auth.complete_code($1) as id', [codeId]);
+    if (!row?.id) return { ok: false, reason: 'no_account' };
+    await limits.clear(['passwordAddress', address], ['codeCheckAddress', address]);
+    await startSession(row.id, 'person', personSessionEnd());
+    return { ok: true, userId: row.id };
   }
 
   return {
+    hasSession: () => cookies.has(SESSION_COOKIE),
+
     getUser() {
       cached ??= (async () => {
         const token = cookies.get(SESSION_COOKIE)?.value;
         if (!token || token.length > 100) return null;
-        const rows = await owner.transaction((sql) =>
-          sql.query<{ user_id: string; kind: 'person' | 'pupil'; email: string | null }>(
-            `select s.user_id, s.kind, u.email from embedded_auth.sessions s
-             join auth.users u on u.id = s.user_id
-             where s.token_hash = $1 and s.expires_at > now()`,
-            [sha256(token)],
-          ),
+        const [row] = await call<{ user_id: string; kind: 'person' | 'pupil'; email: string | null }>(
+          'select * from embedded_auth.session_user($1)',
+          [sha256(token)],
         );
-        const row = rows[0];
         if (!row) {
           // A tampered, expired or signed-out cookie: forget it.
           cookies.delete(SESSION_COOKIE, { path: '/' });
@@ -137,121 +115,110 @@ export function createEmbeddedAuth({ owner, admin, scope, log }: EmbeddedAuthDep
 
     async sendSignInCode({ email, lang, allowNewAccount, next }) {
       const address = normalizeEmail(email);
-      const recent = await owner.transaction(async (sql) => {
-        const [count] = await sql.query<{ n: number }>(
-          `select count(*)::int as n from embedded_auth.sign_in_codes where email = $1 and created_at > now() - interval '15 minutes'`,
-          [address],
-        );
-        const [user] = await sql.query<{ id: string }>('select id from auth.users where lower(email) = $1', [address]);
-        return { count: count?.n ?? 0, exists: !!user };
-      });
-      if (!recent.exists && !allowNewAccount) return event('email_code', 'unknown_address');
-      if (recent.count >= MAX_CODES_PER_QUARTER_HOUR) return event('email_code', 'rate_limited');
-
+      // Counted for every address, with or without an account: the limits say nothing about either.
+      const locked = await limits.lockedUntil(['codeSendAddress', address], ['codeSendClient', client]);
+      if (locked) {
+        await event('email_code', 'limited');
+        return { ok: false, reason: 'limited', until: locked };
+      }
+      await limits.hit(['codeSendAddress', address], ['codeSendClient', client]);
+      const [account] = await call<{ id: string }>('select * from embedded_auth.account($1)', [address]);
+      if (!account && !allowNewAccount) {
+        await event('email_code', 'unknown_address');
+        return { ok: true };
+      }
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
       const linkToken = newToken();
-      await owner.transaction(async (sql) => {
-        await sql.query(
-          `insert into embedded_auth.sign_in_codes (email, code_hash, link_token_hash, create_user, expires_at, next)
-           values ($1, $2, $3, $4, now() + make_interval(mins => $5), $6)`,
-          [address, sha256(`${address}:${code}`), sha256(linkToken), allowNewAccount, CODE_TTL_MINUTES, next],
-        );
-        const t = getT(lang, 'auth');
-        const link = `${url.origin}/auth/confirm?token=${linkToken}`;
-        await sql.query('insert into embedded_auth.mailbox (to_address, subject, body, link) values ($1, $2, $3, $4)', [
-          address,
-          t('mail.subject'),
-          t('mail.body', { code, minutes: CODE_TTL_MINUTES }),
-          link,
-        ]);
-      });
+      const t = getT(lang, 'auth');
+      await call('select embedded_auth.issue_code($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
+        address,
+        sha256(`${address}:${code}`),
+        sha256(linkToken),
+        allowNewAccount,
+        next,
+        CODE_TTL_MINUTES,
+        t('mail.subject'),
+        t('mail.body', { code, minutes: CODE_TTL_MINUTES }),
+        publicUrl(`/auth/confirm?token=${linkToken}`),
+      ]);
       await event('email_code', 'sent');
+      return { ok: true };
     },
 
-    async verifySignInCode(email, code) {
+    async verifySignInCode(email, typed) {
       const address = normalizeEmail(email);
-      const [row] = await owner.transaction((sql) =>
-        sql.query<CodeRow>('select * from embedded_auth.sign_in_codes where email = $1 order by created_at desc limit 1', [address]),
-      );
-      if (!row) {
-        // No code was ever sent to this address: to the person, simply a wrong code.
-        await event('email_code', 'no_code');
-        return { ok: false, reason: 'wrong_code' };
+      const locked = await limits.lockedUntil(['codeCheckAddress', address], ['codeCheckClient', client]);
+      if (locked) {
+        await event('email_code', 'limited');
+        return { ok: false, reason: 'limited', until: locked };
       }
-      if (row.used_at) return { ok: false, reason: 'used' };
-      if (new Date(row.expires_at) < new Date()) return { ok: false, reason: 'expired' };
+      const [row] = await call<{ id: string; code_hash: string; attempts: number; state: 'open' | 'used' | 'expired' }>(
+        'select * from embedded_auth.current_code($1)',
+        [address],
+      );
+      const wrong = async (reason: 'wrong_code' | 'locked'): Promise<SignInResult> => {
+        const until = await limits.hit(['codeCheckAddress', address], ['codeCheckClient', client]);
+        await event('email_code', until ? 'limited' : reason);
+        return until ? { ok: false, reason: 'limited', until } : { ok: false, reason };
+      };
+      // No code was ever sent to this address: to the person, simply a wrong code.
+      if (!row) return wrong('wrong_code');
+      if (row.state !== 'open') return { ok: false, reason: row.state };
       if (row.attempts >= MAX_CODE_ATTEMPTS) return { ok: false, reason: 'locked' };
       const expected = Buffer.from(row.code_hash);
-      const actual = Buffer.from(sha256(`${address}:${code.replace(/\s/g, '')}`));
+      const actual = Buffer.from(sha256(`${address}:${typed.replace(/\s/g, '')}`));
       if (!timingSafeEqual(expected, actual)) {
-        const [updated] = await owner.transaction((sql) =>
-          sql.query<{ attempts: number }>(
-            'update embedded_auth.sign_in_codes set attempts = attempts + 1 where id = $1 returning attempts',
-            [row.id],
-          ),
-        );
-        const locked = (updated?.attempts ?? MAX_CODE_ATTEMPTS) >= MAX_CODE_ATTEMPTS;
-        await event('email_code', locked ? 'locked' : 'wrong_code');
-        return { ok: false, reason: locked ? 'locked' : 'wrong_code' };
+        const [failed] = await call<{ attempts: number }>('select embedded_auth.fail_code($1) as attempts', [row.id]);
+        return wrong((failed?.attempts ?? MAX_CODE_ATTEMPTS) >= MAX_CODE_ATTEMPTS ? 'locked' : 'wrong_code');
       }
-      const result = await completeCode(row);
+      const result = await completeCode(row.id, address);
       await event('email_code', result.ok ? 'ok' : result.reason);
       return result;
     },
 
     async verifyMagicLink(token) {
-      const [row] = await owner.transaction((sql) =>
-        sql.query<CodeRow>('select * from embedded_auth.sign_in_codes where link_token_hash = $1', [sha256(token)]),
+      const [row] = await call<{ id: string; email: string; attempts: number; state: 'open' | 'used' | 'expired'; next: string | null }>(
+        'select * from embedded_auth.code_by_link($1)',
+        [sha256(token)],
       );
       if (!row) return { ok: false, reason: 'expired' };
-      if (row.used_at) return { ok: false, reason: 'used' };
-      if (new Date(row.expires_at) < new Date()) return { ok: false, reason: 'expired' };
+      if (row.state !== 'open') return { ok: false, reason: row.state };
       if (row.attempts >= MAX_CODE_ATTEMPTS) return { ok: false, reason: 'locked' };
-      const result = await completeCode(row);
+      const result = await completeCode(row.id, row.email);
       await event('magic_link', result.ok ? 'ok' : result.reason);
       return { ...result, ...(row.next ? { next: row.next } : {}) };
     },
 
     async signInWithPassword(email, password) {
       const address = normalizeEmail(email);
-      const key = sha256(`password:${address}`);
-      if (!(await admin.rpc('auth_throttle_check', { p_key: key }))) {
-        await event('password', 'locked');
-        return { ok: false, reason: 'locked' };
+      const locked = await limits.lockedUntil(['passwordAddress', address], ['passwordClient', client]);
+      const [account] = await call<{ id: string; encrypted_password: string }>('select * from embedded_auth.account($1)', [address]);
+      // One scrypt on every path, locked or not, account or not: the answer's timing tells nothing.
+      const ok = await verifyPassword(password, account?.encrypted_password);
+      if (locked) {
+        await event('password', 'limited');
+        return { ok: false, reason: 'limited', until: locked };
       }
-      const [user] = await owner.transaction((sql) =>
-        sql.query<{ id: string; encrypted_password: string | null }>(
-          'select id, encrypted_password from auth.users where lower(email) = $1',
-          [address],
-        ),
-      );
-      // Always run scrypt, so a missing account takes as long as a wrong password.
-      const ok = await verifyPassword(password, user?.encrypted_password ?? 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAA');
-      if (!user || !ok) {
-        await admin.rpc('auth_throttle_fail', { p_key: key });
-        await event('password', 'wrong_password');
-        return { ok: false, reason: 'wrong_password' };
+      if (!account || !ok) {
+        const until = await limits.hit(['passwordAddress', address], ['passwordClient', client]);
+        await event('password', until ? 'limited' : 'wrong_password');
+        return until ? { ok: false, reason: 'limited', until } : { ok: false, reason: 'wrong_password' };
       }
-      await admin.rpc('auth_throttle_reset', { p_key: key });
-      await startSession(user.id, 'person', personSessionEnd());
+      await limits.clear(['passwordAddress', address]);
+      await startSession(account.id, 'person', personSessionEnd());
       await event('password', 'ok');
-      return { ok: true, userId: user.id };
+      return { ok: true, userId: account.id };
     },
 
     async setPassword(password) {
       const user = await this.getUser();
       if (user?.kind !== 'person') throw new Error('not signed in');
-      const hash = await hashPassword(password);
-      await owner.transaction((sql) =>
-        sql.query('update auth.users set encrypted_password = $2, updated_at = now() where id = $1', [user.id, hash]),
-      );
+      await call('select embedded_auth.set_password($1, $2)', [user.id, await hashPassword(password)]);
     },
 
     async signOut() {
       const token = cookies.get(SESSION_COOKIE)?.value;
-      if (token) {
-        await owner.transaction((sql) => sql.query('delete from embedded_auth.sessions where token_hash = $1', [sha256(token)]));
-      }
+      if (token) await call('select embedded_auth.end_session($1)', [sha256(token)]);
       cookies.delete(SESSION_COOKIE, { path: '/' });
       cached = Promise.resolve(null);
       await event('sign_out', 'ok');
@@ -260,11 +227,7 @@ export function createEmbeddedAuth({ owner, admin, scope, log }: EmbeddedAuthDep
     async startPupilSession({ pupilId, userId, endsAt }) {
       let id = userId;
       if (!id) {
-        const [created] = await owner.transaction((sql) =>
-          sql.query<{ id: string }>(
-            `insert into auth.users (email, raw_app_meta_data) values (null, '{"provider":"class_mode"}') returning id`,
-          ),
-        );
+        const [created] = await call<{ id: string }>('select embedded_auth.create_pupil_user() as id', []);
         id = created!.id;
         await admin.rpc('link_pupil_user', { p_pupil: pupilId, p_user: id });
       }

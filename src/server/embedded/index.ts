@@ -5,8 +5,14 @@ import type { Backend, Db, RequestScope } from '~/server/port.ts';
 import { createEmbeddedAuth } from './auth.ts';
 import { migrate, type MigrationReport } from './migrate.ts';
 import { ANON, SERVICE, rpcAs, type Claims } from './rpc.ts';
+import { lockDataFolder } from './lock.ts';
 import { openPglite, openPostgres, type SqlEngine } from './sql.ts';
 import { createEmbeddedStorage } from './storage.ts';
+
+/** The data folder's database does not open: a sentence for the operator, not a 500 on every page. */
+export class DataFolderUnreadable extends Error {
+  override name = 'DataFolderUnreadable';
+}
 
 /** The embedded backend's long-lived parts: its database connections. */
 export interface EmbeddedRuntime {
@@ -28,7 +34,19 @@ export async function startEmbedded(config: Config): Promise<EmbeddedRuntime> {
     const api = config.databaseAdminUrl === config.databaseUrl ? owner : await openPostgres(config.databaseUrl!, 10);
     return { config, api, owner, report, dataDir };
   }
-  const engine = await openPglite({ dataDir: resolve(dataDir, 'pglite') });
+  lockDataFolder(dataDir);
+  let engine: SqlEngine;
+  try {
+    engine = await openPglite({ dataDir: resolve(dataDir, 'pglite') });
+    // A folder that opens but cannot answer is as damaged as one that does not open.
+    await engine.transaction((sql) => sql.query('select 1'));
+  } catch (err) {
+    throw new DataFolderUnreadable(
+      `the database in ${resolve(dataDir, 'pglite')} could not be opened (${err instanceof Error ? err.message : String(err)}). ` +
+        'It may be damaged, or made by another version. Restore the last backup (npm run restore FILE), ' +
+        'or move the folder away to start with a new, empty one.',
+    );
+  }
   const report = await migrate(engine, { seed: config.seed });
   return { config, api: engine, owner: engine, report, dataDir };
 }

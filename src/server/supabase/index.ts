@@ -1,8 +1,10 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServerClient } from '@supabase/ssr';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { type RpcArgs, type RpcName, type RpcResult, toRpcError, validatedRpc } from '~/domain/rpc/index.ts';
 import type { Config } from '~/server/config.ts';
+import { signInLimits } from '~/server/sign-in-limits.ts';
+import { publicUrl } from '~/server/site.ts';
 import {
   cookieSecurity,
   StorageRefused,
@@ -27,9 +29,16 @@ export interface SupabaseClients {
   service: SupabaseClient;
 }
 
-const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 export const PUPIL_EMAIL_DOMAIN = 'pupils.invalid';
 export const pupilEmail = (pupilId: string) => `pupil-${pupilId}@${PUPIL_EMAIL_DOMAIN}`;
+
+/** @supabase/ssr keeps the session in `sb-<project>-auth-token` (split into `.0`, `.1` … when long). */
+const SUPABASE_SESSION_COOKIE = /^sb-[a-z0-9-]+-auth-token(\.\d+)?$/;
+
+/** A Supabase session cookie (or a pupil's school-day cookie) is there, not yet verified. */
+export function supabaseHasSession(cookieNames: readonly string[]): boolean {
+  return cookieNames.some((name) => SUPABASE_SESSION_COOKIE.test(name) || name === 'portal_pupil_until');
+}
 const PUPIL_UNTIL_COOKIE = 'portal_pupil_until';
 
 function parseCookieHeader(header: string | null): { name: string; value: string }[] {
@@ -122,8 +131,11 @@ export function supabaseBackend(
     await admin.rpc('record_sign_in_event', { p_kind: kind, p_outcome: outcome }).catch(() => undefined);
   };
   let cached: Promise<SessionUser | null> | undefined;
+  const limits = signInLimits(admin);
 
   const auth: AuthPort = {
+    hasSession: () => supabaseHasSession(parseCookieHeader(scope.request.headers.get('cookie')).map((c) => c.name)),
+
     getUser() {
       cached ??= (async () => {
         // getClaims verifies the access token's signature (and asks the Auth server when the
@@ -144,34 +156,40 @@ export function supabaseBackend(
 
     async sendSignInCode({ email, allowNewAccount, next, lang }) {
       const address = email.trim().toLowerCase();
-      await admin.rpc('auth_throttle_reset', { p_key: sha256(`code:${address}`) });
+      const locked = await limits.lockedUntil(['codeSendAddress', address], ['codeSendClient', scope.client]);
+      if (locked) {
+        await event('email_code', 'limited');
+        return { ok: false, reason: 'limited', until: locked };
+      }
+      await limits.hit(['codeSendAddress', address], ['codeSendClient', scope.client]);
       const { error } = await clients.user.auth.signInWithOtp({
         email: address,
         options: {
           shouldCreateUser: allowNewAccount,
-          emailRedirectTo: `${scope.url.origin}/auth/confirm?next=${encodeURIComponent(next)}`,
+          emailRedirectTo: publicUrl(`/auth/confirm?next=${encodeURIComponent(next)}`),
           data: { locale: lang },
         },
       });
       // An unknown address without an invitation gets no mail, and no different answer.
       await event('email_code', error ? 'not_sent' : 'sent');
+      return { ok: true };
     },
 
     async verifySignInCode(email, code) {
       const address = email.trim().toLowerCase();
-      const key = sha256(`code:${address}`);
-      if (!(await admin.rpc('auth_throttle_check', { p_key: key }))) {
-        await event('email_code', 'locked');
-        return { ok: false, reason: 'locked' };
+      const locked = await limits.lockedUntil(['codeCheckAddress', address], ['codeCheckClient', scope.client]);
+      if (locked) {
+        await event('email_code', 'limited');
+        return { ok: false, reason: 'limited', until: locked };
       }
       const { data, error } = await clients.user.auth.verifyOtp({ email: address, token: code.replace(/\s/g, ''), type: 'email' });
       if (error || !data.user) {
-        const failures = await admin.rpc('auth_throttle_fail', { p_key: key });
-        await event('email_code', 'wrong_code');
-        // Supabase answers "expired or invalid" alike; count it as a wrong try.
-        return { ok: false, reason: failures >= 5 ? 'locked' : 'wrong_code' };
+        // Supabase answers "expired or invalid" alike, and has no per-code limit: every wrong try counts here.
+        const until = await limits.hit(['codeCheckAddress', address], ['codeCheckClient', scope.client]);
+        await event('email_code', until ? 'limited' : 'wrong_code');
+        return until ? { ok: false, reason: 'limited', until } : { ok: false, reason: 'wrong_code' };
       }
-      await admin.rpc('auth_throttle_reset', { p_key: key });
+      await limits.clear(['codeCheckAddress', address], ['passwordAddress', address]);
       await event('email_code', 'ok');
       cached = undefined;
       return { ok: true, userId: data.user.id };
@@ -186,10 +204,21 @@ export function supabaseBackend(
     },
 
     async signInWithPassword(email, password) {
-      const { data, error } = await clients.user.auth.signInWithPassword({ email: email.trim().toLowerCase(), password });
-      await event('password', error ? 'wrong_password' : 'ok');
+      const address = email.trim().toLowerCase();
+      const locked = await limits.lockedUntil(['passwordAddress', address], ['passwordClient', scope.client]);
+      if (locked) {
+        await event('password', 'limited');
+        return { ok: false, reason: 'limited', until: locked };
+      }
+      const { data, error } = await clients.user.auth.signInWithPassword({ email: address, password });
       cached = undefined;
-      if (error || !data.user) return { ok: false, reason: 'wrong_password' };
+      if (error || !data.user) {
+        const until = await limits.hit(['passwordAddress', address], ['passwordClient', scope.client]);
+        await event('password', until ? 'limited' : 'wrong_password');
+        return until ? { ok: false, reason: 'limited', until } : { ok: false, reason: 'wrong_password' };
+      }
+      await limits.clear(['passwordAddress', address]);
+      await event('password', 'ok');
       return { ok: true, userId: data.user.id };
     },
 
