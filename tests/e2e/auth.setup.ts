@@ -5,6 +5,7 @@ import { authFile, DEMO, signIn } from './helpers.ts';
 for (const [who, email] of [
   ['admin', DEMO.admin],
   ['teacher', DEMO.teacher],
+  ['coach', DEMO.coach],
   ['parentPl', DEMO.parentPl],
 ] as const) {
   setup(`sign in ${who}`, async ({ page }) => {

@@ -4,6 +4,8 @@ import { expect } from './fixtures.ts';
 export const DEMO = {
   admin: 'directie@regenboog.example',
   teacher: 'juf.anna@regenboog.example',
+  teacher6: 'meester.karim@regenboog.example',
+  coach: 'ib@regenboog.example',
   parentAr: 'samira@ouders.example',
   parentPl: 'katarzyna@ouders.example',
   pupilCode: ['sun', 'cat', 'apple'],

@@ -129,9 +129,12 @@ test.describe('class mode', () => {
       ]);
       await expect(page.getByRole('alert')).toBeVisible();
     }
-    // Locked: no more picture pad, only a message with the time to try again.
+    // Locked: no more picture pad; a message a six-year-old can follow (wait, or ask the teacher),
+    // with a picture, and no clock time.
     await expect(page.locator('button[name=pick]')).toHaveCount(0);
-    await expect(page.getByRole('alert')).toContainText(/\d{1,2}:\d{2}/);
+    await expect(page.getByRole('alert')).toContainText('Трохи зачекай');
+    await expect(page.getByRole('alert')).not.toContainText(/\d{1,2}:\d{2}/);
+    await expect(page.getByRole('alert').locator('svg')).toBeVisible();
     await expectNoAxeViolations(page);
   });
 });
@@ -168,6 +171,7 @@ test.describe('the school admin', () => {
     await page.goto('/nl/s/demo/admin/invitations');
     await expectNoAxeViolations(page);
     await page.getByLabel('Taal van de brief').selectOption('ar');
+    await page.locator('summary', { hasText: 'Groep 3' }).click();
     await page.getByLabel(/^Mila/).check();
     await page.getByRole('button', { name: 'Brief maken' }).click();
     const letter = page.locator('article.letter');
