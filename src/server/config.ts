@@ -52,7 +52,10 @@ const env = z.object({
   PORTAL_ALLOWED_HOSTS: z.string().max(2000).optional(),
   PORTAL_TRUSTED_PROXIES: z.string().max(2000).optional(),
   PORTAL_DEV_MAILBOX: z.enum(['0', '1']).optional(),
-  PORT: z.string().regex(/^\d{1,5}$/).optional(),
+  PORT: z
+    .string()
+    .regex(/^\d{1,5}$/)
+    .optional(),
 });
 
 const list = (value: string | undefined) =>

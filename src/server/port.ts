@@ -70,6 +70,11 @@ export interface StoragePort {
   /** Stores a file as the caller: the bucket's policies decide. Refuses to overwrite. */
   put(bucket: string, path: string, bytes: Uint8Array, contentType: string): Promise<void>;
   get(bucket: string, path: string): Promise<StoredFile | null>;
+  /**
+   * A file of a public bucket by its name, for anyone, as Supabase serves public buckets (no
+   * policy is asked: nobody may list the bucket, but whoever has a file's address may read it).
+   */
+  getPublic(bucket: string, path: string): Promise<StoredFile | null>;
   remove(bucket: string, path: string): Promise<void>;
   /** The address a browser reads a file of a public bucket from. */
   publicUrl(bucket: string, path: string): string;

@@ -24,7 +24,8 @@ export const SIGN_IN_LIMITS = {
 
 export type LimitKind = keyof typeof SIGN_IN_LIMITS;
 
-export const limitKey = (kind: LimitKind, value: string) => createHash('sha256').update(`${kind}:${value.trim().toLowerCase()}`).digest('hex');
+export const limitKey = (kind: LimitKind, value: string) =>
+  createHash('sha256').update(`${kind}:${value.trim().toLowerCase()}`).digest('hex');
 
 export function signInLimits(admin: Db) {
   return {

@@ -233,6 +233,22 @@ describe.each(DATABASES)('schema on %s', (_label, open) => {
     for (const code of LOCALE_CODES) expect(await translatable(code), code).toBe((TRANSLATION_LOCALES as readonly string[]).includes(code));
   });
 
+  it('the database refuses invisible and direction-changing characters in every name (hole 10)', async () => {
+    const school = await buildSchool(db.owner);
+    const klass = await buildClass(db.owner, school.id);
+    const refused = (text: string, params: unknown[]) =>
+      expect(db.owner.transaction((sql) => sql.query(text, params))).rejects.toMatchObject({ code: '23514' });
+    for (const bad of ['Sara\u202E', 'Da\u2066an', 'Mi\u200Bla', 'No\u0007or', 'Em\uFEFFma']) {
+      await refused('insert into public.pupils (school_id, class_id, first_name) values ($1, $2, $3)', [school.id, klass.id, bad]);
+      await refused('insert into public.classes (school_id, name, school_year) values ($1, $2, $3)', [school.id, bad, '2026-2027']);
+      await refused('update public.schools set name = $2 where id = $1', [school.id, `${bad} school`]);
+    }
+    // Arabic spelling keeps its joiners.
+    await db.owner.transaction((sql) =>
+      sql.query('insert into public.pupils (school_id, class_id, first_name) values ($1, $2, $3)', [school.id, klass.id, 'نور\u200Cالهدى']),
+    );
+  });
+
   it('the database refuses one character more than the app allows', async () => {
     const school = await buildSchool(db.owner);
     const klass = await buildClass(db.owner, school.id);

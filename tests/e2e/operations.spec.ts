@@ -162,7 +162,7 @@ test.describe('the built server, as an operator runs it', () => {
     expect((await send({ host: '127.0.0.1', port, path: '/dev/mailbox', headers: { host: 'localhost' } })).status).toBe(200);
     // From another machine (a non-loopback socket), even claiming to be the machine itself.
     for (const headers of [
-      { host: `${otherAddress}:${port}` },
+      { host: `${otherAddress}:${port}` } as Record<string, string>,
       { host: `${otherAddress}:${port}`, 'x-forwarded-for': '127.0.0.1' },
       { host: 'localhost', 'x-forwarded-for': '127.0.0.1' },
     ]) {

@@ -51,7 +51,11 @@ export const CLASS_MODE = {
         p_limit: z.number().int().min(1).max(1000),
         p_window_seconds: z.number().int().min(1).max(86_400),
         p_lock_seconds: z.number().int().min(1).max(86_400),
-        p_max_lock_seconds: z.number().int().min(1).max(7 * 86_400),
+        p_max_lock_seconds: z
+          .number()
+          .int()
+          .min(1)
+          .max(7 * 86_400),
       })
       .strict(),
     timestamp.nullable(),

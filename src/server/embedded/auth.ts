@@ -66,7 +66,8 @@ export function createEmbeddedAuth({ owner, admin, scope, log }: EmbeddedAuthDep
   const { cookies, url, client } = scope;
   const limits = signInLimits(admin);
   let cached: Promise<SessionUser | null> | undefined;
-  const call = <T extends Record<string, unknown>>(text: string, params: unknown[]) => owner.transaction((sql) => sql.query<T>(text, params));
+  const call = <T extends Record<string, unknown>>(text: string, params: unknown[]) =>
+    owner.transaction((sql) => sql.query<T>(text, params));
 
   const event = async (kind: string, outcome: string) => {
     log(`sign-in ${kind}: ${outcome}`);
@@ -76,7 +77,13 @@ export function createEmbeddedAuth({ owner, admin, scope, log }: EmbeddedAuthDep
   async function startSession(userId: string, kind: 'person' | 'pupil', expiresAt: Date): Promise<void> {
     const token = newToken();
     const previous = cookies.get(SESSION_COOKIE)?.value ?? '';
-    await call('select embedded_auth.start_session($1, $2, $3, $4, $5)', [userId, sha256(token), kind, expiresAt.toISOString(), sha256(previous)]);
+    await call('select embedded_auth.start_session($1, $2, $3, $4, $5)', [
+      userId,
+      sha256(token),
+      kind,
+      expiresAt.toISOString(),
+      sha256(previous),
+    ]);
     cookies.set(SESSION_COOKIE, token, { ...cookieSecurity(url), expires: expiresAt });
     cached = Promise.resolve({ id: userId, email: null, kind });
   }

@@ -69,6 +69,23 @@ export function createEmbeddedStorage(opts: { engine: SqlEngine; claims: () => P
       }
     },
 
+    async getPublic(bucket, path) {
+      const file = fileOf(bucket, path);
+      const rows = await opts.engine.transaction((sql) =>
+        sql.query<{ metadata: { mimetype?: string } | null }>(
+          `select o.metadata from storage.objects o join storage.buckets b on b.id = o.bucket_id
+           where b.public and o.bucket_id = $1 and o.name = $2`,
+          [bucket, path],
+        ),
+      );
+      if (!rows[0]) return null;
+      try {
+        return { bytes: new Uint8Array(await readFile(file)), contentType: rows[0].metadata?.mimetype ?? 'application/octet-stream' };
+      } catch {
+        return null;
+      }
+    },
+
     async remove(bucket, path) {
       const file = fileOf(bucket, path);
       const claims = await opts.claims();

@@ -278,6 +278,14 @@ export function supabaseBackend(
       if (error || !data) return null;
       return { bytes: new Uint8Array(await data.arrayBuffer()), contentType: data.type || 'application/octet-stream' };
     },
+    async getPublic(bucket, path) {
+      const response = await fetch(clients.service.storage.from(bucket).getPublicUrl(path).data.publicUrl);
+      if (!response.ok) return null;
+      return {
+        bytes: new Uint8Array(await response.arrayBuffer()),
+        contentType: response.headers.get('content-type') ?? 'application/octet-stream',
+      };
+    },
     async remove(bucket, path) {
       const { data, error } = await clients.user.storage.from(bucket).remove([path]);
       if (error || !data?.length) throw new StorageRefused('forbidden');

@@ -10,7 +10,7 @@ export const GET: APIRoute = async ({ params, locals }) => {
     return new Response(null, { status: 404 });
   }
   try {
-    const file = await locals.backend.storage.get(params.bucket, params.path);
+    const file = await locals.backend.storage.getPublic(params.bucket, params.path);
     if (!file) return new Response(null, { status: 404 });
     return new Response(new Blob([file.bytes as Uint8Array<ArrayBuffer>]), {
       headers: {
