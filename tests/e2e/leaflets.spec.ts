@@ -222,7 +222,7 @@ test.describe('a school adapts a leaflet', () => {
 
   test('a draft survives a dropped network: the typed text comes back, and goes once saved', async ({ page, context }) => {
     await page.goto('/nl/s/demo/admin/leaflets');
-    await page.getByRole('link', { name: 'Geloof in uw kind: hoge verwachtingen en het woordje nog' }).click();
+    await page.getByRole('link', { name: 'Geloof in uw kind: hoge verwachtingen en het woordje ‘nog’' }).click();
     const url = page.url();
     const text = 'Kinderen groeien als wij in hen geloven. Dit typte ik in de trein.';
     await page.locator('.editor-block').nth(1).locator('textarea[name=text]').fill(text);
