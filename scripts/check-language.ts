@@ -1,0 +1,140 @@
+// Runs the mechanical language rules (src/i18n/language-rules.ts) over every UI string and every
+// leaflet text. Run: `node scripts/check-language.ts`. Intentional exceptions are listed in
+// src/i18n/language-allow.json; docs/translation.md says how to add one.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { allowedBy, checkText, type Finding, type LanguageAllowlist, RULE_IDS, validateAllowlist } from '../src/i18n/language-rules.ts';
+import { LOCALE_CODES, SOURCE_LOCALE } from '../src/i18n/locales.ts';
+
+const repo = new URL('..', import.meta.url).pathname;
+const localesDir = join(repo, 'src/i18n/locales');
+const leafletsDir = join(repo, 'src/content/leaflets');
+const allowFile = join(repo, 'src/i18n/language-allow.json');
+
+interface Text {
+  file: string;
+  /** `ns:key` for a UI string, `<block key>.<field>` for a leaflet text. */
+  where: string;
+  lang: string;
+  text: string;
+  parentFacing: boolean;
+  /** Allowlist places that cover this text, most specific first. */
+  places: string[];
+}
+
+const PLURAL_SUFFIX = /_(?:zero|one|two|few|many|other)$/;
+
+function readJson(path: string): unknown {
+  return JSON.parse(readFileSync(path, 'utf8'));
+}
+
+function uiStrings(): Text[] {
+  const texts: Text[] = [];
+  for (const lang of LOCALE_CODES) {
+    const dir = join(localesDir, lang);
+    if (!existsSync(dir)) continue;
+    for (const name of readdirSync(dir).sort()) {
+      if (!name.endsWith('.json')) continue;
+      const ns = name.replace(/\.json$/, '');
+      const file = relative(repo, join(dir, name));
+      const strings = readJson(join(dir, name)) as Record<string, unknown>;
+      for (const [key, value] of Object.entries(strings)) {
+        if (typeof value !== 'string') continue;
+        const places = [`${ns}:${key}`];
+        if (PLURAL_SUFFIX.test(key)) places.push(`${ns}:${key.replace(PLURAL_SUFFIX, '')}`);
+        texts.push({ file, where: `${ns}:${key}`, lang, text: value, parentFacing: false, places: [...places, file] });
+      }
+    }
+  }
+  return texts;
+}
+
+/** Every string field of a block (text, title, alt, caption) and every list item. */
+function blockTexts(file: string, lang: string, blockKey: string, block: Record<string, unknown>): Text[] {
+  const texts: Text[] = [];
+  const places = [`${file}#${blockKey}`, file];
+  for (const [field, value] of Object.entries(block)) {
+    if (field === 'key' || field === 'kind') continue;
+    const values = typeof value === 'string' ? [value] : Array.isArray(value) ? value : [];
+    values.forEach((text, i) => {
+      if (typeof text !== 'string') return;
+      const where = `${blockKey}.${field}${Array.isArray(value) ? `[${i}]` : ''}`;
+      texts.push({ file, where, lang, text, parentFacing: true, places });
+    });
+  }
+  return texts;
+}
+
+function leafletTexts(): Text[] {
+  const texts: Text[] = [];
+  for (const slug of readdirSync(leafletsDir).sort()) {
+    const dir = join(leafletsDir, slug);
+    if (!statSync(dir).isDirectory()) continue;
+    for (const lang of LOCALE_CODES) {
+      const path = join(dir, `${lang}.json`);
+      if (!existsSync(path)) continue;
+      const file = relative(repo, path);
+      const data = readJson(path) as { blocks?: unknown };
+      if (lang === SOURCE_LOCALE) {
+        for (const block of (data.blocks ?? []) as Array<Record<string, unknown>>) {
+          texts.push(...blockTexts(file, lang, String(block.key), block));
+        }
+      } else {
+        for (const [key, block] of Object.entries((data.blocks ?? {}) as Record<string, Record<string, unknown>>)) {
+          texts.push(...blockTexts(file, lang, key, block));
+        }
+      }
+    }
+  }
+  return texts;
+}
+
+const allow = readJson(allowFile);
+const allowProblems = validateAllowlist(allow);
+if (allowProblems.length > 0) {
+  console.error(`language check: ${relative(repo, allowFile)} has ${allowProblems.length} problem(s)`);
+  for (const p of allowProblems) console.error(`  - ${p}`);
+  process.exit(1);
+}
+const allowlist = allow as LanguageAllowlist;
+
+const ui = uiStrings();
+const leaflets = leafletTexts();
+const findings: Array<{ text: Text; finding: Finding }> = [];
+const used = new Set<string>();
+let allowed = 0;
+for (const text of [...ui, ...leaflets]) {
+  for (const finding of checkText(text.text, text.lang, { parentFacing: text.parentFacing })) {
+    const place = allowedBy(allowlist, text.places, finding.rule);
+    if (place !== undefined) {
+      used.add(`${place}\u0000${finding.rule}`);
+      allowed++;
+    } else {
+      findings.push({ text, finding });
+    }
+  }
+}
+
+const unused = Object.entries(allowlist).flatMap(([place, rules]) =>
+  rules.filter((rule) => RULE_IDS.has(rule) && !used.has(`${place}\u0000${rule}`)).map((rule) => `${place} ${rule}`),
+);
+for (const entry of unused) console.warn(`language check: allowlist entry no longer needed: ${entry}`);
+
+const allowedNote = allowed > 0 ? ` (${allowed} allowed in ${relative(repo, allowFile)})` : '';
+if (findings.length > 0) {
+  console.error(`language check: ${findings.length} finding(s)${allowedNote}`);
+  for (const { text, finding } of findings) {
+    console.error(`  ${text.file}  ${text.where}  ${finding.rule}  ${JSON.stringify(finding.excerpt)}  — ${finding.message}`);
+  }
+  const perRule = new Map<string, number>();
+  for (const { text, finding } of findings) {
+    const label = `${finding.rule} (${text.lang})`;
+    perRule.set(label, (perRule.get(label) ?? 0) + 1);
+  }
+  console.error(`  per rule: ${[...perRule].map(([rule, n]) => `${rule} ${n}`).join(', ')}`);
+  console.error('  Fix the text, or list an intentional exception in src/i18n/language-allow.json (docs/translation.md).');
+  process.exit(1);
+}
+console.log(
+  `language check: ${RULE_IDS.size} rules over ${ui.length} UI strings and ${leaflets.length} leaflet texts, no findings${allowedNote}`,
+);

@@ -1,0 +1,296 @@
+import { describe, expect, it } from 'vitest';
+import {
+  allowedBy,
+  type CheckOptions,
+  checkText,
+  type Finding,
+  mask,
+  RULE_IDS,
+  RULES,
+  type RuleId,
+  stripArabicDiacritics,
+  validateAllowlist,
+} from '~/i18n/language-rules.ts';
+
+/** The findings of one rule. */
+function hits(rule: RuleId, text: string, options?: CheckOptions): Finding[] {
+  const lang = RULES.find((r) => r.id === rule)!.lang;
+  return checkText(text, lang, options).filter((f) => f.rule === rule);
+}
+
+/** One planted mistake per rule: the table below must cover every rule (a new rule needs a test). */
+const PLANTED: Record<RuleId, string> = {
+  'nl-unquoted-speech': 'Zeg dan: je kunt het nog niet.',
+  'ar-dual-imperative': 'انظرا معًا إلى الأعمال التي يُحضرها طفلك.',
+  'ar-latin-punctuation': 'ماذا تعلّمت اليوم?',
+  'ar-eastern-digits': 'الأطفال في [[nl:groep 3]] عمرهم ٦ سنوات.',
+  'ar-teacher-doublet': 'يشغّل المعلّم أو المعلّمة وضع الصف.',
+  'uk-u-v': 'Це ім’я є у списку двічі.',
+  'uk-i-y': 'брат й сестра',
+  'uk-doubled-preposition': 'Дитина вчиться в в школі.',
+  'uk-vchytel': 'Ця людина допомагає учителю.',
+  'uk-teacher-doublet': 'Режим класу вмикає учителька чи учитель.',
+  'pl-teacher-doublet': 'Nauczyciel lub nauczycielka włącza tryb klasy.',
+  'tr-felemenkce': 'Felemenkçe metni düzenliyorsunuz.',
+};
+
+describe('every rule', () => {
+  it('has a planted mistake that it finds, and only in its own language', () => {
+    expect(Object.keys(PLANTED).sort()).toEqual([...RULE_IDS].sort());
+    for (const rule of RULES) {
+      const text = PLANTED[rule.id];
+      expect(hits(rule.id, text), rule.id).toHaveLength(1);
+      for (const other of ['nl', 'en', 'ar', 'uk', 'pl', 'tr'].filter((l) => l !== rule.lang)) {
+        expect(
+          checkText(text, other).filter((f) => f.rule === rule.id),
+          `${rule.id} in ${other}`,
+        ).toEqual([]);
+      }
+    }
+  });
+
+  it('reports a message and an excerpt from the original text', () => {
+    const [finding] = hits('uk-vchytel', 'Ця людина допомагає учителю і розмовляє також із батьками.');
+    expect(finding).toMatchObject({ rule: 'uk-vchytel', excerpt: expect.stringContaining('допомагає учителю') });
+    expect(finding!.message).toMatch(/вчителю/);
+    expect(finding!.index).toBe('Ця людина '.length);
+  });
+
+  it('English has no rules', () => {
+    expect(checkText('Say: you can not do it yet', 'en')).toEqual([]);
+  });
+});
+
+describe('masking', () => {
+  it('hides Dutch words, placeholders and link targets without moving the text', () => {
+    const text = 'у [[nl:groep 3]] і {{name}} [тут](https://x.example/у-в)';
+    expect(mask(text)).toHaveLength(text.length);
+    expect(mask(text)).not.toMatch(/groep|name|https/);
+    expect(checkText('Дитина є у [[nl:groep 3]].', 'uk')).toEqual([]);
+    expect(checkText('Bu [[nl:Felemenkçe]] değil', 'tr')).toEqual([]);
+  });
+});
+
+describe('nl: direct speech in quotation marks', () => {
+  it('finds speech after zeg/zegt/vraag without quotation marks', () => {
+    const found = hits('nl-unquoted-speech', 'Zegt uw kind: ik kan dit niet? Zeg dan: je kunt het **nog** niet.');
+    expect(found.map((f) => f.excerpt)).toEqual(['Zegt uw kind: ik kan dit niet?…', '…Zeg dan: je kunt het **nog** niet.']);
+    expect(hits('nl-unquoted-speech', 'Vraag: hoe heb je dat gedaan?')).toHaveLength(1);
+    expect(hits('nl-unquoted-speech', 'We zeggen weleens: de leerling is mede-regisseur.')).toHaveLength(1);
+  });
+
+  it('finds a switch to je/jij after a colon in a u text', () => {
+    expect(
+      hits('nl-unquoted-speech', 'Vertel precies wat goed ging: je hebt je klasgenoot geholpen.', { parentFacing: true }),
+    ).toHaveLength(1);
+    expect(hits('nl-unquoted-speech', 'Hoort u dat? Vertel wat goed ging: jij hebt geholpen.')).toHaveLength(1);
+    expect(hits('nl-unquoted-speech', 'Bereid het samen voor: wat wil jij vertellen?', { parentFacing: true })).toHaveLength(1);
+  });
+
+  it('accepts quoted speech, u throughout, and pupil text in je-form', () => {
+    for (const good of [
+      'Zegt uw kind: ‘Ik kan dit niet’? Zeg dan: ‘Je kunt het **nog** niet.’',
+      'Zeg dan: “je kunt het nog niet”.',
+      'Vraag uw kind: "Met wie heb je gespeeld?"',
+      'Schrijf uw vragen op: wat wilt u weten?',
+      'Heeft u een vraag: bel de school.',
+      'Het antwoord: dat kan altijd.',
+      'Uw inlogcode is: {{code}}',
+      'Niveau 1: goed onderwijs voor alle kinderen.',
+      'Maak samen afspraken: hoe lang, wanneer en waar.',
+    ]) {
+      expect(hits('nl-unquoted-speech', good, { parentFacing: true }), good).toEqual([]);
+    }
+    // Pupils are addressed with je; without u in the text it is not a u text.
+    expect(hits('nl-unquoted-speech', 'Kies een plaatje: wat vind jij fijn?')).toEqual([]);
+  });
+});
+
+describe('ar: no dual imperative', () => {
+  it('finds dual imperatives, with or without vowels, after و/ف/ثمّ and after لا', () => {
+    expect(hits('ar-dual-imperative', 'اذهبا معًا إلى المكتبة العامة.')).toHaveLength(1);
+    expect(hits('ar-dual-imperative', 'تحدَّثا معًا عمّا تريانه وتفعلانه.')).toHaveLength(1);
+    expect(hits('ar-dual-imperative', 'اتّفقا معًا: كم من الوقت. وشاهدا أحيانًا شيئًا معًا، ثم تحدّثا عنه.')).toHaveLength(3);
+    expect(hits('ar-dual-imperative', 'مثلًا: العبا لعبة، واكتبا قائمة.')).toHaveLength(2);
+    expect(hits('ar-dual-imperative', 'إذهبا إلى المدرسة.')).toHaveLength(1);
+    expect(hits('ar-dual-imperative', 'حضّرا معًا للقاء في المدرسة.')[0]!.excerpt).toContain('حضّرا');
+    expect(hits('ar-dual-imperative', 'لا تتركا طفلكما وحده.')).toHaveLength(1);
+  });
+
+  it('accepts the singular, the plural, and words that only look like a dual', () => {
+    for (const good of [
+      'انظر معًا إلى الأعمال التي يُحضرها طفلك.',
+      'تحدّث معًا عمّا تريانه.',
+      'اتّفقوا معًا على الخطوات.',
+      'لا تنسوا موعد اللقاء.',
+      'لا تنسَ موعد اللقاء.',
+      'المعلّم والمدير تحدّثا مع الأهل.', // past tense "they two talked", not an imperative
+      'شاهدًا على ذلك.', // an accusative noun
+      'وضعا جديدًا في البيت.',
+      'منسّقا الدعم ما زالا مرتبطين.',
+      'هذا جيد أيضًا، كلا الوالدين مرحَّب بهما.',
+      'لا تماما.',
+    ]) {
+      expect(hits('ar-dual-imperative', good), good).toEqual([]);
+    }
+  });
+
+  it('compares without diacritics', () => {
+    expect(stripArabicDiacritics('تَحَدَّثا مَعًا')).toBe('تحدثا معا');
+  });
+});
+
+describe('ar: punctuation and digits', () => {
+  it('finds Latin punctuation and quotation marks, and Arabic-Indic digits', () => {
+    expect(hits('ar-latin-punctuation', 'اقرأ الرسائل, واسأل.')).toHaveLength(1);
+    expect(hits('ar-latin-punctuation', 'ما رأيك; هل هذا واضح?')).toHaveLength(2);
+    expect(hits('ar-latin-punctuation', 'كلمة "[[nl:groep]]" هولندية.')).toHaveLength(2);
+    expect(hits('ar-eastern-digits', 'عمرهم ١١ أو ۱۲ سنة.')).toHaveLength(2);
+  });
+
+  it('accepts ، ؛ ؟ «» and Western digits', () => {
+    const good = 'اقرأ الرسائل، واسأل؛ هل هذا واضح؟ كلمة «[[nl:groep 3]]» هولندية، للأطفال في عمر 6 سنوات. {{count}}, 12';
+    expect(hits('ar-latin-punctuation', good)).toEqual([]);
+    expect(hits('ar-eastern-digits', good)).toEqual([]);
+  });
+});
+
+describe('uk: у/в and і/й', () => {
+  it('finds у after a vowel, в before в/ф/св…, в between consonants, "і у" and "й в"', () => {
+    expect(hits('uk-u-v', 'вона і у школі')[0]!.message).toContain('"і у" → "і в"');
+    expect(hits('uk-u-v', 'Дитина у школі')).toHaveLength(1);
+    expect(hits('uk-u-v', 'лягає спати в вихідні')).toHaveLength(1);
+    expect(hits('uk-u-v', 'дитина в своєму темпі')).toHaveLength(1);
+    expect(hits('uk-u-v', 'вони працюють в Нідерландах')).toHaveLength(1);
+    expect(hits('uk-u-v', 'вдома й в школі')).toHaveLength(1);
+  });
+
+  it('accepts what the orthography asks for, and a pause before у', () => {
+    for (const good of [
+      'вона і в школі',
+      'лягає спати, і у вихідні теж', // у before в
+      'кожна дитина вчиться по-своєму й у своєму темпі', // у before св
+      'удома, у класі й у тому, як працює вчитель', // й is a consonant: у between consonants
+      'брат у школі',
+      'дитина в школі',
+      'У школі діти вчаться',
+      'сказала: у школі', // a pause
+      'зайшла в Одесу', // в before a vowel after a vowel
+    ]) {
+      expect(hits('uk-u-v', good), good).toEqual([]);
+    }
+  });
+
+  it('finds й after a consonant and before я/ю/є/ї', () => {
+    expect(hits('uk-i-y', 'брат й сестра')).toHaveLength(1);
+    expect(hits('uk-i-y', 'брат й Олена')).toHaveLength(1);
+    expect(hits('uk-i-y', 'мама й ялинка')).toHaveLength(1);
+    for (const good of ['брат і сестра', 'мама й тато', 'мама й Олена', 'мама і ялинка', 'вдома й у школі']) {
+      expect(hits('uk-i-y', good), good).toEqual([]);
+    }
+  });
+
+  it('finds doubled prepositions', () => {
+    expect(hits('uk-doubled-preposition', 'у у школі')).toHaveLength(1);
+    expect(hits('uk-doubled-preposition', 'живе в у Києві')).toHaveLength(1);
+    expect(hits('uk-doubled-preposition', 'живе у Києві')).toEqual([]);
+  });
+
+  it('finds учитель right after a vowel', () => {
+    expect(hits('uk-vchytel', 'Запитання до учителя')).toHaveLength(1);
+    expect(hits('uk-vchytel', 'Учителька чи учитель побачить')).toHaveLength(1);
+    expect(hits('uk-vchytel', 'І ви, і учитель хочете')).toHaveLength(1);
+    for (const good of [
+      'Запитання до вчителя',
+      'Попросіть учителя', // after a consonant
+      'поговоріть з учителем',
+      'Учитель каже', // the start
+      'саме, учитель', // a pause
+      'як учителя',
+    ]) {
+      expect(hits('uk-vchytel', good), good).toEqual([]);
+    }
+  });
+});
+
+describe('ar and uk: one word for the teacher', () => {
+  it('finds the masculine and feminine side by side', () => {
+    expect(hits('ar-teacher-doublet', 'سيرى معلّمك أو معلّمتك ذلك.')).toHaveLength(1);
+    expect(hits('ar-teacher-doublet', 'تحدّث مع المعلّمة والمعلّم.')).toHaveLength(1);
+    expect(hits('ar-teacher-doublet', 'أنت والمعلّم أو المعلّمة تريدون ذلك.')[0]!.excerpt).toContain('المعلّم أو المعلّمة');
+    expect(hits('uk-teacher-doublet', 'Учителька чи учитель побачить')).toHaveLength(1);
+    expect(hits('uk-teacher-doublet', 'запитати вчителя або вчительку')).toHaveLength(1);
+  });
+
+  it('accepts one word, plurals, and two different people', () => {
+    for (const good of ['يشغّل المعلّم وضع الصف.', 'المعلّمون والمعلّمات في المدرسة.', 'المعلّم أو المدير', 'المعلّم والمعلّم المساعد']) {
+      expect(hits('ar-teacher-doublet', good), good).toEqual([]);
+    }
+    for (const good of ['вмикає вчитель', 'учитель чи директор', 'учитель чи вчитель']) {
+      expect(hits('uk-teacher-doublet', good), good).toEqual([]);
+    }
+  });
+});
+
+describe('pl: one word for the teacher', () => {
+  it('finds the doublet in any case and order', () => {
+    for (const bad of [
+      'Nauczyciel lub nauczycielka widzi, co wybierają dzieci.',
+      'dziecko mówi nauczycielowi lub nauczycielce, co było dobre',
+      'Zapytaj nauczycielkę lub nauczyciela.',
+      'Nie musisz być nauczycielką ani nauczycielem.',
+      'Zapytaj nauczyciela/nauczycielkę.',
+    ]) {
+      expect(hits('pl-teacher-doublet', bad), bad).toHaveLength(1);
+    }
+  });
+
+  it('accepts one word, and plurals joined by i', () => {
+    for (const good of [
+      'Nauczyciel widzi, co wybierają dzieci.',
+      'Zapytaj nauczyciela lub dyrektora.',
+      'nauczyciele i nauczycielki',
+      'Twoja nauczycielka',
+      'nauczyciela lub nauczyciela wspomagającego',
+    ]) {
+      expect(hits('pl-teacher-doublet', good), good).toEqual([]);
+    }
+  });
+});
+
+describe('tr: Hollandaca', () => {
+  it('finds Felemenkçe with its suffixes', () => {
+    expect(hits('tr-felemenkce', 'Felemenkçesiyle yan yana oku')).toHaveLength(1);
+    expect(hits('tr-felemenkce', 'Çocuk FELEMENKÇEYİ de öğrenir.')).toHaveLength(1);
+    expect(hits('tr-felemenkce', 'Bu portaldaki her şeyi Felemenkçe, Arapça okuyabilirsiniz.')[0]!.excerpt).toContain('Felemenkçe');
+  });
+
+  it('accepts Hollandaca', () => {
+    expect(hits('tr-felemenkce', 'Hollandaca metni düzenliyorsunuz. Hollandacasıyla yan yana oku.')).toEqual([]);
+  });
+});
+
+describe('the allowlist', () => {
+  const allow = {
+    'src/content/leaflets/x/nl.json#intro': ['nl-unquoted-speech'],
+    'common:home.pupils.body': ['uk-vchytel'],
+  };
+
+  it('allows a finding at a listed place for a listed rule only', () => {
+    expect(allowedBy(allow, ['src/content/leaflets/x/nl.json#intro', 'src/content/leaflets/x/nl.json'], 'nl-unquoted-speech')).toBe(
+      'src/content/leaflets/x/nl.json#intro',
+    );
+    expect(
+      allowedBy(allow, ['src/content/leaflets/x/nl.json#other', 'src/content/leaflets/x/nl.json'], 'nl-unquoted-speech'),
+    ).toBeUndefined();
+    expect(allowedBy(allow, ['common:home.pupils.body'], 'uk-u-v')).toBeUndefined();
+  });
+
+  it('refuses unknown rule ids and malformed entries', () => {
+    expect(validateAllowlist({})).toEqual([]);
+    expect(validateAllowlist(allow)).toEqual([]);
+    expect(validateAllowlist({ 'common:x': ['uk-vchitel'] })).toEqual(['common:x: unknown rule "uk-vchitel"']);
+    expect(validateAllowlist({ 'common:x': 'uk-vchytel' })).toHaveLength(1);
+    expect(validateAllowlist([])).toHaveLength(1);
+  });
+});
