@@ -31,7 +31,7 @@ export default defineConfig({
         "img-src 'self' data: blob: https:",
         "font-src 'self'",
         "connect-src 'self'",
-        "media-src 'self'",
+        "media-src 'self' blob:",
         "object-src 'none'",
         "base-uri 'self'",
         "form-action 'self'",

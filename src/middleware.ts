@@ -51,7 +51,8 @@ const securityHeaders = defineMiddleware(async (context, next) => {
   h.set('Referrer-Policy', 'strict-origin-when-cross-origin');
   h.set('X-Frame-Options', 'DENY');
   h.set('Cross-Origin-Opener-Policy', 'same-origin');
-  h.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=(), usb=()');
+  // The recording pages ask for the microphone themselves (src/server/recording.ts); no other page may.
+  if (!h.has('Permissions-Policy')) h.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=(), payment=(), usb=()');
   if (!h.has('Content-Security-Policy')) {
     h.set(
       'Content-Security-Policy',

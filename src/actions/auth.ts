@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from '~/domain/limits.ts';
-import { classDeviceToken } from '~/server/class-mode.ts';
+import { classDeviceToken, classLanguage } from '~/server/class-mode.ts';
 import { emailField, typedDigits } from '~/server/forms.ts';
 import { safeNext } from '~/server/paths.ts';
 import { clearPendingSignIn, getPendingSignIn, setPendingSignIn } from '~/server/pending-sign-in.ts';
@@ -72,7 +72,7 @@ export const auth = {
       const wasPupil = locals.user?.kind === 'pupil';
       await locals.backend.auth.signOut();
       // A pupil hands the class device on to the next pupil.
-      if (wasPupil && classDeviceToken(cookies)) return { ok: true, to: `/${locals.lang}/class` };
+      if (wasPupil && classDeviceToken(cookies)) return { ok: true, to: `/${classLanguage(cookies, locals.lang)}/class` };
       return { ok: true, to: `/${locals.lang}/`, flash: { key: 'flash.signedOut' } };
     },
   }),

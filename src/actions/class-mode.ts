@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { isPictureId, joinPictureCode, PICTURE_CODE_LENGTH } from '~/domain/pictures.ts';
-import { classDeviceToken, clearClassDevice } from '~/server/class-mode.ts';
+import { LOCALE_CODES } from '~/i18n/locales.ts';
+import { runtimeSecret } from '~/server/backend.ts';
+import { adultControlsOpen, closeAdultControls, gateAnswerRight, openAdultControls } from '~/server/class-adult.ts';
+import { classDeviceToken, clearClassDevice, setClassLanguage } from '~/server/class-mode.ts';
+import { typedDigits } from '~/server/forms.ts';
 import { formAction, Refusal } from './define.ts';
 
 /**
@@ -37,7 +41,7 @@ export const classMode = {
           userId: result.pupil_user_id,
           endsAt: new Date(result.session_ends_at!),
         });
-        return { ok: true, to: `/${lang}/pupil` };
+        return { ok: true, to: `/${lang}/pupil?hello=1` };
       }
       if (result?.status === 'wrong_code') return { ok: true, to: `${here}?wrong=${result.attempts_left ?? 0}` };
       // No clock times for a six-year-old: wait a little, or ask the teacher.
@@ -47,14 +51,50 @@ export const classMode = {
     },
   }),
 
-  /** Ends class mode on this device (and on the server: the device token stops working). */
+  /** The teacher's sum: right, and the adult controls open on this device for a few minutes. */
+  teacherGate: formAction({
+    guard: (ctx) => classDeviceToken(ctx.cookies),
+    input: z.object({ answer: typedDigits.pipe(z.string().trim().max(6)), proof: z.string().max(200) }),
+    async handler({ answer, proof }, token, { locals, cookies, url }) {
+      const secret = await runtimeSecret();
+      if (!/^\d{1,3}$/.test(answer) || !gateAnswerRight(secret, token, Number(answer), proof)) {
+        throw new Refusal({ answer: locals.t('classMode.gateWrong') });
+      }
+      openAdultControls(cookies, url, secret, token);
+      return { ok: true, to: `/${locals.lang}/class/teacher` };
+    },
+  }),
+
+  /** The class device's language, the teacher's choice (each pupil may choose their board's own). */
+  language: formAction({
+    guard: async (ctx) => {
+      const token = classDeviceToken(ctx.cookies);
+      return token && adultControlsOpen(ctx.cookies, await runtimeSecret(), token) ? token : null;
+    },
+    input: z.object({ locale: z.enum(LOCALE_CODES) }),
+    async handler({ locale }, _, { cookies, url }) {
+      setClassLanguage(cookies, url, locale);
+      closeAdultControls(cookies);
+      return { ok: true, to: `/${locale}/class` };
+    },
+  }),
+
+  /**
+   * Ends class mode on this device (and on the server: the device token stops working). On a
+   * class device, only once the teacher's sum has opened the adult controls.
+   */
   close: formAction({
-    guard: () => true,
+    guard: async (ctx) => {
+      const token = classDeviceToken(ctx.cookies);
+      if (!token || ctx.locals.user?.kind === 'person') return true;
+      return adultControlsOpen(ctx.cookies, await runtimeSecret(), token) ? true : null;
+    },
     input: z.object({}),
     async handler(_, __, { locals, cookies }) {
       const token = classDeviceToken(cookies);
       if (token) await locals.backend.admin.rpc('close_class_device', { p_device_token: token });
       clearClassDevice(cookies);
+      closeAdultControls(cookies);
       if (locals.user?.kind === 'pupil') await locals.backend.auth.signOut();
       return { ok: true, to: `/${locals.lang}/`, flash: { key: 'flash.classModeClosed' } };
     },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from '~/domain/limits.ts';
+import { isAvatarId } from '~/domain/pictograms.ts';
 import { parsePupilNames } from '~/domain/pupils.ts';
 import { RpcError } from '~/domain/rpc/index.ts';
 import { isValidSchoolYear } from '~/domain/school-year.ts';
@@ -116,6 +117,17 @@ export const classes = {
     },
   }),
 
+  /** A pupil's picture beside their name on the class device (the pupil chose it first). */
+  setAvatar: formAction({
+    guard: schoolStaff(),
+    input: z.object({ pupil: z.uuid(), avatar: z.string().max(40) }),
+    async handler({ pupil, avatar }, _, ctx) {
+      if (avatar !== '' && !isAvatarId(avatar)) throw new Refusal({ _form: ctx.locals.t('errors.generic') });
+      await ctx.locals.backend.db.rpc('set_pupil_avatar', { p_pupil: pupil, p_avatar: avatar === '' ? null : avatar });
+      return { ok: true, flash: { key: 'school:pupils.avatarSaved' } };
+    },
+  }),
+
   setTeachers: formAction({
     guard: schoolStaff('admin'),
     input: z.object({ teachers: z.array(z.uuid()).max(LIMITS.teachersPerClass) }),
@@ -142,7 +154,7 @@ export const classes = {
       const { backend, lang } = ctx.locals;
       const [device] = await backend.db.rpc('open_class_mode', { p_class: classOfPage(ctx) });
       await backend.auth.signOut();
-      setClassDevice(ctx.cookies, ctx.url, device!.device_token, new Date(device!.expires_at));
+      setClassDevice(ctx.cookies, ctx.url, device!.device_token, new Date(device!.expires_at), ctx.locals.lang);
       return { ok: true, to: `/${lang}/class` };
     },
   }),

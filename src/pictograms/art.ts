@@ -1,10 +1,59 @@
-import askTeacher from 'openmoji/color/svg/1F9D1-200D-1F3EB.svg?raw';
+import dog from 'openmoji/color/svg/1F436.svg?raw';
+import cat from 'openmoji/color/svg/1F431.svg?raw';
+import rabbit from 'openmoji/color/svg/1F430.svg?raw';
+import fox from 'openmoji/color/svg/1F98A.svg?raw';
+import bear from 'openmoji/color/svg/1F43B.svg?raw';
+import panda from 'openmoji/color/svg/1F43C.svg?raw';
+import frog from 'openmoji/color/svg/1F438.svg?raw';
+import lion from 'openmoji/color/svg/1F981.svg?raw';
+import tiger from 'openmoji/color/svg/1F42F.svg?raw';
+import koala from 'openmoji/color/svg/1F428.svg?raw';
+import monkey from 'openmoji/color/svg/1F435.svg?raw';
+import owl from 'openmoji/color/svg/1F989.svg?raw';
+import turtle from 'openmoji/color/svg/1F422.svg?raw';
+import ladybird from 'openmoji/color/svg/1F41E.svg?raw';
+import butterfly from 'openmoji/color/svg/1F98B.svg?raw';
+import dolphin from 'openmoji/color/svg/1F42C.svg?raw';
+import giraffe from 'openmoji/color/svg/1F992.svg?raw';
+import elephant from 'openmoji/color/svg/1F418.svg?raw';
+import hedgehog from 'openmoji/color/svg/1F994.svg?raw';
+import bee from 'openmoji/color/svg/1F41D.svg?raw';
+import eyes from 'openmoji/color/svg/1F440.svg?raw';
+import ear from 'openmoji/color/svg/1F442.svg?raw';
+import speakingHead from 'openmoji/color/svg/1F5E3.svg?raw';
+import framedPicture from 'openmoji/color/svg/1F5BC.svg?raw';
+import teacher from 'openmoji/color/svg/1F9D1-200D-1F3EB.svg?raw';
+import plus from 'openmoji/color/svg/2795.svg?raw';
+import minus from 'openmoji/color/svg/2796.svg?raw';
+import runner from 'openmoji/color/svg/1F3C3.svg?raw';
+import headphones from 'openmoji/color/svg/1F3A7.svg?raw';
+import holdingHands from 'openmoji/color/svg/1F9D1-200D-1F91D-200D-1F9D1.svg?raw';
+import chair from 'openmoji/color/svg/1FA91.svg?raw';
+import shush from 'openmoji/color/svg/1F92B.svg?raw';
 import hourglass from 'openmoji/color/svg/23F3.svg?raw';
+import pencil from 'openmoji/color/svg/270F.svg?raw';
+import crayon from 'openmoji/color/svg/1F58D.svg?raw';
+import thumbsUp from 'openmoji/color/svg/1F44D.svg?raw';
+import bulb from 'openmoji/color/svg/1F4A1.svg?raw';
+import seedling from 'openmoji/color/svg/1F331.svg?raw';
+import herb from 'openmoji/color/svg/1F33F.svg?raw';
+import tree from 'openmoji/color/svg/1F333.svg?raw';
+import rocket from 'openmoji/color/svg/1F680.svg?raw';
+import heart from 'openmoji/color/svg/2764.svg?raw';
+import hug from 'openmoji/color/svg/1FAC2.svg?raw';
+import check from 'openmoji/color/svg/2705.svg?raw';
+import speaker from 'openmoji/color/svg/1F50A.svg?raw';
+import brain from 'openmoji/color/svg/1F9E0.svg?raw';
+import globe from 'openmoji/color/svg/1F310.svg?raw';
+import schoolBuilding from 'openmoji/color/svg/1F3EB.svg?raw';
+import type { PictogramId } from '~/domain/pictograms.ts';
 
 /**
- * Pictogram drawings from OpenMoji (openmoji.org, CC BY-SA 4.0; see the about page), inlined at
- * build time: no request at run time, no third party. Ids are stripped, since several drawings
- * share one page; the markup is OpenMoji's own, never built from anyone's input.
+ * The pictograms, from OpenMoji (openmoji.org, by HfG Schwäbisch Gmünd, CC BY-SA 4.0; credited on
+ * the about page), inlined at build time: no request at run time, no third party. Where one
+ * drawing does not say it, two are composed: the main one with a small badge in a corner (more
+ * explanation: a teacher with a plus). Ids and classes are stripped, since many drawings share a
+ * page; the markup is OpenMoji's own, never anyone's input.
  */
 export interface Art {
   viewBox: string;
@@ -24,9 +73,63 @@ export function cleanSvg(raw: string): Art {
   return { viewBox, body };
 }
 
-export const PUPIL_ART = {
-  'ask-teacher': cleanSvg(askTeacher),
-  wait: cleanSvg(hourglass),
-} as const satisfies Record<string, Art>;
+/** A drawing with a second, smaller one on a white disc in its lower corner. */
+function withBadge(main: string, badge: string): Art {
+  const m = cleanSvg(main);
+  const b = cleanSvg(badge);
+  return {
+    viewBox: '0 0 72 72',
+    body: `<g>${m.body}</g><g transform="translate(40 40) scale(0.44)"><circle cx="36" cy="36" r="33" fill="#fff" stroke="#1d2327" stroke-width="3"/>${b.body}</g>`,
+  };
+}
 
-export type PupilArtId = keyof typeof PUPIL_ART;
+export const PICTOGRAM_ART: Record<PictogramId, Art> = {
+  look: cleanSvg(eyes),
+  listen: cleanSvg(ear),
+  'talk-picture': withBadge(speakingHead, framedPicture),
+  'more-explanation': withBadge(teacher, plus),
+  'less-explanation': withBadge(runner, minus),
+  headphones: cleanSvg(headphones),
+  group: cleanSvg(holdingHands),
+  'quiet-place': withBadge(chair, shush),
+  'more-time': withBadge(hourglass, plus),
+  'not-yet': cleanSvg(seedling),
+  almost: cleanSvg(herb),
+  can: cleanSvg(tree),
+  'can-more': cleanSvg(rocket),
+  seen: cleanSvg(eyes),
+  heard: cleanSvg(ear),
+  valued: cleanSvg(heart),
+  missed: cleanSvg(hug),
+  'own-words': cleanSvg(pencil),
+  drawing: cleanSvg(crayon),
+  top: cleanSvg(thumbsUp),
+  tip: cleanSvg(bulb),
+  'ask-teacher': cleanSvg(teacher),
+  wait: cleanSvg(hourglass),
+  done: cleanSvg(check),
+  speaker: cleanSvg(speaker),
+  learn: cleanSvg(brain),
+  language: cleanSvg(globe),
+  school: cleanSvg(schoolBuilding),
+  dog: cleanSvg(dog),
+  cat: cleanSvg(cat),
+  rabbit: cleanSvg(rabbit),
+  fox: cleanSvg(fox),
+  bear: cleanSvg(bear),
+  panda: cleanSvg(panda),
+  frog: cleanSvg(frog),
+  lion: cleanSvg(lion),
+  tiger: cleanSvg(tiger),
+  koala: cleanSvg(koala),
+  monkey: cleanSvg(monkey),
+  owl: cleanSvg(owl),
+  turtle: cleanSvg(turtle),
+  ladybird: cleanSvg(ladybird),
+  butterfly: cleanSvg(butterfly),
+  dolphin: cleanSvg(dolphin),
+  giraffe: cleanSvg(giraffe),
+  elephant: cleanSvg(elephant),
+  hedgehog: cleanSvg(hedgehog),
+  bee: cleanSvg(bee),
+};

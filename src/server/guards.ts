@@ -1,5 +1,6 @@
 import type { AstroGlobal } from 'astro';
 import type { School, SchoolRole } from '~/domain/rpc/index.ts';
+import { classDeviceToken } from './class-mode.ts';
 import type { SessionUser } from './port.ts';
 
 /**
@@ -7,7 +8,7 @@ import type { SessionUser } from './port.ts';
  * shape the experience (a sign-in page instead of an empty one); the database's policies
  * are what actually decide who sees what.
  */
-type Ctx = Pick<AstroGlobal, 'locals' | 'url' | 'redirect' | 'rewrite'>;
+type Ctx = Pick<AstroGlobal, 'locals' | 'url' | 'redirect' | 'rewrite' | 'cookies'>;
 
 export function signInPath(lang: string, next: string): string {
   return `/${lang}/sign-in?next=${encodeURIComponent(next)}`;
@@ -15,6 +16,9 @@ export function signInPath(lang: string, next: string): string {
 
 export function requireUser(ctx: Ctx, kind: SessionUser['kind'] = 'person'): SessionUser | Response {
   const user = ctx.locals.user;
+  // A pupil's page on a class device after "Done" (or Back): the class's names, never the
+  // adults' sign-in page.
+  if (!user && kind === 'pupil' && classDeviceToken(ctx.cookies)) return ctx.redirect(`/${ctx.locals.lang}/class`, 303);
   if (!user) return ctx.redirect(signInPath(ctx.locals.lang, ctx.url.pathname + ctx.url.search), 303);
   if (user.kind !== kind) return ctx.redirect(kind === 'pupil' ? `/${ctx.locals.lang}/app` : `/${ctx.locals.lang}/pupil`, 303);
   return user;

@@ -52,3 +52,8 @@ export async function cleanImage(
     return { problem: 'unreadable' };
   }
 }
+
+/** A pupil's drawing from the drawing screen: a picture like any upload, kept as a PNG. */
+export function cleanDrawing(input: Uint8Array): Promise<CleanImage | { problem: ImageProblem }> {
+  return cleanImage(input, { maxWidth: 1200, format: 'png' });
+}

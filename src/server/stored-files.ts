@@ -12,18 +12,19 @@ export async function replaceStoredFile(
   path: string,
   file: { bytes: Uint8Array; contentType: string },
   save: () => Promise<unknown>,
+  bucket = 'school-assets',
 ): Promise<void> {
-  await backend.storage.put('school-assets', path, file.bytes, file.contentType);
+  await backend.storage.put(bucket, path, file.bytes, file.contentType);
   try {
     await save();
   } catch (err) {
-    await removeStoredFile(backend, path);
+    await removeStoredFile(backend, path, bucket);
     throw err;
   }
-  if (previous && previous !== path) await removeStoredFile(backend, previous);
+  if (previous && previous !== path) await removeStoredFile(backend, previous, bucket);
 }
 
-/** Removes a file of the school's public bucket; one that is already gone is no error. */
-export async function removeStoredFile(backend: Pick<Backend, 'storage'>, path: string): Promise<void> {
-  await backend.storage.remove('school-assets', path).catch(() => undefined);
+/** Removes a stored file (of the school's public bucket unless named); one already gone is no error. */
+export async function removeStoredFile(backend: Pick<Backend, 'storage'>, path: string, bucket = 'school-assets'): Promise<void> {
+  await backend.storage.remove(bucket, path).catch(() => undefined);
 }

@@ -80,7 +80,7 @@ describe('Supabase adapter', () => {
   it('rpc calls PostgREST as the user with validated arguments and returns the rows', async () => {
     const { user, backend } = setup();
     user.rpc.mockResolvedValueOnce({
-      data: [{ pupil_id: '7b0c5b8e-8f2b-4c34-9d7a-2d1f1f0b9a11', first_name: 'Sara', has_signed_in: false }],
+      data: [{ pupil_id: '7b0c5b8e-8f2b-4c34-9d7a-2d1f1f0b9a11', first_name: 'Sara', has_signed_in: false, avatar: 'owl' }],
       error: null,
     } as never);
     const rows = await backend.db.rpc('class_pupils', { p_class: '1f0e4f6a-3b2c-4d5e-8f90-a1b2c3d4e5f6' });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idArg, rpc, timestamp, uuid } from './shared.ts';
+import { avatar, idArg, rpc, timestamp, uuid } from './shared.ts';
 
 /** supabase/migrations/*_class_mode_sign_in.sql: classroom devices, picture codes, sign-in records. */
 
@@ -17,7 +17,7 @@ export const CLASS_MODE = {
         class_name: z.string(),
         school_slug: z.string(),
         school_name: z.string(),
-        pupils: z.array(z.object({ pupil_id: uuid, first_name: z.string(), needs_teacher: z.boolean() })),
+        pupils: z.array(z.object({ pupil_id: uuid, first_name: z.string(), avatar: avatar.nullable(), needs_teacher: z.boolean() })),
         expires_at: timestamp,
       }),
     ),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from '../limits.ts';
-import { idArg, none, rpc, schoolRole, timestamp, uuid } from './shared.ts';
+import { avatar, idArg, locale, none, rpc, schoolRole, timestamp, uuid } from './shared.ts';
 
 /** supabase/migrations/*_classes_pupils.sql: classes, pupils, picture codes, guardian links. */
 
@@ -39,7 +39,12 @@ export const CLASSES_PUPILS = {
     z.array(classRow),
   ),
   delete_class: rpc(idArg('p_class'), z.array(classRow)),
-  class_pupils: rpc(idArg('p_class'), z.array(z.object({ pupil_id: uuid, first_name: z.string(), has_signed_in: z.boolean() }))),
+  class_pupils: rpc(
+    idArg('p_class'),
+    z.array(z.object({ pupil_id: uuid, first_name: z.string(), has_signed_in: z.boolean(), avatar: avatar.nullable() })),
+  ),
+  set_pupil_avatar: rpc(z.object({ p_pupil: uuid, p_avatar: avatar.nullable() }).strict(), avatar.nullable(), { returns: 'scalar' }),
+  set_my_board_locale: rpc(z.object({ p_locale: locale.nullable() }).strict(), locale.nullable(), { returns: 'scalar' }),
   school_pupils: rpc(
     idArg('p_school'),
     z.array(z.object({ pupil_id: uuid, first_name: z.string(), class_id: uuid, class_name: z.string() })),
@@ -104,11 +109,14 @@ export const CLASSES_PUPILS = {
       z.object({
         pupil_id: uuid,
         first_name: z.string(),
+        avatar: avatar.nullable(),
+        board_locale: locale.nullable(),
         class_id: uuid,
         class_name: z.string(),
         school_id: uuid,
         school_slug: z.string(),
         school_name: z.string(),
+        school_locale: locale,
       }),
     ),
   ),

@@ -4,6 +4,7 @@ import { CLASSES_PUPILS } from './classes-pupils.ts';
 import { RpcError, toRpcError } from './errors.ts';
 import { INVITATIONS } from './invitations.ts';
 import { LEAFLETS } from './leaflets.ts';
+import { NEEDS } from './needs.ts';
 import { SCHOOLS_PEOPLE } from './schools-people.ts';
 import type { RpcEntry } from './shared.ts';
 
@@ -19,6 +20,7 @@ export const RPC = {
   ...INVITATIONS,
   ...CLASS_MODE,
   ...LEAFLETS,
+  ...NEEDS,
 } as const satisfies Record<string, RpcEntry>;
 
 export type RpcName = keyof typeof RPC;

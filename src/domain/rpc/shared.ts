@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AVATAR_IDS } from '~/domain/pictograms.ts';
 import { LOCALE_CODES } from '~/i18n/locales.ts';
 
 /**
@@ -38,6 +39,8 @@ export const uuid = z.uuid();
 /** ISO 8601, as PostgREST returns it; the embedded adapter matches. */
 export const timestamp = z.string();
 export const locale = z.enum(LOCALE_CODES);
+/** A pupil's picture on the class device. */
+export const avatar = z.enum(AVATAR_IDS);
 export const none = z.object({}).strict();
 export const idArg = <K extends string>(key: K) => z.object({ [key]: uuid } as Record<K, typeof uuid>).strict();
 

@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import type { TFunction } from 'i18next';
+import { z } from 'zod';
+import { isAvatarId, isGoalStep, isNeedId, NEEDS_LIMITS } from '~/domain/pictograms.ts';
+import { switchLocalePath } from '~/i18n/negotiate.ts';
+import { LOCALE_CODES } from '~/i18n/locales.ts';
+import type { RpcError } from '~/domain/rpc/index.ts';
+import { type FieldErrors, nameField } from '~/server/forms.ts';
+import { cleanDrawing } from '~/server/images.ts';
+import { StorageRefused } from '~/server/port.ts';
+import { removeStoredFile, replaceStoredFile } from '~/server/stored-files.ts';
+import { formAction, Refusal } from './define.ts';
+
+/**
+ * A signed-in pupil's own answers: their picture, their board's language, and in the class's
+ * open round what helps them, their step on the goal, tops and tips for the teacher, own words
+ * and a drawing. The functions they call take no pupil: the database answers for the caller.
+ */
+const pupilOnly = (ctx: { locals: App.Locals }) => (ctx.locals.user?.kind === 'pupil' ? true : null);
+const round = z.uuid();
+/** Unknown ids are a refusal with a sentence, not a silent drop. */
+const ids = z.array(z.string().max(40)).max(20);
+
+const roundRefusals = (err: RpcError | StorageRefused, t: TFunction): FieldErrors | undefined => {
+  if (err instanceof StorageRefused) return { drawing: t('needs:errors.drawingTooLarge') };
+  if (err.code === 'round_closed') return { _form: t('needs:errors.roundClosed') };
+  if (err.code === 'unknown_pictogram') return { _form: t('needs:errors.unknownPictogram') };
+  return undefined;
+};
+
+export const pupil = {
+  /** "I learn best…", "what helps me" (tops), "what could be different" (tips). */
+  choose: formAction({
+    guard: pupilOnly,
+    input: z.object({ round, kind: z.enum(['needs', 'tops', 'tips']), chosen: ids }),
+    async handler({ round, kind, chosen }, _, { locals }) {
+      const { t, backend, lang } = locals;
+      if (!chosen.every(isNeedId)) throw new Refusal({ _form: t('needs:errors.unknownPictogram') });
+      await backend.db.rpc('save_my_choices', { p_round: round, p_kind: kind, p_ids: [...new Set(chosen)] });
+      const next = kind === 'needs' ? 'check/needs' : kind === 'tops' ? 'choose/tips' : 'check/teacher';
+      return { ok: true, to: `/${lang}/pupil/${next}` };
+    },
+    refusals: roundRefusals,
+  }),
+
+  /** Where I am on the goal. */
+  step: formAction({
+    guard: pupilOnly,
+    input: z.object({ round, step: z.string().max(40).optional() }),
+    async handler({ round, step }, _, { locals }) {
+      const { t, backend, lang } = locals;
+      if (!step) throw new Refusal({ step: t('needs:errors.chooseStep') });
+      if (!isGoalStep(step)) throw new Refusal({ _form: t('needs:errors.unknownPictogram') });
+      await backend.db.rpc('save_my_goal_step', { p_round: round, p_step: step });
+      return { ok: true, to: `/${lang}/pupil/choose/needs` };
+    },
+    refusals: roundRefusals,
+  }),
+
+  /** My own words, for what helps me, or for the teacher (a top and a tip). */
+  words: formAction({
+    guard: pupilOnly,
+    input: z.object({
+      round,
+      kind: z.enum(['needs', 'teacher']),
+      words: nameField({ max: NEEDS_LIMITS.words }).optional(),
+      top: nameField({ max: NEEDS_LIMITS.words }).optional(),
+      tip: nameField({ max: NEEDS_LIMITS.words }).optional(),
+    }),
+    async handler({ round, kind, words, top, tip }, _, { locals }) {
+      const { backend, lang } = locals;
+      if (kind === 'needs') {
+        await backend.db.rpc('save_my_words', { p_round: round, p_kind: 'needs', p_words: words || null });
+      } else {
+        await backend.db.rpc('save_my_words', { p_round: round, p_kind: 'tops', p_words: top || null });
+        await backend.db.rpc('save_my_words', { p_round: round, p_kind: 'tips', p_words: tip || null });
+      }
+      return { ok: true, to: `/${lang}/pupil/check/${kind}` };
+    },
+    refusals: roundRefusals,
+  }),
+
+  /** A drawing from the drawing screen: judged by its bytes, re-encoded, stored in my own folder. */
+  drawing: formAction({
+    guard: pupilOnly,
+    input: z.object({ round, kind: z.enum(['needs', 'teacher']), drawing: z.instanceof(File).optional() }),
+    async handler({ round, kind, drawing }, _, { locals }) {
+      const { t, backend, lang } = locals;
+      if (!drawing || drawing.size === 0) throw new Refusal({ drawing: t('needs:errors.drawingEmpty') });
+      if (drawing.size > NEEDS_LIMITS.drawingBytes) throw new Refusal({ drawing: t('needs:errors.drawingTooLarge') });
+      const image = await cleanDrawing(new Uint8Array(await drawing.arrayBuffer()));
+      if ('problem' in image) throw new Refusal({ drawing: t('needs:errors.drawingNotImage') });
+      const [me] = await backend.db.rpc('my_pupil', {});
+      if (!me) throw new Refusal({ _form: t('errors.forbidden') });
+      const path = `${me.school_id}/${me.pupil_id}/${randomUUID()}.png`;
+      let replaced: string | null = null;
+      await replaceStoredFile(
+        backend,
+        null,
+        path,
+        image,
+        async () => {
+          replaced = await backend.db.rpc('set_my_drawing', {
+            p_round: round,
+            p_kind: kind === 'needs' ? 'needs' : 'feedback',
+            p_path: path,
+          });
+        },
+        'pupil-drawings',
+      );
+      if (replaced) await removeStoredFile(backend, replaced, 'pupil-drawings');
+      return { ok: true, to: `/${lang}/pupil/check/${kind}` };
+    },
+    refusals: roundRefusals,
+  }),
+
+  removeDrawing: formAction({
+    guard: pupilOnly,
+    input: z.object({ round, kind: z.enum(['needs', 'teacher']) }),
+    async handler({ round, kind }, _, { locals }) {
+      const { backend, lang } = locals;
+      const old = await backend.db.rpc('set_my_drawing', { p_round: round, p_kind: kind === 'needs' ? 'needs' : 'feedback', p_path: null });
+      if (old) await removeStoredFile(backend, old, 'pupil-drawings');
+      return { ok: true, to: `/${lang}/pupil/check/${kind}` };
+    },
+    refusals: roundRefusals,
+  }),
+
+  /** The language my board speaks; the page comes back in it. */
+  boardLanguage: formAction({
+    guard: pupilOnly,
+    input: z.object({ locale: z.enum(LOCALE_CODES) }),
+    async handler({ locale }, _, { locals, url }) {
+      await locals.backend.db.rpc('set_my_board_locale', { p_locale: locale });
+      return { ok: true, to: switchLocalePath(url.pathname, locale) };
+    },
+  }),
+
+  /** My picture beside my name on the class device: chosen once; afterwards the teacher changes it. */
+  avatar: formAction({
+    guard: pupilOnly,
+    input: z.object({ avatar: z.string().max(40).optional() }),
+    async handler({ avatar }, _, { locals }) {
+      const { t, backend, lang } = locals;
+      if (!avatar) throw new Refusal({ avatar: t('needs:errors.chooseAvatar') });
+      if (!isAvatarId(avatar)) throw new Refusal({ _form: t('needs:errors.unknownPictogram') });
+      const [me] = await backend.db.rpc('my_pupil', {});
+      if (!me) throw new Refusal({ _form: t('errors.forbidden') });
+      await backend.db.rpc('set_pupil_avatar', { p_pupil: me.pupil_id, p_avatar: avatar });
+      return { ok: true, to: `/${lang}/pupil` };
+    },
+  }),
+};
