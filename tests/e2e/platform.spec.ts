@@ -102,13 +102,20 @@ test.describe('class mode', () => {
     for (const picture of ['zon', 'kat', 'appel']) {
       await page.getByRole('button', { name: picture, exact: true }).click();
     }
+    // The first time, Sara chooses the picture that will stand beside her name.
+    await expect(page).toHaveURL(/\/nl\/pupil\/avatar$/);
+    await expectNoAxeViolations(page);
+    await page.locator('label.choice-card', { hasText: 'panda' }).click();
+    await page.getByRole('button', { name: 'Verder' }).click();
     await expect(page).toHaveURL(/\/nl\/pupil$/);
-    await expect(page.getByRole('heading', { name: 'Hoi Sara!' })).toBeVisible();
+    await expect(page).toHaveTitle(/Hoi Sara!/);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Wat wil je doen? Tik op een plaatje.');
     await expectNoAxeViolations(page);
 
-    // "Done" hands the device to the next pupil.
+    // "Done" hands the device to the next pupil; Sara's picture is beside her name now.
     await page.getByRole('button', { name: 'Klaar' }).click();
     await expect(page).toHaveURL(/\/nl\/class$/);
+    await expect(page.getByRole('link', { name: 'Sara' }).locator('svg')).toBeVisible();
   });
 
   test('five wrong picture codes lock that pupil', async ({ page }) => {

@@ -1,0 +1,185 @@
+// The teacher's class overview and the school view for a school of 1,000 pupils in 40 classes,
+// under 20 concurrent readers.
+//   npm run bench:needs   (builds first)
+// Prints figures; asserts nothing. Environment: READERS (20), SECONDS (10), PORT (4620).
+//
+// The school is the demo school grown to 40 classes of 25 pupils, each class with an open round
+// (with a goal) that 22 of its pupils answered, written straight into a fresh data folder's
+// database while the server is stopped. Times are measured at the client on the same machine:
+// the server's time plus a loopback round trip.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+
+const READERS = Number(process.env.READERS ?? 20);
+const SECONDS = Number(process.env.SECONDS ?? 10);
+const PORT = Number(process.env.PORT ?? 4620);
+const origin = `http://localhost:${PORT}`;
+const SCHOOL = '00000000-0000-4000-8000-000000000001';
+const ADMIN = 'directie@regenboog.example';
+const CLASSES = 40;
+const PUPILS_PER_CLASS = 25;
+const ANSWERED_PER_CLASS = 22;
+
+const dataDir = mkdtempSync(join(tmpdir(), 'portal-bench-needs-'));
+let server: ChildProcess | null = null;
+
+function start(): ChildProcess {
+  return spawn(process.execPath, ['scripts/serve.mjs'], {
+    env: { ...process.env, PORT: String(PORT), HOST: 'localhost', PORTAL_DATA_DIR: dataDir, PORTAL_DEV_MAILBOX: '1' },
+    stdio: 'ignore',
+  });
+}
+async function stopServer(): Promise<void> {
+  if (!server) return;
+  const s = server;
+  server = null;
+  await new Promise<void>((resolve) => {
+    s.once('exit', () => resolve());
+    s.kill('SIGTERM');
+  });
+}
+process.on('exit', () => {
+  server?.kill('SIGTERM');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function waitForServer(): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    try {
+      if ((await fetch(`${origin}/healthz`)).ok) return;
+    } catch {
+      // not yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the server did not start');
+}
+
+// 1. A fresh portal: migrated and seeded with the demo school.
+server = start();
+await waitForServer();
+await fetch(`${origin}/nl/`);
+await stopServer();
+
+// 2. The demo school grown to 1,000 pupils in 40 classes, each with an answered round.
+const grown = performance.now();
+const db = await PGlite.create({ dataDir: join(dataDir, 'pglite') });
+await db.exec(`
+  insert into public.classes (id, school_id, name, school_year)
+  select ('21000000-0000-4000-8000-' || lpad(c::text, 12, '0'))::uuid, '${SCHOOL}', 'Bench ' || c, '2026-2027'
+  from generate_series(1, ${CLASSES}) c;
+  insert into public.pupils (school_id, class_id, first_name)
+  select '${SCHOOL}', ('21000000-0000-4000-8000-' || lpad(c::text, 12, '0'))::uuid, 'Kind ' || c || '-' || p
+  from generate_series(1, ${CLASSES}) c, generate_series(1, ${PUPILS_PER_CLASS}) p;
+  insert into public.need_rounds (school_id, class_id, goal)
+  select '${SCHOOL}', ('21000000-0000-4000-8000-' || lpad(c::text, 12, '0'))::uuid, 'Tafel van ' || (c % 10 + 1)
+  from generate_series(1, ${CLASSES}) c;
+  insert into public.need_answers (round_id, pupil_id, school_id, class_id, needs, goal_step, tops, tips)
+  select r.id, p.id, r.school_id, r.class_id,
+         (select coalesce(array_agg(n order by i), '{}') from unnest(private.need_ids()) with ordinality as u(n, i)
+           where (hashtext(p.id::text || n) & 7) < 3),
+         (private.goal_steps())[1 + (abs(hashtext(p.id::text)) % 4)],
+         '{look}', '{more-time}'
+  from public.need_rounds r
+  join lateral (
+    select * from public.pupils p where p.class_id = r.class_id order by p.first_name limit ${ANSWERED_PER_CLASS}
+  ) p on true
+  where r.class_id::text like '21000000-%';
+`);
+const [{ pupils }] = (await db.query<{ pupils: number }>(`select count(*)::int as pupils from public.pupils where school_id = '${SCHOOL}'`))
+  .rows as [{ pupils: number }];
+const [{ classes }] = (
+  await db.query<{ classes: number }>(`select count(*)::int as classes from public.classes where school_id = '${SCHOOL}'`)
+).rows as [{ classes: number }];
+const rounds = (
+  await db.query<{ class_id: string; id: string }>(
+    `select class_id, id from public.need_rounds where class_id::text like '21000000-%' order by class_id`,
+  )
+).rows;
+await db.close();
+console.log(
+  `school: ${pupils} pupils in ${classes} classes, ${rounds.length} rounds answered by ${ANSWERED_PER_CLASS} of ${PUPILS_PER_CLASS} (written in ${((performance.now() - grown) / 1000).toFixed(1)} s)`,
+);
+
+// 3. The portal again, and an admin signed in the way a person does (a code by mail).
+server = start();
+await waitForServer();
+const jar = new Map<string, string>();
+const cookieHeader = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+async function send(path: string, init: RequestInit = {}): Promise<Response> {
+  const res = await fetch(`${origin}${path}`, {
+    ...init,
+    redirect: 'manual',
+    headers: { ...(init.headers as Record<string, string>), Cookie: cookieHeader(), Origin: origin },
+  });
+  for (const c of res.headers.getSetCookie()) {
+    const [pair] = c.split(';');
+    const [k, ...v] = pair!.split('=');
+    jar.set(k!.trim(), v.join('='));
+  }
+  return res;
+}
+const formOf = async (path: string) => {
+  const html = await (await send(path)).text();
+  return /<form[^>]*class="form"[^>]*action="([^"]+)"/.exec(html)?.[1]?.replaceAll('&amp;', '&') ?? '';
+};
+await send(await formOf('/nl/sign-in'), { method: 'POST', body: new URLSearchParams({ email: ADMIN }) });
+const mailbox = await (await send('/dev/mailbox')).text();
+const code = /\b(\d{6})\b/.exec(mailbox.split(`data-to="${ADMIN}"`)[1] ?? '')?.[1];
+await send(await formOf('/nl/sign-in/code'), { method: 'POST', body: new URLSearchParams({ code: code ?? '' }) });
+if ((await send('/nl/app')).status !== 200) throw new Error('could not sign in');
+
+// 4. Readers: each GETs one page after another as the signed-in admin.
+const agent = new http.Agent({ keepAlive: true, maxSockets: READERS });
+function get(path: string): Promise<number> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: 'localhost', port: PORT, path, agent, headers: { Cookie: cookieHeader() } }, (res) => {
+      res.on('data', () => undefined);
+      res.on('end', () =>
+        res.statusCode === 200 ? resolve(performance.now() - started) : reject(new Error(`${path}: ${res.statusCode}`)),
+      );
+    });
+    req.on('error', reject);
+  });
+}
+async function load(paths: () => string, seconds: number) {
+  const latencies: number[] = [];
+  const until = performance.now() + seconds * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: READERS }, async () => {
+      while (performance.now() < until) latencies.push(await get(paths()));
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!;
+  return { p50: at(50), p95: at(95), rps: latencies.length / elapsed, n: latencies.length };
+}
+
+let next = 0;
+const overview = () => {
+  const r = rounds[next++ % rounds.length]!;
+  return `/nl/s/demo/admin/classes/${r.class_id}/rounds/${r.id}`;
+};
+const schoolView = () => '/nl/s/demo/admin/needs';
+
+await load(overview, 2);
+await load(schoolView, 2);
+const a = await load(overview, SECONDS);
+const b = await load(schoolView, SECONDS);
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+console.log(`${READERS} concurrent readers, ${SECONDS} s each, signed in as the school's admin`);
+console.log(
+  `  class overview (one of 40 rounds): p50 ${ms(a.p50)}  p95 ${ms(a.p95)}  ${a.rps.toFixed(0)} req/s  (${a.n} requests)   aim p95 < 50 ms`,
+);
+console.log(
+  `  school view (40 classes × 9 needs): p50 ${ms(b.p50)}  p95 ${ms(b.p95)}  ${b.rps.toFixed(0)} req/s  (${b.n} requests)   aim p95 < 50 ms`,
+);
+agent.destroy();
+await stopServer();

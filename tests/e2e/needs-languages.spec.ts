@@ -1,0 +1,27 @@
+import { expect, expectNoAxeViolations, test } from './fixtures.ts';
+import { authFile } from './helpers.ts';
+
+/** The school's pages of pupils' needs, in every language: axe, and the page's own language. */
+const GROEP_3 = '20000000-0000-4000-8000-000000000003';
+const VETERS = '40000000-0000-4000-8000-000000000031';
+const LOCALES = ['nl', 'en', 'ar', 'uk', 'pl', 'tr'] as const;
+
+test.describe('every new school page passes axe in every language', () => {
+  test.use({ storageState: authFile('admin') });
+  for (const lang of LOCALES) {
+    test(`school pages (${lang})`, async ({ page }) => {
+      for (const path of [
+        `/${lang}/s/demo/admin/classes/${GROEP_3}`,
+        `/${lang}/s/demo/admin/classes/${GROEP_3}/rounds/${VETERS}`,
+        `/${lang}/s/demo/admin/classes/${GROEP_3}/rounds/${VETERS}/plan`,
+        `/${lang}/s/demo/admin/needs`,
+        `/${lang}/s/demo/admin/voices?in=${lang}`,
+        `/${lang}/about`,
+      ]) {
+        await page.goto(path);
+        await expect(page.locator('html')).toHaveAttribute('lang', lang);
+        await expectNoAxeViolations(page);
+      }
+    });
+  }
+});

@@ -1,0 +1,320 @@
+import type { Page } from '@playwright/test';
+import { expect, expectNoAxeViolations, keepScreenshot, PHONE, test } from './fixtures.ts';
+import { authFile, DEMO, signIn } from './helpers.ts';
+
+/**
+ * Pupils' needs as the people who use them, in Groep 6 (meester Karim's, whose sign-ins no other
+ * spec uses): a pupil on a class tablet (touch), a parent reading their child's choices in
+ * Arabic, the teacher with the demo's open round, the coach's school view. Serial: the pupil
+ * answers, the parent reads, then the teacher closes the round.
+ */
+test.describe.configure({ mode: 'serial' });
+
+const GROEP_6 = '20000000-0000-4000-8000-000000000006';
+const TAFELS = '40000000-0000-4000-8000-000000000061';
+const LOCALES = ['nl', 'en', 'ar', 'uk', 'pl', 'tr'] as const;
+
+/**
+ * Headless Chromium has the Speech API but no voices: a stand-in with one voice per language,
+ * which records what it is asked to say.
+ */
+async function stubSpeech(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const spoken: string[] = [];
+    (window as unknown as { __spoken: string[] }).__spoken = spoken;
+    const voices = ['nl-NL', 'en-GB', 'ar-SA', 'uk-UA', 'pl-PL', 'tr-TR'].map((lang) => ({
+      lang,
+      name: lang,
+      default: false,
+      localService: true,
+      voiceURI: lang,
+    }));
+    const synth = {
+      getVoices: () => voices,
+      speak: (u: SpeechSynthesisUtterance) => {
+        spoken.push(u.text);
+        setTimeout(() => u.onend?.call(u, new Event('end') as SpeechSynthesisEvent), 10);
+      },
+      cancel: () => undefined,
+      addEventListener: () => undefined,
+      removeEventListener: () => undefined,
+    };
+    Object.defineProperty(window, 'speechSynthesis', { value: synth, configurable: true });
+    // The real utterance accepts only the browser's own voice objects.
+    class Utterance {
+      text: string;
+      lang = '';
+      voice: unknown = null;
+      rate = 1;
+      onend: ((e: Event) => void) | null = null;
+      onerror: ((e: Event) => void) | null = null;
+      constructor(text: string) {
+        this.text = text;
+      }
+    }
+    Object.defineProperty(window, 'SpeechSynthesisUtterance', { value: Utterance, configurable: true });
+  });
+}
+const spoken = (page: Page) => page.evaluate(() => (window as unknown as { __spoken: string[] }).__spoken);
+
+async function openClassMode(page: Page): Promise<void> {
+  await signIn(page, DEMO.teacher6);
+  await page.goto(`/nl/s/demo/admin/classes/${GROEP_6}`);
+  await page.getByRole('button', { name: 'Klasmodus aanzetten op dit apparaat' }).click();
+  await expect(page).toHaveURL(/\/nl\/class$/);
+}
+
+async function signInAsPupil(page: Page, name: string): Promise<void> {
+  await page.getByRole('link', { name }).tap();
+  for (const picture of ['zon', 'kat', 'appel']) await page.getByRole('button', { name: picture, exact: true }).tap();
+  await expect(page).toHaveURL(/\/nl\/pupil(\?hello=1)?$/);
+}
+
+test.describe('a pupil on a class tablet', () => {
+  test.use({ viewport: { width: 820, height: 1180 }, hasTouch: true });
+
+  test('chooses what helps, hears a label, draws, confirms and changes an answer', async ({ page }, testInfo) => {
+    test.slow();
+    await stubSpeech(page);
+    await openClassMode(page);
+    // Each name has the pupil's own picture beside it; no adult control is one tap away.
+    await expect(page.getByRole('link', { name: 'Liam' }).locator('svg')).toBeVisible();
+    await expect(page.locator('.lang-switcher')).toHaveCount(0);
+    await expect(page.getByRole('button', { name: 'Klasmodus uitzetten' })).toHaveCount(0);
+    await signInAsPupil(page, 'Liam');
+
+    // The start screen speaks its instruction when it opens.
+    await expect.poll(() => spoken(page)).toContain('Wat wil je doen? Tik op een plaatje.');
+    await expectNoAxeViolations(page);
+    await page.getByRole('link', { name: 'Ik leer het best…' }).tap();
+
+    // The goal first: where am I?
+    await expect(page).toHaveURL(/\/nl\/pupil\/goal$/);
+    await expect(page.getByText('De tafels van 3 en 4')).toBeVisible();
+    await page.getByText('Ik kan het bijna', { exact: true }).tap();
+    await page.getByRole('button', { name: 'Verder', exact: true }).tap();
+
+    // The board: big cards, several chosen, one undone; every card can be heard.
+    await expect(page).toHaveURL(/\/nl\/pupil\/choose\/needs$/);
+    const card = (label: string) => page.locator('label.choice-card', { hasText: label });
+    const box = await card('als ik meer tijd krijg').boundingBox();
+    expect(box!.width).toBeGreaterThanOrEqual(64);
+    expect(box!.height).toBeGreaterThanOrEqual(64);
+    await card('als ik het op een plaatje zie').tap();
+    await card('samen in een groepje').tap();
+    await card('als ik meer tijd krijg').tap();
+    await card('samen in een groepje').tap();
+    await expect(card('samen in een groepje').locator('input')).not.toBeChecked();
+    await page.getByRole('button', { name: 'Luister: als ik meer tijd krijg' }).tap();
+    await expect.poll(() => spoken(page)).toContain('als ik meer tijd krijg');
+    await expectNoAxeViolations(page);
+    await keepScreenshot(page, testInfo, 'needs-board-nl-tablet');
+    await page.getByRole('button', { name: 'Verder', exact: true }).tap();
+
+    // "This is what you chose", as pictures.
+    await expect(page).toHaveURL(/\/nl\/pupil\/check\/needs$/);
+    const chosen = page.locator('.chosen').filter({ hasText: 'Ik leer het best' });
+    await expect(chosen.locator('li')).toHaveText(['als ik het op een plaatje zie', 'als ik meer tijd krijg']);
+    await expect(chosen.locator('li svg')).toHaveCount(2);
+
+    // A drawing: stored, and shown back.
+    await page.getByRole('link', { name: 'Tekenen' }).tap();
+    const canvas = page.locator('canvas');
+    await expect(canvas).toBeVisible();
+    const c = (await canvas.boundingBox())!;
+    await page.mouse.move(c.x + 60, c.y + 60);
+    await page.mouse.down();
+    await page.mouse.move(c.x + 220, c.y + 180, { steps: 8 });
+    await page.mouse.move(c.x + 320, c.y + 80, { steps: 8 });
+    await page.mouse.up();
+    await page.getByRole('button', { name: 'Bewaren', exact: true }).tap();
+    await expect(page).toHaveURL(/\/nl\/pupil\/check\/needs$/);
+    const drawing = page.getByRole('img', { name: 'Tekening van Liam' });
+    await expect(drawing).toBeVisible();
+    expect(await drawing.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(100);
+
+    // Change an answer: the board comes back as chosen.
+    await page.getByRole('link', { name: 'Veranderen' }).nth(1).tap();
+    await expect(card('als ik het op een plaatje zie').locator('input')).toBeChecked();
+    await card('als ik meer tijd krijg').tap();
+    await card('alleen, met een koptelefoon op').tap();
+    await page.getByRole('button', { name: 'Verder', exact: true }).tap();
+    await expect(chosen.locator('li')).toHaveText(['als ik het op een plaatje zie', 'alleen, met een koptelefoon op']);
+    await keepScreenshot(page, testInfo, 'needs-check-nl-tablet');
+    await page.getByRole('link', { name: 'Klaar', exact: true }).tap();
+    await expect(page).toHaveURL(/\/nl\/pupil\?thanks=1$/);
+    await expect.poll(() => spoken(page)).toContain('Dankjewel! Je juf of meester ziet wat je gekozen hebt.');
+
+    // Done hands the device on; Back never reaches Liam's page or the adults' sign-in.
+    await page.getByRole('button', { name: 'Klaar', exact: true }).tap();
+    await expect(page).toHaveURL(/\/nl\/class$/);
+    await page.goBack();
+    await expect(page).toHaveURL(/\/nl\/class$/);
+    await expect(page.getByRole('heading', { name: 'Tik op je naam' })).toBeVisible();
+  });
+
+  test('every pupil page passes axe in every language; an unknown pictogram or another class’s round is refused with a sentence', async ({
+    page,
+  }) => {
+    test.slow();
+    await openClassMode(page);
+    await signInAsPupil(page, 'Sem');
+    for (const lang of LOCALES) {
+      for (const path of [
+        'pupil',
+        'pupil/goal',
+        'pupil/choose/needs',
+        'pupil/choose/tops',
+        'pupil/check/needs',
+        'pupil/words/teacher',
+        'pupil/draw/needs',
+      ]) {
+        await page.goto(`/${lang}/${path}`);
+        await expect(page).toHaveURL(new RegExp(`/${lang}/${path}$`));
+        await expect(page.locator('html')).toHaveAttribute('dir', lang === 'ar' ? 'rtl' : 'ltr');
+        await expectNoAxeViolations(page);
+      }
+    }
+    await page.goto('/nl/pupil/choose/needs');
+    const group = page.locator('label.choice-card', { hasText: 'samen in een groepje' }).locator('input');
+    await page.locator('label.choice-card', { hasText: 'samen in een groepje' }).tap();
+    await page.locator('input[value="look"]').evaluate((el: HTMLInputElement) => {
+      el.value = 'dance';
+      el.checked = true;
+    });
+    await page.getByRole('button', { name: 'Verder', exact: true }).tap();
+    await expect(page.getByRole('alert')).toContainText('Dat plaatje staat niet op het bord');
+    // What was chosen and known stays chosen.
+    await expect(group).toBeChecked();
+    await page.locator('input[name=round]').evaluate((el: HTMLInputElement) => {
+      el.value = '40000000-0000-4000-8000-000000000031'; // Groep 3's round
+    });
+    await page.getByRole('button', { name: 'Verder', exact: true }).tap();
+    await expect(page.getByRole('alert')).toBeVisible();
+    await expectNoAxeViolations(page);
+  });
+
+  test('the adult controls are behind the teacher’s sum; a pupil page without a pupil goes to the names', async ({ page }) => {
+    await openClassMode(page);
+    await page.goto('/nl/pupil/choose/needs');
+    await expect(page).toHaveURL(/\/nl\/class$/);
+    await page.getByRole('link', { name: 'Voor de leerkracht' }).click();
+    await expect(page.getByRole('button', { name: 'Klasmodus uitzetten' })).toHaveCount(0);
+    await page.getByLabel(/Hoeveel is/).fill('1');
+    await page.getByRole('button', { name: 'Openen' }).click();
+    await expect(page.locator('.field__error')).toContainText('niet het goede antwoord');
+    const [a, b] = (await page.getByLabel(/Hoeveel is/).evaluate((el) => el.closest('.field')!.querySelector('label')!.textContent!))
+      .match(/\d+/g)!
+      .map(Number);
+    // Arabic-Indic digits, as a phone may type them.
+    const sum = String(a! + b!).replace(/\d/g, (d) => '٠١٢٣٤٥٦٧٨٩'[Number(d)]!);
+    await page.getByLabel(/Hoeveel is/).fill(sum);
+    await page.getByRole('button', { name: 'Openen' }).click();
+    await expectNoAxeViolations(page);
+    await page.locator('button[name=locale][value=ar]').click();
+    await expect(page).toHaveURL(/\/ar\/class$/);
+    await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+  });
+});
+
+test.describe('a parent', () => {
+  test("sees their child's choices with labels in Arabic, and nothing of other pupils", async ({ page }, testInfo) => {
+    await signIn(page, DEMO.parentAr, 'ar');
+    const yusuf = page.locator('.card', { hasText: 'Yusuf' });
+    await expect(yusuf.locator('.child-needs li')).toHaveCount(3);
+    await expect(yusuf.locator('.child-needs')).toContainText('وقت أطول');
+    await expect(yusuf.locator('.child-needs')).toContainText('De tafels van 3 en 4');
+    // Sara has not answered yet; no other pupil's name appears.
+    await expect(page.locator('.card', { hasText: 'Sara' }).locator('.child-needs')).not.toContainText('Emma');
+    await expect(page.locator('body')).not.toContainText('Oleksandr');
+    await expectNoAxeViolations(page);
+    await page.setViewportSize(PHONE);
+    await keepScreenshot(page, testInfo, 'parent-needs-ar-phone');
+  });
+});
+
+test.describe('the teacher of Groep 6', () => {
+  test('reads the overview, moves a pupil by keyboard, prints the plan, closes the round and opens a new one', async ({
+    page,
+  }, testInfo) => {
+    test.slow();
+    await signIn(page, DEMO.teacher6);
+    await page.goto(`/nl/s/demo/admin/classes/${GROEP_6}/rounds/${TAFELS}`);
+    await expect(page.getByRole('heading', { level: 1, name: 'De tafels van 3 en 4' })).toBeVisible();
+    // Eight answered in the demo, and Liam just now.
+    await expect(page.getByText('9 van de 10 leerlingen hebben geantwoord.')).toBeVisible();
+    const row = (need: string) => page.locator('tbody tr', { hasText: need });
+    await expect(row('Kijken naar een plaatje')).toContainText('8');
+    await expect(row('Kijken naar een plaatje')).toContainText('Basis');
+    await expect(row('Meer tijd')).toContainText('Subgroep');
+    await expect(row('Meer uitleg')).toContainText('Individueel');
+    await expect(page.getByText('Nog niet geantwoord (1):')).toBeVisible();
+    await expect(page.locator('#needs-title ~ p', { hasText: 'Nog niet geantwoord' })).toContainText('Nour');
+    await expect(page.locator('.notice', { hasText: 'twee derde' })).toBeVisible();
+    await expectNoAxeViolations(page);
+    await keepScreenshot(page, testInfo, 'round-overview-nl');
+
+    // The plan: Oleksandr ("not yet") starts in intensive; moved by keyboard to the basis.
+    await page.getByRole('link', { name: 'Plannen in cirkels' }).click();
+    const select = page.getByLabel('Cirkel voor Oleksandr');
+    await expect(select).toHaveValue(/:intensive$/);
+    await select.focus();
+    await page.keyboard.press('ArrowUp');
+    await expect(select).toHaveValue(/:basis$/);
+    await expect(page.getByRole('status')).toContainText('Oleksandr staat nu in Basis');
+    await expectNoAxeViolations(page);
+    await page.getByRole('button', { name: 'Plan bewaren' }).click();
+    await expect(page.getByText('Het plan is bewaard.')).toBeVisible();
+    await expect(page.getByLabel('Cirkel voor Oleksandr')).toHaveValue(/:basis$/);
+    await expect(page.locator('svg.plan__picture text', { hasText: 'Oleksandr' })).toBeVisible();
+
+    // Printed: the picture with every name, without the controls, on one A4 page.
+    await page.emulateMedia({ media: 'print' });
+    await expect(page.locator('svg.plan__picture')).toBeVisible();
+    await expect(page.getByLabel('Cirkel voor Oleksandr')).toBeHidden();
+    await expect(page.locator('.site-header')).toBeHidden();
+    const pdf = await page.pdf({ format: 'A4' });
+    expect(pdf.toString('latin1').match(/\/Type\s*\/Page\b/g)).toHaveLength(1);
+    await keepScreenshot(page, testInfo, 'plan-print-nl');
+    await page.emulateMedia({ media: 'screen' });
+
+    // Close the round; a new one, with no goal.
+    await page.goto(`/nl/s/demo/admin/classes/${GROEP_6}/rounds/${TAFELS}`);
+    await page.locator('summary', { hasText: 'Ronde sluiten' }).click();
+    await page.getByRole('button', { name: 'Ja, ronde sluiten' }).click();
+    await expect(page.getByText('De ronde is gesloten.')).toBeVisible();
+    await page.goto(`/nl/s/demo/admin/classes/${GROEP_6}`);
+    await page.getByRole('button', { name: 'Ronde openen' }).click();
+    await expect(page.getByText('De ronde is open.')).toBeVisible();
+    await expect(page.getByText('0 van de 10 leerlingen hebben geantwoord.')).toBeVisible();
+    // Compared with the round before.
+    await page.getByLabel('Ronde', { exact: true }).selectOption({ label: 'De tafels van 3 en 4' });
+    await page.getByRole('button', { name: 'Vergelijken' }).click();
+    await expect(page.locator('table', { hasText: 'Verschil' }).locator('tr', { hasText: 'Kijken naar een plaatje' })).toContainText(
+      /[-−]8/,
+    );
+  });
+});
+
+test.describe('the coach', () => {
+  test.use({ storageState: authFile('coach') });
+
+  test('sees the school view: counts only, fewer than 5 hidden, no names', async ({ page }) => {
+    await page.goto('/nl/s/demo/admin/needs');
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    await expect(page.locator('td', { hasText: 'minder dan 5' }).first()).toBeVisible();
+    await expect(page.locator('body')).not.toContainText('Oleksandr');
+    await expectNoAxeViolations(page);
+  });
+});
+
+test.describe('voices', () => {
+  test.use({ storageState: authFile('admin') });
+  test('the teacher sees which labels still lack a voice, per language', async ({ page }) => {
+    await page.goto('/nl/s/demo/admin/voices?in=ar');
+    await expect(page.locator('.voice-langs a', { hasText: 'العربية' })).toContainText('33');
+    await expect(page.locator('.voice-list__item')).toHaveCount(33);
+    await expect(page.locator('.voice-list__item').first()).toContainText('عندما أراه في صورة');
+    await expectNoAxeViolations(page);
+  });
+});
