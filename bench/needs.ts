@@ -2,6 +2,8 @@
 // under 20 concurrent readers.
 //   npm run bench:needs   (builds first)
 // Prints figures; asserts nothing. Environment: READERS (20), SECONDS (10), PORT (4620).
+// On a PostgreSQL server instead of the embedded database:
+//   scripts/with-postgres.sh env BENCH_POSTGRES=1 node bench/needs.ts
 //
 // The school is the demo school grown to 40 classes of 25 pupils, each class with an open round
 // (with a goal) that 22 of its pupils answered, written straight into a fresh data folder's
@@ -13,6 +15,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
 
 const READERS = Number(process.env.READERS ?? 20);
 const SECONDS = Number(process.env.SECONDS ?? 10);
@@ -25,12 +28,18 @@ const PUPILS_PER_CLASS = 25;
 const ANSWERED_PER_CLASS = 22;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'portal-bench-needs-'));
+const postgres = process.env.BENCH_POSTGRES ? { api: process.env.TEST_DATABASE_URL, admin: process.env.TEST_DATABASE_ADMIN_URL } : null;
+if (postgres && (!postgres.api || !postgres.admin))
+  throw new Error('BENCH_POSTGRES needs scripts/with-postgres.sh (TEST_DATABASE_URL and TEST_DATABASE_ADMIN_URL)');
+const database = postgres ? { DATABASE_URL: postgres.api!, DATABASE_ADMIN_URL: postgres.admin!, PORTAL_SEED: 'true' } : {};
 let server: ChildProcess | null = null;
 
 function start(): ChildProcess {
-  return spawn(process.execPath, ['scripts/serve.mjs'], {
-    env: { ...process.env, PORT: String(PORT), HOST: 'localhost', PORTAL_DATA_DIR: dataDir, PORTAL_DEV_MAILBOX: '1' },
-    stdio: 'ignore',
+  // BENCH_NODE_ARGS: e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to see where the server's time goes.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  return spawn(process.execPath, [...nodeArgs, 'scripts/serve.mjs'], {
+    env: { ...process.env, ...database, PORT: String(PORT), HOST: 'localhost', PORTAL_DATA_DIR: dataDir, PORTAL_DEV_MAILBOX: '1' },
+    stdio: process.env.BENCH_VERBOSE ? 'inherit' : 'ignore',
   });
 }
 async function stopServer(): Promise<void> {
@@ -44,7 +53,8 @@ async function stopServer(): Promise<void> {
 }
 process.on('exit', () => {
   server?.kill('SIGTERM');
-  rmSync(dataDir, { recursive: true, force: true });
+  if (process.env.BENCH_KEEP) console.log(`data kept in ${dataDir}`);
+  else rmSync(dataDir, { recursive: true, force: true });
 });
 
 async function waitForServer(): Promise<void> {
@@ -67,7 +77,18 @@ await stopServer();
 
 // 2. The demo school grown to 1,000 pupils in 40 classes, each with an answered round.
 const grown = performance.now();
-const db = await PGlite.create({ dataDir: join(dataDir, 'pglite') });
+type Rows<T> = { rows: T[] };
+const db: { exec(sql: string): Promise<unknown>; query<T>(sql: string): Promise<Rows<T>>; close(): Promise<unknown> } = postgres
+  ? await (async () => {
+      const client = new pg.Client({ connectionString: postgres.admin });
+      await client.connect();
+      return {
+        exec: (sql: string) => client.query(sql),
+        query: <T>(sql: string) => client.query(sql) as unknown as Promise<Rows<T>>,
+        close: () => client.end(),
+      };
+    })()
+  : await PGlite.create({ dataDir: join(dataDir, 'pglite') });
 await db.exec(`
   insert into public.classes (id, school_id, name, school_year)
   select ('21000000-0000-4000-8000-' || lpad(c::text, 12, '0'))::uuid, '${SCHOOL}', 'Bench ' || c, '2026-2027'
@@ -147,13 +168,17 @@ function get(path: string): Promise<number> {
     req.on('error', reject);
   });
 }
-async function load(paths: () => string, seconds: number) {
+/** Each reader opens a page after the other; with `pause`, waits that long (±50 %) in between, as a person reading. */
+async function load(paths: () => string, seconds: number, pause = 0) {
   const latencies: number[] = [];
   const until = performance.now() + seconds * 1000;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: READERS }, async () => {
-      while (performance.now() < until) latencies.push(await get(paths()));
+      while (performance.now() < until) {
+        latencies.push(await get(paths()));
+        if (pause) await new Promise((r) => setTimeout(r, pause * (0.5 + Math.random())));
+      }
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
@@ -169,17 +194,25 @@ const overview = () => {
 };
 const schoolView = () => '/nl/s/demo/admin/needs';
 
+for (const path of [overview(), schoolView()]) {
+  const started = performance.now();
+  const res = await send(path);
+  if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
+  console.log(`  one request, alone (cold): ${path} ${(performance.now() - started).toFixed(0)} ms, ${(await res.text()).length} B`);
+}
 await load(overview, 2);
 await load(schoolView, 2);
-const a = await load(overview, SECONDS);
-const b = await load(schoolView, SECONDS);
 const ms = (x: number) => `${x.toFixed(1)} ms`;
-console.log(`${READERS} concurrent readers, ${SECONDS} s each, signed in as the school's admin`);
+const line = (name: string, r: Awaited<ReturnType<typeof load>>) =>
+  console.log(`  ${name.padEnd(36)} p50 ${ms(r.p50)}  p95 ${ms(r.p95)}  ${r.rps.toFixed(0)} req/s  (${r.n} requests)   aim p95 < 50 ms`);
 console.log(
-  `  class overview (one of 40 rounds): p50 ${ms(a.p50)}  p95 ${ms(a.p95)}  ${a.rps.toFixed(0)} req/s  (${a.n} requests)   aim p95 < 50 ms`,
+  `${READERS} concurrent readers, ${SECONDS} s per measure, signed in as the school's admin, database: ${postgres ? 'PostgreSQL server' : 'embedded (PGlite)'}`,
 );
-console.log(
-  `  school view (40 classes × 9 needs): p50 ${ms(b.p50)}  p95 ${ms(b.p95)}  ${b.rps.toFixed(0)} req/s  (${b.n} requests)   aim p95 < 50 ms`,
-);
+console.log(' as people read (each reader opens a page about once a second):');
+line('class overview (one of 40 rounds)', await load(overview, SECONDS, 1000));
+line('school view (40 classes × 9 needs)', await load(schoolView, SECONDS, 1000));
+console.log(' flat out (each reader opens the next page the moment one arrives; the server is saturated):');
+line('class overview (one of 40 rounds)', await load(overview, SECONDS));
+line('school view (40 classes × 9 needs)', await load(schoolView, SECONDS));
 agent.destroy();
 await stopServer();

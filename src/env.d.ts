@@ -11,5 +11,7 @@ declare namespace App {
     backend: import('./server/port.ts').Backend;
     /** The verified user of this request, or null. */
     user: import('./server/port.ts').SessionUser | null;
+    /** The pictograms this page shows, drawn once each at the end of the page (PictogramSprite). */
+    pictograms?: Set<import('./domain/pictograms.ts').PictogramId>;
   }
 }

@@ -51,6 +51,13 @@ const DEFINER_ALLOWLIST = new Set([
   'public.save_class_plan',
   'public.save_voice_recording',
   'public.delete_voice_recording',
+  // …and the teacher's and school's reads of a round: one explicit check of the caller, then
+  // aggregates (the school view returns counts only, never names).
+  'public.class_need_rounds',
+  // A school's classes with their pupil counts: the same rules as the policies, checked once per class.
+  'public.school_classes',
+  'public.need_round_answers',
+  'public.school_needs_overview',
   // Class mode (…_class_mode_pupils.sql): a pupil sets their own picture once and their board's
   // language, without an update policy on pupils.
   'public.set_pupil_avatar',

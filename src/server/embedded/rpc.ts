@@ -21,9 +21,12 @@ const ROLES = new Set(['anon', 'authenticated', 'service_role']);
 export async function asCaller<T>(engine: SqlEngine, claims: Claims, fn: (sql: Sql) => Promise<T>): Promise<T> {
   if (!ROLES.has(claims.role)) throw new Error(`refusing unknown role ${String(claims.role)}`);
   return engine.transaction(async (sql) => {
-    // The role name cannot be a bind parameter; it comes from the fixed set above.
-    await sql.query(`set local role ${claims.role}`);
-    await sql.query(`select set_config('request.jwt.claims', $1, true)`, [JSON.stringify(claims)]);
+    // Role and claims in one statement (one round trip less per call): set_config('role', …, true)
+    // is SET LOCAL ROLE; the role comes from the fixed set above.
+    await sql.query(`select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)`, [
+      claims.role,
+      JSON.stringify(claims),
+    ]);
     return fn(sql);
   });
 }
