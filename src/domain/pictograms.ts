@@ -69,7 +69,7 @@ export const SCREEN_IDS = [
 ] as const;
 export type ScreenPictogramId = (typeof SCREEN_IDS)[number];
 
-export type PictogramId = NeedId | GoalStep | FourG | AvatarId | ScreenPictogramId;
+export type PictogramId = NeedId | GoalStep | FourG | AvatarId | ScreenPictogramId | import('./meetings.ts').MeetingPictogramId;
 
 export const isNeedId = (v: unknown): v is NeedId => typeof v === 'string' && (NEED_IDS as readonly string[]).includes(v);
 export const isGoalStep = (v: unknown): v is GoalStep => typeof v === 'string' && (GOAL_STEPS as readonly string[]).includes(v);

@@ -46,6 +46,56 @@ import speaker from 'openmoji/color/svg/1F50A.svg?raw';
 import brain from 'openmoji/color/svg/1F9E0.svg?raw';
 import globe from 'openmoji/color/svg/1F310.svg?raw';
 import schoolBuilding from 'openmoji/color/svg/1F3EB.svg?raw';
+import m_1F3A8 from 'openmoji/color/svg/1F3A8.svg?raw';
+import m_1F3B8 from 'openmoji/color/svg/1F3B8.svg?raw';
+import m_1F3C6 from 'openmoji/color/svg/1F3C6.svg?raw';
+import m_1F3E0 from 'openmoji/color/svg/1F3E0.svg?raw';
+import m_1F3E1 from 'openmoji/color/svg/1F3E1.svg?raw';
+import m_1F442 from 'openmoji/color/svg/1F442.svg?raw';
+import m_1F44B from 'openmoji/color/svg/1F44B.svg?raw';
+import m_1F44D from 'openmoji/color/svg/1F44D.svg?raw';
+import m_1F44E from 'openmoji/color/svg/1F44E.svg?raw';
+import m_1F44F from 'openmoji/color/svg/1F44F.svg?raw';
+import m_1F463 from 'openmoji/color/svg/1F463.svg?raw';
+import m_1F46A from 'openmoji/color/svg/1F46A.svg?raw';
+import m_1F46B from 'openmoji/color/svg/1F46B.svg?raw';
+import m_1F46D from 'openmoji/color/svg/1F46D.svg?raw';
+import m_1F4AC from 'openmoji/color/svg/1F4AC.svg?raw';
+import m_1F4AD from 'openmoji/color/svg/1F4AD.svg?raw';
+import m_1F4C5 from 'openmoji/color/svg/1F4C5.svg?raw';
+import m_1F4C8 from 'openmoji/color/svg/1F4C8.svg?raw';
+import m_1F4CB from 'openmoji/color/svg/1F4CB.svg?raw';
+import m_1F4D6 from 'openmoji/color/svg/1F4D6.svg?raw';
+import m_1F4DA from 'openmoji/color/svg/1F4DA.svg?raw';
+import m_1F4DD from 'openmoji/color/svg/1F4DD.svg?raw';
+import m_1F4DE from 'openmoji/color/svg/1F4DE.svg?raw';
+import m_1F504 from 'openmoji/color/svg/1F504.svg?raw';
+import m_1F50D from 'openmoji/color/svg/1F50D.svg?raw';
+import m_1F522 from 'openmoji/color/svg/1F522.svg?raw';
+import m_1F58D from 'openmoji/color/svg/1F58D.svg?raw';
+import m_1F5E3 from 'openmoji/color/svg/1F5E3.svg?raw';
+import m_1F600 from 'openmoji/color/svg/1F600.svg?raw';
+import m_1F610 from 'openmoji/color/svg/1F610.svg?raw';
+import m_1F61F from 'openmoji/color/svg/1F61F.svg?raw';
+import m_1F634 from 'openmoji/color/svg/1F634.svg?raw';
+import m_1F64B from 'openmoji/color/svg/1F64B.svg?raw';
+import m_1F680 from 'openmoji/color/svg/1F680.svg?raw';
+import m_1F917 from 'openmoji/color/svg/1F917.svg?raw';
+import m_1F91D from 'openmoji/color/svg/1F91D.svg?raw';
+import m_1F932 from 'openmoji/color/svg/1F932.svg?raw';
+import m_1F971 from 'openmoji/color/svg/1F971.svg?raw';
+import m_1F9D1_200D_1F3EB from 'openmoji/color/svg/1F9D1-200D-1F3EB.svg?raw';
+import m_1F9D1_200D_1F4BC from 'openmoji/color/svg/1F9D1-200D-1F4BC.svg?raw';
+import m_1F9D2 from 'openmoji/color/svg/1F9D2.svg?raw';
+import m_1F9D8 from 'openmoji/color/svg/1F9D8.svg?raw';
+import m_1F9E0 from 'openmoji/color/svg/1F9E0.svg?raw';
+import m_1F9F8 from 'openmoji/color/svg/1F9F8.svg?raw';
+import m_1FA7A from 'openmoji/color/svg/1FA7A.svg?raw';
+import m_23F0 from 'openmoji/color/svg/23F0.svg?raw';
+import m_26BD from 'openmoji/color/svg/26BD.svg?raw';
+import m_2709 from 'openmoji/color/svg/2709.svg?raw';
+import m_270F from 'openmoji/color/svg/270F.svg?raw';
+import type { MeetingPictogramId } from '~/domain/meetings.ts';
 import type { PictogramId } from '~/domain/pictograms.ts';
 
 /**
@@ -83,7 +133,68 @@ function withBadge(main: string, badge: string): Art {
   };
 }
 
+/** The pictures of meetings' screens (src/domain/meetings.ts MEETING_PICTOGRAMS). */
+const MEETING_ART: Record<MeetingPictogramId, Art> = {
+  'm-introduction': cleanSvg(m_1F44B),
+  'm-progress': cleanSvg(m_1F4C8),
+  'm-report': cleanSvg(m_1F4CB),
+  'm-extra-support': cleanSvg(m_1F91D),
+  'm-other': cleanSvg(m_1F4AC),
+  'm-kind': cleanSvg(m_1F917),
+  'm-curious': cleanSvg(m_1F50D),
+  'm-friends': cleanSvg(m_1F46B),
+  'm-reading': cleanSvg(m_1F4D6),
+  'm-numbers': cleanSvg(m_1F522),
+  'm-moving': cleanSvg(m_26BD),
+  'm-creative': cleanSvg(m_1F3A8),
+  'm-helps-others': cleanSvg(m_1F91D),
+  'm-at-home': cleanSvg(m_1F3E0),
+  'm-health': cleanSvg(m_1FA7A),
+  'm-sleep': cleanSvg(m_1F634),
+  'm-feelings': cleanSvg(m_1F4AD),
+  'm-languages': cleanSvg(m_1F5E3),
+  'm-hobbies': cleanSvg(m_1F3B8),
+  'm-big-change': cleanSvg(m_1F504),
+  'm-how-is-it-going': cleanSvg(m_1F4C8),
+  'm-friends-at-school': cleanSvg(m_1F46D),
+  'm-learning': cleanSvg(m_1F9E0),
+  'm-behaviour': cleanSvg(m_1F64B),
+  'm-homework': cleanSvg(m_1F4DD),
+  'm-help-at-home': cleanSvg(m_1F3E1),
+  'm-next-steps': cleanSvg(m_1F463),
+  'm-more-challenge': cleanSvg(m_1F680),
+  'm-more-help': cleanSvg(m_1F932),
+  'm-calm': cleanSvg(m_1F9D8),
+  'm-structure': cleanSvg(m_1F4C5),
+  'm-encouragement': cleanSvg(m_1F44F),
+  'm-practice-at-home': cleanSvg(m_270F),
+  'm-reading-together': cleanSvg(m_1F4DA),
+  'm-interpreter': cleanSvg(m_1F5E3),
+  'm-clear-language': cleanSvg(m_1F4AC),
+  'm-more-contact': cleanSvg(m_1F4DE),
+  'm-in-writing': cleanSvg(m_2709),
+  'm-other-time': cleanSvg(m_23F0),
+  'm-writing': cleanSvg(m_270F),
+  'm-playing': cleanSvg(m_1F9F8),
+  'm-drawing': cleanSvg(m_1F58D),
+  'm-listening': cleanSvg(m_1F442),
+  'm-happy': cleanSvg(m_1F600),
+  'm-proud': cleanSvg(m_1F3C6),
+  'm-worried': cleanSvg(m_1F61F),
+  'm-bored': cleanSvg(m_1F971),
+  'm-tired': cleanSvg(m_1F634),
+  'm-want-help': cleanSvg(m_1F64B),
+  'm-me': cleanSvg(m_1F9D2),
+  'm-parent': cleanSvg(m_1F46A),
+  'm-teacher': cleanSvg(m_1F9D1_200D_1F3EB),
+  'm-coach': cleanSvg(m_1F9D1_200D_1F4BC),
+  'm-yes': cleanSvg(m_1F44D),
+  'm-partly': cleanSvg(m_1F610),
+  'm-no': cleanSvg(m_1F44E),
+};
+
 export const PICTOGRAM_ART: Record<PictogramId, Art> = {
+  ...MEETING_ART,
   look: cleanSvg(eyes),
   listen: cleanSvg(ear),
   'talk-picture': withBadge(speakingHead, framedPicture),

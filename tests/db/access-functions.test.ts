@@ -557,7 +557,7 @@ describe.each(DATABASES)('function access on %s', (_label, open) => {
   it('every function of the API registry is called by the personas in these tests', async () => {
     const { RPC } = await import('~/domain/rpc/index.ts');
     const { readFileSync } = await import('node:fs');
-    const source = ['access-functions.test.ts', 'leaflets.test.ts', 'needs.test.ts']
+    const source = ['access-functions.test.ts', 'leaflets.test.ts', 'needs.test.ts', 'meetings.test.ts']
       .map((f) => readFileSync(new URL(f, import.meta.url), 'utf8'))
       .join('\n');
     expect(Object.keys(RPC).filter((name) => !source.includes(`'${name}'`))).toEqual([]);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BLOCK_KINDS, TRANSLATION_ORIGINS } from '~/domain/leaflets.ts';
 import { LIMITS } from '~/domain/limits.ts';
+import { MEETING_KINDS, PREP_CHOICES, PREP_TOPICS, PUPIL_PREP_CHOICES, PUPIL_PREP_PARTS, WHO_IDS } from '~/domain/meetings.ts';
 import { AVATAR_IDS, GOAL_STEPS, NEED_IDS, NEEDS_LIMITS, PLAN_CIRCLES, VOICE_KEYS } from '~/domain/pictograms.ts';
 import { PICTURE_IDS } from '~/domain/pictures.ts';
 import { RPC, type RpcEntry, SCHOOL_ROLES } from '~/domain/rpc/index.ts';
@@ -58,6 +59,29 @@ const DEFINER_ALLOWLIST = new Set([
   'public.school_classes',
   'public.need_round_answers',
   'public.school_needs_overview',
+  // Meetings (…_meetings.sql): no write policies; each writer checks its caller. The staff's
+  // feedback list hides anonymous authors, the school view counts, and a round's slots show a
+  // parent only their own children's bookings.
+  'private.staff_sees_meeting',
+  'private.invited_to',
+  'private.pupil_of_meeting',
+  'private.sees_meeting',
+  'public.create_meeting',
+  'public.request_meeting',
+  'public.plan_meeting',
+  'public.cancel_meeting',
+  'public.set_my_meeting_wishes',
+  'public.save_my_preparation',
+  'public.share_my_preparation',
+  'public.save_my_pupil_preparation',
+  'public.add_agreement',
+  'public.delete_agreement',
+  'public.give_meeting_feedback',
+  'public.meeting_feedback',
+  'public.school_feedback_overview',
+  'public.publish_slot_round',
+  'public.round_slots',
+  'public.book_slot',
   // Class mode (…_class_mode_pupils.sql): a pupil sets their own picture once and their board's
   // language, without an update policy on pupils.
   'public.set_pupil_avatar',
@@ -226,6 +250,18 @@ describe.each(DATABASES)('schema on %s', (_label, open) => {
     expect(await list('avatar_ids')).toEqual([...AVATAR_IDS]);
     expect(await list('plan_circles')).toEqual([...PLAN_CIRCLES]);
     expect(await list('voice_keys')).toEqual([...VOICE_KEYS]);
+    expect(await list('meeting_kinds')).toEqual([...MEETING_KINDS]);
+    expect(await list('prep_topics')).toEqual([...PREP_TOPICS]);
+    for (const topic of PREP_TOPICS) {
+      const [row] = await q<{ ids: string[] }>(`select private.prep_choices('${topic}') as ids`);
+      expect(row!.ids, topic).toEqual([...PREP_CHOICES[topic]]);
+    }
+    for (const part of PUPIL_PREP_PARTS) {
+      const [row] = await q<{ ids: string[] }>(`select private.pupil_prep_choices('${part}') as ids`);
+      expect(row!.ids, part).toEqual([...PUPIL_PREP_CHOICES[part]]);
+    }
+    const [who] = await q<{ ids: string[] }>(`select private.pupil_prep_choices('who') as ids`);
+    expect(who!.ids).toEqual([...WHO_IDS]);
 
     // A language code is accepted by the database exactly when the app knows it.
     const accepts = async (value: string, type: string) =>

@@ -156,7 +156,8 @@ test.describe('a pupil on a class tablet', () => {
   test('every pupil page passes axe in every language; an unknown pictogram or another class’s round is refused with a sentence', async ({
     page,
   }) => {
-    test.slow();
+    // Forty-two pages through axe.
+    test.setTimeout(300_000);
     await openClassMode(page);
     await signInAsPupil(page, 'Sem');
     for (const lang of LOCALES) {

@@ -142,6 +142,8 @@ test.describe('the built server, as an operator runs it', () => {
 
   test('the dev mailbox: off unless switched on, and never for another machine, whatever the headers say (hole 2)', async () => {
     test.skip(!otherAddress, 'this machine has no other network address to come from');
+    // Two cold starts on fresh data folders, while the rest of the suite runs beside it.
+    test.slow();
     const port = 4412;
     const off = start({ PORT: String(port), HOST: '0.0.0.0', PORTAL_DATA_DIR: dataDir(), PORTAL_ALLOWED_HOSTS: otherAddress! });
     servers.push(off);

@@ -4,6 +4,7 @@ import { CLASSES_PUPILS } from './classes-pupils.ts';
 import { RpcError, toRpcError } from './errors.ts';
 import { INVITATIONS } from './invitations.ts';
 import { LEAFLETS } from './leaflets.ts';
+import { MEETINGS } from './meetings.ts';
 import { NEEDS } from './needs.ts';
 import { SCHOOLS_PEOPLE } from './schools-people.ts';
 import type { RpcEntry } from './shared.ts';
@@ -21,6 +22,7 @@ export const RPC = {
   ...CLASS_MODE,
   ...LEAFLETS,
   ...NEEDS,
+  ...MEETINGS,
 } as const satisfies Record<string, RpcEntry>;
 
 export type RpcName = keyof typeof RPC;

@@ -1,0 +1,264 @@
+import { z } from 'zod';
+import { FOUR_G_ANSWERS, MEETING_KINDS, MEETING_LIMITS } from '~/domain/meetings.ts';
+import { idArg, none, rpc, timestamp, uuid } from './shared.ts';
+
+/** supabase/migrations/*_meetings.sql: meetings, preparations, agreements, feedback, slot rounds. */
+
+const kind = z.enum(MEETING_KINDS);
+const status = z.enum(['requested', 'planned', 'cancelled']);
+const text = (max: number) => z.string().max(max).nullable();
+const fourG = z.enum(FOUR_G_ANSWERS).nullable();
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const pupilRef = z.object({ pupil_id: uuid, first_name: z.string(), class_name: z.string() });
+/** A preparation as stored: screens by topic (validated again by SQL and by cleanAnswers). */
+const answers = z.record(z.string(), z.unknown());
+const meetingFields = {
+  p_kind: kind,
+  p_starts_at: timestamp,
+  p_minutes: z.number().int().min(MEETING_LIMITS.minutes.min).max(MEETING_LIMITS.minutes.max),
+  p_place: text(MEETING_LIMITS.place),
+  p_video_url: text(MEETING_LIMITS.videoUrl),
+  p_attendees: text(MEETING_LIMITS.attendees),
+  p_goal: text(MEETING_LIMITS.goal),
+};
+
+export const MEETINGS = {
+  create_meeting: rpc(z.object({ p_pupils: z.array(uuid).min(1).max(MEETING_LIMITS.pupilsPerMeeting), ...meetingFields }).strict(), uuid, {
+    returns: 'scalar',
+  }),
+  request_meeting: rpc(z.object({ p_pupil: uuid, p_reason: z.string().max(MEETING_LIMITS.reason) }).strict(), uuid, { returns: 'scalar' }),
+  plan_meeting: rpc(z.object({ p_meeting: uuid, ...meetingFields }).strict(), uuid, { returns: 'scalar' }),
+  cancel_meeting: rpc(idArg('p_meeting'), uuid, { returns: 'scalar' }),
+  my_meetings: rpc(
+    z.object({ p_class: uuid.nullable() }).strict(),
+    z.array(
+      z.object({
+        meeting_id: uuid,
+        kind,
+        status,
+        starts_at: timestamp.nullable(),
+        minutes: z.number().int().nullable(),
+        place: z.string().nullable(),
+        goal: z.string().nullable(),
+        pupils: z.array(pupilRef).nullable(),
+        prepared: z.boolean(),
+        shared_at: timestamp.nullable(),
+        has_feedback: z.boolean(),
+      }),
+    ),
+  ),
+  meeting_detail: rpc(
+    idArg('p_meeting'),
+    z.array(
+      z.object({
+        meeting_id: uuid,
+        school_id: uuid,
+        kind,
+        status,
+        starts_at: timestamp.nullable(),
+        minutes: z.number().int().nullable(),
+        place: z.string().nullable(),
+        video_url: z.string().nullable(),
+        attendees: z.string().nullable(),
+        goal: z.string().nullable(),
+        request_reason: z.string().nullable(),
+        pupils: z.array(z.object({ pupil_id: uuid, first_name: z.string(), class_id: uuid, class_name: z.string() })).nullable(),
+        people: z.array(
+          z.object({
+            user_id: uuid,
+            role: z.enum(['parent', 'staff']),
+            name: z.string().nullable(),
+            interpreter: z.string().nullable(),
+            companion: z.string().nullable(),
+          }),
+        ),
+      }),
+    ),
+  ),
+  set_my_meeting_wishes: rpc(
+    z.object({ p_meeting: uuid, p_interpreter: text(MEETING_LIMITS.interpreter), p_companion: text(MEETING_LIMITS.companion) }).strict(),
+    uuid,
+    { returns: 'scalar' },
+  ),
+  save_my_preparation: rpc(z.object({ p_meeting: uuid, p_answers: answers, p_step: z.number().int().min(0).max(20) }).strict(), timestamp, {
+    returns: 'scalar',
+  }),
+  share_my_preparation: rpc(z.object({ p_meeting: uuid, p_share: z.boolean() }).strict(), timestamp.nullable(), { returns: 'scalar' }),
+  my_preparation: rpc(
+    idArg('p_meeting'),
+    z.array(z.object({ answers, step: z.number().int(), shared_at: timestamp.nullable(), updated_at: timestamp })),
+  ),
+  meeting_preparations: rpc(
+    idArg('p_meeting'),
+    z.array(z.object({ user_id: uuid, author: z.string().nullable(), answers, shared_at: timestamp, updated_at: timestamp })),
+  ),
+  save_my_pupil_preparation: rpc(
+    z
+      .object({ p_meeting: uuid, p_answers: z.record(z.string(), z.array(z.string())), p_words: text(300), p_consent: z.boolean() })
+      .strict(),
+    timestamp,
+    { returns: 'scalar' },
+  ),
+  my_pupil_meetings: rpc(
+    none,
+    z.array(
+      z.object({
+        meeting_id: uuid,
+        kind,
+        starts_at: timestamp,
+        goal: z.string().nullable(),
+        answers: z.record(z.string(), z.array(z.string())),
+        words: z.string().nullable(),
+        consented: z.boolean(),
+        has_feedback: z.boolean(),
+      }),
+    ),
+  ),
+  meeting_pupil_preparations: rpc(
+    idArg('p_meeting'),
+    z.array(
+      z.object({
+        pupil_id: uuid,
+        first_name: z.string(),
+        answers: z.record(z.string(), z.array(z.string())),
+        words: z.string().nullable(),
+        updated_at: timestamp,
+      }),
+    ),
+  ),
+  add_agreement: rpc(
+    z
+      .object({
+        p_meeting: uuid,
+        p_text: z.string().trim().min(1).max(MEETING_LIMITS.agreement),
+        p_who: text(MEETING_LIMITS.agreementWho),
+        p_due_on: date.nullable(),
+        p_evaluate_on: date.nullable(),
+      })
+      .strict(),
+    uuid,
+    { returns: 'scalar' },
+  ),
+  delete_agreement: rpc(idArg('p_agreement'), uuid, { returns: 'scalar' }),
+  meeting_agreements: rpc(
+    idArg('p_meeting'),
+    z.array(
+      z.object({
+        agreement_id: uuid,
+        text: z.string(),
+        who: z.string().nullable(),
+        due_on: z.string().nullable(),
+        evaluate_on: z.string().nullable(),
+        created_at: timestamp,
+      }),
+    ),
+  ),
+  give_meeting_feedback: rpc(
+    z
+      .object({
+        p_meeting: uuid,
+        p_top: text(MEETING_LIMITS.feedback),
+        p_tip: text(MEETING_LIMITS.feedback),
+        p_seen: fourG,
+        p_heard: fourG,
+        p_valued: fourG,
+        p_anonymous: z.boolean(),
+      })
+      .strict(),
+    timestamp,
+    { returns: 'scalar' },
+  ),
+  my_meeting_feedback: rpc(
+    idArg('p_meeting'),
+    z.array(
+      z.object({
+        top: z.string().nullable(),
+        tip: z.string().nullable(),
+        seen: fourG,
+        heard: fourG,
+        valued: fourG,
+        anonymous: z.boolean(),
+      }),
+    ),
+  ),
+  meeting_feedback: rpc(
+    idArg('p_meeting'),
+    z.array(
+      z.object({
+        author: z.string().nullable(),
+        role: z.enum(['parent', 'pupil']),
+        top: z.string().nullable(),
+        tip: z.string().nullable(),
+        seen: fourG,
+        heard: fourG,
+        valued: fourG,
+        created_at: timestamp,
+      }),
+    ),
+  ),
+  school_feedback_overview: rpc(
+    idArg('p_school'),
+    z.array(
+      z.object({
+        staff_id: uuid,
+        staff_name: z.string().nullable(),
+        month: z.string(),
+        answers: z.number().int().nullable(),
+        seen_yes: z.number().int().nullable(),
+        seen_partly: z.number().int().nullable(),
+        seen_no: z.number().int().nullable(),
+        heard_yes: z.number().int().nullable(),
+        heard_partly: z.number().int().nullable(),
+        heard_no: z.number().int().nullable(),
+        valued_yes: z.number().int().nullable(),
+        valued_partly: z.number().int().nullable(),
+        valued_no: z.number().int().nullable(),
+      }),
+    ),
+  ),
+  publish_slot_round: rpc(
+    z
+      .object({
+        p_class: uuid,
+        p_title: z.string().trim().min(1).max(120),
+        p_deadline: timestamp,
+        p_slots: z
+          .array(z.object({ starts_at: timestamp, minutes: z.number().int(), teacher: uuid }).strict())
+          .min(1)
+          .max(MEETING_LIMITS.slotsPerRound),
+      })
+      .strict(),
+    uuid,
+    { returns: 'scalar' },
+  ),
+  slot_rounds_for: rpc(
+    z.object({ p_class: uuid.nullable() }).strict(),
+    z.array(
+      z.object({
+        round_id: uuid,
+        class_id: uuid,
+        class_name: z.string(),
+        title: z.string(),
+        deadline: timestamp,
+        slots: z.number().int(),
+        booked: z.number().int(),
+        pupils: z.number().int(),
+      }),
+    ),
+  ),
+  round_slots: rpc(
+    idArg('p_round'),
+    z.array(
+      z.object({
+        slot_id: uuid,
+        starts_at: timestamp,
+        minutes: z.number().int(),
+        teacher: z.string().nullable(),
+        taken: z.boolean(),
+        pupil_id: uuid.nullable(),
+        first_name: z.string().nullable(),
+      }),
+    ),
+  ),
+  book_slot: rpc(z.object({ p_slot: uuid, p_pupil: uuid }).strict(), uuid.nullable(), { returns: 'scalar' }),
+} as const;

@@ -1,0 +1,404 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toRpcError } from '~/domain/rpc/index.ts';
+import { buildWorld, PERSONAS, type PersonaName, type World } from '../factories/index.ts';
+import { DATABASES, outcome, type Outcome, type TestDb } from './harness.ts';
+
+/**
+ * Meetings (…_meetings.sql), persona by persona, through every function and every table as
+ * PostgREST would let a client read and write it. The world: a planned meeting about Sara
+ * (teacher's class, parent's child) next week, partly prepared by her parent and shared; one
+ * about Daan (otherTeacher's class, otherParent's child), prepared and not shared; a past
+ * meeting about Sara with an agreement and feedback; a slot round for Sara's class.
+ */
+function asRpcError(err: { code?: string; message?: string }): never {
+  if (err.code === '42501') throw err;
+  throw toRpcError(err);
+}
+const table = (t: Partial<Record<PersonaName, Outcome>>) => PERSONAS.map((p) => [p, t[p] ?? 'TBD'] as const);
+const each = (o: Outcome, except: Partial<Record<PersonaName, Outcome>> = {}) =>
+  table({ ...Object.fromEntries(PERSONAS.map((p) => [p, o])), ...except });
+const NEXT_WEEK = () => new Date(Date.now() + 7 * 86_400_000).toISOString();
+
+describe.each(DATABASES)('meetings on %s', (_label, open) => {
+  let db: TestDb;
+  let w: World;
+  let saraMeeting: string;
+  let daanMeeting: string;
+  let pastMeeting: string;
+  let agreement: string;
+  let round: string;
+  let freeSlot: string;
+  let otherSlot: string;
+
+  beforeAll(async () => {
+    db = await open();
+    w = await buildWorld(db.owner);
+    const teacher = db.as(w.personas.teacher);
+    const other = db.as(w.personas.otherTeacher);
+    const fields = {
+      p_kind: 'progress' as const,
+      p_minutes: 20,
+      p_place: 'Lokaal 5',
+      p_video_url: null,
+      p_attendees: null,
+      p_goal: 'Hoe gaat het?',
+    };
+    saraMeeting = await teacher.rpc('create_meeting', { p_pupils: [w.pupil.id], p_starts_at: NEXT_WEEK(), ...fields });
+    daanMeeting = await other.rpc('create_meeting', { p_pupils: [w.otherPupil.id], p_starts_at: NEXT_WEEK(), ...fields });
+    await db.as(w.personas.parent).rpc('save_my_preparation', {
+      p_meeting: saraMeeting,
+      p_answers: { strengths: { choices: ['kind'], text: 'Ze leest graag', lang: 'nl' } },
+      p_step: 2,
+    });
+    await db.as(w.personas.parent).rpc('share_my_preparation', { p_meeting: saraMeeting, p_share: true });
+    await db.as(w.personas.otherParent).rpc('save_my_preparation', {
+      p_meeting: daanMeeting,
+      p_answers: { ask: { choices: ['homework'], text: 'سؤال', lang: 'ar' } },
+      p_step: 3,
+    });
+    await db.as(w.personas.pupil).rpc('save_my_pupil_preparation', {
+      p_meeting: saraMeeting,
+      p_answers: { 'goes-well': ['reading'], who: ['me', 'parent'] },
+      p_words: 'Ik lees graag',
+      p_consent: true,
+    });
+    // A past meeting: planned, then moved into the past by the owner (nobody can plan one there).
+    pastMeeting = await teacher.rpc('create_meeting', { p_pupils: [w.pupil.id], p_starts_at: NEXT_WEEK(), ...fields });
+    await db.owner.transaction((sql) =>
+      sql.query(`update public.meetings set starts_at = now() - interval '2 days' where id = $1`, [pastMeeting]),
+    );
+    agreement = await teacher.rpc('add_agreement', {
+      p_meeting: pastMeeting,
+      p_text: 'Samen lezen',
+      p_who: 'Ouder',
+      p_due_on: null,
+      p_evaluate_on: null,
+    });
+    await db.as(w.personas.parent).rpc('give_meeting_feedback', {
+      p_meeting: pastMeeting,
+      p_top: 'Goed geluisterd',
+      p_tip: null,
+      p_seen: 'yes',
+      p_heard: 'yes',
+      p_valued: 'partly',
+      p_anonymous: true,
+    });
+    const deadline = new Date(Date.now() + 2 * 86_400_000).toISOString();
+    const at = (h: number) => new Date(Date.now() + 5 * 86_400_000 + h * 600_000).toISOString();
+    round = await teacher.rpc('publish_slot_round', {
+      p_class: w.klass.id,
+      p_title: 'Rapportgesprekken',
+      p_deadline: deadline,
+      p_slots: [0, 1, 2].map((h) => ({ starts_at: at(h), minutes: 10, teacher: w.teacher.id })),
+    });
+    const slots = await teacher.rpc('round_slots', { p_round: round });
+    [freeSlot, otherSlot] = [slots[0]!.slot_id, slots[1]!.slot_id];
+  }, 60_000);
+  afterAll(() => db?.close());
+
+  const call = (p: PersonaName) => db.as(w.personas[p]);
+  const write = (p: PersonaName, text: string, params: unknown[]) => outcome(() => call(p).tryQuery(text, params).catch(asRpcError));
+
+  describe('planning', () => {
+    const fields = () => ({
+      p_kind: 'introduction' as const,
+      p_starts_at: NEXT_WEEK(),
+      p_minutes: 15,
+      p_place: null,
+      p_video_url: null,
+      p_attendees: null,
+      p_goal: null,
+    });
+    it.each(each('forbidden', { admin: 1, coach: 1, teacher: 1 }))('create_meeting about Sara: %s → %s', async (p, n) =>
+      expect(await outcome(() => call(p).tryRpc('create_meeting', { p_pupils: [w.pupil.id], ...fields() }))).toBe(n),
+    );
+
+    it('create_meeting refuses a time in the past and another school’s child', async () => {
+      expect(
+        await outcome(() =>
+          call('teacher').tryRpc('create_meeting', { p_pupils: [w.pupil.id], ...fields(), p_starts_at: '2020-01-01T10:00:00Z' }),
+        ),
+      ).toBe('in_the_past');
+      expect(await outcome(() => call('admin').tryRpc('create_meeting', { p_pupils: [w.otherSchoolPupil.id], ...fields() }))).toBe(
+        'forbidden',
+      );
+    });
+
+    it.each(each('forbidden', { parent: 1 }))('request_meeting about Sara: %s → %s', async (p, n) =>
+      expect(await outcome(() => call(p).tryRpc('request_meeting', { p_pupil: w.pupil.id, p_reason: 'Zorgen over lezen' }))).toBe(n),
+    );
+
+    it.each(each('forbidden', { admin: 1, coach: 1, teacher: 1 }))('plan_meeting (Sara’s): %s → %s', async (p, n) =>
+      expect(await outcome(() => call(p).tryRpc('plan_meeting', { p_meeting: saraMeeting, ...fields() }))).toBe(n),
+    );
+
+    it.each(each('forbidden', { admin: 1, coach: 1, teacher: 1 }))('cancel_meeting (Sara’s): %s → %s', async (p, n) =>
+      expect(await outcome(() => call(p).tryRpc('cancel_meeting', { p_meeting: saraMeeting }))).toBe(n),
+    );
+
+    it.each(
+      each(0, { admin: 3, coach: 3, teacher: 2, otherTeacher: 1, parent: 2, otherParent: 1, pupil: 2, otherPupil: 1, anon: 'forbidden' }),
+    )('my_meetings (all classes): %s → %s', async (p, n) =>
+      expect(await outcome(() => call(p).rpc('my_meetings', { p_class: null }))).toBe(n),
+    );
+
+    it.each(each(0, { admin: 1, coach: 1, teacher: 1, parent: 1, pupil: 1, anon: 'forbidden' }))(
+      'meeting_detail (Sara’s): %s → %s',
+      async (p, n) => expect(await outcome(() => call(p).rpc('meeting_detail', { p_meeting: saraMeeting }))).toBe(n),
+    );
+
+    it.each(each('forbidden', { parent: 1 }))('set_my_meeting_wishes (Sara’s): %s → %s', async (p, n) =>
+      expect(
+        await outcome(() =>
+          call(p).tryRpc('set_my_meeting_wishes', { p_meeting: saraMeeting, p_interpreter: 'Arabisch', p_companion: null }),
+        ),
+      ).toBe(n),
+    );
+  });
+
+  describe('preparing: private until shared', () => {
+    it.each(each('forbidden', { parent: 1 }))('save_my_preparation (Sara’s meeting): %s → %s', async (p, n) =>
+      expect(await outcome(() => call(p).tryRpc('save_my_preparation', { p_meeting: saraMeeting, p_answers: {}, p_step: 1 }))).toBe(n),
+    );
+
+    it.each(each('forbidden', { parent: 1 }))('share_my_preparation (Sara’s meeting): %s → %s', async (p, n) =>
+      expect(await outcome(() => call(p).tryRpc('share_my_preparation', { p_meeting: saraMeeting, p_share: false }))).toBe(
+        p === 'parent' ? 0 : n,
+      ),
+    );
+
+    it('a past meeting cannot be prepared for; unknown choices and over-long text are refused', async () => {
+      expect(await outcome(() => call('parent').tryRpc('save_my_preparation', { p_meeting: pastMeeting, p_answers: {}, p_step: 0 }))).toBe(
+        'meeting_started',
+      );
+      expect(
+        await outcome(() =>
+          call('parent').tryRpc('save_my_preparation', {
+            p_meeting: saraMeeting,
+            p_answers: { strengths: { choices: ['homework'] } },
+            p_step: 0,
+          }),
+        ),
+      ).toBe('invalid');
+      expect(
+        await outcome(() =>
+          call('parent').tryRpc('save_my_preparation', {
+            p_meeting: saraMeeting,
+            p_answers: { other: { text: 'x'.repeat(1001) } },
+            p_step: 0,
+          }),
+        ),
+      ).toBe('invalid');
+      expect(
+        await outcome(() =>
+          call('parent').tryRpc('save_my_preparation', {
+            p_meeting: saraMeeting,
+            p_answers: { other: { text: 'regel 1\nregel 2'.padEnd(1000, '.') } },
+            p_step: 0,
+          }),
+        ),
+      ).toBe(1);
+    });
+
+    it.each(each(0, { parent: 1, otherParent: 0, anon: 'forbidden' }))('my_preparation (Sara’s meeting): %s → %s', async (p, n) =>
+      expect(await outcome(() => call(p).rpc('my_preparation', { p_meeting: saraMeeting }))).toBe(n),
+    );
+
+    it.each(each(0, { admin: 1, coach: 1, teacher: 1, parent: 1, anon: 'forbidden' }))(
+      'meeting_preparations (Sara’s, shared): %s → %s',
+      async (p, n) => expect(await outcome(() => call(p).rpc('meeting_preparations', { p_meeting: saraMeeting }))).toBe(n),
+    );
+
+    it.each(each(0, { anon: 'forbidden' }))('meeting_preparations (Daan’s, not shared): nobody at school sees it: %s → %s', async (p, n) =>
+      expect(await outcome(() => call(p).rpc('meeting_preparations', { p_meeting: daanMeeting }))).toBe(n),
+    );
+
+    it.each(each(0, { otherParent: 1, anon: 'error' }))('preparations table, Daan’s unshared preparation: %s → %s', async (p, n) =>
+      expect(await outcome(() => call(p).query('select * from public.preparations where meeting_id = $1', [daanMeeting]))).toBe(n),
+    );
+
+    it.each(each('forbidden', { pupil: 1 }))('save_my_pupil_preparation (Sara’s meeting): %s → %s', async (p, n) =>
+      expect(
+        await outcome(() =>
+          call(p).tryRpc('save_my_pupil_preparation', {
+            p_meeting: saraMeeting,
+            p_answers: { hard: ['numbers'] },
+            p_words: null,
+            p_consent: true,
+          }),
+        ),
+      ).toBe(n),
+    );
+
+    it.each(each(0, { pupil: 2, otherPupil: 1, anon: 'forbidden' }))(
+      'my_pupil_meetings (upcoming and of the last two weeks): %s → %s',
+      async (p, n) => expect(await outcome(() => call(p).rpc('my_pupil_meetings', {}))).toBe(n),
+    );
+
+    it.each(each(0, { admin: 1, coach: 1, teacher: 1, parent: 1, pupil: 1, anon: 'forbidden' }))(
+      'meeting_pupil_preparations (Sara’s): %s → %s',
+      async (p, n) => expect(await outcome(() => call(p).rpc('meeting_pupil_preparations', { p_meeting: saraMeeting }))).toBe(n),
+    );
+  });
+
+  describe('agreements and feedback', () => {
+    it.each(each('forbidden', { admin: 1, coach: 1, teacher: 1 }))('add_agreement: %s → %s', async (p, n) =>
+      expect(
+        await outcome(() =>
+          call(p).tryRpc('add_agreement', {
+            p_meeting: pastMeeting,
+            p_text: 'Elke dag lezen',
+            p_who: null,
+            p_due_on: null,
+            p_evaluate_on: '2027-01-15',
+          }),
+        ),
+      ).toBe(n),
+    );
+    it.each(each('forbidden', { admin: 1, coach: 1, teacher: 1 }))('delete_agreement: %s → %s', async (p, n) =>
+      expect(await outcome(() => call(p).tryRpc('delete_agreement', { p_agreement: agreement }))).toBe(n),
+    );
+    it.each(each(0, { admin: 1, coach: 1, teacher: 1, parent: 1, anon: 'forbidden' }))('meeting_agreements: %s → %s', async (p, n) =>
+      expect(await outcome(() => call(p).rpc('meeting_agreements', { p_meeting: pastMeeting }))).toBe(n),
+    );
+
+    const feedback = {
+      p_top: 'Fijn',
+      p_tip: null,
+      p_seen: 'yes' as const,
+      p_heard: 'partly' as const,
+      p_valued: 'yes' as const,
+      p_anonymous: false,
+    };
+    it.each(each('forbidden', { parent: 1, pupil: 1 }))('give_meeting_feedback (past meeting about Sara): %s → %s', async (p, n) =>
+      expect(await outcome(() => call(p).tryRpc('give_meeting_feedback', { p_meeting: pastMeeting, ...feedback }))).toBe(n),
+    );
+    it('no feedback before the meeting', async () => {
+      expect(await outcome(() => call('parent').tryRpc('give_meeting_feedback', { p_meeting: saraMeeting, ...feedback }))).toBe('not_yet');
+    });
+    it.each(each(0, { parent: 1, anon: 'forbidden' }))('my_meeting_feedback: %s → %s', async (p, n) =>
+      expect(await outcome(() => call(p).rpc('my_meeting_feedback', { p_meeting: pastMeeting }))).toBe(n),
+    );
+    it.each(each('forbidden', { admin: 1, coach: 1, teacher: 1 }))(
+      'meeting_feedback (staff; anonymous authors hidden): %s → %s',
+      async (p, n) => expect(await outcome(() => call(p).rpc('meeting_feedback', { p_meeting: pastMeeting }))).toBe(n),
+    );
+    it('meeting_feedback: the anonymous parent’s name never reaches the teacher', async () => {
+      expect((await call('teacher').rpc('meeting_feedback', { p_meeting: pastMeeting }))[0]).toMatchObject({
+        author: null,
+        top: 'Goed geluisterd',
+      });
+    });
+    it.each(each(0, { parent: 1, anon: 'error' }))('meeting_feedback table: %s → %s', async (p, n) =>
+      expect(await outcome(() => call(p).query('select * from public.meeting_feedback where meeting_id = $1', [pastMeeting]))).toBe(n),
+    );
+    it.each(each('forbidden', { admin: 1, coach: 1 }))('school_feedback_overview: %s → %s', async (p, n) =>
+      expect(await outcome(() => call(p).rpc('school_feedback_overview', { p_school: w.school.id }))).toBe(n),
+    );
+    it('school_feedback_overview hides a group of fewer than 5 answers, parts included', async () => {
+      const [row] = await call('coach').rpc('school_feedback_overview', { p_school: w.school.id });
+      expect(row).toMatchObject({ answers: null, seen_yes: null, valued_partly: null });
+    });
+  });
+
+  describe('meeting rounds with time slots', () => {
+    it.each(each('forbidden', { admin: 1, coach: 1, teacher: 1 }))('publish_slot_round: %s → %s', async (p, n) =>
+      expect(
+        await outcome(() =>
+          call(p).tryRpc('publish_slot_round', {
+            p_class: w.klass.id,
+            p_title: 'Extra',
+            p_deadline: new Date(Date.now() + 86_400_000).toISOString(),
+            p_slots: [{ starts_at: NEXT_WEEK(), minutes: 10, teacher: w.teacher.id }],
+          }),
+        ),
+      ).toBe(n),
+    );
+    it.each(each(0, { admin: 1, coach: 1, teacher: 1, parent: 1, pupil: 1, anon: 'forbidden' }))(
+      'slot_rounds_for (all): %s → %s',
+      async (p, n) => expect(await outcome(() => call(p).rpc('slot_rounds_for', { p_class: null }))).toBe(n),
+    );
+    it.each(each('forbidden', { admin: 3, coach: 3, teacher: 3, parent: 3, pupil: 3 }))('round_slots: %s → %s', async (p, n) =>
+      expect(await outcome(() => call(p).rpc('round_slots', { p_round: round }))).toBe(n),
+    );
+    it.each(each('forbidden', { parent: 1 }))('book_slot for Sara: %s → %s', async (p, n) =>
+      expect(await outcome(() => call(p).tryRpc('book_slot', { p_slot: freeSlot, p_pupil: w.pupil.id }))).toBe(n),
+    );
+    it('a booking is a meeting the parent can prepare; moving it moves the meeting; another family sees only "taken"', async () => {
+      const meeting = await call('parent').rpc('book_slot', { p_slot: freeSlot, p_pupil: w.pupil.id });
+      expect(meeting).toMatch(/^[0-9a-f-]{36}$/);
+      const moved = await call('parent').rpc('book_slot', { p_slot: otherSlot, p_pupil: w.pupil.id });
+      expect(moved).toBe(meeting);
+      const seenByParent = await call('parent').rpc('round_slots', { p_round: round });
+      expect(seenByParent.find((s) => s.slot_id === otherSlot)).toMatchObject({ taken: true, first_name: 'Sara' });
+      expect(seenByParent.find((s) => s.slot_id === freeSlot)).toMatchObject({ taken: false });
+      expect((await call('parent').rpc('my_preparation', { p_meeting: meeting! })).length).toBe(0);
+      await call('parent').rpc('save_my_preparation', { p_meeting: meeting!, p_answers: {}, p_step: 0 });
+    });
+    it('two parents pressing at the same moment: one gets the slot, the other is told it is taken', async () => {
+      // A second child in Sara's class, with another parent.
+      const [rival] = await db.owner.transaction((sql) =>
+        sql.query<{ id: string }>(`insert into public.pupils (school_id, class_id, first_name) values ($1, $2, 'Noor') returning id`, [
+          w.school.id,
+          w.klass.id,
+        ]),
+      );
+      await db.owner.transaction((sql) =>
+        sql.query('insert into public.guardian_links (school_id, pupil_id, parent_user_id) values ($1, $2, $3)', [
+          w.school.id,
+          rival!.id,
+          w.otherParent.id,
+        ]),
+      );
+      const slots = await call('teacher').rpc('round_slots', { p_round: round });
+      const target = slots.find((s) => !s.taken)!.slot_id;
+      const results = await Promise.allSettled([
+        call('parent').rpc('book_slot', { p_slot: target, p_pupil: w.pupil.id }),
+        call('otherParent').rpc('book_slot', { p_slot: target, p_pupil: rival!.id }),
+      ]);
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.code)).toEqual(['slot_taken']);
+      const after = await call('teacher').rpc('round_slots', { p_round: round });
+      expect(after.filter((s) => s.slot_id === target && s.taken)).toHaveLength(1);
+    });
+  });
+
+  describe('tables, written directly (as PostgREST would allow): nobody', () => {
+    const NOBODY = each('error');
+    it.each(NOBODY)('meetings insert and update: %s → %s', async (p, n) => {
+      expect(await write(p, `insert into public.meetings (school_id, kind, status) values ($1, 'other', 'requested')`, [w.school.id])).toBe(
+        n,
+      );
+      expect(await write(p, `update public.meetings set goal = 'x' where id = $1`, [saraMeeting])).toBe(n);
+    });
+    it.each(NOBODY)('preparations: sharing someone else’s, or one’s own directly: %s → %s', async (p, n) =>
+      expect(await write(p, 'update public.preparations set shared_at = now() where meeting_id = $1', [daanMeeting])).toBe(n),
+    );
+    it.each(NOBODY)('meeting_feedback insert: %s → %s', async (p, n) =>
+      expect(
+        await write(p, `insert into public.meeting_feedback (meeting_id, author_id, role, seen) values ($1, $2, 'parent', 'no')`, [
+          pastMeeting,
+          w.otherParent.id,
+        ]),
+      ).toBe(n),
+    );
+    it.each(NOBODY)('slots update (taking a booked slot): %s → %s', async (p, n) =>
+      expect(await write(p, 'update public.slots set pupil_id = $2 where id = $1', [otherSlot, w.otherPupil.id])).toBe(n),
+    );
+    it.each(NOBODY)('meeting_people insert (inviting oneself): %s → %s', async (p, n) =>
+      expect(
+        await write(p, `insert into public.meeting_people (meeting_id, user_id, role) values ($1, $2, 'parent')`, [
+          saraMeeting,
+          w.otherParent.id,
+        ]),
+      ).toBe(n),
+    );
+    it.each(each(0, { anon: 'error', admin: 1, coach: 1, teacher: 1, parent: 1, pupil: 1 }))(
+      'meetings select (Sara’s): %s → %s',
+      async (p, n) => expect(await outcome(() => call(p).query('select * from public.meetings where id = $1', [saraMeeting]))).toBe(n),
+    );
+    it.each(each(0, { anon: 'error', admin: 1, coach: 1, teacher: 1, parent: 1 }))('agreements select: %s → %s', async (p, n) =>
+      expect(await outcome(() => call(p).query('select * from public.agreements where meeting_id = $1', [pastMeeting]))).toBe(n),
+    );
+  });
+});
