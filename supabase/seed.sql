@@ -141,3 +141,44 @@ from (values
   ('40000000-0000-4000-8000-000000000061', '30000000-0000-4000-8000-000000000606', '20000000-0000-4000-8000-000000000006', '{look,group,headphones}', 'can', null, '{}', '{}', null, null),
   ('40000000-0000-4000-8000-000000000061', '30000000-0000-4000-8000-000000000607', '20000000-0000-4000-8000-000000000006', '{look,more-time}', 'almost', null, '{}', '{}', null, null)
 ) as a(round, pupil, class, needs, step, words, tops, tips, top_words, tip_words);
+
+-- Meetings: an upcoming progress meeting about Yusuf with meester Karim, which Samira (who reads
+-- Arabic) has partly prepared and not yet shared; and a past one, with agreements and feedback.
+insert into public.meetings (id, school_id, kind, status, starts_at, minutes, place, goal, created_by, created_at)
+values
+  ('50000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000001', 'progress', 'planned',
+   date_trunc('day', now() + interval '7 days') + interval '14 hours 30 minutes', 20, 'Lokaal Groep 6',
+   'Hoe gaat het met rekenen, en wat helpt Yusuf?', '10000000-0000-4000-8000-000000000006', now() - interval '3 days'),
+  ('50000000-0000-4000-8000-000000000002', '00000000-0000-4000-8000-000000000001', 'introduction', 'planned',
+   date_trunc('day', now() - interval '40 days') + interval '15 hours', 20, 'Lokaal Groep 6',
+   'Kennismaken aan het begin van het schooljaar', '10000000-0000-4000-8000-000000000006', now() - interval '50 days');
+
+insert into public.meeting_pupils (meeting_id, pupil_id, class_id)
+values
+  ('50000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000600', '20000000-0000-4000-8000-000000000006'),
+  ('50000000-0000-4000-8000-000000000002', '30000000-0000-4000-8000-000000000600', '20000000-0000-4000-8000-000000000006');
+
+insert into public.meeting_people (meeting_id, user_id, role, interpreter)
+values
+  ('50000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000003', 'parent', 'Arabisch'),
+  ('50000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000006', 'staff', null),
+  ('50000000-0000-4000-8000-000000000002', '10000000-0000-4000-8000-000000000003', 'parent', null),
+  ('50000000-0000-4000-8000-000000000002', '10000000-0000-4000-8000-000000000006', 'staff', null);
+
+insert into public.preparations (meeting_id, user_id, answers, step, updated_at)
+values ('50000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000003',
+  '{"strengths": {"choices": ["curious", "moving"], "text": "يحب كرة القدم ويساعد أخته الصغيرة.", "lang": "ar"},
+    "tell": {"choices": ["languages"], "text": "نتكلم العربية في البيت.", "lang": "ar"}}',
+  3, now() - interval '1 day');
+
+insert into public.agreements (meeting_id, text, who, evaluate_on, created_by, created_at)
+values
+  ('50000000-0000-4000-8000-000000000002', 'Yusuf leest thuis elke dag tien minuten, ook in het Arabisch.', 'Ouders',
+   (now() + interval '7 days')::date, '10000000-0000-4000-8000-000000000006', now() - interval '40 days'),
+  ('50000000-0000-4000-8000-000000000002', 'Meester Karim laat weten hoe het met rekenen gaat.', 'Leerkracht',
+   (now() - interval '10 days')::date, '10000000-0000-4000-8000-000000000006', now() - interval '40 days');
+
+insert into public.meeting_feedback (meeting_id, author_id, role, anonymous, top, tip, seen, heard, valued, created_at)
+values ('50000000-0000-4000-8000-000000000002', '10000000-0000-4000-8000-000000000003', 'parent', false,
+  'أخذ المعلّم وقته واستمع إليّ جيدًا.', 'أرجو أن يكون هناك مترجم في المرة القادمة.', 'yes', 'partly', 'yes',
+  now() - interval '39 days');

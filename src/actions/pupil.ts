@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { TFunction } from 'i18next';
 import { z } from 'zod';
+import { FOUR_G_ANSWERS, PUPIL_PREP_CHOICES, WHO_IDS } from '~/domain/meetings.ts';
 import { isAvatarId, isGoalStep, isNeedId, NEEDS_LIMITS } from '~/domain/pictograms.ts';
 import { switchLocalePath } from '~/i18n/negotiate.ts';
 import { LOCALE_CODES } from '~/i18n/locales.ts';
-import type { RpcError } from '~/domain/rpc/index.ts';
+import { RpcError } from '~/domain/rpc/index.ts';
 import { type FieldErrors, nameField } from '~/server/forms.ts';
 import { cleanDrawing } from '~/server/images.ts';
 import { StorageRefused } from '~/server/port.ts';
@@ -18,6 +19,7 @@ import { formAction, Refusal } from './define.ts';
  */
 const pupilOnly = (ctx: { locals: App.Locals }) => (ctx.locals.user?.kind === 'pupil' ? true : null);
 const round = z.uuid();
+const PUPIL_CHOICES_FOR = { ...PUPIL_PREP_CHOICES, who: WHO_IDS };
 /** Unknown ids are a refusal with a sentence, not a silent drop. */
 const ids = z.array(z.string().max(40)).max(20);
 
@@ -134,6 +136,63 @@ export const pupil = {
       await locals.backend.db.rpc('set_my_board_locale', { p_locale: locale });
       return { ok: true, to: switchLocalePath(url.pathname, locale) };
     },
+  }),
+
+  /** My part of a meeting about me: pictures per part, who will be there, a few words, and consent. */
+  meetingPart: formAction({
+    guard: pupilOnly,
+    input: z.object({
+      meeting: z.uuid(),
+      part: z.enum(['goes-well', 'hard', 'want-to-say', 'who', 'words', 'consent']),
+      chosen: ids,
+      words: nameField({ max: 300 }).optional(),
+      consent: z.enum(['yes', 'no']).optional(),
+    }),
+    async handler({ meeting, part, chosen, words, consent }, _, { locals }) {
+      const { t, backend, lang } = locals;
+      const mine = (await backend.db.rpc('my_pupil_meetings', {})).find((m) => m.meeting_id === meeting);
+      if (!mine) throw new Refusal({ _form: t('errors.forbidden') });
+      const answers = { ...mine.answers };
+      if (part !== 'words' && part !== 'consent') {
+        const offered = PUPIL_CHOICES_FOR[part] as readonly string[];
+        if (!chosen.every((c) => offered.includes(c))) throw new Refusal({ _form: t('needs:errors.unknownPictogram') });
+        answers[part] = [...new Set(chosen)];
+      }
+      await backend.db.rpc('save_my_pupil_preparation', {
+        p_meeting: meeting,
+        p_answers: answers,
+        p_words: part === 'words' ? words || null : mine.words,
+        p_consent: part === 'consent' && consent === 'yes',
+      });
+      const order = ['goes-well', 'hard', 'want-to-say', 'who', 'words', 'consent'] as const;
+      const next = part === 'consent' ? null : order[order.indexOf(part) + 1];
+      return { ok: true, to: next ? `/${lang}/pupil/meeting/${meeting}/${next}` : `/${lang}/pupil?thanks=1` };
+    },
+    refusals: (err, t) => (err instanceof RpcError && err.code === 'meeting_started' ? { _form: t('meetings:errors.started') } : undefined),
+  }),
+
+  /** After the meeting: did I feel seen, heard and valued? */
+  meetingFeedback: formAction({
+    guard: pupilOnly,
+    input: z.object({
+      meeting: z.uuid(),
+      seen: z.enum(FOUR_G_ANSWERS).optional(),
+      heard: z.enum(FOUR_G_ANSWERS).optional(),
+      valued: z.enum(FOUR_G_ANSWERS).optional(),
+    }),
+    async handler({ meeting, seen, heard, valued }, _, { locals }) {
+      await locals.backend.db.rpc('give_meeting_feedback', {
+        p_meeting: meeting,
+        p_top: null,
+        p_tip: null,
+        p_seen: seen ?? null,
+        p_heard: heard ?? null,
+        p_valued: valued ?? null,
+        p_anonymous: false,
+      });
+      return { ok: true, to: `/${locals.lang}/pupil?thanks=1` };
+    },
+    refusals: (err, t) => (err instanceof RpcError && err.code === 'not_yet' ? { _form: t('meetings:errors.notYet') } : undefined),
   }),
 
   /** My picture beside my name on the class device: chosen once; afterwards the teacher changes it. */

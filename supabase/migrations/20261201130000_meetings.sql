@@ -732,10 +732,11 @@ revoke execute on function public.delete_agreement(uuid) from public, anon, auth
 grant execute on function public.delete_agreement(uuid) to authenticated;
 
 create function public.meeting_agreements(p_meeting uuid)
-returns table (agreement_id uuid, text text, who text, due_on date, evaluate_on date, created_at timestamptz)
+returns table (agreement_id uuid, text text, who text, due_on text, evaluate_on text, created_at timestamptz)
 language sql stable security invoker set search_path = ''
 as $$
-  select a.id, a.text, a.who, a.due_on, a.evaluate_on, a.created_at from public.agreements a
+  -- Dates as text (YYYY-MM-DD), as PostgREST sends a date: no time zone to shift them a day.
+  select a.id, a.text, a.who, a.due_on::text, a.evaluate_on::text, a.created_at from public.agreements a
   where a.meeting_id = p_meeting order by a.created_at
 $$;
 revoke execute on function public.meeting_agreements(uuid) from public, anon, authenticated;
@@ -818,7 +819,7 @@ grant execute on function public.meeting_feedback(uuid) to authenticated;
 -- fewer than 5 answers is null ("fewer than 5"), its parts included.
 create function public.school_feedback_overview(p_school uuid)
 returns table (
-  staff_id uuid, staff_name text, month date, answers int,
+  staff_id uuid, staff_name text, month text, answers int,
   seen_yes int, seen_partly int, seen_no int, heard_yes int, heard_partly int, heard_no int,
   valued_yes int, valued_partly int, valued_no int
 )
@@ -836,7 +837,7 @@ begin
       join public.meeting_people mp on mp.meeting_id = m.id and mp.role = 'staff'
       where m.school_id = p_school
     )
-    select g.staff_id, pf.display_name, g.month,
+    select g.staff_id, pf.display_name, g.month::text,
            case when count(*) < 5 then null else count(*)::int end,
            case when count(*) < 5 then null else (count(*) filter (where g.seen = 'yes'))::int end,
            case when count(*) < 5 then null else (count(*) filter (where g.seen = 'partly'))::int end,
@@ -1013,3 +1014,19 @@ end
 $$;
 revoke execute on function public.book_slot(uuid, uuid) from public, anon, authenticated;
 grant execute on function public.book_slot(uuid, uuid) to authenticated;
+
+-- ---------------------------------------------------------------------------------------
+-- Server only
+-- ---------------------------------------------------------------------------------------
+
+-- The invited parents' addresses and languages, for the invitation mail the server sends.
+create function public.meeting_mail_recipients(p_meeting uuid)
+returns table (email text, locale text, name text)
+language sql stable security definer set search_path = ''
+as $$
+  select pf.email, pf.locale, pf.display_name
+  from public.meeting_people mp join public.profiles pf on pf.user_id = mp.user_id
+  where mp.meeting_id = p_meeting and mp.role = 'parent' and pf.email is not null
+$$;
+revoke execute on function public.meeting_mail_recipients(uuid) from public, anon, authenticated;
+grant execute on function public.meeting_mail_recipients(uuid) to service_role;

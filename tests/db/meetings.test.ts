@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toRpcError } from '~/domain/rpc/index.ts';
+import { SERVICE } from '~/server/embedded/rpc.ts';
 import { buildWorld, PERSONAS, type PersonaName, type World } from '../factories/index.ts';
 import { DATABASES, outcome, type Outcome, type TestDb } from './harness.ts';
 
@@ -361,6 +362,15 @@ describe.each(DATABASES)('meetings on %s', (_label, open) => {
       const after = await call('teacher').rpc('round_slots', { p_round: round });
       expect(after.filter((s) => s.slot_id === target && s.taken)).toHaveLength(1);
     });
+  });
+
+  it.each(each('forbidden'))('meeting_mail_recipients is for the server only: %s → %s', async (p, n) =>
+    expect(await outcome(() => call(p).rpc('meeting_mail_recipients', { p_meeting: saraMeeting }))).toBe(n),
+  );
+
+  it('meeting_mail_recipients gives the server the invited parents’ addresses and languages, nobody else’s', async () => {
+    const rows = await db.as(SERVICE).rpc('meeting_mail_recipients', { p_meeting: saraMeeting });
+    expect(rows.map((r) => r.email)).toEqual([w.parent.email]);
   });
 
   describe('tables, written directly (as PostgREST would allow): nobody', () => {

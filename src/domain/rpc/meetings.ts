@@ -260,5 +260,10 @@ export const MEETINGS = {
       }),
     ),
   ),
+  meeting_mail_recipients: rpc(
+    idArg('p_meeting'),
+    z.array(z.object({ email: z.string(), locale: z.enum(['nl', 'en', 'ar', 'uk', 'pl', 'tr']), name: z.string().nullable() })),
+    { access: 'service' },
+  ),
   book_slot: rpc(z.object({ p_slot: uuid, p_pupil: uuid }).strict(), uuid.nullable(), { returns: 'scalar' }),
 } as const;

@@ -1,0 +1,292 @@
+import type { TFunction } from 'i18next';
+import { z } from 'zod';
+import {
+  buildSlots,
+  cleanAnswers,
+  FOUR_G_ANSWERS,
+  isPrepTopic,
+  MEETING_KINDS,
+  MEETING_LIMITS,
+  PREP_CHOICES,
+  PREP_TOPICS,
+  zonedInstant,
+} from '~/domain/meetings.ts';
+import { RpcError } from '~/domain/rpc/index.ts';
+import { type FieldErrors, nameField } from '~/server/forms.ts';
+import { schoolStaff, signedInPerson } from '~/server/guards.ts';
+import { mailMeetingInvitation } from '~/server/meeting-mail.ts';
+import { type ActionContext, formAction, Refusal } from './define.ts';
+
+/**
+ * Meetings: staff plan them (and meeting rounds with slots), parents ask for them, prepare them
+ * screen by screen, share, book a slot and give feedback; staff record agreements. Each command
+ * is a database function that checks the caller; these add the sentences.
+ */
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
+const optional = (max: number) => nameField({ max }).optional();
+
+const refusals = (err: RpcError | unknown, t: TFunction): FieldErrors | undefined => {
+  if (!(err instanceof RpcError)) return undefined;
+  const known: Record<string, string> = {
+    in_the_past: 'meetings:errors.inThePast',
+    meeting_started: 'meetings:errors.started',
+    not_yet: 'meetings:errors.notYet',
+    slot_taken: 'meetings:errors.slotTaken',
+    deadline_passed: 'meetings:errors.deadlinePassed',
+    not_prepared: 'meetings:errors.notPrepared',
+  };
+  return known[err.code] ? { _form: t(known[err.code]!) } : undefined;
+};
+
+const meetingOfPage = (ctx: ActionContext) => {
+  const id = z.uuid().safeParse(ctx.params.meetingId);
+  if (!id.success) throw new Refusal({ _form: ctx.locals.t('errors.generic') });
+  return id.data;
+};
+
+/** The fields of a meeting's time and place, as staff fill them in. */
+const meetingInput = z.object({
+  kind: z.enum(MEETING_KINDS),
+  date,
+  time,
+  minutes: z.coerce.number().int().min(MEETING_LIMITS.minutes.min).max(MEETING_LIMITS.minutes.max),
+  place: optional(MEETING_LIMITS.place),
+  video: z
+    .string()
+    .trim()
+    .max(MEETING_LIMITS.videoUrl)
+    .refine((v) => v === '' || /^https:\/\/\S+$/.test(v), 'meetings:errors.videoUrl')
+    .optional(),
+  attendees: optional(MEETING_LIMITS.attendees),
+  goal: optional(MEETING_LIMITS.goal),
+});
+const meetingArgs = (m: z.output<typeof meetingInput>) => {
+  const [h, min] = m.time.split(':').map(Number);
+  return {
+    p_kind: m.kind,
+    p_starts_at: zonedInstant(m.date, h! * 60 + min!),
+    p_minutes: m.minutes,
+    p_place: m.place || null,
+    p_video_url: m.video || null,
+    p_attendees: m.attendees || null,
+    p_goal: m.goal || null,
+  };
+};
+
+export const meetings = {
+  /** Staff plan a meeting about one or more children; their parents are invited (and mailed). */
+  create: formAction({
+    guard: schoolStaff(),
+    input: meetingInput.extend({ pupils: z.array(z.uuid()).max(MEETING_LIMITS.pupilsPerMeeting) }),
+    async handler(input, school, ctx) {
+      const { backend, lang, t } = ctx.locals;
+      if (input.pupils.length === 0) throw new Refusal({ pupils: t('meetings:errors.choosePupil') });
+      const id = await backend.db.rpc('create_meeting', { p_pupils: input.pupils, ...meetingArgs(input) });
+      const mailed = await mailMeetingInvitation(backend, id);
+      return {
+        ok: true,
+        to: `/${lang}/s/${school.school.slug}/admin/meetings/${id}`,
+        flash: { key: mailed ? 'meetings:flash.createdMailed' : 'meetings:flash.created', values: { count: mailed } },
+      };
+    },
+    refusals,
+  }),
+
+  /** Staff give an asked-for meeting its time (or change a planned one). */
+  plan: formAction({
+    guard: schoolStaff(),
+    input: meetingInput,
+    async handler(input, _, ctx) {
+      const id = meetingOfPage(ctx);
+      await ctx.locals.backend.db.rpc('plan_meeting', { p_meeting: id, ...meetingArgs(input) });
+      await mailMeetingInvitation(ctx.locals.backend, id);
+      return { ok: true, flash: { key: 'meetings:flash.planned' } };
+    },
+    refusals,
+  }),
+
+  cancel: formAction({
+    guard: schoolStaff(),
+    input: z.object({}),
+    async handler(_, school, ctx) {
+      await ctx.locals.backend.db.rpc('cancel_meeting', { p_meeting: meetingOfPage(ctx) });
+      return { ok: true, to: `/${ctx.locals.lang}/s/${school.school.slug}/admin/meetings`, flash: { key: 'meetings:flash.cancelled' } };
+    },
+  }),
+
+  addAgreement: formAction({
+    guard: schoolStaff(),
+    input: z.object({
+      text: nameField({ min: 1, max: MEETING_LIMITS.agreement }),
+      who: optional(MEETING_LIMITS.agreementWho),
+      due: date.or(z.literal('')).optional(),
+      evaluate: date.or(z.literal('')).optional(),
+    }),
+    async handler({ text, who, due, evaluate }, _, ctx) {
+      await ctx.locals.backend.db.rpc('add_agreement', {
+        p_meeting: meetingOfPage(ctx),
+        p_text: text,
+        p_who: who || null,
+        p_due_on: due || null,
+        p_evaluate_on: evaluate || null,
+      });
+      return { ok: true, flash: { key: 'meetings:flash.agreementAdded' } };
+    },
+  }),
+
+  deleteAgreement: formAction({
+    guard: schoolStaff(),
+    input: z.object({ agreement: z.uuid() }),
+    async handler({ agreement }, _, ctx) {
+      await ctx.locals.backend.db.rpc('delete_agreement', { p_agreement: agreement });
+      return { ok: true, flash: { key: 'meetings:flash.agreementRemoved' } };
+    },
+  }),
+
+  /** Staff publish a round of time slots for a class. */
+  publishRound: formAction({
+    guard: schoolStaff(),
+    input: z.object({
+      class: z.uuid(),
+      title: nameField({ min: 1, max: 120 }),
+      days: z.array(date.or(z.literal(''))).max(10),
+      from: time,
+      to: time,
+      minutes: z.coerce.number().int().min(5).max(60),
+      breakEvery: z.coerce.number().int().min(0).max(20),
+      breakMinutes: z.coerce.number().int().min(0).max(60),
+      teachers: z.array(z.uuid()).max(10),
+      deadlineDate: date,
+      deadlineTime: time,
+    }),
+    async handler(input, school, ctx) {
+      const { t, backend, lang } = ctx.locals;
+      const days = [...new Set(input.days.filter(Boolean))].sort();
+      if (days.length === 0) throw new Refusal({ days: t('meetings:errors.chooseDay') });
+      if (input.teachers.length === 0) throw new Refusal({ teachers: t('meetings:errors.chooseTeacher') });
+      const slots = buildSlots({ ...input, days });
+      if (slots.length === 0) throw new Refusal({ to: t('meetings:errors.noSlots') });
+      if (slots.length > MEETING_LIMITS.slotsPerRound)
+        throw new Refusal({ days: t('meetings:errors.tooManySlots', { count: MEETING_LIMITS.slotsPerRound }) });
+      const [h, m] = input.deadlineTime.split(':').map(Number);
+      const deadline = zonedInstant(input.deadlineDate, h! * 60 + m!);
+      if (slots.some((s) => s.starts_at < deadline)) throw new Refusal({ deadlineDate: t('meetings:errors.deadlineAfterSlots') });
+      const id = await backend.db.rpc('publish_slot_round', {
+        p_class: input.class,
+        p_title: input.title,
+        p_deadline: deadline,
+        p_slots: slots,
+      });
+      return {
+        ok: true,
+        to: `/${lang}/s/${school.school.slug}/admin/meetings/rounds/${id}`,
+        flash: { key: 'meetings:flash.roundPublished' },
+      };
+    },
+    refusals: (err, t) => (err instanceof RpcError && err.code === 'invalid' ? { _form: t('meetings:errors.roundInvalid') } : undefined),
+  }),
+
+  /** A parent asks for a meeting about their child. */
+  request: formAction({
+    guard: signedInPerson,
+    input: z.object({ pupil: z.uuid(), reason: nameField({ min: 1, max: MEETING_LIMITS.reason }) }),
+    async handler({ pupil, reason }, _, { locals }) {
+      const id = await locals.backend.db.rpc('request_meeting', { p_pupil: pupil, p_reason: reason });
+      return { ok: true, to: `/${locals.lang}/app/meetings/${id}`, flash: { key: 'meetings:flash.requested' } };
+    },
+  }),
+
+  /** A parent's wishes: an interpreter (which language), who comes along. */
+  wishes: formAction({
+    guard: signedInPerson,
+    input: z.object({ interpreter: optional(MEETING_LIMITS.interpreter), companion: optional(MEETING_LIMITS.companion) }),
+    async handler({ interpreter, companion }, _, ctx) {
+      await ctx.locals.backend.db.rpc('set_my_meeting_wishes', {
+        p_meeting: meetingOfPage(ctx),
+        p_interpreter: interpreter || null,
+        p_companion: companion || null,
+      });
+      return { ok: true, flash: { key: 'meetings:flash.wishesSaved' } };
+    },
+  }),
+
+  /** One screen of the preparation: its choices and words saved, then the next screen (or back). */
+  prepare: formAction({
+    guard: signedInPerson,
+    input: z.object({
+      topic: z.string().max(40),
+      choices: z.array(z.string().max(40)).max(20),
+      text: z.string().max(MEETING_LIMITS.text * 2),
+      textLang: z.string().max(5).optional(),
+      go: z.enum(['next', 'back']).optional(),
+    }),
+    async handler({ topic, choices, text, textLang, go }, _, ctx) {
+      const { backend, lang, t } = ctx.locals;
+      const meeting = meetingOfPage(ctx);
+      if (!isPrepTopic(topic)) throw new Refusal({ _form: t('errors.generic') });
+      const offered = PREP_CHOICES[topic] as readonly string[];
+      if (!choices.every((c) => offered.includes(c))) throw new Refusal({ _form: t('meetings:errors.unknownChoice') });
+      const normalised = text.replace(/\r\n/g, '\n').trim();
+      if (normalised.length > MEETING_LIMITS.text) throw new Refusal({ text: t('validation.tooLong', { count: MEETING_LIMITS.text }) });
+      const [current] = await backend.db.rpc('my_preparation', { p_meeting: meeting });
+      const answers = cleanAnswers(current?.answers ?? {});
+      answers[topic] = { choices: [...new Set(choices)], text: normalised, lang: /^[a-z]{2}$/.test(textLang ?? '') ? textLang! : lang };
+      const index = PREP_TOPICS.indexOf(topic) + 1;
+      const step = go === 'back' ? index - 1 : index + 1;
+      await backend.db.rpc('save_my_preparation', { p_meeting: meeting, p_answers: cleanAnswers(answers), p_step: step });
+      return { ok: true, to: `/${lang}/app/meetings/${meeting}/prepare/${step}` };
+    },
+    refusals,
+  }),
+
+  share: formAction({
+    guard: signedInPerson,
+    input: z.object({ share: z.enum(['yes', 'no']) }),
+    async handler({ share }, _, ctx) {
+      await ctx.locals.backend.db.rpc('share_my_preparation', { p_meeting: meetingOfPage(ctx), p_share: share === 'yes' });
+      return {
+        ok: true,
+        to: `/${ctx.locals.lang}/app/meetings/${meetingOfPage(ctx)}`,
+        flash: { key: share === 'yes' ? 'meetings:flash.shared' : 'meetings:flash.unshared' },
+      };
+    },
+    refusals,
+  }),
+
+  feedback: formAction({
+    guard: signedInPerson,
+    input: z.object({
+      top: optional(MEETING_LIMITS.feedback),
+      tip: optional(MEETING_LIMITS.feedback),
+      seen: z.enum(FOUR_G_ANSWERS).optional(),
+      heard: z.enum(FOUR_G_ANSWERS).optional(),
+      valued: z.enum(FOUR_G_ANSWERS).optional(),
+      anonymous: z.boolean(),
+    }),
+    async handler(input, _, ctx) {
+      await ctx.locals.backend.db.rpc('give_meeting_feedback', {
+        p_meeting: meetingOfPage(ctx),
+        p_top: input.top || null,
+        p_tip: input.tip || null,
+        p_seen: input.seen ?? null,
+        p_heard: input.heard ?? null,
+        p_valued: input.valued ?? null,
+        p_anonymous: input.anonymous,
+      });
+      return { ok: true, flash: { key: 'meetings:flash.feedbackThanks' } };
+    },
+    refusals,
+  }),
+
+  /** A parent chooses a slot for a child (or moves the child's booking). */
+  book: formAction({
+    guard: signedInPerson,
+    input: z.object({ slot: z.uuid(), pupil: z.uuid() }),
+    async handler({ slot, pupil }, _, { locals }) {
+      await locals.backend.db.rpc('book_slot', { p_slot: slot, p_pupil: pupil });
+      return { ok: true, flash: { key: 'meetings:flash.booked' } };
+    },
+    refusals,
+  }),
+};

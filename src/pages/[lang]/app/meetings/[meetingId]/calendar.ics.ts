@@ -1,0 +1,41 @@
+import type { APIRoute } from 'astro';
+import { z } from 'zod';
+import { buildIcs } from '~/domain/ics.ts';
+import { RpcError } from '~/domain/rpc/index.ts';
+import { publicUrl } from '~/server/site.ts';
+
+/** A meeting as a calendar file, in the reader's language and the school's time zone. */
+export const GET: APIRoute = async ({ params, locals }) => {
+  const { backend, lang, user } = locals;
+  const id = z.uuid().safeParse(params.meetingId);
+  const notFound = () => new Response(null, { status: 404, headers: { 'Cache-Control': 'no-store' } });
+  if (!id.success || !user) return notFound();
+  let meeting;
+  try {
+    [meeting] = await backend.db.rpc('meeting_detail', { p_meeting: id.data });
+  } catch (err) {
+    if (err instanceof RpcError) return notFound();
+    throw err;
+  }
+  if (!meeting?.starts_at || meeting.status !== 'planned') return notFound();
+  const t = locals.t;
+  const names = new Intl.ListFormat(lang).format((meeting.pupils ?? []).map((p) => p.first_name));
+  const url = publicUrl(`/${lang}/app/meetings/${meeting.meeting_id}`);
+  const body = buildIcs({
+    uid: `${meeting.meeting_id}@samen-voor-elk-kind`,
+    start: new Date(meeting.starts_at),
+    minutes: meeting.minutes ?? 15,
+    summary: t('meetings:calendar.summary', { kind: t(`meetings:kind.${meeting.kind}`), names }),
+    description: [meeting.goal, url].filter(Boolean).join('\n'),
+    location: meeting.place ?? meeting.video_url,
+    url,
+    now: new Date(),
+  });
+  return new Response(body, {
+    headers: {
+      'Content-Type': 'text/calendar; charset=utf-8',
+      'Content-Disposition': 'attachment; filename="meeting.ics"',
+      'Cache-Control': 'no-store',
+    },
+  });
+};
