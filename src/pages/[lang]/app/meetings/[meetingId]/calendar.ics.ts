@@ -1,7 +1,7 @@
 import type { APIRoute } from 'astro';
 import { z } from 'zod';
 import { buildIcs } from '~/domain/ics.ts';
-import { RpcError } from '~/domain/rpc/index.ts';
+import { RpcError, type RpcResult } from '~/domain/rpc/index.ts';
 import { publicUrl } from '~/server/site.ts';
 
 /** A meeting as a calendar file, in the reader's language and the school's time zone. */
@@ -10,7 +10,7 @@ export const GET: APIRoute = async ({ params, locals }) => {
   const id = z.uuid().safeParse(params.meetingId);
   const notFound = () => new Response(null, { status: 404, headers: { 'Cache-Control': 'no-store' } });
   if (!id.success || !user) return notFound();
-  let meeting;
+  let meeting: RpcResult<'meeting_detail'>[number] | undefined;
   try {
     [meeting] = await backend.db.rpc('meeting_detail', { p_meeting: id.data });
   } catch (err) {
