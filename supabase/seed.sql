@@ -1,6 +1,6 @@
 -- Demo data for a fresh embedded portal (and `supabase db reset`): one school with two
 -- classes, twenty pupils, an admin, an internal coach (IB'er), two teachers (one per class) and
--- two parents. Every demo pupil's picture
+-- three parents. Every demo pupil's picture
 -- code is sun, cat, apple. Fictional people; addresses use the reserved .example domain.
 
 insert into public.schools (id, slug, name, contact_name, contact_email, contact_phone, default_locale)
@@ -13,7 +13,8 @@ values
   ('00000000-0000-0000-0000-000000000000', '10000000-0000-4000-8000-000000000003', 'authenticated', 'authenticated', 'samira@ouders.example', '', now(), '', '', '', '', '{"provider":"email","providers":["email"]}', '{}', now(), now()),
   ('00000000-0000-0000-0000-000000000000', '10000000-0000-4000-8000-000000000004', 'authenticated', 'authenticated', 'katarzyna@ouders.example', '', now(), '', '', '', '', '{"provider":"email","providers":["email"]}', '{}', now(), now()),
   ('00000000-0000-0000-0000-000000000000', '10000000-0000-4000-8000-000000000005', 'authenticated', 'authenticated', 'ib@regenboog.example', '', now(), '', '', '', '', '{"provider":"email","providers":["email"]}', '{}', now(), now()),
-  ('00000000-0000-0000-0000-000000000000', '10000000-0000-4000-8000-000000000006', 'authenticated', 'authenticated', 'meester.karim@regenboog.example', '', now(), '', '', '', '', '{"provider":"email","providers":["email"]}', '{}', now(), now());
+  ('00000000-0000-0000-0000-000000000000', '10000000-0000-4000-8000-000000000006', 'authenticated', 'authenticated', 'meester.karim@regenboog.example', '', now(), '', '', '', '', '{"provider":"email","providers":["email"]}', '{}', now(), now()),
+  ('00000000-0000-0000-0000-000000000000', '10000000-0000-4000-8000-000000000007', 'authenticated', 'authenticated', 'ayse@ouders.example', '', now(), '', '', '', '', '{"provider":"email","providers":["email"]}', '{}', now(), now());
 
 insert into auth.identities (provider_id, user_id, identity_data, provider, created_at, updated_at)
 values
@@ -22,7 +23,8 @@ values
   ('10000000-0000-4000-8000-000000000003', '10000000-0000-4000-8000-000000000003', '{"sub":"10000000-0000-4000-8000-000000000003","email":"samira@ouders.example","email_verified":true}', 'email', now(), now()),
   ('10000000-0000-4000-8000-000000000004', '10000000-0000-4000-8000-000000000004', '{"sub":"10000000-0000-4000-8000-000000000004","email":"katarzyna@ouders.example","email_verified":true}', 'email', now(), now()),
   ('10000000-0000-4000-8000-000000000005', '10000000-0000-4000-8000-000000000005', '{"sub":"10000000-0000-4000-8000-000000000005","email":"ib@regenboog.example","email_verified":true}', 'email', now(), now()),
-  ('10000000-0000-4000-8000-000000000006', '10000000-0000-4000-8000-000000000006', '{"sub":"10000000-0000-4000-8000-000000000006","email":"meester.karim@regenboog.example","email_verified":true}', 'email', now(), now());
+  ('10000000-0000-4000-8000-000000000006', '10000000-0000-4000-8000-000000000006', '{"sub":"10000000-0000-4000-8000-000000000006","email":"meester.karim@regenboog.example","email_verified":true}', 'email', now(), now()),
+  ('10000000-0000-4000-8000-000000000007', '10000000-0000-4000-8000-000000000007', '{"sub":"10000000-0000-4000-8000-000000000007","email":"ayse@ouders.example","email_verified":true}', 'email', now(), now());
 
 insert into public.profiles (user_id, display_name, email, locale)
 values
@@ -31,7 +33,8 @@ values
   ('10000000-0000-4000-8000-000000000003', 'Samira', 'samira@ouders.example', 'ar'),
   ('10000000-0000-4000-8000-000000000004', 'Katarzyna', 'katarzyna@ouders.example', 'pl'),
   ('10000000-0000-4000-8000-000000000005', 'Ingrid Bakker', 'ib@regenboog.example', 'nl'),
-  ('10000000-0000-4000-8000-000000000006', 'Karim El Amrani', 'meester.karim@regenboog.example', 'nl');
+  ('10000000-0000-4000-8000-000000000006', 'Karim El Amrani', 'meester.karim@regenboog.example', 'nl'),
+  ('10000000-0000-4000-8000-000000000007', 'Ayşe', 'ayse@ouders.example', 'tr');
 
 insert into public.memberships (school_id, user_id, role)
 values
@@ -40,7 +43,8 @@ values
   ('00000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000005', 'coach'),
   ('00000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000006', 'teacher'),
   ('00000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000003', 'parent'),
-  ('00000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000004', 'parent');
+  ('00000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000004', 'parent'),
+  ('00000000-0000-4000-8000-000000000001', '10000000-0000-4000-8000-000000000007', 'parent');
 
 insert into public.classes (id, school_id, name, school_year)
 values
@@ -77,7 +81,8 @@ insert into public.guardian_links (school_id, pupil_id, parent_user_id, created_
 values
   ('00000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000300', '10000000-0000-4000-8000-000000000003', '10000000-0000-4000-8000-000000000001'),
   ('00000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000600', '10000000-0000-4000-8000-000000000003', '10000000-0000-4000-8000-000000000001'),
-  ('00000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000302', '10000000-0000-4000-8000-000000000004', '10000000-0000-4000-8000-000000000001');
+  ('00000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000302', '10000000-0000-4000-8000-000000000004', '10000000-0000-4000-8000-000000000001'),
+  ('00000000-0000-4000-8000-000000000001', '30000000-0000-4000-8000-000000000304', '10000000-0000-4000-8000-000000000007', '10000000-0000-4000-8000-000000000001');
 
 -- Who teaches which class: juf Anna Groep 3, meester Karim Groep 6.
 insert into public.class_teachers (class_id, school_id, user_id, created_by)
@@ -182,3 +187,48 @@ insert into public.meeting_feedback (meeting_id, author_id, role, anonymous, top
 values ('50000000-0000-4000-8000-000000000002', '10000000-0000-4000-8000-000000000003', 'parent', false,
   'أخذ المعلّم وقته واستمع إليّ جيدًا.', 'أرجو أن يكون هناك مترجم في المرة القادمة.', 'yes', 'partly', 'yes',
   now() - interval '39 days');
+
+-- Juf Anna's meetings of earlier today in Groep 3, with feedback from three parents (four
+-- answers make a group the school view still hides), one that Ayşe (who reads Turkish) has not
+-- reacted to yet, and an upcoming one about Zofia for Katarzyna.
+insert into public.meetings (id, school_id, kind, status, starts_at, minutes, place, goal, created_by, created_at)
+values
+  ('50000000-0000-4000-8000-000000000003', '00000000-0000-4000-8000-000000000001', 'introduction', 'planned',
+   now() - interval '2 hours', 20, 'Lokaal Groep 3', 'Kennismaken met Elif en haar ouders', '10000000-0000-4000-8000-000000000002', now() - interval '20 days'),
+  ('50000000-0000-4000-8000-000000000004', '00000000-0000-4000-8000-000000000001', 'progress', 'planned',
+   now() - interval '3 hours', 15, 'Lokaal Groep 3', null, '10000000-0000-4000-8000-000000000002', now() - interval '20 days'),
+  ('50000000-0000-4000-8000-000000000005', '00000000-0000-4000-8000-000000000001', 'progress', 'planned',
+   now() - interval '4 hours', 15, 'Lokaal Groep 3', null, '10000000-0000-4000-8000-000000000002', now() - interval '20 days'),
+  ('50000000-0000-4000-8000-000000000006', '00000000-0000-4000-8000-000000000001', 'report', 'planned',
+   now() - interval '5 hours', 15, 'Lokaal Groep 3', null, '10000000-0000-4000-8000-000000000002', now() - interval '20 days'),
+  ('50000000-0000-4000-8000-000000000007', '00000000-0000-4000-8000-000000000001', 'progress', 'planned',
+   date_trunc('day', now() + interval '10 days') + interval '15 hours', 15, 'Lokaal Groep 3', 'Hoe gaat het met lezen?',
+   '10000000-0000-4000-8000-000000000002', now() - interval '1 day');
+
+insert into public.meeting_pupils (meeting_id, pupil_id, class_id)
+values
+  ('50000000-0000-4000-8000-000000000003', '30000000-0000-4000-8000-000000000304', '20000000-0000-4000-8000-000000000003'),
+  ('50000000-0000-4000-8000-000000000004', '30000000-0000-4000-8000-000000000300', '20000000-0000-4000-8000-000000000003'),
+  ('50000000-0000-4000-8000-000000000005', '30000000-0000-4000-8000-000000000302', '20000000-0000-4000-8000-000000000003'),
+  ('50000000-0000-4000-8000-000000000006', '30000000-0000-4000-8000-000000000300', '20000000-0000-4000-8000-000000000003'),
+  ('50000000-0000-4000-8000-000000000007', '30000000-0000-4000-8000-000000000302', '20000000-0000-4000-8000-000000000003');
+
+insert into public.meeting_people (meeting_id, user_id, role)
+select m, u, r from (values
+  ('50000000-0000-4000-8000-000000000003'::uuid, '10000000-0000-4000-8000-000000000007'::uuid, 'parent'),
+  ('50000000-0000-4000-8000-000000000004', '10000000-0000-4000-8000-000000000003', 'parent'),
+  ('50000000-0000-4000-8000-000000000005', '10000000-0000-4000-8000-000000000004', 'parent'),
+  ('50000000-0000-4000-8000-000000000006', '10000000-0000-4000-8000-000000000003', 'parent'),
+  ('50000000-0000-4000-8000-000000000007', '10000000-0000-4000-8000-000000000004', 'parent'),
+  ('50000000-0000-4000-8000-000000000003', '10000000-0000-4000-8000-000000000002', 'staff'),
+  ('50000000-0000-4000-8000-000000000004', '10000000-0000-4000-8000-000000000002', 'staff'),
+  ('50000000-0000-4000-8000-000000000005', '10000000-0000-4000-8000-000000000002', 'staff'),
+  ('50000000-0000-4000-8000-000000000006', '10000000-0000-4000-8000-000000000002', 'staff'),
+  ('50000000-0000-4000-8000-000000000007', '10000000-0000-4000-8000-000000000002', 'staff')
+) as v(m, u, r);
+
+insert into public.meeting_feedback (meeting_id, author_id, role, anonymous, top, tip, seen, heard, valued)
+values
+  ('50000000-0000-4000-8000-000000000004', '10000000-0000-4000-8000-000000000003', 'parent', true, 'شرح واضح.', null, 'yes', 'yes', 'yes'),
+  ('50000000-0000-4000-8000-000000000005', '10000000-0000-4000-8000-000000000004', 'parent', false, 'Dziękuję za rozmowę.', 'Więcej przykładów prac.', 'yes', 'partly', 'yes'),
+  ('50000000-0000-4000-8000-000000000006', '10000000-0000-4000-8000-000000000003', 'parent', false, null, null, 'partly', 'yes', 'yes');

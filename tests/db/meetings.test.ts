@@ -296,9 +296,24 @@ describe.each(DATABASES)('meetings on %s', (_label, open) => {
     it.each(each('forbidden', { admin: 1, coach: 1 }))('school_feedback_overview: %s → %s', async (p, n) =>
       expect(await outcome(() => call(p).rpc('school_feedback_overview', { p_school: w.school.id }))).toBe(n),
     );
-    it('school_feedback_overview hides a group of fewer than 5 answers, parts included', async () => {
+    it('school_feedback_overview hides a group of fewer than 5 answers, parts included; from 5 on it counts', async () => {
       const [row] = await call('coach').rpc('school_feedback_overview', { p_school: w.school.id });
       expect(row).toMatchObject({ answers: null, seen_yes: null, valued_partly: null });
+      // Four more answers for the same teacher and month: five, and the counts show.
+      await db.owner.transaction(async (sql) => {
+        for (let i = 0; i < 4; i++) {
+          const [u] = await sql.query<{ id: string }>(
+            `insert into auth.users (id, email) values (gen_random_uuid(), 'fb' || $1 || '@test.example') returning id`,
+            [`${i}-${Date.now()}`],
+          );
+          await sql.query(
+            `insert into public.meeting_feedback (meeting_id, author_id, role, seen, heard, valued) values ($1, $2, 'parent', 'yes', 'no', 'partly')`,
+            [pastMeeting, u!.id],
+          );
+        }
+      });
+      const [five] = await call('admin').rpc('school_feedback_overview', { p_school: w.school.id });
+      expect(five).toMatchObject({ answers: 5, seen_yes: 5, heard_yes: 1, heard_no: 4, valued_partly: 5, valued_yes: 0 });
     });
   });
 
