@@ -29,6 +29,12 @@ export interface SiteConfig {
   trustedProxies: ReadonlySet<string>;
   /** The dev mailbox shows sign-in mails to whoever sits at this machine (PORTAL_DEV_MAILBOX=1, embedded mode only). */
   devMailbox: boolean;
+  /**
+   * How many people share one network address (PORTAL_CLIENT_LIMIT_FACTOR, default 1): every
+   * per-client sign-in limit is multiplied by it, for a school whose parents sign in together
+   * from the school's Wi-Fi on a parents' evening. Per-address limits do not change.
+   */
+  clientLimitFactor: number;
 }
 
 const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]', '::1'];
@@ -52,6 +58,11 @@ const env = z.object({
   PORTAL_ALLOWED_HOSTS: z.string().max(2000).optional(),
   PORTAL_TRUSTED_PROXIES: z.string().max(2000).optional(),
   PORTAL_DEV_MAILBOX: z.enum(['0', '1']).optional(),
+  PORTAL_CLIENT_LIMIT_FACTOR: z
+    .string()
+    .regex(/^\d{1,2}$/, 'must be a whole number from 1 to 50')
+    .refine((v) => Number(v) >= 1 && Number(v) <= 50, 'must be a whole number from 1 to 50')
+    .optional(),
   PORT: z
     .string()
     .regex(/^\d{1,5}$/)
@@ -78,7 +89,13 @@ function siteConfig(e: z.infer<typeof env>, mode: Mode): SiteConfig {
   if (e.PORTAL_DEV_MAILBOX === '1' && mode === 'supabase') {
     throw new ConfigError('PORTAL_DEV_MAILBOX is for embedded mode only: in Supabase mode, Supabase sends the sign-in mails.');
   }
-  return { publicUrl, allowedHosts, trustedProxies, devMailbox: e.PORTAL_DEV_MAILBOX === '1' };
+  return {
+    publicUrl,
+    allowedHosts,
+    trustedProxies,
+    devMailbox: e.PORTAL_DEV_MAILBOX === '1',
+    clientLimitFactor: Number(e.PORTAL_CLIENT_LIMIT_FACTOR ?? 1),
+  };
 }
 
 export class ConfigError extends Error {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Db } from './port.ts';
+import { site } from './site.ts';
 
 /**
  * How often a sign-in step may be tried before it waits, per address and per client (network
@@ -39,9 +40,11 @@ export function signInLimits(admin: Db) {
       let latest: Date | null = null;
       for (const [kind, value] of keys) {
         const l = SIGN_IN_LIMITS[kind];
+        // A network many people share (a school's Wi-Fi) gets room per client; an address never does.
+        const limit = kind.endsWith('Client') ? l.limit * site().clientLimitFactor : l.limit;
         const until = await admin.rpc('auth_limit_hit', {
           p_key: limitKey(kind, value),
-          p_limit: l.limit,
+          p_limit: Math.min(limit, 1000),
           p_window_seconds: l.window,
           p_lock_seconds: l.lock,
           p_max_lock_seconds: l.max,

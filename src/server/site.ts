@@ -11,6 +11,7 @@ let current: SiteConfig = {
   allowedHosts: new Set(['localhost', '127.0.0.1', '[::1]', '::1']),
   trustedProxies: new Set(),
   devMailbox: false,
+  clientLimitFactor: 1,
 };
 
 export function setSite(site: SiteConfig): void {

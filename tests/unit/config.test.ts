@@ -97,3 +97,12 @@ describe('how the portal is reached (read at run time)', () => {
     expect(() => loadConfig({ PORTAL_PUBLIC_URL: 'javascript:alert(1)' })).toThrow(/PORTAL_PUBLIC_URL/);
   });
 });
+
+describe('limits per network address', () => {
+  it('are as they are unless a school says many people share its network, within 1–50', () => {
+    expect(loadConfig({}).site.clientLimitFactor).toBe(1);
+    expect(loadConfig({ PORTAL_CLIENT_LIMIT_FACTOR: '10' }).site.clientLimitFactor).toBe(10);
+    expect(() => loadConfig({ PORTAL_CLIENT_LIMIT_FACTOR: '0' })).toThrow(/PORTAL_CLIENT_LIMIT_FACTOR/);
+    expect(() => loadConfig({ PORTAL_CLIENT_LIMIT_FACTOR: '500' })).toThrow(/PORTAL_CLIENT_LIMIT_FACTOR/);
+  });
+});

@@ -64,6 +64,7 @@ function setup() {
       allowedHosts: new Set(['portal.example']),
       trustedProxies: new Set(),
       devMailbox: false,
+      clientLimitFactor: 1,
     },
   };
   setSite(config.site);
