@@ -212,6 +212,8 @@ test('Elif prepares her part in class mode; her mother sees it, in Turkish', asy
   const part = mother.locator('.pupil-part');
   await expect(part.locator('li')).toHaveCount(7);
   await expect(part.locator('blockquote')).toHaveText('Ik lees graag voor.');
+  // Her latest "I learn best…" choices come with it (looking at a picture, more time).
+  await expect(mother.locator('.latest-needs li')).toHaveCount(2);
   await expectNoAxeViolations(mother);
   await mother.context().close();
 });
