@@ -11,7 +11,12 @@
 
 export type RuleId =
   | 'nl-unquoted-speech'
+  | 'nl-collega'
+  | 'en-question-then'
+  | 'en-make-agreements'
+  | 'en-think-with'
   | 'ar-dual-imperative'
+  | 'ar-think-with'
   | 'ar-latin-punctuation'
   | 'ar-eastern-digits'
   | 'ar-teacher-doublet'
@@ -21,7 +26,9 @@ export type RuleId =
   | 'uk-vchytel'
   | 'uk-teacher-doublet'
   | 'pl-teacher-doublet'
-  | 'tr-felemenkce';
+  | 'pl-predicative-case'
+  | 'tr-felemenkce'
+  | 'tr-anlasma-yapmak';
 
 export interface Rule {
   id: RuleId;
@@ -50,7 +57,12 @@ export interface CheckOptions {
 
 export const RULES: readonly Rule[] = [
   { id: 'nl-unquoted-speech', lang: 'nl', summary: 'direct speech after a colon stands between quotation marks' },
+  { id: 'nl-collega', lang: 'nl', summary: 'to parents a staff member is a medewerker, not a collega' },
+  { id: 'en-question-then', lang: 'en', summary: 'no Dutch question-then-answer ("Do you hear…? Then…"): write "If …, …"' },
+  { id: 'en-make-agreements', lang: 'en', summary: '"agree on" (children: "rules"), not "make agreements"' },
+  { id: 'en-think-with', lang: 'en', summary: 'no calque of meedenken: "share your ideas", "talk it through", not "think with us"' },
   { id: 'ar-dual-imperative', lang: 'ar', summary: 'no dual imperative (انظرا، تحدّثا…): address the parent in the singular' },
+  { id: 'ar-think-with', lang: 'ar', summary: 'no calque of meedenken (يفكّر معك): يناقش معك، يتعاون لإيجاد الحلّ' },
   { id: 'ar-latin-punctuation', lang: 'ar', summary: 'Arabic punctuation in Arabic text: ، ؛ ؟ and «…»' },
   { id: 'ar-eastern-digits', lang: 'ar', summary: 'Western digits (0–9), not ٠–٩' },
   { id: 'ar-teacher-doublet', lang: 'ar', summary: 'one word for the teacher (المعلّم), not "المعلّم أو المعلّمة"' },
@@ -60,17 +72,21 @@ export const RULES: readonly Rule[] = [
   { id: 'uk-vchytel', lang: 'uk', summary: 'вчитель, not учитель, right after a vowel' },
   { id: 'uk-teacher-doublet', lang: 'uk', summary: 'one word for the teacher, not "учитель чи учителька"' },
   { id: 'pl-teacher-doublet', lang: 'pl', summary: 'one word for the teacher, not "nauczyciel lub nauczycielka"' },
+  { id: 'pl-predicative-case', lang: 'pl', summary: 'iść do szkoły wypoczęte (nominative), not wypoczętym' },
   { id: 'tr-felemenkce', lang: 'tr', summary: '"Hollandaca" for the Dutch language, not "Felemenkçe"' },
+  { id: 'tr-anlasma-yapmak', lang: 'tr', summary: '"… konusunda anlaşmak", not "anlaşma yapmak" (that is signing a contract)' },
 ];
 
 export const RULE_IDS: ReadonlySet<string> = new Set(RULES.map((r) => r.id));
 
-/** Runs every rule of the text's language. Languages without rules (en) return nothing. */
+/** Runs every rule of the text's language. A language without rules returns nothing. */
 export function checkText(text: string, lang: string, options: CheckOptions = {}): Finding[] {
   const masked = mask(text);
   switch (lang) {
     case 'nl':
       return dutch(text, masked, options);
+    case 'en':
+      return english(text, masked);
     case 'ar':
       return arabic(text, masked);
     case 'uk':
@@ -128,6 +144,16 @@ function tokenize(masked: string): Token[] {
     last = m.index + m[0].length;
   }
   return tokens;
+}
+
+/** One finding per match of a global pattern in the masked text; message may depend on the match. */
+function patternFindings(text: string, masked: string, pattern: RegExp, rule: RuleId, message: (match: string) => string): Finding[] {
+  return [...masked.matchAll(pattern)].map((m) => ({
+    rule,
+    message: message(text.slice(m.index, m.index + m[0].length)),
+    excerpt: excerpt(text, m.index, m.index + m[0].length),
+    index: m.index,
+  }));
 }
 
 /** Only spaces between two words: no punctuation, so no pause when the text is read aloud. */
@@ -221,7 +247,59 @@ function dutch(text: string, masked: string, options: CheckOptions): Finding[] {
       index: start,
     });
   }
-  return findings;
+  if (options.parentFacing === true) {
+    // Staff strings may say collega's; to a parent, the person at school is a medewerker.
+    findings.push(
+      ...patternFindings(
+        text,
+        masked,
+        NL_COLLEGA,
+        'nl-collega',
+        (m) => `a parent is not a colleague: "${m}" → "medewerker" (or name the role: leerkracht, intern begeleider)`,
+      ),
+    );
+  }
+  return findings.sort((a, b) => a.index - b.index);
+}
+
+const NL_COLLEGA = /(?<!\p{L})collega(?:['’]s|e)?(?!\p{L})/giu;
+
+// ---------------------------------------------------------------------------------------------
+// English: Dutch patterns that show through
+
+/** A question answered by the next sentence: "Do you hear…? Then give…" (Dutch: Hoort u…? Geef dan…). */
+const EN_QUESTION_THEN = /\?[\s*“”"]*Then(?!\p{L})/gu;
+/** make (clear) agreements: Dutch afspraken maken. */
+const EN_MAKE_AGREEMENTS =
+  /(?<!\p{L})(?:make|makes|made|making)\s+(?:(?:an|some|clear|good|new|firm|the|these|those|our|your|their)\s+){0,2}agreements?(?!\p{L})/giu;
+/** think with us, think along, think it through with you: Dutch meedenken. */
+const EN_THINK_WITH =
+  /(?<!\p{L})think(?:s|ing)?\s+(?:along(?:\s+with)?|with\s+(?:us|you|them|him|her|me|the|your|our)|(?:it|them|this|that|things)\s+through\s+with)(?!\p{L})/giu;
+
+function english(text: string, masked: string): Finding[] {
+  return [
+    ...patternFindings(
+      text,
+      masked,
+      EN_QUESTION_THEN,
+      'en-question-then',
+      () => 'a Dutch question-then-answer pattern: write "If …, …" ("If you hear your child did something well, praise them.")',
+    ),
+    ...patternFindings(
+      text,
+      masked,
+      EN_MAKE_AGREEMENTS,
+      'en-make-agreements',
+      (m) => `"${m}" is a Dutch calque (afspraken maken): "agree on …", or for children "rules"`,
+    ),
+    ...patternFindings(
+      text,
+      masked,
+      EN_THINK_WITH,
+      'en-think-with',
+      (m) => `"${m}" is a calque of meedenken: "share your ideas", "talk it through", "help find a way"`,
+    ),
+  ].sort((a, b) => a.index - b.index);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -305,6 +383,7 @@ function arabic(text: string, masked: string): Finding[] {
   });
 
   findings.push(...arabicTeacherDoublets(text, tokens));
+  findings.push(...arabicThinkWith(text, tokens));
 
   const latin: Record<string, string> = { ',': '،', ';': '؛', '?': '؟' };
   for (const m of masked.matchAll(/(?<=\p{Script=Arabic}[\p{M}]*)[,;?](?=\s|$)/gu)) {
@@ -332,6 +411,40 @@ function arabic(text: string, masked: string): Finding[] {
     });
   }
   return findings.sort((a, b) => a.index - b.index);
+}
+
+/**
+ * يفكّر مع / نفكّر معك / التفكير مع: a calque of meedenken. Up to two words (a subject: يفكّر المعلّم معك),
+ * a Dutch word and an aside in brackets (يفكّر [[nl:intern begeleider]] (منسّق الدعم) مع…) may stand
+ * between the verb and مع.
+ */
+const AR_THINK = /^[وف]?[لس]?(?:[يتنا]فكر(?:ون|ان|ين|وا|ي)?|فكروا|(?:ال|بال|لل)تفكير)$/u;
+const AR_WITH = /^مع(?:ك|كم|كما|نا|ه|ها|هم)?$/u;
+
+function arabicThinkWith(text: string, tokens: Token[]): Finding[] {
+  const findings: Finding[] = [];
+  tokens.forEach((token, i) => {
+    if (!AR_THINK.test(arabicKey(token.word))) return;
+    let depth = 0;
+    let words = 0;
+    for (let j = i + 1; j < tokens.length && j <= i + 12; j++) {
+      const gap = tokens[j]!.gap;
+      if (!/^[\s\uE000()]*$/u.test(gap)) return; // punctuation: another clause
+      depth = Math.max(0, depth + (gap.match(/\(/g)?.length ?? 0) - (gap.match(/\)/g)?.length ?? 0));
+      if (depth > 0) continue; // an aside in brackets
+      if (AR_WITH.test(arabicKey(tokens[j]!.word))) {
+        findings.push({
+          rule: 'ar-think-with',
+          message: '«يفكّر مع» is a calque of meedenken: write «يناقش معك»، «يشاركنا رأيه» or «يتعاون معه لإيجاد الحلّ»',
+          excerpt: excerpt(text, token.start, tokens[j]!.end),
+          index: token.start,
+        });
+        return;
+      }
+      if (++words > 2) return;
+    }
+  });
+  return findings;
 }
 
 /** معلّم in the singular: 'm' (المعلّم، معلّمك، للمعلّم) or 'f' (المعلّمة، معلّمتك); plurals and duals are neither. */
@@ -477,8 +590,25 @@ function polish(text: string, masked: string): Finding[] {
       index: m.index,
     });
   }
-  return findings;
+  findings.push(
+    ...patternFindings(text, masked, PL_PREDICATIVE_INSTRUMENTAL, 'pl-predicative-case', (m) => {
+      const adjective = m.split(/\s+/u).find((w) => PL_STATE_ADJECTIVE.test(w)) ?? m;
+      return `after "iść do szkoły" the adjective agrees in the nominative (dziecko idzie do szkoły wypoczęte), not "${adjective}"`;
+    }),
+  );
+  return findings.sort((a, b) => a.index - b.index);
 }
+
+/** Going to school (iść, chodzić, przychodzić…) in a form that says who goes. */
+const PL_GO =
+  '(?:iść|idzie|idą|idę|idziesz|szło|szedł|szła|szli|pójść|pójdzie|poszło|poszedł|poszła|chodzić|chodzi|chodzą|przychodzić|przychodzi|przyjść|przyjdzie|przyszło)';
+/** State adjectives in the instrumental (wypoczętym, wyspaną): the case of "być", not of "iść". */
+const PL_STATE = '(?:wypoczęt|wyspan|zmęczon|głodn|najedzon|przygotowan|zadowolon|spokojn|chętn|szczęśliw)(?:ym|ymi|ą)';
+const PL_STATE_ADJECTIVE = new RegExp(`^${PL_STATE}$`, 'iu');
+const PL_PREDICATIVE_INSTRUMENTAL = new RegExp(
+  String.raw`(?<!\p{L})${PL_GO}\s+(?:do\s+szkoły\s+${PL_STATE}|${PL_STATE}\s+do\s+szkoły)(?!\p{L})`,
+  'giu',
+);
 
 function turkish(text: string, masked: string): Finding[] {
   const findings: Finding[] = [];
@@ -490,8 +620,20 @@ function turkish(text: string, masked: string): Finding[] {
       index: m.index,
     });
   }
-  return findings;
+  findings.push(
+    ...patternFindings(
+      text,
+      masked,
+      TR_ANLASMA_YAPMAK,
+      'tr-anlasma-yapmak',
+      (m) => `"${m}" sounds like signing a contract: "… konusunda (birlikte) anlaşın", "kararlaştırın"`,
+    ),
+  );
+  return findings.sort((a, b) => a.index - b.index);
 }
+
+/** anlaşma yapmak / anlaşmalar yaparsınız / açık anlaşmalar yapın. */
+const TR_ANLASMA_YAPMAK = /(?<!\p{L})anlaşma(?:lar)?(?:ı|ları)?\s+yap\p{L}*/giu;
 
 // ---------------------------------------------------------------------------------------------
 // The allowlist: intentional exceptions

@@ -21,7 +21,12 @@ function hits(rule: RuleId, text: string, options?: CheckOptions): Finding[] {
 /** One planted mistake per rule: the table below must cover every rule (a new rule needs a test). */
 const PLANTED: Record<RuleId, string> = {
   'nl-unquoted-speech': 'Zeg dan: je kunt het nog niet.',
+  'nl-collega': 'Dat is de collega op school die de extra hulp regelt.',
+  'en-question-then': 'Do you hear that your child did something well at school? Then give them a compliment.',
+  'en-make-agreements': 'At the end, make clear agreements together.',
+  'en-think-with': 'We ask you to think with us about the goal.',
   'ar-dual-imperative': 'انظرا معًا إلى الأعمال التي يُحضرها طفلك.',
+  'ar-think-with': 'عندها يفكّر [[nl:intern begeleider]] مع المعلّم.',
   'ar-latin-punctuation': 'ماذا تعلّمت اليوم?',
   'ar-eastern-digits': 'الأطفال في [[nl:groep 3]] عمرهم ٦ سنوات.',
   'ar-teacher-doublet': 'يشغّل المعلّم أو المعلّمة وضع الصف.',
@@ -31,7 +36,13 @@ const PLANTED: Record<RuleId, string> = {
   'uk-vchytel': 'Ця людина допомагає учителю.',
   'uk-teacher-doublet': 'Режим класу вмикає учителька чи учитель.',
   'pl-teacher-doublet': 'Nauczyciel lub nauczycielka włącza tryb klasy.',
+  'pl-predicative-case': 'Pomagasz dziecku iść do szkoły wypoczętym i z chęcią.',
   'tr-felemenkce': 'Felemenkçe metni düzenliyorsunuz.',
+  'tr-anlasma-yapmak': 'Görüşmede birlikte anlaşmalar yaparsınız.',
+};
+/** Rules that apply only to some texts: the options that make the planted text one of them. */
+const PLANTED_OPTIONS: Partial<Record<RuleId, CheckOptions>> = {
+  'nl-collega': { parentFacing: true },
 };
 
 describe('every rule', () => {
@@ -39,10 +50,11 @@ describe('every rule', () => {
     expect(Object.keys(PLANTED).sort()).toEqual([...RULE_IDS].sort());
     for (const rule of RULES) {
       const text = PLANTED[rule.id];
-      expect(hits(rule.id, text), rule.id).toHaveLength(1);
+      const options = PLANTED_OPTIONS[rule.id];
+      expect(hits(rule.id, text, options), rule.id).toHaveLength(1);
       for (const other of ['nl', 'en', 'ar', 'uk', 'pl', 'tr'].filter((l) => l !== rule.lang)) {
         expect(
-          checkText(text, other).filter((f) => f.rule === rule.id),
+          checkText(text, other, options).filter((f) => f.rule === rule.id),
           `${rule.id} in ${other}`,
         ).toEqual([]);
       }
@@ -56,7 +68,7 @@ describe('every rule', () => {
     expect(finding!.index).toBe('Ця людина '.length);
   });
 
-  it('English has no rules', () => {
+  it('English has only its own rules: no quotation or teacher rules', () => {
     expect(checkText('Say: you can not do it yet', 'en')).toEqual([]);
   });
 });
@@ -267,6 +279,115 @@ describe('tr: Hollandaca', () => {
 
   it('accepts Hollandaca', () => {
     expect(hits('tr-felemenkce', 'Hollandaca metni düzenliyorsunuz. Hollandacasıyla yan yana oku.')).toEqual([]);
+  });
+});
+
+describe('nl: medewerker, not collega, to parents', () => {
+  it('finds collega in text for parents', () => {
+    expect(hits('nl-collega', 'Dat is de collega op school die de extra hulp regelt.', { parentFacing: true })).toHaveLength(1);
+    expect(hits('nl-collega', 'Vraag het aan de collega’s van de leerkracht.', { parentFacing: true })).toHaveLength(1);
+  });
+
+  it('accepts medewerker, and collega in text for staff', () => {
+    expect(hits('nl-collega', 'Dat is de medewerker op school die de extra hulp regelt.', { parentFacing: true })).toEqual([]);
+    expect(hits('nl-collega', 'U maakt klassen aan en nodigt ouders en collega’s uit.')).toEqual([]);
+  });
+});
+
+describe('en: Dutch patterns', () => {
+  it('finds a question answered by the next sentence', () => {
+    expect(hits('en-question-then', 'This is what you chose. Is it right? Then tap Ready.')).toHaveLength(1);
+    expect(hits('en-question-then', 'Did you not ask to sign in?\n\nThen you can ignore this e-mail.')).toHaveLength(1);
+    for (const good of [
+      'If you hear that your child did something well, praise them.',
+      'What went well? Those are the tops.',
+      'Questions? Please contact the school.',
+      'Ask: “What happened then?”',
+    ]) {
+      expect(hits('en-question-then', good), good).toEqual([]);
+    }
+  });
+
+  it('finds make agreements', () => {
+    for (const bad of ['Make agreements together: how long, when and where.', 'We made an agreement.', 'making clear agreements']) {
+      expect(hits('en-make-agreements', bad), bad).toHaveLength(1);
+    }
+    for (const good of ['Agree on rules together.', 'The agreement has been added.', 'No agreements yet.', 'Make the agreed time work.']) {
+      expect(hits('en-make-agreements', good), good).toEqual([]);
+    }
+  });
+
+  it('finds think with us, think along, think it through with you', () => {
+    for (const bad of [
+      'We ask you to think with us about the goal.',
+      'The teacher is happy to think them through with you.',
+      'Thinking along with the school helps.',
+    ]) {
+      expect(hits('en-think-with', bad), bad).toHaveLength(1);
+    }
+    for (const good of [
+      'We’d like your ideas on the goal.',
+      'The teacher is happy to talk them through with you.',
+      'Think about it with your child.',
+      'What do you think? With us, you can always ask.',
+    ]) {
+      expect(hits('en-think-with', good), good).toEqual([]);
+    }
+  });
+});
+
+describe('ar: no calque of meedenken', () => {
+  it('finds يفكّر مع, also with a subject or a Dutch word in between', () => {
+    expect(hits('ar-think-with', 'يسرّ المعلّم أن يفكّر معك فيها.')).toHaveLength(1);
+    expect(hits('ar-think-with', 'نحبّ التفكير معكم في الحلّ.')).toHaveLength(1);
+    expect(hits('ar-think-with', 'يفكر المعلم معك في الهدف.')).toHaveLength(1);
+    expect(hits('ar-think-with', 'عندها يفكّر [[nl:intern begeleider]] (منسّق الدعم في المدرسة) مع المعلّم.')).toHaveLength(1);
+    expect(hits('ar-think-with', "عندها يفكّر [[nl:intern begeleider]] ([[nl:IB'er]]) مع المعلّم.")).toHaveLength(1);
+  });
+
+  it('accepts thinking about something, and other verbs with مع', () => {
+    for (const good of [
+      'فكّر في اللقاء قبل موعده، بلغتك.',
+      'هكذا يفكّر طفلك في طريقة تعلّمه.',
+      'يتعاون مع المعلّم لإيجاد الحلّ.',
+      'يسرّ المعلّم أن يناقشها معك.',
+      'يفكّر طفلك، ثم يتحدّث معك.',
+      'يفكّر طفلك كثيرًا في المدرسة وفي البيت مع أصدقائه.',
+    ]) {
+      expect(hits('ar-think-with', good), good).toEqual([]);
+    }
+  });
+});
+
+describe('pl: the case after iść do szkoły', () => {
+  it('finds a state adjective in the instrumental', () => {
+    expect(hits('pl-predicative-case', 'Pomagasz dziecku iść do szkoły wypoczętym i z chęcią.')[0]!.message).toContain('wypoczętym');
+    expect(hits('pl-predicative-case', 'Dziecko idzie do szkoły wyspaną.')).toHaveLength(1);
+    expect(hits('pl-predicative-case', 'Niech chodzi wypoczętym do szkoły.')).toHaveLength(1);
+  });
+
+  it('accepts the nominative and other phrases', () => {
+    for (const good of [
+      'Pomagasz dziecku, żeby szło do szkoły wypoczęte i chętnie.',
+      'iść do szkoły z chęcią',
+      'Jest wypoczętym dzieckiem.',
+    ]) {
+      expect(hits('pl-predicative-case', good), good).toEqual([]);
+    }
+  });
+});
+
+describe('tr: anlaşmak, not anlaşma yapmak', () => {
+  it('finds anlaşma yapmak in any form', () => {
+    for (const bad of ['Görüşmede birlikte anlaşmalar yaparsınız.', 'Sonunda açık anlaşmalar yapın.', 'Bir anlaşma yaptık.']) {
+      expect(hits('tr-anlasma-yapmak', bad), bad).toHaveLength(1);
+    }
+  });
+
+  it('accepts anlaşmak and anlaşılan konular', () => {
+    for (const good of ['Neler yapılacağı konusunda birlikte net olarak anlaşın.', 'Anlaşılan konu eklendi.', 'Bir anlaşmaya vardık.']) {
+      expect(hits('tr-anlasma-yapmak', good), good).toEqual([]);
+    }
   });
 });
 
