@@ -40,22 +40,33 @@ export default defineConfig({
     { name: 'setup', testMatch: /auth\.setup\.ts/ },
     { name: 'desktop', use: { ...devices['Desktop Chrome'], channel: undefined }, dependencies: ['setup'] },
   ],
-  webServer: {
-    command: 'node scripts/serve.mjs',
-    url: `http://localhost:${PORT}/nl/`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    env: {
-      PORT: String(PORT),
-      HOST: 'localhost',
-      PORTAL_DATA_DIR: dataDir,
-      // The tests read sign-in codes from the dev mailbox.
-      PORTAL_DEV_MAILBOX: '1',
-      // Every test signs in from this one machine, like a school's parents on its Wi-Fi.
-      PORTAL_CLIENT_LIMIT_FACTOR: '10',
-      // Lets tests stay under the sign-in rate limits without waiting.
-      NODE_ENV: 'production',
+  webServer: [
+    {
+      // A stand-in for a LibreTranslate server, so the editor's machine translation is tested end to end.
+      command: `node tests/fakes/serve-libretranslate.ts ${PORT - 1}`,
+      url: `http://127.0.0.1:${PORT - 1}/__health`,
+      reuseExistingServer: false,
+      timeout: 30_000,
     },
-    stdout: 'pipe',
-  },
+    {
+      command: 'node scripts/serve.mjs',
+      url: `http://localhost:${PORT}/nl/`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      env: {
+        PORT: String(PORT),
+        HOST: 'localhost',
+        PORTAL_DATA_DIR: dataDir,
+        // The tests read sign-in codes from the dev mailbox.
+        PORTAL_DEV_MAILBOX: '1',
+        // Every test signs in from this one machine, like a school's parents on its Wi-Fi.
+        PORTAL_CLIENT_LIMIT_FACTOR: '10',
+        LIBRETRANSLATE_URL: `http://127.0.0.1:${PORT - 1}`,
+        TRANSLATE_TIMEOUT_MS: '3000',
+        // Lets tests stay under the sign-in rate limits without waiting.
+        NODE_ENV: 'production',
+      },
+      stdout: 'pipe',
+    },
+  ],
 });

@@ -45,11 +45,19 @@ export async function findChromium(env = process.env) {
   return playwrightsOwn();
 }
 
+/** The last line of an error output that says something (not a lone brace of a stack dump). */
+function lastSentence(stderr) {
+  const lines = (stderr ?? '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => /[A-Za-z]{3}/.test(l));
+  return (lines.find((l) => /error|fail|denied|not found|cannot|unable/i.test(l)) ?? lines.at(-1) ?? 'no output').slice(0, 200);
+}
+
 function attempt(label, command, args) {
   process.stderr.write(`browser: ${label}…\n`);
   const run = spawnSync(command, args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-  if (run.status !== 0)
-    process.stderr.write(`browser: that did not work (${(run.stderr ?? '').trim().split('\n').pop() ?? 'no output'})\n`);
+  if (run.status !== 0) process.stderr.write(`browser: that did not work (${lastSentence(run.stderr)})\n`);
   return run.status === 0;
 }
 

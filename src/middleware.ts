@@ -139,7 +139,9 @@ const locale = defineMiddleware(async (context, next) => {
     return context.rewrite('/404');
   }
 
-  const fromPath = localeOfPath(url.pathname);
+  // A page that answers "not found" rewrites to /404: it stays in the language it was asked in.
+  const rewrittenFrom = url.pathname === '/404' && isLocale(context.locals.lang) ? context.locals.lang : null;
+  const fromPath = localeOfPath(url.pathname) ?? rewrittenFrom;
   const lang = fromPath ?? negotiated();
   context.locals.lang = lang;
   context.locals.dir = dirOf(lang);

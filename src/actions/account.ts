@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LIMITS } from '~/domain/limits.ts';
 import { locale } from '~/domain/rpc/shared.ts';
+import { TRANSLATION_LOCALES } from '~/i18n/locales.ts';
 import { nameField } from '~/server/forms.ts';
 import { signedInPerson } from '~/server/guards.ts';
 import { formAction } from './define.ts';
@@ -13,6 +14,16 @@ export const account = {
     async handler({ display_name, locale: chosen }, _, { locals }) {
       await locals.backend.db.rpc('update_my_profile', { p_display_name: display_name, p_locale: chosen });
       return { ok: true, to: `/${chosen}/app/account`, flash: { key: 'app.account.saved' } };
+    },
+  }),
+
+  /** The languages a staff member translates leaflets into: their "to translate" list follows. */
+  saveTranslates: formAction({
+    guard: signedInPerson,
+    input: z.object({ translates: z.array(z.enum(TRANSLATION_LOCALES)).max(5).default([]) }),
+    async handler({ translates }, _, { locals }) {
+      await locals.backend.db.rpc('set_my_translation_locales', { p_locales: translates });
+      return { ok: true, flash: { key: 'app.account.translatesSaved' } };
     },
   }),
 

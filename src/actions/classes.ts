@@ -4,6 +4,7 @@ import { isAvatarId } from '~/domain/pictograms.ts';
 import { parsePupilNames } from '~/domain/pupils.ts';
 import { RpcError } from '~/domain/rpc/index.ts';
 import { isValidSchoolYear } from '~/domain/school-year.ts';
+import { quoteTyped } from '~/domain/text.ts';
 import { setClassDevice } from '~/server/class-mode.ts';
 import { nameField } from '~/server/forms.ts';
 import { schoolStaff } from '~/server/guards.ts';
@@ -25,6 +26,13 @@ async function showCards(ctx: ActionContext, classId: string, cards: { pupil_id:
   await loginCards.keep({ cookies: ctx.cookies, url: ctx.url, userId: ctx.locals.user!.id }, path, cards);
   return `${path}?show=cards`;
 }
+
+/** Names quoted back in a refusal: each shortened, at most five, then "…". */
+const listQuoted = (names: readonly string[]) =>
+  names
+    .slice(0, 5)
+    .map((n) => quoteTyped(n))
+    .join(', ') + (names.length > 5 ? ', …' : '');
 
 export const classes = {
   create: formAction({
@@ -54,10 +62,10 @@ export const classes = {
       if (pasted.names.length > LIMITS.pupilsPerPaste)
         throw new Refusal({ names: t('school:pupils.error.tooMany', { count: LIMITS.pupilsPerPaste }) });
       if (pasted.tooLong.length) {
-        throw new Refusal({ names: t('school:pupils.error.tooLong', { count: LIMITS.pupilName.max, names: pasted.tooLong.join(', ') }) });
+        throw new Refusal({ names: t('school:pupils.error.tooLong', { count: LIMITS.pupilName.max, names: listQuoted(pasted.tooLong) }) });
       }
       if (pasted.duplicates.length)
-        throw new Refusal({ names: t('school:pupils.error.duplicateInList', { names: pasted.duplicates.join(', ') }) });
+        throw new Refusal({ names: t('school:pupils.error.duplicateInList', { names: listQuoted(pasted.duplicates) }) });
       const classId = classOfPage(ctx);
       const cards = await backend.db.rpc('add_pupils', { p_class: classId, p_names: pasted.names });
       return { ok: true, to: await showCards(ctx, classId, cards), flash: { key: 'school:pupils.added', values: { count: cards.length } } };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LIMITS } from '~/domain/limits.ts';
 import { RpcError } from '~/domain/rpc/index.ts';
-import { emailField, nameField } from '~/server/forms.ts';
+import { emailField, nameField, typedDigits } from '~/server/forms.ts';
 import { setPendingJoin } from '~/server/pending-join.ts';
 import { setPendingSignIn } from '~/server/pending-sign-in.ts';
 import { formAction, Refusal } from './define.ts';
@@ -14,7 +14,7 @@ export const join = {
   join: formAction({
     guard: (ctx) => (ctx.locals.user?.kind === 'pupil' ? null : true),
     input: z.object({
-      code: z.string().trim().min(1).max(40),
+      code: typedDigits.pipe(z.string().trim().min(1).max(40)),
       name: nameField(LIMITS.displayName),
       email: z.string().max(300).optional(),
     }),

@@ -1,13 +1,25 @@
 import type { TFunction } from 'i18next';
 import { z } from 'zod';
-import { ADDABLE_KINDS, contentFromForm, LEAFLET_LIMITS, parseBlockContent, slugify, TRANSLATION_LOCALES } from '~/domain/leaflets.ts';
+import {
+  ADDABLE_KINDS,
+  contentFromForm,
+  LEAFLET_LIMITS,
+  parseBlockContent,
+  publishWarnings,
+  slugify,
+  TRANSLATION_LOCALES,
+  type TranslationLocale,
+} from '~/domain/leaflets.ts';
+import { labelOf } from '~/i18n/locales.ts';
 import { RpcError, type EditorBlock } from '~/domain/rpc/index.ts';
 import { type FieldErrors, fieldErrors } from '~/server/forms.ts';
 import { schoolStaff } from '~/server/guards.ts';
 import { cleanImage, IMAGE_MAX_MB } from '~/server/images.ts';
+import { machineTranslator, translateChangedBlocks } from '~/server/leaflet-translation.ts';
 import { StorageRefused } from '~/server/port.ts';
+import { TranslationFailed } from '~/server/translate/index.ts';
 import { removeStoredFile, replaceStoredFile } from '~/server/stored-files.ts';
-import { type ActionContext, formAction, pageOf, Refusal } from './define.ts';
+import { type ActionContext, type Done, formAction, pageOf, Refusal } from './define.ts';
 
 /**
  * A school's leaflets: starting one (from a template or blank) and the editor's commands. Every
@@ -211,10 +223,54 @@ export const leaflets = {
     },
   }),
 
+  translateChanged: formAction({
+    ...editor(z.object({ revision, locale: z.enum([...TRANSLATION_LOCALES, 'all']) })),
+    async handler(d, school, ctx): Promise<Done> {
+      const { t, backend, lang } = ctx.locals;
+      const translator = machineTranslator();
+      if (!translator) throw new Refusal({ _form: t('leaflets:translate.unavailable') });
+      const leaflet = await leafletOfPage(ctx, school.school.id);
+      if (leaflet.revision !== d.revision) throw new Refusal({ revision: t('leaflets:editor.stale') });
+      const locales: readonly TranslationLocale[] = d.locale === 'all' ? TRANSLATION_LOCALES : [d.locale];
+      const names = (list: TranslationLocale[]) => new Intl.ListFormat(lang, { type: 'conjunction' }).format(list.map(labelOf));
+      // One language after another, each saved as one edit; a failure keeps what was done before it.
+      let current = d.revision;
+      const done: TranslationLocale[] = [];
+      let failed: { locale: TranslationLocale; reason: TranslationFailed['reason'] } | null = null;
+      for (const locale of locales) {
+        try {
+          const { items } = await translateChangedBlocks(translator, leaflet.blocks, locale);
+          if (items.length === 0) continue;
+          const [saved] = await backend.db.rpc('save_machine_translations', {
+            p_leaflet: leaflet.leaflet_id,
+            p_revision: current,
+            p_locale: locale,
+            p_items: items,
+          });
+          current = saved?.revision ?? current;
+          done.push(locale);
+        } catch (err) {
+          if (!(err instanceof TranslationFailed)) throw err;
+          failed = { locale, reason: err.reason };
+          break;
+        }
+      }
+      if (failed && done.length === 0) throw new Refusal({ _form: t(`leaflets:translate.failed.${failed.reason}`) });
+      if (done.length === 0) return { ok: true, flash: { key: 'leaflets:translate.nothing' } };
+      const to = `${ctx.url.pathname}?edit=${d.locale === 'all' ? done[0] : d.locale}`;
+      return failed
+        ? { ok: true, to, flash: { key: 'leaflets:translate.partly', values: { languages: names(done), failed: labelOf(failed.locale) } } }
+        : { ok: true, to, flash: { key: 'leaflets:translate.done', values: { languages: names(done) } } };
+    },
+  }),
+
   publish: formAction({
-    ...editor(z.object({ revision })),
+    ...editor(z.object({ revision, confirm: z.boolean() })),
     async handler(d, school, ctx) {
       const leaflet = await leafletOfPage(ctx, school.school.id);
+      // Outdated, missing or unchecked translations: said, per language, before parents see them.
+      if (!d.confirm && publishWarnings(leaflet.blocks).length > 0)
+        throw new Refusal({ confirm: ctx.locals.t('leaflets:publish.confirmTitle') });
       const [published] = await ctx.locals.backend.db.rpc('publish_leaflet', { p_leaflet: leaflet.leaflet_id, p_revision: d.revision });
       return { ok: true, flash: { key: 'leaflets:editor.publishedNow', values: { version: published?.version_no ?? 0 } } };
     },

@@ -12,7 +12,7 @@ import {
   zonedInstant,
 } from '~/domain/meetings.ts';
 import { RpcError } from '~/domain/rpc/index.ts';
-import { type FieldErrors, nameField } from '~/server/forms.ts';
+import { type FieldErrors, nameField, typedDate, typedInt, typedTime } from '~/server/forms.ts';
 import { schoolStaff, signedInPerson } from '~/server/guards.ts';
 import { mailMeetingInvitation } from '~/server/meeting-mail.ts';
 import { type ActionContext, formAction, Refusal } from './define.ts';
@@ -22,8 +22,8 @@ import { type ActionContext, formAction, Refusal } from './define.ts';
  * screen by screen, share, book a slot and give feedback; staff record agreements. Each command
  * is a database function that checks the caller; these add the sentences.
  */
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
-const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
+const date = typedDate;
+const time = typedTime;
 const optional = (max: number) => nameField({ max }).optional();
 
 const refusals = (err: RpcError | unknown, t: TFunction): FieldErrors | undefined => {
@@ -50,7 +50,7 @@ const meetingInput = z.object({
   kind: z.enum(MEETING_KINDS),
   date,
   time,
-  minutes: z.coerce.number().int().min(MEETING_LIMITS.minutes.min).max(MEETING_LIMITS.minutes.max),
+  minutes: typedInt(MEETING_LIMITS.minutes.min, MEETING_LIMITS.minutes.max),
   place: optional(MEETING_LIMITS.place),
   video: z
     .string()
@@ -153,9 +153,9 @@ export const meetings = {
       days: z.array(date.or(z.literal(''))).max(10),
       from: time,
       to: time,
-      minutes: z.coerce.number().int().min(5).max(60),
-      breakEvery: z.coerce.number().int().min(0).max(20),
-      breakMinutes: z.coerce.number().int().min(0).max(60),
+      minutes: typedInt(5, 60),
+      breakEvery: typedInt(0, 20),
+      breakMinutes: typedInt(0, 60),
       teachers: z.array(z.uuid()).max(10),
       deadlineDate: date,
       deadlineTime: time,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LIMITS } from '~/domain/limits.ts';
 import { locale } from '~/domain/rpc/shared.ts';
-import { emailField, nameField } from '~/server/forms.ts';
+import { emailField, nameField, typedDigits } from '~/server/forms.ts';
 import { schoolStaff } from '~/server/guards.ts';
 import { cleanImage, IMAGE_MAX_MB } from '~/server/images.ts';
 import { removeStoredFile, replaceStoredFile } from '~/server/stored-files.ts';
@@ -15,11 +15,13 @@ export const school = {
       name: nameField(LIMITS.schoolName),
       contact_name: nameField({ max: LIMITS.displayName.max }),
       contact_email: z.union([z.literal(''), emailField]),
-      contact_phone: z
-        .string()
-        .trim()
-        .max(LIMITS.phone)
-        .regex(/^[0-9+() -]*$/, 'school:settings.phoneFormat'),
+      contact_phone: typedDigits.pipe(
+        z
+          .string()
+          .trim()
+          .max(LIMITS.phone)
+          .regex(/^[0-9+() -]*$/, 'school:settings.phoneFormat'),
+      ),
       default_locale: locale,
     }),
     async handler(d, ctx, { locals }) {

@@ -131,6 +131,47 @@ export function summarizeTranslations(blocks: readonly BlockVersions[]): Record<
   return summary;
 }
 
+/** The texts of a block's content, in field order (a list gives one text per item), for a translation machine. */
+export function textsOfContent(kind: BlockKind, content: Record<string, unknown>): string[] {
+  const texts: string[] = [];
+  for (const field of fieldsOf(kind)) {
+    const value = content[field];
+    if (Array.isArray(value)) texts.push(...value.map(String));
+    else if (typeof value === 'string') texts.push(value);
+  }
+  return texts;
+}
+
+/** The same content with its texts replaced, in the order `textsOfContent` gave them. */
+export function contentWithTexts(kind: BlockKind, content: Record<string, unknown>, texts: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...content };
+  let i = 0;
+  for (const field of fieldsOf(kind)) {
+    const value = content[field];
+    if (Array.isArray(value)) out[field] = value.map(() => texts[i++] ?? '');
+    else if (typeof value === 'string') out[field] = texts[i++] ?? '';
+  }
+  return out;
+}
+
+/** Blocks whose translation into a language is missing or made from an older Dutch text. */
+export function changedBlocks<B extends BlockVersions>(blocks: readonly B[], locale: TranslationLocale): B[] {
+  return blocks.filter((b) => translationStatus(b.v, b.tr[locale]?.v) !== 'current');
+}
+
+/** Per language, what a reader would meet that is not a checked, current translation (only languages with any). */
+export function publishWarnings(
+  blocks: readonly BlockVersions[],
+): Array<{ locale: TranslationLocale; outdated: number; missing: number; unchecked: number }> {
+  const summary = summarizeTranslations(blocks);
+  return TRANSLATION_LOCALES.map((locale) => ({
+    locale,
+    outdated: summary[locale].outdated,
+    missing: summary[locale].missing,
+    unchecked: summary[locale].machine,
+  })).filter((w) => w.outdated + w.missing + w.unchecked > 0);
+}
+
 /** A URL-safe name for a new leaflet, from its title. */
 export function slugify(title: string): string {
   const slug = title

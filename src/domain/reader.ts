@@ -1,8 +1,10 @@
 import { translationStatus, type BlockContent, type BlockKind } from './leaflets.ts';
 
 /**
- * What a reader sees of each block in their language: the current translation, or else the
- * Dutch source, marked as such (lang="nl" and a note) — never a blank, never an unmarked mix.
+ * What a reader sees of each block in their language: its translation — also one made from an
+ * older Dutch text, marked as such with the new Dutch a tap away, so a school's edit never takes
+ * a parent's language away — or, only when there is no translation at all, the Dutch source,
+ * marked as such (lang="nl" and a note). Never a blank, never an unmarked mix.
  */
 export interface SnapshotLikeBlock {
   key: string;
@@ -22,8 +24,10 @@ export interface ReaderBlock {
   content: BlockContent;
   /** The language the content is in: the reader's, or Dutch. */
   lang: string;
-  /** Why Dutch is shown instead of the reader's language, if it is. */
-  fallback: 'outdated' | 'missing' | null;
+  /** Why Dutch is shown instead of the reader's language, if it is: no translation yet. */
+  fallback: 'missing' | null;
+  /** The Dutch changed since this translation was made: the new Dutch, to show on request. */
+  changedDutch: BlockContent | null;
   origin: Origin;
   reviewedAt: string | null;
 }
@@ -31,30 +35,46 @@ export interface ReaderBlock {
 export function readerBlocks(blocks: readonly SnapshotLikeBlock[], lang: string): ReaderBlock[] {
   return blocks.map((block) => {
     const base = { key: block.key, kind: block.kind, image: block.image };
-    if (lang === 'nl') {
-      return { ...base, content: block.nl as BlockContent, lang: 'nl', fallback: null, origin: 'source', reviewedAt: null };
-    }
+    const dutch = {
+      ...base,
+      content: block.nl as BlockContent,
+      lang: 'nl',
+      changedDutch: null,
+      origin: 'source' as const,
+      reviewedAt: null,
+    };
+    if (lang === 'nl') return { ...dutch, fallback: null };
     const tr = block.tr[lang];
-    const status = translationStatus(block.v, tr?.v);
-    if (!tr || status !== 'current') {
-      return {
-        ...base,
-        content: block.nl as BlockContent,
-        lang: 'nl',
-        fallback: status === 'outdated' ? 'outdated' : 'missing',
-        origin: 'source',
-        reviewedAt: null,
-      };
-    }
+    if (!tr) return { ...dutch, fallback: 'missing' };
+    const outdated = translationStatus(block.v, tr.v) === 'outdated';
     const origin: Origin = tr.o === 'machine' ? (tr.r ? 'machine-reviewed' : 'machine') : tr.o;
-    return { ...base, content: tr.c as BlockContent, lang, fallback: null, origin, reviewedAt: tr.r };
+    return {
+      ...base,
+      content: tr.c as BlockContent,
+      lang,
+      fallback: null,
+      changedDutch: outdated ? (block.nl as BlockContent) : null,
+      origin,
+      reviewedAt: tr.r,
+    };
   });
 }
 
-/** The origins shown on a leaflet in a language, for the labels at its top. */
-export function originsShown(blocks: readonly ReaderBlock[]): Origin[] {
-  const order: Origin[] = ['template', 'school', 'machine-reviewed', 'machine'];
-  const seen = new Set(blocks.filter((b) => !b.fallback && b.origin !== 'source').map((b) => b.origin));
+/** What a leaflet's footer says of where its text in a language comes from. */
+export type OriginLabel = Exclude<Origin, 'source'> | 'changed' | 'missing';
+
+/**
+ * The labels for a leaflet in a language, true of the version shown: who made its translations,
+ * and whether some parts changed in Dutch since, or are not translated yet.
+ */
+export function originsShown(blocks: readonly ReaderBlock[]): OriginLabel[] {
+  const order: OriginLabel[] = ['template', 'school', 'machine-reviewed', 'machine', 'changed', 'missing'];
+  const seen = new Set<OriginLabel>();
+  for (const b of blocks) {
+    if (b.fallback) seen.add('missing');
+    else if (b.origin !== 'source') seen.add(b.origin);
+    if (b.changedDutch) seen.add('changed');
+  }
   return order.filter((o) => seen.has(o));
 }
 

@@ -33,3 +33,12 @@ export function normalizeLine(value: string): string {
     .replace(/\s+/g, ' ')
     .trim();
 }
+
+/**
+ * Typed text quoted back in a message: shortened to its start, so a pasted paragraph is not
+ * repeated whole in an error (and a list of them stays a line or two).
+ */
+export function quoteTyped(value: string, max = 30): string {
+  const chars = Array.from(value.trim());
+  return chars.length <= max ? chars.join('') : `${chars.slice(0, max - 1).join('')}…`;
+}

@@ -119,3 +119,33 @@ export const emailField = z.string().trim().toLowerCase().min(1).max(254).pipe(z
 
 /** A number a person typed, in any digits they use (Arabic-Indic, Persian, full-width). */
 export const typedDigits = z.string().transform(toAsciiDigits);
+
+/** A whole number typed in a form, in any digits, within its limits. */
+export const typedInt = (min: number, max: number) =>
+  typedDigits
+    .pipe(
+      z
+        .string()
+        .trim()
+        .regex(/^\d{1,6}$/),
+    )
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+/** A date as a date field sends it (yyyy-mm-dd), also typed by hand in any digits. */
+export const typedDate = typedDigits.pipe(
+  z
+    .string()
+    .trim()
+    .regex(/^\d{4}-\d{2}-\d{2}$/),
+);
+
+/** A time of day (hh:mm), also typed by hand in any digits, with a colon or a dot, as "9:30" or "09.30". */
+export const typedTime = typedDigits
+  .pipe(
+    z
+      .string()
+      .trim()
+      .regex(/^([01]?\d|2[0-3])[:.][0-5]\d$/),
+  )
+  .transform((v) => v.replace('.', ':').padStart(5, '0'));

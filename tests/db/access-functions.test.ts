@@ -123,6 +123,23 @@ describe.each(DATABASES)('function access on %s', (_label, open) => {
   it.each(
     table({
       admin: 1,
+      teacher: 1,
+      coach: 1,
+      otherTeacher: 1,
+      otherStaff: 1,
+      parent: 1,
+      otherParent: 1,
+      pupil: 0,
+      otherPupil: 0,
+      anon: 'forbidden',
+    }),
+  )('set_my_translation_locales (only their own profile): %s → %s', async (p, n) =>
+    expect(await outcome(() => call(p).tryRpc('set_my_translation_locales', { p_locales: ['ar', 'pl'] }))).toBe(n),
+  );
+
+  it.each(
+    table({
+      admin: 1,
       teacher: 0,
       coach: 0,
       otherTeacher: 0,

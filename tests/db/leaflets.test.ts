@@ -396,12 +396,20 @@ describe.each(DATABASES)('leaflets on %s', (_label, open) => {
         ),
         move_block: await outcome(() => me.tryRpc('move_block', { p_block: block.id, p_revision: rev, p_delta: 1 })),
         delete_block: await outcome(() => me.tryRpc('delete_block', { p_block: block.id, p_revision: rev })),
+        save_machine_translations: await outcome(() =>
+          me.tryRpc('save_machine_translations', {
+            p_leaflet: draft,
+            p_revision: rev,
+            p_locale: 'pl',
+            p_items: [{ block: block.id, v: block.v, content: { text: 'Nowy' } }],
+          }),
+        ),
         publish_leaflet: await outcome(() => me.tryRpc('publish_leaflet', { p_leaflet: draft, p_revision: rev })),
       };
     };
 
     it.each(['admin', 'teacher'] as const)('the editing functions work for %s', async (p) => {
-      expect(Object.values(await editingCalls(p))).toEqual([1, 1, 1, 1, 1, 1, 1]);
+      expect(Object.values(await editingCalls(p))).toEqual([1, 1, 1, 1, 1, 1, 1, 1]);
     });
 
     it.each(['otherStaff', 'parent', 'otherParent', 'pupil', 'otherPupil', 'anon'] as const)(
@@ -605,11 +613,12 @@ describe.each(DATABASES)('leaflets on %s', (_label, open) => {
       expect(real).toMatchObject({ changed: true, source_version: 2 });
       editor = await load();
       expect(summarizeTranslations([paragraph()]).pl).toMatchObject({ current: 0, outdated: 1 });
-      // A reader in Polish now sees the Dutch, marked as outdated.
+      // A reader in Polish keeps the Polish, marked: the new Dutch is there on request.
       expect(readerBlocks([paragraph()], 'pl')[0]).toMatchObject({
-        lang: 'nl',
-        fallback: 'outdated',
-        content: { text: 'Een andere tekst.' },
+        lang: 'pl',
+        fallback: null,
+        content: { text: 'Pierwszy tekst' },
+        changedDutch: { text: 'Een andere tekst.' },
       });
     });
 
@@ -714,6 +723,103 @@ describe.each(DATABASES)('leaflets on %s', (_label, open) => {
         ),
       );
       expect(versions.filter((v) => v.source_version > 1).map((v) => v.block_key)).toEqual([template!.blocks[1]!.key]);
+    });
+  });
+
+  describe('translation work: machine translations and the "to translate" list', () => {
+    let leaflet: string;
+    beforeAll(async () => {
+      const templates = await call('admin').rpc('leaflet_templates', {});
+      leaflet = await call('admin').rpc('adopt_template', { p_school: w.school.id, p_template: templates[4]!.template_id });
+    });
+    const editor = async () => (await call('admin').rpc('leaflet_for_editing', { p_leaflet: leaflet }))[0]!;
+    const mine = async (p: PersonaName) =>
+      (await call(p).rpc('leaflets_to_translate', { p_school: w.school.id })).filter((r) => r.leaflet_id === leaflet);
+
+    it('a Dutch edit puts the block on the list of those who translate that language, and only theirs', async () => {
+      const e = await editor();
+      const block = e.blocks.find((b) => b.kind === 'paragraph')!;
+      await call('admin').rpc('save_block_source', {
+        p_block: block.id,
+        p_revision: e.revision,
+        p_content: { text: 'Een nieuwe zin.' },
+        p_minor: false,
+      });
+      await call('admin').rpc('set_my_translation_locales', { p_locales: ['ar', 'pl'] });
+      await call('teacher').rpc('set_my_translation_locales', { p_locales: [] });
+      await call('otherStaff').rpc('set_my_translation_locales', { p_locales: ['ar'] });
+      await call('parent').rpc('set_my_translation_locales', { p_locales: ['ar'] });
+      expect(await mine('admin')).toMatchObject([
+        { locale: 'ar', missing: 0, outdated: 1, unchecked: 0 },
+        { locale: 'pl', missing: 0, outdated: 1, unchecked: 0 },
+      ]);
+      expect(await mine('teacher')).toEqual([]);
+      expect(await call('otherStaff').rpc('leaflets_to_translate', { p_school: w.school.id })).toEqual([]);
+      expect(await call('parent').rpc('leaflets_to_translate', { p_school: w.school.id })).toEqual([]);
+      expect(await outcome(() => call('anon').tryRpc('leaflets_to_translate', { p_school: w.school.id }))).toBe('forbidden');
+    });
+
+    it('machine translations are saved unchecked, move the block from "outdated" to "to check", and a check clears it', async () => {
+      const e = await editor();
+      const block = e.blocks.find((b) => b.kind === 'paragraph' && b.tr.ar!.v < b.v)!;
+      const [saved] = await call('teacher').rpc('save_machine_translations', {
+        p_leaflet: leaflet,
+        p_revision: e.revision,
+        p_locale: 'ar',
+        p_items: [{ block: block.id, v: block.v, content: { text: 'جملة جديدة.' } }],
+      });
+      expect(saved).toEqual({ revision: e.revision + 1, saved: 1 });
+      const after = (await editor()).blocks.find((b) => b.id === block.id)!;
+      expect(after.tr.ar).toMatchObject({ v: block.v, o: 'machine', r: null });
+      expect(readerBlocks([after], 'ar')[0]).toMatchObject({ origin: 'machine', changedDutch: null });
+      expect((await mine('admin')).find((r) => r.locale === 'ar')).toMatchObject({ outdated: 0, unchecked: 1 });
+      await call('admin').rpc('review_translation', { p_block: block.id, p_locale: 'ar', p_revision: e.revision + 1 });
+      expect((await mine('admin')).map((r) => r.locale)).toEqual(['pl']);
+    });
+
+    it('a block whose Dutch changed while the machine worked is skipped, not overwritten with a stale translation', async () => {
+      const e = await editor();
+      const block = e.blocks.find((b) => b.kind === 'paragraph' && b.tr.pl!.v < b.v)!;
+      const [saved] = await call('admin').rpc('save_machine_translations', {
+        p_leaflet: leaflet,
+        p_revision: e.revision,
+        p_locale: 'pl',
+        p_items: [{ block: block.id, v: block.v - 1, content: { text: 'Stare' } }],
+      });
+      expect(saved?.saved).toBe(0);
+      expect((await editor()).blocks.find((b) => b.id === block.id)!.tr.pl!.o).not.toBe('machine');
+    });
+
+    it('refuses content that does not fit the block, a block of another leaflet, Dutch as a target, and an old revision', async () => {
+      const e = await editor();
+      const block = e.blocks.find((b) => b.kind === 'paragraph')!;
+      const other = (await call('admin').rpc('leaflet_for_editing', { p_leaflet: draft }))[0]!.blocks[1]!;
+      const attempt = (p_locale: string, item: Record<string, unknown>, p_revision = e.revision) =>
+        outcome(() =>
+          call('admin').tryRpc('save_machine_translations', {
+            p_leaflet: leaflet,
+            p_revision,
+            p_locale: p_locale as 'ar',
+            p_items: [item as never],
+          }),
+        );
+      expect(await attempt('ar', { block: block.id, v: block.v, content: { text: '' } })).toBe('invalid');
+      expect(await attempt('ar', { block: other.id, v: other.v, content: { text: 'x' } })).toBe('invalid');
+      expect(await attempt('ar', { block: block.id, v: block.v, content: { text: 'x' } }, e.revision - 1)).toBe('stale_revision');
+      await expect(
+        db
+          .as(w.personas.admin)
+          .tryQuery("select * from public.save_machine_translations($1, $2, 'nl', '[]'::jsonb)", [leaflet, e.revision]),
+      ).rejects.toThrow(/invalid/);
+    });
+
+    it('a profile lists only languages a leaflet is translated into, never Dutch', async () => {
+      await expect(
+        db.as(w.personas.teacher).tryQuery("update public.profiles set translates = '{nl}' where user_id = auth.uid()"),
+      ).rejects.toThrow(/check/);
+      await expect(
+        db.as(w.personas.teacher).tryQuery("update public.profiles set translates = '{xx}' where user_id = auth.uid()"),
+      ).rejects.toThrow(/check|locale_code/);
     });
   });
 });

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { parseInline } from '~/domain/inline.ts';
-import { contentFromForm, normalizeText, parseBlockContent, slugify, summarizeTranslations, translationStatus } from '~/domain/leaflets.ts';
+import {
+  type BlockVersions,
+  contentFromForm,
+  normalizeText,
+  parseBlockContent,
+  slugify,
+  summarizeTranslations,
+  translationStatus,
+} from '~/domain/leaflets.ts';
 
 describe('translation status is decided by versions', () => {
   it('current when made from the block’s version, outdated when older, missing when absent', () => {
@@ -102,11 +110,23 @@ describe('what a reader sees', async () => {
     expect(b).toMatchObject({ content: { text: 'in ar' }, lang: 'ar', fallback: null, origin: 'school' });
   });
 
-  it('shows Dutch, marked, for an outdated or missing translation', () => {
+  it('keeps the reader’s language when the Dutch changed, with the new Dutch to show', () => {
     const [outdated] = readerBlocks([block(3, { ar: { v: 2, o: 'template' } })], 'ar');
-    expect(outdated).toMatchObject({ content: { text: 'Nederlands' }, lang: 'nl', fallback: 'outdated' });
+    expect(outdated).toMatchObject({ content: { text: 'in ar' }, lang: 'ar', fallback: null, origin: 'template' });
+    expect(outdated?.changedDutch).toEqual({ text: 'Nederlands' });
+    const [current] = readerBlocks([block(2, { ar: { v: 2, o: 'template' } })], 'ar');
+    expect(current?.changedDutch).toBeNull();
+  });
+
+  it('shows Dutch, marked, only where there is no translation at all', () => {
     const [missing] = readerBlocks([block(1, {})], 'uk');
-    expect(missing).toMatchObject({ lang: 'nl', fallback: 'missing' });
+    expect(missing).toMatchObject({ content: { text: 'Nederlands' }, lang: 'nl', fallback: 'missing' });
+  });
+
+  it('labels the leaflet truthfully: who translated, what changed since, what is missing', () => {
+    const blocks = readerBlocks([block(3, { pl: { v: 2, o: 'template' } }), block(1, { pl: { v: 1, o: 'school' } }), block(1, {})], 'pl');
+    expect(originsShown(blocks)).toEqual(['template', 'school', 'changed', 'missing']);
+    expect(originsShown(readerBlocks([block(1, { pl: { v: 1, o: 'template' } })], 'pl'))).toEqual(['template']);
   });
 
   it('labels machine translations, reviewed or not', () => {
@@ -153,5 +173,63 @@ describe('a payload corpus in every text field of every kind', () => {
         expect(parseInline(String(value)).every((t) => t.type === 'text')).toBe(true);
       }
     }
+  });
+});
+
+describe('translation work', async () => {
+  const { textsOfContent, contentWithTexts, publishWarnings, changedBlocks } = await import('~/domain/leaflets.ts');
+  const { isolateDutchTerms } = await import('~/i18n/bidi.ts');
+  const { quoteTyped } = await import('~/domain/text.ts');
+
+  it('a block’s texts go to the machine one by one and come back into the same places', () => {
+    const tips = { title: 'Thuis', items: ['Lees voor', 'Vraag naar school'] };
+    const texts = textsOfContent('tips', tips);
+    expect(texts).toEqual(['Thuis', 'Lees voor', 'Vraag naar school']);
+    expect(
+      contentWithTexts(
+        'tips',
+        tips,
+        texts.map((t) => t.toUpperCase()),
+      ),
+    ).toEqual({ title: 'THUIS', items: ['LEES VOOR', 'VRAAG NAAR SCHOOL'] });
+    expect(textsOfContent('image', { alt: 'Een klas' })).toEqual(['Een klas']);
+  });
+
+  it('changed blocks: missing or made from an older Dutch text, per language', () => {
+    const blocks: BlockVersions[] = [
+      { v: 2, tr: { ar: { v: 1 }, pl: { v: 2 } } },
+      { v: 1, tr: { ar: { v: 1 } } },
+    ];
+    expect(changedBlocks(blocks, 'ar')).toEqual([blocks[0]]);
+    expect(changedBlocks(blocks, 'pl')).toEqual([blocks[1]]);
+  });
+
+  it('publishing warns per language about outdated, missing and unchecked parts, and not when all is current', () => {
+    const blocks: BlockVersions[] = [
+      { v: 2, tr: { ar: { v: 1 }, en: { v: 2 }, uk: { v: 2 }, pl: { v: 2, o: 'machine', r: null }, tr: { v: 2 } } },
+      { v: 1, tr: { ar: { v: 1 }, en: { v: 1 }, uk: { v: 1 }, pl: { v: 1 } } },
+    ];
+    expect(publishWarnings(blocks)).toEqual([
+      { locale: 'ar', outdated: 1, missing: 0, unchecked: 0 },
+      { locale: 'pl', outdated: 0, missing: 0, unchecked: 1 },
+      { locale: 'tr', outdated: 0, missing: 1, unchecked: 0 },
+    ]);
+    expect(publishWarnings([{ v: 1, tr: { en: { v: 1 }, ar: { v: 1 }, uk: { v: 1 }, pl: { v: 1 }, tr: { v: 1 } } }])).toEqual([]);
+  });
+
+  it('Dutch terms are isolated left to right in an Arabic edit box, once, and saving removes the marks', async () => {
+    const { normalizeText } = await import('~/domain/leaflets.ts');
+    const typed = 'تحدّث مع [[nl:intern begeleider]] عن طفلك.';
+    const shown = isolateDutchTerms(typed);
+    expect(shown).toBe('تحدّث مع \u2066[[nl:intern begeleider]]\u2069 عن طفلك.');
+    expect(isolateDutchTerms(shown)).toBe(shown);
+    expect(normalizeText(shown)).toBe(typed);
+  });
+
+  it('typed text quoted back in a message is shortened', () => {
+    expect(quoteTyped('Fatima')).toBe('Fatima');
+    const long = quoteTyped('Zeynep'.repeat(50));
+    expect(Array.from(long)).toHaveLength(30);
+    expect(long.endsWith('…')).toBe(true);
   });
 });

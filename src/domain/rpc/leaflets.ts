@@ -131,6 +131,30 @@ export const LEAFLETS = {
       .strict(),
     z.array(z.object({ revision })),
   ),
+  save_machine_translations: rpc(
+    z
+      .object({
+        p_leaflet: uuid,
+        p_revision: revision,
+        p_locale: translationLocale,
+        p_items: z.array(z.object({ block: uuid, v: z.number().int().min(1), content: blockContent }).strict()).max(200),
+      })
+      .strict(),
+    z.array(z.object({ revision, saved: z.number().int() })),
+  ),
+  leaflets_to_translate: rpc(
+    idArg('p_school'),
+    z.array(
+      z.object({
+        leaflet_id: uuid,
+        title: z.string().nullable(),
+        locale: translationLocale,
+        missing: z.number().int(),
+        outdated: z.number().int(),
+        unchecked: z.number().int(),
+      }),
+    ),
+  ),
   review_translation: rpc(
     z.object({ p_block: uuid, p_locale: translationLocale, p_revision: revision }).strict(),
     z.array(z.object({ revision })),

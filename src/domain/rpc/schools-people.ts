@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LIMITS } from '../limits.ts';
+import { TRANSLATION_LOCALES } from '~/i18n/locales.ts';
 import { locale, none, rpc, schoolRole, timestamp, uuid } from './shared.ts';
 
 /** supabase/migrations/*_schools_people.sql: schools, profiles, memberships. */
@@ -22,6 +23,8 @@ const profileRow = z.object({
   display_name: z.string(),
   email: z.string().nullable(),
   locale,
+  /** The languages this person translates leaflets into. */
+  translates: z.array(z.enum(TRANSLATION_LOCALES)).default([]),
   created_at: timestamp,
   updated_at: timestamp,
 });
@@ -39,6 +42,7 @@ export const SCHOOLS_PEOPLE = {
       .strict(),
     z.array(profileRow),
   ),
+  set_my_translation_locales: rpc(z.object({ p_locales: z.array(z.enum(TRANSLATION_LOCALES)).max(5) }).strict(), z.array(profileRow)),
   update_school: rpc(
     z
       .object({
