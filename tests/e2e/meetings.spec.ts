@@ -1,5 +1,4 @@
 import ICAL from 'ical.js';
-import type { Page } from '@playwright/test';
 import { expect, expectNoAxeViolations, keepScreenshot, PHONE, test } from './fixtures.ts';
 import { authFile, DEMO, signIn } from './helpers.ts';
 

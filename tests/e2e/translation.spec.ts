@@ -179,7 +179,7 @@ test.describe('a school edits, its parents keep their languages', () => {
     await page.goto(`${base}/preview?show=ar`);
     const term = page.locator('.dutch-term[lang="nl"]', { hasText: 'groep 5' });
     await expect(term).toHaveCount(1);
-    expect(await page.locator('.leaflet').innerHTML()).not.toContain("\u2066");
+    expect(await page.locator('.leaflet').innerHTML()).not.toContain('\u2066');
   });
 
   test('staff say which languages they translate; their start page lists what waits, per leaflet and language', async ({
