@@ -12,8 +12,8 @@ import { authFile } from './helpers.ts';
 
 const anonymous = { storageState: { cookies: [], origins: [] } };
 const TRANSLATOR = `http://127.0.0.1:${Number(process.env.E2E_PORT ?? 4399) - 1}`;
-const SLUG = 'betrokken-bij-school';
-const TITLE = 'Betrokken bij school';
+const SLUG = 'extra-ondersteuning';
+const TITLE = 'Als uw kind extra ondersteuning nodig heeft';
 const ADDED = 'Op woensdagmiddag is de bibliotheek van school open voor ouders.';
 
 async function openEditor(page: Page, edit = 'nl'): Promise<string> {

@@ -1,0 +1,104 @@
+import type { Page } from '@playwright/test';
+import { expect, test } from './fixtures.ts';
+import { authFile } from './helpers.ts';
+import { PERSONAL } from './personal-data.ts';
+
+/**
+ * No third parties: every page kind, as each kind of person opens it, asks nothing of another
+ * host (no fonts, scripts, images or analytics from elsewhere), and no address it asks for holds a
+ * name or an e-mail address (ids only). The server's log of the whole run is checked for personal
+ * data after the run (tests/e2e/global-teardown.ts).
+ */
+
+const anonymous = { storageState: { cookies: [], origins: [] } };
+const GROEP_3 = '20000000-0000-4000-8000-000000000003';
+
+const HOST = new URL(`http://localhost:${Number(process.env.E2E_PORT ?? 4399)}`).host;
+
+async function visit(page: Page, paths: readonly string[]): Promise<void> {
+  const elsewhere: string[] = [];
+  const personal: string[] = [];
+  const record = (request: { url(): string }) => {
+    const url = new URL(request.url());
+    if (url.protocol === 'data:' || url.protocol === 'blob:') return;
+    if (url.host !== HOST) elsewhere.push(url.href);
+    const decoded = decodeURIComponent(url.href);
+    if (PERSONAL.some((p) => p.test(decoded))) personal.push(url.pathname + url.search);
+  };
+  page.on('request', record);
+  for (const path of paths) {
+    const response = await page.goto(path);
+    expect(response?.status(), path).toBeLessThan(500);
+    await page.waitForLoadState('networkidle');
+  }
+  page.off('request', record);
+  expect(elsewhere, 'requests to another host').toEqual([]);
+  expect(personal, 'personal data in an address').toEqual([]);
+}
+
+test.describe('no page asks another host for anything, and no address holds personal data', () => {
+  test.describe('anonymous', () => {
+    test.use(anonymous);
+    test('home, tips, reader (single, side by side), sign-in, join, class, phrases, about, not found', async ({ page }) => {
+      await visit(page, [
+        '/nl/',
+        '/ar/leaflets',
+        '/ar/s/demo/leaflets',
+        '/ar/s/demo/leaflets/gesprekken-op-school',
+        '/ar/s/demo/leaflets/gesprekken-op-school?view=both',
+        '/nl/sign-in',
+        '/nl/join',
+        '/nl/class',
+        '/tr/phrases',
+        '/uk/about',
+        '/pl/s/demo/leaflets/none',
+      ]);
+    });
+  });
+
+  test.describe('school admin', () => {
+    test.use({ storageState: authFile('admin') });
+    test('every admin page kind', async ({ page }) => {
+      await visit(page, [
+        '/nl/s/demo/admin',
+        `/nl/s/demo/admin/classes/${GROEP_3}`,
+        '/nl/s/demo/admin/leaflets',
+        '/nl/s/demo/admin/people',
+        '/nl/s/demo/admin/invitations',
+        '/nl/s/demo/admin/needs',
+        '/nl/s/demo/admin/meetings',
+        '/nl/s/demo/admin/meetings/rounds',
+        '/nl/s/demo/admin/feedback',
+        '/nl/s/demo/admin/voices',
+        '/nl/s/demo/admin/settings',
+        '/nl/app/account',
+      ]);
+      // The leaflet editor and its preview.
+      await page.goto('/nl/s/demo/admin/leaflets');
+      const editor = await page.locator('.editor-list a').first().getAttribute('href');
+      await visit(page, [editor!, `${editor}/preview?show=ar`]);
+    });
+  });
+
+  test.describe('parent', () => {
+    test.use({ storageState: authFile('parentPl') });
+    test('overview, meetings, a meeting and its preparation', async ({ page }) => {
+      await visit(page, ['/pl/app', '/pl/app/meetings']);
+      const meeting = await page.locator('main a[href*="/app/meetings/"]').first().getAttribute('href');
+      if (meeting) await visit(page, [meeting]);
+    });
+  });
+
+  test.describe('pupil', () => {
+    test.use({ storageState: authFile('teacher'), viewport: { width: 820, height: 1180 }, hasTouch: true });
+    test('class mode: names, pictures, the board', async ({ page }) => {
+      await visit(page, [`/nl/s/demo/admin/classes/${GROEP_3}`]);
+      await page.getByRole('button', { name: 'Klasmodus aanzetten op dit apparaat' }).click();
+      await expect(page).toHaveURL(/\/nl\/class$/);
+      await page.getByRole('link', { name: 'Daan' }).tap();
+      for (const picture of ['zon', 'kat', 'appel']) await page.getByRole('button', { name: picture, exact: true }).tap();
+      await expect(page).toHaveURL(/\/nl\/pupil/);
+      await visit(page, ['/nl/pupil', '/nl/pupil/avatar']);
+    });
+  });
+});
