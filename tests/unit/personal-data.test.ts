@@ -12,6 +12,8 @@ describe('personal data in a log', () => {
   });
 
   it('leaves lines without them alone', () => {
-    expect(personalDataIn('[portal] sign-in email_code: sent\nSaradownload\n/nl/s/demo/admin/classes/20000000-0000-4000-8000-000000000003')).toEqual([]);
+    expect(
+      personalDataIn('[portal] sign-in email_code: sent\nSaradownload\n/nl/s/demo/admin/classes/20000000-0000-4000-8000-000000000003'),
+    ).toEqual([]);
   });
 });
