@@ -62,6 +62,9 @@ const DEFINER_ALLOWLIST = new Set([
   // Meetings (…_meetings.sql): no write policies; each writer checks its caller. The staff's
   // feedback list hides anonymous authors, the school view counts, and a round's slots show a
   // parent only their own children's bookings.
+  // Who looked (…_pupil_access_log.sql): the log has no write policy; this one writer records
+  // only the caller's own reads, and only when the caller is staff of the pupils' school.
+  'private.log_pupil_reads',
   'private.staff_sees_meeting',
   'private.invited_to',
   'private.pupil_of_meeting',

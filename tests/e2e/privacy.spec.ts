@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, test } from './fixtures.ts';
+import { expect, expectNoAxeViolations, test } from './fixtures.ts';
 import { authFile } from './helpers.ts';
 import { PERSONAL } from './personal-data.ts';
 
@@ -71,12 +71,37 @@ test.describe('no page asks another host for anything, and no address holds pers
         '/nl/s/demo/admin/feedback',
         '/nl/s/demo/admin/voices',
         '/nl/s/demo/admin/settings',
+        '/nl/s/demo/admin/access-log',
         '/nl/app/account',
       ]);
       // The leaflet editor and its preview.
       await page.goto('/nl/s/demo/admin/leaflets');
       const editor = await page.locator('.editor-list a').first().getAttribute('href');
       await visit(page, [editor!, `${editor}/preview?show=ar`]);
+    });
+  });
+
+  test.describe('who looked', () => {
+    test.use({ storageState: authFile('coach') });
+    test('the coach opens a class’s answers; the access log names who, which pupil and what — not the answers', async ({ page }) => {
+      await page.goto('/nl/s/demo/admin/classes/20000000-0000-4000-8000-000000000006/rounds/40000000-0000-4000-8000-000000000061');
+      await page.goto('/nl/s/demo/admin/access-log');
+      const row = page.locator('tbody tr', { hasText: 'Ingrid Bakker' }).first();
+      await expect(row).toContainText('antwoorden ‘Ik leer het best…’');
+      await expect(row).toContainText('Groep 6');
+      await expectNoAxeViolations(page);
+      await page.goto('/ar/s/demo/admin/access-log');
+      await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
+      await expect(page.locator('.dutch-term', { hasText: 'intern begeleider' })).toHaveCount(1);
+      await expectNoAxeViolations(page);
+    });
+  });
+
+  test.describe('a teacher', () => {
+    test.use({ storageState: authFile('teacher') });
+    test('does not see the access log', async ({ page }) => {
+      const response = await page.goto('/nl/s/demo/admin/access-log');
+      expect(response?.status()).toBe(404);
     });
   });
 
