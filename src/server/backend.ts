@@ -1,9 +1,13 @@
 import { loadConfig, redactUrl, type Config } from './config.ts';
 import { embeddedAdminDb, embeddedBackend, startEmbedded, type EmbeddedRuntime } from './embedded/index.ts';
+import { startNightlyBackups } from './embedded/backup.ts';
 import type { Backend, Db, RequestScope } from './port.ts';
 import { invalidatePublicPages } from './page-cache.ts';
 import { RPC } from '~/domain/rpc/index.ts';
 import { embeddedHasSession } from './embedded/auth.ts';
+import { purgeSentMail } from './mail/index.ts';
+import { startMail, stopMail } from './mail/runtime.ts';
+import { startRetention } from './retention.ts';
 import { supabaseAdminDb, supabaseBackend, supabaseHasSession } from './supabase/index.ts';
 import { serverSecret } from './secret.ts';
 import { publicUrl, setSite } from './site.ts';
@@ -32,6 +36,8 @@ async function boot(): Promise<Runtime> {
     log(
       `Supabase mode: project ${config.supabase!.url}; ${synced} template(s) updated${demo ? `, ${demo} demo leaflet(s) published` : ''}`,
     );
+    startMail({ config, log });
+    process.once('exit', stopMail);
     return { config, secret: serverSecret(config) };
   }
   const embedded = await startEmbedded(config);
@@ -46,12 +52,27 @@ async function boot(): Promise<Runtime> {
     ? `a new database${embedded.report.seeded ? ' with the demo school' : ''}`
     : `${embedded.report.applied.length} new migration(s) applied`;
   log(`embedded mode (${where}): ${what}, ${synced} leaflet template(s) updated, ready in ${Math.round(performance.now() - started)} ms`);
+  startNightlyBackups(embedded, log); // PGlite only: nightly backups, and npm run backup's requests
   if (config.site.devMailbox) {
     log(`dev mailbox on (PORTAL_DEV_MAILBOX=1): sign-in mails land at ${publicUrl('/dev/mailbox')}, readable only on this machine`);
   } else {
     log('dev mailbox off: set PORTAL_DEV_MAILBOX=1 to read sign-in mails on this machine (npm start does, for the demo)');
   }
   log(`public address (links in mails, letters and QR codes): ${config.site.publicUrl.origin}`);
+  // The outbox's dispatcher: sends by SMTP (or to the dev mailbox), stopped when the process ends.
+  startMail({ config, owner: embedded.owner, log });
+  process.once('exit', stopMail);
+  // Retention: what has done its work goes (see retention.ts); sent mails after 7 days.
+  startRetention({
+    admin,
+    purgeEmbedded: async (now) => {
+      const rows = await embedded.owner.transaction((sql) =>
+        sql.query<{ kind: string; removed: number }>('select * from embedded_auth.purge_expired($1)', [now.toISOString()]),
+      );
+      return [...rows, { kind: 'sent_mails', removed: await purgeSentMail(new Date(now.getTime() - 7 * 86_400_000)) }];
+    },
+    log,
+  });
   return { config, secret: serverSecret(config), embedded };
 }
 

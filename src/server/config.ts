@@ -1,3 +1,4 @@
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -17,6 +18,10 @@ export interface Config {
   /** Whether a fresh embedded database gets the demo school (PORTAL_SEED=false turns it off). */
   seed: boolean;
   site: SiteConfig;
+  /** Backups of the data folder: PGlite mode only (src/server/embedded/backup.ts). */
+  backup?: BackupConfig;
+  /** SMTP_URL and MAIL_FROM: real mail (both or neither). Without them, mail stays in the outbox (embedded) or is not sent. */
+  smtp?: { url: string; from: string };
 }
 
 /** How the portal is reached: read at run time, never baked into the build. */
@@ -36,6 +41,21 @@ export interface SiteConfig {
    */
   clientLimitFactor: number;
 }
+
+/** Backups of the embedded database and its stored files (PGlite mode; see src/server/embedded/backup.ts). */
+export interface BackupConfig {
+  /** PORTAL_BACKUP_DIR: where backups go, outside the data folder (default: `<data folder>-backups` next to it). */
+  dir: string;
+  /** PORTAL_BACKUP_NIGHTLY=1: the running server makes one every night at 02:30 school time (Europe/Amsterdam). */
+  nightly: boolean;
+  /** PORTAL_BACKUP_KEEP: how many backups the folder keeps, the newest (default 14). */
+  keep: number;
+  /** PORTAL_BACKUP_INTERVAL_MINUTES: with nightly on, every so many minutes instead of at 02:30 (tests, or more often). */
+  intervalMinutes?: number;
+}
+
+/** `portaal@school.nl` or `Basisschool De Regenboog <portaal@school.nl>` (a quoted name too). */
+const MAIL_FROM_PATTERN = /^(?:[^<>@\r\n]*<[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+>|[^\s<>@"]+@[^\s<>@]+\.[^\s<>@]+)$/;
 
 const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]', '::1'];
 export const LOOPBACK_ADDRESSES = ['127.0.0.1', '::1', '::ffff:127.0.0.1'];
@@ -63,9 +83,35 @@ const env = z.object({
     .regex(/^\d{1,2}$/, 'must be a whole number from 1 to 50')
     .refine((v) => Number(v) >= 1 && Number(v) <= 50, 'must be a whole number from 1 to 50')
     .optional(),
+  PORTAL_BACKUP_DIR: z.string().max(1000).optional(),
+  PORTAL_BACKUP_NIGHTLY: z.enum(['0', '1']).optional(),
+  PORTAL_BACKUP_KEEP: z
+    .string()
+    .regex(/^\d{1,3}$/, 'must be a whole number from 1 to 365')
+    .refine((v) => Number(v) >= 1 && Number(v) <= 365, 'must be a whole number from 1 to 365')
+    .optional(),
+  PORTAL_BACKUP_INTERVAL_MINUTES: z
+    .string()
+    .regex(/^\d{1,4}$/, 'must be a whole number of minutes from 1 to 1440')
+    .refine((v) => Number(v) >= 1 && Number(v) <= 1440, 'must be a whole number of minutes from 1 to 1440')
+    .optional(),
   PORT: z
     .string()
     .regex(/^\d{1,5}$/)
+    .optional(),
+  // Never echoed in a message: the URL carries the SMTP password.
+  SMTP_URL: z
+    .string()
+    .max(2000)
+    .refine(
+      (v) => /^smtps?:\/\/\S+$/.test(v) && URL.canParse(v) && new URL(v).hostname !== '',
+      'must look like smtp://user:password@host:587 or smtps://user:password@host:465 (special characters in the password percent-encoded)',
+    )
+    .optional(),
+  MAIL_FROM: z
+    .string()
+    .max(300)
+    .regex(MAIL_FROM_PATTERN, 'must be an address, optionally with a name: "Basisschool De Regenboog <portaal@school.nl>"')
     .optional(),
 });
 
@@ -98,8 +144,49 @@ function siteConfig(e: z.infer<typeof env>, mode: Mode): SiteConfig {
   };
 }
 
+const backupSetting = (backup: BackupConfig | undefined) => (backup ? { backup } : {});
+
+/** Backups are PGlite's (a PostgreSQL server or Supabase is backed up with its own tools: README, Backups). */
+function backupConfig(e: z.infer<typeof env>, mode: Mode): BackupConfig | undefined {
+  if (e.PORTAL_BACKUP_INTERVAL_MINUTES && e.PORTAL_BACKUP_NIGHTLY !== '1') {
+    throw new ConfigError('PORTAL_BACKUP_INTERVAL_MINUTES needs PORTAL_BACKUP_NIGHTLY=1 (it replaces the nightly 02:30).');
+  }
+  if (mode !== 'pglite') {
+    if (e.PORTAL_BACKUP_NIGHTLY === '1') {
+      throw new ConfigError(
+        mode === 'supabase'
+          ? 'PORTAL_BACKUP_NIGHTLY is for embedded mode: Supabase backs up the database itself (README, Backups).'
+          : 'PORTAL_BACKUP_NIGHTLY is for embedded mode with PGlite: with DATABASE_URL, back up with pg_dump and copy the data folder (README, Backups).',
+      );
+    }
+    return undefined;
+  }
+  const dataDir = resolve(e.PORTAL_DATA_DIR);
+  const dir = resolve(e.PORTAL_BACKUP_DIR ?? join(dirname(dataDir), `${basename(dataDir)}-backups`));
+  if (dir === dataDir || dir.startsWith(dataDir + sep)) {
+    throw new ConfigError('PORTAL_BACKUP_DIR must be outside the data folder (PORTAL_DATA_DIR): a restore moves the data folder aside.');
+  }
+  return {
+    dir,
+    nightly: e.PORTAL_BACKUP_NIGHTLY === '1',
+    keep: Number(e.PORTAL_BACKUP_KEEP ?? 14),
+    ...(e.PORTAL_BACKUP_INTERVAL_MINUTES ? { intervalMinutes: Number(e.PORTAL_BACKUP_INTERVAL_MINUTES) } : {}),
+  };
+}
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
+}
+
+/** Real mail needs both settings: one alone stops the start rather than silently sending nothing. */
+function smtpConfig(e: z.infer<typeof env>): Config['smtp'] {
+  if (!e.SMTP_URL && !e.MAIL_FROM) return undefined;
+  if (!e.SMTP_URL || !e.MAIL_FROM) {
+    throw new ConfigError(
+      `Mail needs SMTP_URL and MAIL_FROM together; ${e.SMTP_URL ? 'MAIL_FROM' : 'SMTP_URL'} is missing (set both, or neither to send no mail).`,
+    );
+  }
+  return { url: e.SMTP_URL, from: e.MAIL_FROM.trim() };
 }
 
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
@@ -112,7 +199,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   }
   const e = parsed.data;
   const supabaseSet = [e.SUPABASE_URL, e.SUPABASE_ANON_KEY, e.SUPABASE_SERVICE_ROLE_KEY].filter(Boolean).length;
-  const common = (mode: Mode) => ({ dataDir: e.PORTAL_DATA_DIR, seed: e.PORTAL_SEED === 'true', site: siteConfig(e, mode) });
+  const smtp = smtpConfig(e);
+  const common = (mode: Mode) => ({
+    dataDir: e.PORTAL_DATA_DIR,
+    seed: e.PORTAL_SEED === 'true',
+    site: siteConfig(e, mode),
+    ...backupSetting(backupConfig(e, mode)),
+    ...(smtp ? { smtp } : {}),
+  });
 
   if (supabaseSet > 0) {
     if (supabaseSet < 3) {

@@ -1,14 +1,30 @@
 import { SCHOOL_TIME_ZONE } from '~/domain/meetings.ts';
 import { getT } from '~/i18n/index.ts';
 import type { Backend } from './port.ts';
-import { sendMail } from './mail.ts';
+import { sendMail, type MailOutcome } from './mail/index.ts';
 import { publicUrl } from './site.ts';
 
-/** Invites a meeting's parents by mail, each in their own language, with a link to the meeting. */
+/** What became of a meeting's invitation mails, one count per outcome (see MailOutcome). */
+export type MeetingMailTally = Record<MailOutcome, number>;
+
+/**
+ * Invites a meeting's parents by mail, each in their own language, with a link to the meeting.
+ * Returns how many mails went out or wait in the outbox (see `inviteToMeetingByMail` for the rest).
+ */
 export async function mailMeetingInvitation(backend: Backend, meetingId: string): Promise<number> {
+  const tally = await inviteToMeetingByMail(backend, meetingId);
+  return tally.sent + tally.queued;
+}
+
+/**
+ * The same, with every outcome counted: in Supabase mode a mail the SMTP server did not take is
+ * `failed` (nothing retries it there), and without SMTP settings `no_transport`; a page can say so.
+ */
+export async function inviteToMeetingByMail(backend: Backend, meetingId: string): Promise<MeetingMailTally> {
+  const tally: MeetingMailTally = { queued: 0, sent: 0, failed: 0, no_transport: 0 };
   const [meeting] = await backend.admin.rpc('meeting_detail', { p_meeting: meetingId });
-  if (!meeting?.starts_at) return 0;
-  let sent = 0;
+  if (!meeting?.starts_at) return tally;
+  const startsAt = new Date(meeting.starts_at);
   for (const r of await backend.admin.rpc('meeting_mail_recipients', { p_meeting: meetingId })) {
     const t = getT(r.locale, 'meetings');
     const when = new Intl.DateTimeFormat(r.locale, { dateStyle: 'full', timeStyle: 'short', timeZone: SCHOOL_TIME_ZONE }).format(
@@ -21,8 +37,13 @@ export async function mailMeetingInvitation(backend: Backend, meetingId: string)
       subject: t('mail.subject', { kind: t(`kind.${meeting.kind}`), names }),
       body: t('mail.body', { kind: t(`kind.${meeting.kind}`), names, when, place: meeting.place ?? meeting.video_url ?? '—', link }),
       link,
+      locale: r.locale,
+      kind: 'meeting',
+      // An invitation that could not go out before the meeting began is of no use any more
+      // (one for a meeting already past, recorded afterwards, goes out as before).
+      expiresAt: startsAt > new Date() ? startsAt : null,
     });
-    if (result === 'sent') sent += 1;
+    tally[result] += 1;
   }
-  return sent;
+  return tally;
 }

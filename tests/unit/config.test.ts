@@ -106,3 +106,103 @@ describe('limits per network address', () => {
     expect(() => loadConfig({ PORTAL_CLIENT_LIMIT_FACTOR: '500' })).toThrow(/PORTAL_CLIENT_LIMIT_FACTOR/);
   });
 });
+
+describe('real mail (SMTP_URL and MAIL_FROM)', () => {
+  const FROM = 'Basisschool De Regenboog <portaal@school.nl>';
+
+  it('is off with neither, on with both, in either mode', () => {
+    expect(loadConfig({}).smtp).toBeUndefined();
+    expect(loadConfig({ SMTP_URL: 'smtp://portaal:geheim@smtp.school.nl:587', MAIL_FROM: FROM }).smtp).toEqual({
+      url: 'smtp://portaal:geheim@smtp.school.nl:587',
+      from: FROM,
+    });
+    expect(
+      loadConfig({
+        SUPABASE_URL: 'https://x.supabase.co',
+        SUPABASE_ANON_KEY: 'a',
+        SUPABASE_SERVICE_ROLE_KEY: 's',
+        PORTAL_PUBLIC_URL: 'https://portaal.school.nl',
+        SMTP_URL: 'smtps://smtp.school.nl',
+        MAIL_FROM: 'portaal@school.nl',
+      }).smtp,
+    ).toEqual({ url: 'smtps://smtp.school.nl', from: 'portaal@school.nl' });
+  });
+
+  it('stops on half-set mail settings, saying which one is missing', () => {
+    expect(() => loadConfig({ SMTP_URL: 'smtp://smtp.school.nl:587' })).toThrow(/SMTP_URL and MAIL_FROM together; MAIL_FROM is missing/);
+    expect(() => loadConfig({ MAIL_FROM: FROM })).toThrow(/SMTP_URL is missing/);
+    // An empty value counts as unset.
+    expect(() => loadConfig({ SMTP_URL: '', MAIL_FROM: FROM })).toThrow(/SMTP_URL is missing/);
+  });
+
+  it('refuses a malformed SMTP_URL without repeating it (it carries the password)', () => {
+    for (const url of ['http://smtp.school.nl', 'smtp.school.nl:587', 'smtp://', 'smtp://user:geh eim@smtp.school.nl']) {
+      let message = '';
+      try {
+        loadConfig({ SMTP_URL: url, MAIL_FROM: FROM });
+      } catch (err) {
+        message = (err as Error).message;
+      }
+      expect(message, url).toMatch(/^Setting SMTP_URL is invalid/);
+      expect(message).not.toContain('geh eim');
+      expect(message).not.toContain('smtp.school.nl');
+    }
+  });
+
+  it('refuses a MAIL_FROM that is not one address (or smuggles a header)', () => {
+    expect(loadConfig({ SMTP_URL: 'smtp://h', MAIL_FROM: '"De Regenboog" <portaal@school.nl>' }).smtp?.from).toBe(
+      '"De Regenboog" <portaal@school.nl>',
+    );
+    for (const from of ['portaal', 'De Regenboog', 'a@school.nl, b@school.nl', 'School <portaal@school.nl>\r\nBcc: x@y.nl']) {
+      expect(() => loadConfig({ SMTP_URL: 'smtp://h', MAIL_FROM: from }), from).toThrow(/MAIL_FROM/);
+    }
+  });
+});
+
+describe('backups (PORTAL_BACKUP_*, embedded mode with PGlite)', () => {
+  it('go next to the data folder, unscheduled, keeping 14, unless told otherwise', () => {
+    expect(loadConfig({}).backup).toEqual({ dir: expect.stringMatching(/[/\\]\.data-backups$/), nightly: false, keep: 14 });
+    expect(loadConfig({ PORTAL_DATA_DIR: '/srv/portal/data' }).backup?.dir).toBe('/srv/portal/data-backups');
+    expect(
+      loadConfig({
+        PORTAL_BACKUP_DIR: '/mnt/usb/portal',
+        PORTAL_BACKUP_NIGHTLY: '1',
+        PORTAL_BACKUP_KEEP: '30',
+        PORTAL_BACKUP_INTERVAL_MINUTES: '60',
+      }).backup,
+    ).toEqual({ dir: '/mnt/usb/portal', nightly: true, keep: 30, intervalMinutes: 60 });
+  });
+
+  it('stop the start on a value that does not fit, or a folder inside the data folder', () => {
+    for (const keep of ['0', '366', 'all', '-1', '1.5'])
+      expect(() => loadConfig({ PORTAL_BACKUP_KEEP: keep }), keep).toThrow(/PORTAL_BACKUP_KEEP/);
+    expect(() => loadConfig({ PORTAL_BACKUP_NIGHTLY: 'yes' })).toThrow(/PORTAL_BACKUP_NIGHTLY/);
+    for (const minutes of ['0', '1441', 'hourly']) {
+      expect(() => loadConfig({ PORTAL_BACKUP_NIGHTLY: '1', PORTAL_BACKUP_INTERVAL_MINUTES: minutes }), minutes).toThrow(
+        /PORTAL_BACKUP_INTERVAL_MINUTES/,
+      );
+    }
+    expect(() => loadConfig({ PORTAL_BACKUP_INTERVAL_MINUTES: '5' })).toThrow(/needs PORTAL_BACKUP_NIGHTLY=1/);
+    expect(() => loadConfig({ PORTAL_DATA_DIR: '/srv/portal', PORTAL_BACKUP_DIR: '/srv/portal/backups' })).toThrow(
+      /outside the data folder/,
+    );
+    expect(() => loadConfig({ PORTAL_DATA_DIR: '/srv/portal', PORTAL_BACKUP_DIR: '/srv/portal' })).toThrow(/outside the data folder/);
+    expect(loadConfig({ PORTAL_DATA_DIR: '/srv/portal', PORTAL_BACKUP_DIR: '/srv/portal-backups' }).backup?.dir).toBe(
+      '/srv/portal-backups',
+    );
+  });
+
+  it('are for PGlite only: a PostgreSQL server and Supabase have their own tools', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://app@db/portal' }).backup).toBeUndefined();
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://app@db/portal', PORTAL_BACKUP_NIGHTLY: '1' })).toThrow(/pg_dump/);
+    expect(() =>
+      loadConfig({
+        SUPABASE_URL: 'https://x.supabase.co',
+        SUPABASE_ANON_KEY: 'a',
+        SUPABASE_SERVICE_ROLE_KEY: 's',
+        PORTAL_PUBLIC_URL: 'https://portaal.school.nl',
+        PORTAL_BACKUP_NIGHTLY: '1',
+      }),
+    ).toThrow(/Supabase backs up the database itself/);
+  });
+});

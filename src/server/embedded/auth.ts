@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { getT } from '~/i18n/index.ts';
 import type { AuthPort, Db, RequestScope, SessionUser, SignInResult } from '../port.ts';
 import { cookieSecurity } from '../port.ts';
+import { mailQueued } from '../mail/signal.ts';
 import { signInLimits } from '../sign-in-limits.ts';
 import { publicUrl } from '../site.ts';
 import type { SqlEngine } from './sql.ts';
@@ -137,7 +138,8 @@ export function createEmbeddedAuth({ owner, admin, scope, log }: EmbeddedAuthDep
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
       const linkToken = newToken();
       const t = getT(lang, 'auth');
-      await call('select embedded_auth.issue_code($1, $2, $3, $4, $5, $6, $7, $8, $9)', [
+      // The code and the mail that carries it are one transaction: the outbox (0006) sends it.
+      await call('select embedded_auth.issue_code($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)', [
         address,
         sha256(`${address}:${code}`),
         sha256(linkToken),
@@ -147,7 +149,9 @@ export function createEmbeddedAuth({ owner, admin, scope, log }: EmbeddedAuthDep
         t('mail.subject'),
         t('mail.body', { code, minutes: CODE_TTL_MINUTES }),
         publicUrl(`/auth/confirm?token=${linkToken}`),
+        lang,
       ]);
+      mailQueued();
       await event('email_code', 'sent');
       return { ok: true };
     },

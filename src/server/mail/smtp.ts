@@ -1,0 +1,71 @@
+import nodemailer from 'nodemailer';
+import { MailNotSent, type MailErrorCategory, type MailTransport } from './port.ts';
+
+/**
+ * The SMTP adapter (nodemailer): `SMTP_URL` (`smtp://user:pass@host:587`, STARTTLS when the
+ * server offers it; `smtps://…:465`, TLS from the start) and `MAIL_FROM`. One connection per
+ * mail: a school sends few, and a dropped connection never strands a queue. Nodemailer's own
+ * logger stays off: it would write addresses.
+ */
+export interface SmtpSettings {
+  url: string;
+  from: string;
+}
+
+const TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 };
+
+export function smtpTransport(settings: SmtpSettings): MailTransport {
+  const transporter = nodemailer.createTransport({ url: settings.url, ...TIMEOUTS, logger: false, debug: false });
+  return {
+    kind: 'smtp',
+    async send(mail) {
+      try {
+        await transporter.sendMail({
+          from: settings.from,
+          to: mail.to,
+          subject: mail.subject,
+          text: mail.text,
+          ...(mail.html ? { html: mail.html } : {}),
+          ...(mail.messageId ? { messageId: mail.messageId } : {}),
+          headers: { 'Content-Language': mail.locale },
+          disableFileAccess: true,
+          disableUrlAccess: true,
+        });
+      } catch (err) {
+        throw new MailNotSent(smtpErrorCategory(err));
+      }
+    },
+    async verify() {
+      try {
+        await transporter.verify();
+      } catch (err) {
+        throw new MailNotSent(smtpErrorCategory(err));
+      }
+    },
+    close: () => transporter.close(),
+  };
+}
+
+/** A nodemailer error as one word (its message may carry the server's reply with the address). */
+export function smtpErrorCategory(err: unknown): MailErrorCategory {
+  const { code, responseCode } = (err ?? {}) as { code?: string; responseCode?: number };
+  if (code === 'EAUTH' || code === 'ENOAUTH' || code === 'EOAUTH2') return 'auth';
+  if (code === 'ETLS' || code === 'EREQUIRETLS') return 'tls';
+  if (code === 'ETIMEDOUT') return 'timeout';
+  if (typeof responseCode === 'number' && responseCode >= 400) return responseCode >= 500 ? 'refused' : 'deferred';
+  if (code === 'ECONNECTION' || code === 'ESOCKET' || code === 'EDNS' || code === 'EPROXY' || code === 'EPROTOCOL') return 'connection';
+  if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EPIPE' || code === 'ENOTFOUND') return 'connection';
+  if (code === 'EENVELOPE' || code === 'EMESSAGE') return 'refused';
+  return 'other';
+}
+
+/** Where mail goes, for the start-up log: host and port, never the login. */
+export function smtpServerLabel(url: string): string {
+  try {
+    const u = new URL(url);
+    const port = u.port || (u.protocol === 'smtps:' ? '465' : '587');
+    return `${u.protocol === 'smtps:' ? 'smtps' : 'smtp'}://${u.hostname}:${port}`;
+  } catch {
+    return '(unparseable SMTP_URL)';
+  }
+}
