@@ -9,6 +9,7 @@ import { setClassDevice } from '~/server/class-mode.ts';
 import { nameField } from '~/server/forms.ts';
 import { schoolStaff } from '~/server/guards.ts';
 import { loginCards } from '~/server/shown-once.ts';
+import { removeStoredFile } from '~/server/stored-files.ts';
 import { type ActionContext, formAction, Refusal } from './define.ts';
 
 /** Classes and their pupils: creating a class, adding pupils, login cards, class mode. */
@@ -149,8 +150,11 @@ export const classes = {
     guard: schoolStaff('admin'),
     input: z.object({ pupil: z.uuid() }),
     async handler({ pupil }, _, ctx) {
-      const [removed] = await ctx.locals.backend.db.rpc('remove_pupil', { p_pupil: pupil });
-      return { ok: true, flash: removed ? { key: 'flash.pupilRemoved', values: { name: removed.first_name } } : undefined };
+      // Everything about the pupil goes: the rows in one step, then their stored drawings.
+      const { backend } = ctx.locals;
+      const erased = await backend.db.rpc('erase_pupil', { p_pupil: pupil });
+      for (const file of erased.files) await removeStoredFile(backend, file.name, file.bucket);
+      return { ok: true, flash: { key: 'flash.pupilRemoved', values: { name: erased.first_name } } };
     },
   }),
 

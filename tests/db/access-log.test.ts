@@ -155,4 +155,31 @@ describe.each(DATABASES)('the access log on %s', (_label, open) => {
       await sql.query('rollback to savepoint s');
     });
   });
+
+  describe("a person's own data (my_data, the right of access)", () => {
+    it('a parent gets their profile, their child with answers, who looked, and their meeting with their own preparation', async () => {
+      await clear();
+      await call('teacher').rpc('need_round_answers', { p_round: round });
+      const mine = await call('parent').rpc('my_data', {});
+      expect(mine.profile?.email).toBeTruthy();
+      expect(mine.schools.map((s) => s.role)).toEqual(['parent']);
+      expect(mine.children.map((c) => c.first_name)).toEqual(['Sara']);
+      expect(mine.children[0]!.needs_answers[0]).toMatchObject({ needs: ['look'], own_words: 'Met een liedje', drawing: true });
+      expect(mine.children[0]!.who_looked).toMatchObject([{ what: 'needs_answers' }]);
+      expect(mine.meetings).toHaveLength(1);
+      expect(mine.meetings[0]!.my_preparation).not.toBeNull();
+    });
+
+    it('another parent gets nothing of that family; staff get their own profile and roles only; anonymous is refused', async () => {
+      const other = await call('otherParent').rpc('my_data', {});
+      expect(other.children.map((c) => c.first_name)).toEqual(['Daan']);
+      expect(other.meetings).toEqual([]);
+      expect(JSON.stringify(other)).not.toContain('Sara');
+      expect(JSON.stringify(other)).not.toContain('Met een liedje');
+      const teacher = await call('teacher').rpc('my_data', {});
+      expect(teacher.children).toEqual([]);
+      expect(teacher.schools.map((s) => s.role)).toContain('teacher');
+      expect(await outcome(() => call('anon').tryRpc('my_data', {}))).toBe('forbidden');
+    });
+  });
 });

@@ -65,6 +65,9 @@ const DEFINER_ALLOWLIST = new Set([
   // Who looked (…_pupil_access_log.sql): the log has no write policy; this one writer records
   // only the caller's own reads, and only when the caller is staff of the pupils' school.
   'private.log_pupil_reads',
+  // Erasing a pupil reaches rows the admin's policies do not show (a parent's preparation, the
+  // pupil's own sign-in identity), after checking that the caller is an admin of the pupil's school.
+  'public.erase_pupil',
   'private.staff_sees_meeting',
   'private.invited_to',
   'private.pupil_of_meeting',

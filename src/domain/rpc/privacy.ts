@@ -1,11 +1,75 @@
 import { z } from 'zod';
-import { rpc, timestamp, uuid } from './shared.ts';
+import { idArg, rpc, timestamp, uuid } from './shared.ts';
 
-/** supabase/migrations/*_pupil_access_log.sql: who looked at which pupil's data, and what kind. */
+/**
+ * supabase/migrations/*_pupil_access_log.sql: who looked at which pupil's data, and what kind;
+ * *_erasure_retention.sql: erasing a pupil with everything about them, and the retention job.
+ */
 
 export const ACCESS_KINDS = ['needs_answers', 'drawing', 'preparation', 'pupil_preparation', 'feedback'] as const;
 
+const json = z.record(z.string(), z.unknown());
+const list = z.array(z.string()).nullable();
+
+/** Everything stored about the caller and their children (my_data, the right of access). */
+export const myDataShape = z.object({
+  exported_at: timestamp,
+  profile: z
+    .object({ name: z.string(), email: z.string().nullable(), language: z.string(), translates: z.array(z.string()), since: timestamp })
+    .nullable(),
+  schools: z.array(z.object({ school: z.string(), role: z.string(), since: timestamp })),
+  children: z.array(
+    z.object({
+      first_name: z.string(),
+      class: z.string(),
+      school: z.string(),
+      avatar: z.string().nullable(),
+      needs_answers: z.array(
+        z.object({
+          round_opened: timestamp.nullable(),
+          goal: z.string().nullable(),
+          needs: list,
+          goal_step: z.string().nullable(),
+          own_words: z.string().nullable(),
+          drawing: z.boolean(),
+          tops: list,
+          tips: list,
+          top_words: z.string().nullable(),
+          tip_words: z.string().nullable(),
+          updated_at: timestamp.nullable(),
+        }),
+      ),
+      meeting_parts: z.array(
+        z.object({ meeting_at: timestamp.nullable(), answers: json, words: z.string().nullable(), agreed_to_share: z.boolean() }),
+      ),
+      who_looked: z.array(z.object({ at: timestamp, who: z.string().nullable(), what: z.enum(ACCESS_KINDS) })),
+    }),
+  ),
+  meetings: z.array(
+    z.object({
+      kind: z.string(),
+      status: z.string(),
+      starts_at: timestamp.nullable(),
+      minutes: z.number().nullable(),
+      place: z.string().nullable(),
+      goal: z.string().nullable(),
+      my_request: z.string().nullable(),
+      interpreter: z.string().nullable(),
+      comes_along: z.string().nullable(),
+      my_preparation: z.object({ answers: json, shared_at: timestamp.nullable(), updated_at: timestamp }).nullable(),
+      agreements: z.array(
+        z.object({ text: z.string(), who: z.string().nullable(), due_on: z.string().nullable(), evaluate_on: z.string().nullable() }),
+      ),
+      my_feedback: json.nullable(),
+    }),
+  ),
+  slot_bookings: z.array(z.object({ starts_at: timestamp, minutes: z.number(), child: z.string().nullable() })),
+  voice_recordings: z.number(),
+});
+export type MyData = z.infer<typeof myDataShape>;
+
 export const PRIVACY = {
+  my_data: rpc(z.object({}).strict(), myDataShape, { returns: 'scalar' }),
   pupil_access_log: rpc(
     z.object({ p_school: uuid, p_limit: z.number().int().min(1).max(1000).optional() }).strict(),
     z.array(
@@ -18,5 +82,18 @@ export const PRIVACY = {
         kind: z.enum(ACCESS_KINDS),
       }),
     ),
+  ),
+  /** The pupil's first name, and the stored files to remove after the rows are gone. */
+  erase_pupil: rpc(
+    idArg('p_pupil'),
+    z.object({ first_name: z.string(), files: z.array(z.object({ bucket: z.string(), name: z.string() })) }),
+    { returns: 'scalar' },
+  ),
+  run_retention: rpc(
+    z.object({ p_now: timestamp.optional() }).strict(),
+    z.array(z.object({ kind: z.string(), removed: z.number().int() })),
+    {
+      access: 'service',
+    },
   ),
 };
