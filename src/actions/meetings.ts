@@ -14,7 +14,7 @@ import {
 import { RpcError } from '~/domain/rpc/index.ts';
 import { type FieldErrors, nameField, typedDate, typedInt, typedTime } from '~/server/forms.ts';
 import { schoolStaff, signedInPerson } from '~/server/guards.ts';
-import { mailMeetingInvitation } from '~/server/meeting-mail.ts';
+import { inviteToMeetingByMail } from '~/server/meeting-mail.ts';
 import { type ActionContext, formAction, Refusal } from './define.ts';
 
 /**
@@ -83,12 +83,10 @@ export const meetings = {
       const { backend, lang, t } = ctx.locals;
       if (input.pupils.length === 0) throw new Refusal({ pupils: t('meetings:errors.choosePupil') });
       const id = await backend.db.rpc('create_meeting', { p_pupils: input.pupils, ...meetingArgs(input) });
-      const mailed = await mailMeetingInvitation(backend, id);
-      return {
-        ok: true,
-        to: `/${lang}/s/${school.school.slug}/admin/meetings/${id}`,
-        flash: { key: mailed ? 'meetings:flash.createdMailed' : 'meetings:flash.created', values: { count: mailed } },
-      };
+      const mail = await inviteToMeetingByMail(backend, id);
+      const mailed = mail.queued + mail.sent;
+      const key = mail.failed > 0 ? 'meetings:flash.createdMailFailed' : mailed ? 'meetings:flash.createdMailed' : 'meetings:flash.created';
+      return { ok: true, to: `/${lang}/s/${school.school.slug}/admin/meetings/${id}`, flash: { key, values: { count: mailed } } };
     },
     refusals,
   }),
@@ -100,8 +98,8 @@ export const meetings = {
     async handler(input, _, ctx) {
       const id = meetingOfPage(ctx);
       await ctx.locals.backend.db.rpc('plan_meeting', { p_meeting: id, ...meetingArgs(input) });
-      await mailMeetingInvitation(ctx.locals.backend, id);
-      return { ok: true, flash: { key: 'meetings:flash.planned' } };
+      const mail = await inviteToMeetingByMail(ctx.locals.backend, id);
+      return { ok: true, flash: { key: mail.failed > 0 ? 'meetings:flash.plannedMailFailed' : 'meetings:flash.planned' } };
     },
     refusals,
   }),

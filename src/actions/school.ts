@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { LIMITS } from '~/domain/limits.ts';
+import { PRIVACY_LIMITS } from '~/domain/rpc/schools-people.ts';
 import { locale } from '~/domain/rpc/shared.ts';
-import { emailField, nameField, typedDigits } from '~/server/forms.ts';
+import { emailField, nameField, typedDigits, typedInt } from '~/server/forms.ts';
 import { schoolStaff } from '~/server/guards.ts';
 import { cleanImage, IMAGE_MAX_MB } from '~/server/images.ts';
 import { removeStoredFile, replaceStoredFile } from '~/server/stored-files.ts';
@@ -34,6 +35,29 @@ export const school = {
         p_default_locale: d.default_locale,
       });
       return { ok: true, flash: { key: 'school:settings.saved' } };
+    },
+  }),
+
+  /** The school's privacy details, shown on its privacy page: the board, the contact, how long pupils' data is kept. */
+  savePrivacy: formAction({
+    guard: schoolStaff('admin'),
+    input: z.object({
+      privacy_board: nameField({ max: PRIVACY_LIMITS.board }),
+      privacy_contact: nameField({ max: PRIVACY_LIMITS.contact }),
+      // Checked in the handler, so the message names the range instead of a length in characters.
+      retention_months: z.string().max(20),
+    }),
+    async handler(d, ctx, { locals }) {
+      const { min, max } = PRIVACY_LIMITS.retentionMonths;
+      const months = typedInt(min, max).safeParse(d.retention_months);
+      if (!months.success) throw new Refusal({ retention_months: locals.t('school:settings.privacy.retentionRange', { min, max }) });
+      await locals.backend.db.rpc('update_school_privacy', {
+        p_school: ctx.school.id,
+        p_board: d.privacy_board,
+        p_contact: d.privacy_contact,
+        p_retention_months: months.data,
+      });
+      return { ok: true, flash: { key: 'school:settings.privacy.saved' } };
     },
   }),
 

@@ -51,6 +51,8 @@ test.describe('no page asks another host for anything, and no address holds pers
         '/nl/class',
         '/tr/phrases',
         '/uk/about',
+        '/nl/privacy',
+        '/ar/s/demo/privacy',
         '/pl/s/demo/leaflets/none',
       ]);
     });
@@ -125,5 +127,25 @@ test.describe('no page asks another host for anything, and no address holds pers
       await expect(page).toHaveURL(/\/nl\/pupil/);
       await visit(page, ['/nl/pupil', '/nl/pupil/avatar']);
     });
+  });
+});
+
+test.describe('what we keep about you', () => {
+  test.use({ storageState: authFile('parentPl') });
+  test('a parent reads everything stored about them and their child in Polish, and downloads it as a file', async ({ page }) => {
+    await page.goto('/pl/app');
+    await page.getByRole('link', { name: 'Co o Tobie przechowujemy' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Co przechowujemy o Tobie i Twoich dzieciach');
+    await expect(page.locator('main')).toContainText('katarzyna@ouders.example');
+    await expectNoAxeViolations(page);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Pobierz jako plik (JSON)' }).click(),
+    ]);
+    const data = JSON.parse(await (await import('node:fs/promises')).readFile((await download.path())!, 'utf8'));
+    expect(data.profile.email).toBe('katarzyna@ouders.example');
+    expect(data.children.length).toBeGreaterThan(0);
+    // Another family's child is not in it.
+    expect(JSON.stringify(data)).not.toContain('Samira');
   });
 });

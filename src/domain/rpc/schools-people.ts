@@ -3,7 +3,15 @@ import { LIMITS } from '../limits.ts';
 import { TRANSLATION_LOCALES } from '~/i18n/locales.ts';
 import { locale, none, rpc, schoolRole, timestamp, uuid } from './shared.ts';
 
-/** supabase/migrations/*_schools_people.sql: schools, profiles, memberships. */
+/** supabase/migrations/*_schools_people.sql: schools, profiles, memberships; *_school_privacy.sql. */
+
+/** A school's privacy details (the SQL checks on `schools` say the same). */
+export const PRIVACY_LIMITS = {
+  board: 120,
+  contact: 200,
+  /** How long a pupil's data is kept after they leave; 24 months is two school years. */
+  retentionMonths: { min: 6, max: 120, default: 24 },
+} as const;
 
 export const schoolRow = z.object({
   id: uuid,
@@ -15,6 +23,11 @@ export const schoolRow = z.object({
   contact_phone: z.string().nullable(),
   default_locale: locale,
   created_at: timestamp,
+  /** The school board responsible for the data (the controller), as the admin wrote it. */
+  privacy_board: z.string().nullable(),
+  /** Who parents ask about privacy: a name and/or an e-mail address or phone number. */
+  privacy_contact: z.string().nullable(),
+  retention_months: z.number().int(),
 });
 export type School = z.infer<typeof schoolRow>;
 
@@ -56,6 +69,17 @@ export const SCHOOLS_PEOPLE = {
       .strict(),
     z.array(schoolRow),
     { changesPublicPages: true },
+  ),
+  update_school_privacy: rpc(
+    z
+      .object({
+        p_school: uuid,
+        p_board: z.string().trim().max(PRIVACY_LIMITS.board),
+        p_contact: z.string().trim().max(PRIVACY_LIMITS.contact),
+        p_retention_months: z.number().int().min(PRIVACY_LIMITS.retentionMonths.min).max(PRIVACY_LIMITS.retentionMonths.max),
+      })
+      .strict(),
+    z.array(schoolRow),
   ),
   set_school_logo: rpc(z.object({ p_school: uuid, p_logo_path: z.string().max(300).nullable() }).strict(), z.array(schoolRow), {
     changesPublicPages: true,
