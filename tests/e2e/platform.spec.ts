@@ -81,6 +81,8 @@ test.describe('a parent signs in with a code from the mailbox', () => {
 
 test.describe('class mode', () => {
   test('a teacher opens class mode and a pupil signs in with three pictures', async ({ page }, testInfo) => {
+    // A long walk (sign-in by mail, class mode, three pictures, the avatar, four axe scans).
+    test.slow();
     await signIn(page, DEMO.teacher);
     await page.getByRole('link', { name: 'Klassen en leerlingen' }).click();
     await page.getByRole('link', { name: 'Groep 3' }).click();
