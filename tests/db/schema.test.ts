@@ -68,6 +68,9 @@ const DEFINER_ALLOWLIST = new Set([
   // Erasing a pupil reaches rows the admin's policies do not show (a parent's preparation, the
   // pupil's own sign-in identity), after checking that the caller is an admin of the pupil's school.
   'public.erase_pupil',
+  // The right of access: one document of everything about the caller, each part filtered on the
+  // caller (auth.uid()) or the caller's guardian links (…_my_data.sql).
+  'public.my_data',
   'private.staff_sees_meeting',
   'private.invited_to',
   'private.pupil_of_meeting',
