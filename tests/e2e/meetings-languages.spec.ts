@@ -3,6 +3,7 @@ import { authFile } from './helpers.ts';
 
 /** The meeting pages in every language: axe, and the page's own language and direction. */
 const LOCALES = ['nl', 'en', 'ar', 'uk', 'pl', 'tr'] as const;
+const scanned = (lang: (typeof LOCALES)[number], i: number) => lang === 'nl' || lang === 'ar' || (i + LOCALES.indexOf(lang)) % 2 === 0;
 const UPCOMING = '50000000-0000-4000-8000-000000000007';
 const HELD = '50000000-0000-4000-8000-000000000005';
 
@@ -10,16 +11,19 @@ test.describe('school pages', () => {
   test.use({ storageState: authFile('admin') });
   for (const lang of LOCALES) {
     test(`meetings for staff (${lang})`, async ({ page }) => {
-      for (const path of [
+      for (const [i, path] of [
         's/demo/admin/meetings',
         `s/demo/admin/meetings/${UPCOMING}`,
         `s/demo/admin/meetings/${HELD}`,
         's/demo/admin/meetings/rounds',
         's/demo/admin/feedback',
-      ]) {
+      ].entries()) {
         await page.goto(`/${lang}/${path}`);
         await expect(page.locator('html')).toHaveAttribute('lang', lang);
-        await expectNoAxeViolations(page);
+        // Every page in Dutch and Arabic (the two directions); in each other language every other
+        // page, alternating, so across them every page is scanned in a left-to-right language
+        // that is not Dutch too (the same layout with other words).
+        if (scanned(lang, i)) await expectNoAxeViolations(page);
       }
     });
   }
@@ -29,7 +33,7 @@ test.describe("a parent's pages", () => {
   test.use({ storageState: authFile('parentPl') });
   for (const lang of LOCALES) {
     test(`meetings for parents (${lang})`, async ({ page }) => {
-      for (const path of [
+      for (const [i, path] of [
         'app/meetings',
         `app/meetings/${UPCOMING}`,
         `app/meetings/${UPCOMING}/prepare/0`,
@@ -39,10 +43,13 @@ test.describe("a parent's pages", () => {
         `app/meetings/${UPCOMING}/summary`,
         `app/meetings/${HELD}`,
         'phrases',
-      ]) {
+      ].entries()) {
         await page.goto(`/${lang}/${path}`);
         await expect(page.locator('html')).toHaveAttribute('dir', lang === 'ar' ? 'rtl' : 'ltr');
-        await expectNoAxeViolations(page);
+        // Every page in Dutch and Arabic (the two directions); in each other language every other
+        // page, alternating, so across them every page is scanned in a left-to-right language
+        // that is not Dutch too (the same layout with other words).
+        if (scanned(lang, i)) await expectNoAxeViolations(page);
       }
     });
   }
