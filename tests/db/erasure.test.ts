@@ -163,7 +163,8 @@ describe.each(DATABASES)('erasure and retention on %s', (_label, open) => {
 
     const removed = Object.fromEntries((await db.as(SERVICE).rpc('run_retention', {})).map((r) => [r.kind, r.removed]));
     // Counts include what the world itself left behind; the rows below say which ones went.
-    for (const kind of ['invitations', 'class_devices', 'access_log', 'sign_in_events']) expect(removed[kind], kind).toBeGreaterThanOrEqual(1);
+    for (const kind of ['invitations', 'class_devices', 'access_log', 'sign_in_events'])
+      expect(removed[kind], kind).toBeGreaterThanOrEqual(1);
     expect(await count(`select count(*)::int as n from public.invitations where code_hash in ('old-expired', 'fresh')`)).toBe(1);
     expect(await count(`select count(*)::int as n from public.class_devices where token_hash in ('old', 'live')`)).toBe(1);
     expect(
