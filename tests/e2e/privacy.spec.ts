@@ -141,6 +141,8 @@ test.describe('what we keep about you', () => {
     await page.getByRole('link', { name: 'Co o Tobie przechowujemy' }).click();
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Co przechowujemy o Tobie i Twoich dzieciach');
     await expect(page.locator('main')).toContainText('katarzyna@ouders.example');
+    // The language by its name, not its code.
+    await expect(page.locator('main dd[lang="pl"]')).toHaveText('Polski');
     await expectNoAxeViolations(page);
     const [download] = await Promise.all([
       page.waitForEvent('download'),
