@@ -8,16 +8,8 @@ import { publicUrl } from './site.ts';
 export type MeetingMailTally = Record<MailOutcome, number>;
 
 /**
- * Invites a meeting's parents by mail, each in their own language, with a link to the meeting.
- * Returns how many mails went out or wait in the outbox (see `inviteToMeetingByMail` for the rest).
- */
-export async function mailMeetingInvitation(backend: Backend, meetingId: string): Promise<number> {
-  const tally = await inviteToMeetingByMail(backend, meetingId);
-  return tally.sent + tally.queued;
-}
-
-/**
- * The same, with every outcome counted: in Supabase mode a mail the SMTP server did not take is
+ * Invites a meeting's parents by mail, each in their own language, with a link to the meeting,
+ * and counts every outcome: in Supabase mode a mail the SMTP server did not take is
  * `failed` (nothing retries it there), and without SMTP settings `no_transport`; a page can say so.
  */
 export async function inviteToMeetingByMail(backend: Backend, meetingId: string): Promise<MeetingMailTally> {
