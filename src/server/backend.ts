@@ -1,5 +1,5 @@
 import { loadConfig, redactUrl, type Config } from './config.ts';
-import { embeddedAdminDb, embeddedBackend, startEmbedded, type EmbeddedRuntime } from './embedded/index.ts';
+import { embeddedAdminDb, embeddedBackend, embeddedServiceStorage, startEmbedded, type EmbeddedRuntime } from './embedded/index.ts';
 import { startNightlyBackups } from './embedded/backup.ts';
 import type { Backend, Db, RequestScope } from './port.ts';
 import { invalidatePublicPages } from './page-cache.ts';
@@ -8,7 +8,7 @@ import { embeddedHasSession } from './embedded/auth.ts';
 import { purgeSentMail } from './mail/index.ts';
 import { startMail, stopMail } from './mail/runtime.ts';
 import { startRetention } from './retention.ts';
-import { supabaseAdminDb, supabaseBackend, supabaseHasSession } from './supabase/index.ts';
+import { supabaseAdminDb, supabaseBackend, supabaseHasSession, supabaseRemoveFile } from './supabase/index.ts';
 import { serverSecret } from './secret.ts';
 import { publicUrl, setSite } from './site.ts';
 import { syncTemplates } from './templates.ts';
@@ -38,6 +38,7 @@ async function boot(): Promise<Runtime> {
     );
     startMail({ config, log });
     process.once('exit', stopMail);
+    startRetention({ admin, removeFile: supabaseRemoveFile(config), log });
     return { config, secret: serverSecret(config) };
   }
   const embedded = await startEmbedded(config);
@@ -71,6 +72,7 @@ async function boot(): Promise<Runtime> {
       );
       return [...rows, { kind: 'sent_mails', removed: await purgeSentMail(new Date(now.getTime() - 7 * 86_400_000)) }];
     },
+    removeFile: (bucket, name) => embeddedServiceStorage(embedded).remove(bucket, name),
     log,
   });
   return { config, secret: serverSecret(config), embedded };

@@ -3,9 +3,11 @@ import type { Db } from './port.ts';
 /**
  * The retention job, in the server's own process: every few hours the database removes what has
  * done its work (`run_retention`: expired invitations and class-mode devices, sign-in events
- * after 90 days, idle sign-in limits, the access log after 24 months) and, in embedded mode, the
- * embedded auth's ended sessions and old sign-in codes. On Supabase the same function is run by
- * pg_cron (see README). The log says how many rows of each kind went: counts, never content.
+ * after 90 days, idle sign-in limits, the access log after 24 months), pupils who left the school
+ * longer ago than the school's retention time go with everything about them and their drawings
+ * (`erase_left_pupils`), and, in embedded mode, the embedded auth's ended sessions and old sign-in
+ * codes go. On Supabase the same server job runs (it holds the service key); pg_cron may run the
+ * SQL part instead (see README). The log says how many rows of each kind went: counts, never content.
  */
 
 export interface RetentionTarget {
@@ -13,6 +15,8 @@ export interface RetentionTarget {
   admin: Db;
   /** Embedded mode: the owner's own purge of sessions and codes. */
   purgeEmbedded?: (now: Date) => Promise<Array<{ kind: string; removed: number }>>;
+  /** Removes a stored file (as the service role); the rows naming it are already gone. */
+  removeFile?: (bucket: string, name: string) => Promise<void>;
   log: (line: string) => void;
 }
 
@@ -21,7 +25,20 @@ const FIRST_AFTER_MS = 60_000;
 
 /** One run: what went, per kind (only kinds with something removed). */
 export async function runRetention(target: RetentionTarget, now = new Date()): Promise<Record<string, number>> {
-  const rows = [...(await target.admin.rpc('run_retention', { p_now: now.toISOString() })), ...((await target.purgeEmbedded?.(now)) ?? [])];
+  const left = await target.admin.rpc('erase_left_pupils', { p_now: now.toISOString() });
+  let files = 0;
+  for (const file of left.files) {
+    await target.removeFile?.(file.bucket, file.name).then(
+      () => files++,
+      () => undefined,
+    );
+  }
+  const rows = [
+    ...(await target.admin.rpc('run_retention', { p_now: now.toISOString() })),
+    { kind: 'pupils_who_left', removed: left.pupils },
+    { kind: 'pupil_files', removed: files },
+    ...((await target.purgeEmbedded?.(now)) ?? []),
+  ];
   return Object.fromEntries(rows.filter((r) => r.removed > 0).map((r) => [r.kind, r.removed]));
 }
 

@@ -68,6 +68,15 @@ const DEFINER_ALLOWLIST = new Set([
   // Erasing a pupil reaches rows the admin's policies do not show (a parent's preparation, the
   // pupil's own sign-in identity), after checking that the caller is an admin of the pupil's school.
   'public.erase_pupil',
+  // Pupils who left and erasure requests (…_leaving_and_erasure_requests.sql): each checks that the
+  // caller is an admin of the pupil's or the request's school (or, to ask, a non-pupil member);
+  // they reach the picture codes, a parent's preparations and sign-in identity, which no policy
+  // shows the admin. erase_pupil_rows is granted to no API role.
+  'public.set_pupil_left',
+  'public.left_pupils',
+  'public.request_erasure',
+  'public.school_erasure_requests',
+  'public.handle_erasure_request',
   // The right of access: one document of everything about the caller, each part filtered on the
   // caller (auth.uid()) or the caller's guardian links (…_my_data.sql).
   'public.my_data',

@@ -43,6 +43,12 @@ export const CLASSES_PUPILS = {
     idArg('p_class'),
     z.array(z.object({ pupil_id: uuid, first_name: z.string(), has_signed_in: z.boolean(), avatar: avatar.nullable() })),
   ),
+  /** Left (or back, for a mistake); returns the day their data will be erased. */
+  set_pupil_left: rpc(z.object({ p_pupil: uuid, p_left: z.boolean() }).strict(), timestamp.nullable(), { returns: 'scalar' }),
+  left_pupils: rpc(
+    idArg('p_class'),
+    z.array(z.object({ pupil_id: uuid, first_name: z.string(), left_at: timestamp, erase_on: timestamp })),
+  ),
   set_pupil_avatar: rpc(z.object({ p_pupil: uuid, p_avatar: avatar.nullable() }).strict(), avatar.nullable(), { returns: 'scalar' }),
   set_my_board_locale: rpc(z.object({ p_locale: locale.nullable() }).strict(), locale.nullable(), { returns: 'scalar' }),
   school_pupils: rpc(

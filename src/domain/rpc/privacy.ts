@@ -3,7 +3,9 @@ import { idArg, rpc, timestamp, uuid } from './shared.ts';
 
 /**
  * supabase/migrations/*_pupil_access_log.sql: who looked at which pupil's data, and what kind;
- * *_erasure_retention.sql: erasing a pupil with everything about them, and the retention job.
+ * *_erasure_retention.sql: erasing a pupil with everything about them, and the retention job;
+ * *_leaving_and_erasure_requests.sql: pupils who left (erased after the school's retention time)
+ * and a person's request for erasure, carried out or declined by the school's admins.
  */
 
 export const ACCESS_KINDS = ['needs_answers', 'drawing', 'preparation', 'pupil_preparation', 'feedback'] as const;
@@ -68,6 +70,10 @@ export const myDataShape = z.object({
 });
 export type MyData = z.infer<typeof myDataShape>;
 
+const files = z.array(z.object({ bucket: z.string(), name: z.string() }));
+const requestOutcome = z.enum(['erased', 'declined']).nullable();
+const optionalText = z.string().max(500).nullable();
+
 export const PRIVACY = {
   my_data: rpc(z.object({}).strict(), myDataShape, { returns: 'scalar' }),
   pupil_access_log: rpc(
@@ -95,5 +101,52 @@ export const PRIVACY = {
     {
       access: 'service',
     },
+  ),
+  erase_left_pupils: rpc(z.object({ p_now: timestamp.optional() }).strict(), z.object({ pupils: z.number().int(), files }), {
+    returns: 'scalar',
+    access: 'service',
+  }),
+  request_erasure: rpc(
+    z.object({ p_school: uuid, p_include_children: z.boolean(), p_message: optionalText }).strict(),
+    uuid,
+    { returns: 'scalar' },
+  ),
+  my_erasure_requests: rpc(
+    z.object({}).strict(),
+    z.array(
+      z.object({
+        request_id: uuid,
+        school_id: uuid,
+        school_name: z.string(),
+        include_children: z.boolean(),
+        requested_at: timestamp,
+        handled_at: timestamp.nullable(),
+        outcome: requestOutcome,
+        reason: z.string().nullable(),
+      }),
+    ),
+  ),
+  school_erasure_requests: rpc(
+    idArg('p_school'),
+    z.array(
+      z.object({
+        request_id: uuid,
+        requested_at: timestamp,
+        name: z.string().nullable(),
+        email: z.string().nullable(),
+        children: z.array(z.string()),
+        include_children: z.boolean(),
+        message: z.string().nullable(),
+        handled_at: timestamp.nullable(),
+        outcome: requestOutcome,
+        reason: z.string().nullable(),
+      }),
+    ),
+  ),
+  /** Carries the request out or declines it; the stored files to remove after the rows are gone. */
+  handle_erasure_request: rpc(
+    z.object({ p_request: uuid, p_erase: z.boolean(), p_reason: optionalText }).strict(),
+    z.object({ files }),
+    { returns: 'scalar' },
   ),
 };

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Config } from '~/server/config.ts';
-import type { Backend, Db, RequestScope } from '~/server/port.ts';
+import type { Backend, Db, RequestScope, StoragePort } from '~/server/port.ts';
 import { createEmbeddedAuth } from './auth.ts';
 import { migrate, type MigrationReport } from './migrate.ts';
 import { ANON, SERVICE, rpcAs, type Claims } from './rpc.ts';
@@ -58,6 +58,11 @@ function dbAs(engine: SqlEngine, claims: () => Promise<Claims>): Db {
 /** The service role on the embedded database, for the server's own work (start-up, sign-in checks). */
 export function embeddedAdminDb(rt: EmbeddedRuntime): Db {
   return dbAs(rt.api, async () => SERVICE);
+}
+
+/** The stored files, as the service role (the retention job removes what erased rows named). */
+export function embeddedServiceStorage(rt: EmbeddedRuntime): StoragePort {
+  return createEmbeddedStorage({ engine: rt.api, claims: async () => SERVICE, dataDir: rt.dataDir });
 }
 
 export function embeddedBackend(rt: EmbeddedRuntime, scope: RequestScope, log: (line: string) => void): Backend {

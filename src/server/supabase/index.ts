@@ -101,6 +101,17 @@ export function supabaseAdminDb(config: Config): Db {
   return { rpc: (name, args) => supabaseRpc(service, name, args) };
 }
 
+/** Removes a stored file with the service key (for the retention job). */
+export function supabaseRemoveFile(config: Config): (bucket: string, name: string) => Promise<void> {
+  const service = createClient(config.supabase!.url, config.supabase!.serviceRoleKey, {
+    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+  });
+  return async (bucket, name) => {
+    const { error } = await service.storage.from(bucket).remove([name]);
+    if (error) throw error;
+  };
+}
+
 function signPupilUntil(secret: string, userId: string, until: Date): string {
   const payload = `${userId}.${until.getTime()}`;
   return `${payload}.${createHmac('sha256', secret).update(payload).digest('base64url')}`;
