@@ -27,6 +27,27 @@ export const account = {
     },
   }),
 
+  /**
+   * Asks a school to erase what is stored about the person (and, if ticked, their children's
+   * answers and meeting parts). The school's admins answer it; the answer shows on My data.
+   */
+  requestErasure: formAction({
+    guard: signedInPerson,
+    input: z.object({
+      school: z.uuid(),
+      include_children: z.boolean().default(false),
+      message: nameField({ max: LIMITS.erasureMessage }).optional(),
+    }),
+    async handler({ school, include_children, message }, _, { locals }) {
+      await locals.backend.db.rpc('request_erasure', {
+        p_school: school,
+        p_include_children: include_children,
+        p_message: message || null,
+      });
+      return { ok: true, flash: { key: 'app.myData.erasure.sent' } };
+    },
+  }),
+
   setPassword: formAction({
     guard: signedInPerson,
     input: z

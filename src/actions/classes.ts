@@ -10,7 +10,7 @@ import { nameField } from '~/server/forms.ts';
 import { schoolStaff } from '~/server/guards.ts';
 import { loginCards } from '~/server/shown-once.ts';
 import { removeStoredFile } from '~/server/stored-files.ts';
-import { type ActionContext, formAction, Refusal } from './define.ts';
+import { type ActionContext, type Done, formAction, Refusal } from './define.ts';
 
 /** Classes and their pupils: creating a class, adding pupils, login cards, class mode. */
 
@@ -156,6 +156,30 @@ export const classes = {
       for (const file of erased.files) await removeStoredFile(backend, file.name, file.bucket);
       return { ok: true, flash: { key: 'flash.pupilRemoved', values: { name: erased.first_name } } };
     },
+  }),
+
+  /**
+   * A pupil left the school (or, for a mistake, is back): out of the class's lists and sign-in
+   * now; what is stored about them is erased after the school's retention time.
+   */
+  setLeft: formAction({
+    guard: schoolStaff('admin'),
+    input: z.object({ pupil: z.uuid(), left: z.enum(['yes', 'no']) }),
+    async handler({ pupil, left }, _, ctx): Promise<Done> {
+      const { backend, lang } = ctx.locals;
+      const name = (await backend.db.rpc('class_pupils', { p_class: classOfPage(ctx) })).find((p) => p.pupil_id === pupil)?.first_name;
+      const eraseOn = await backend.db.rpc('set_pupil_left', { p_pupil: pupil, p_left: left === 'yes' });
+      if (left === 'no') {
+        const back = (await backend.db.rpc('class_pupils', { p_class: classOfPage(ctx) })).find((p) => p.pupil_id === pupil);
+        return { ok: true, flash: { key: 'school:pupils.flashBack', values: { name: back?.first_name ?? '' } } };
+      }
+      const date = new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: 'Europe/Amsterdam' }).format(new Date(eraseOn!));
+      return { ok: true, flash: { key: 'school:pupils.flashLeft', values: { name: name ?? '', date } } };
+    },
+    refusals: (err, t) =>
+      err instanceof RpcError && err.code === 'duplicate_pupil_name'
+        ? { _form: t('school:pupils.error.duplicateInClass', { name: err.detail ?? '' }) }
+        : undefined,
   }),
 
   /** Hands this device to the class: the teacher's own session ends on it. */

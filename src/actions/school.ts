@@ -6,6 +6,7 @@ import { emailField, nameField, typedDigits, typedInt } from '~/server/forms.ts'
 import { schoolStaff } from '~/server/guards.ts';
 import { cleanImage, IMAGE_MAX_MB } from '~/server/images.ts';
 import { removeStoredFile, replaceStoredFile } from '~/server/stored-files.ts';
+import { RpcError } from '~/domain/rpc/index.ts';
 import { formAction, Refusal } from './define.ts';
 
 /** The school's own details as parents see them on its leaflets: name, logo, contact. */
@@ -89,5 +90,32 @@ export const school = {
       if (ctx.school.logo_path) await removeStoredFile(locals.backend, ctx.school.logo_path);
       return { ok: true, flash: { key: 'school:settings.logoRemoved' } };
     },
+  }),
+
+  /**
+   * A request for erasure, answered in one step: carried out (the rows in one call, then the
+   * stored files), or declined with a reason the person reads on their own data page.
+   */
+  answerErasure: formAction({
+    guard: schoolStaff('admin'),
+    input: z
+      .object({
+        request: z.uuid(),
+        decision: z.enum(['erase', 'decline']),
+        reason: nameField({ max: LIMITS.erasureMessage }).optional(),
+      })
+      .refine((d) => d.decision === 'erase' || (d.reason ?? '').length > 0, { path: ['reason'], message: 'school:erasure.reasonRequired' }),
+    async handler({ request, decision, reason }, _, { locals }) {
+      const { backend } = locals;
+      const done = await backend.db.rpc('handle_erasure_request', {
+        p_request: request,
+        p_erase: decision === 'erase',
+        p_reason: reason || null,
+      });
+      for (const file of done.files) await removeStoredFile(backend, file.name, file.bucket);
+      return { ok: true, flash: { key: decision === 'erase' ? 'school:erasure.erased' : 'school:erasure.declinedFlash' } };
+    },
+    refusals: (err, t) =>
+      err instanceof RpcError && err.code === 'already_handled' ? { _form: t('school:erasure.alreadyHandled') } : undefined,
   }),
 };

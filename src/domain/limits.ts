@@ -13,6 +13,8 @@ export const LIMITS = {
   childrenPerInvitation: 20,
   teachersPerClass: 10,
   email: 254,
+  /** A request for erasure's message, and the school's reason when it says no. */
+  erasureMessage: 500,
   phone: 40,
   invitationLabel: 80,
   password: { min: 10, max: 200 },

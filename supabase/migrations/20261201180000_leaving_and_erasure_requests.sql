@@ -51,6 +51,15 @@ create policy "people see their own erasure requests" on public.erasure_requests
   for select to authenticated
   using (requested_by = (select auth.uid()) or (select private.is_school_admin(school_id)));
 
+-- Carrying out a parent's request removes the voices they recorded for their child; the admin
+-- removes those files (the parent's rows are gone by then).
+create policy "admins remove their school's voices" on storage.objects
+  for delete to authenticated
+  using (
+    bucket_id = 'voices'
+    and (select private.is_school_admin(private.uuid_or_null((storage.foldername(name))[1])))
+  );
+
 -- Functions ------------------------------------------------------------------------------
 
 -- Erases a pupil's rows and returns their first name and stored drawings (for the caller to

@@ -99,16 +99,18 @@ describe.each(DATABASES)('pupils who leave and erasure requests on %s', (_label,
       const device = await buildClassDevice(db.owner, w.school.id, w.klass.id, w.teacher.id);
       const names = async () => (await call('teacher').rpc('class_pupils', { p_class: w.klass.id })).map((p) => p.first_name);
       const roster = async () =>
-        ((await db.as(SERVICE).rpc('class_device_roster', { p_device_token: device.token }))[0]!.pupils as Array<{ first_name: string }>).map(
-          (p) => p.first_name,
-        );
+        (
+          (await db.as(SERVICE).rpc('class_device_roster', { p_device_token: device.token }))[0]!.pupils as Array<{ first_name: string }>
+        ).map((p) => p.first_name);
       expect(await names()).toContain('Tim');
       expect(await roster()).toContain('Tim');
 
       const eraseOn = await call('admin').rpc('set_pupil_left', { p_pupil: tim.id, p_left: true });
       expect(await names()).not.toContain('Tim');
       expect(await roster()).not.toContain('Tim');
-      const [signIn] = await db.as(SERVICE).rpc('pupil_sign_in', { p_device_token: device.token, p_pupil: tim.id, p_code: 'sun-cat-apple' });
+      const [signIn] = await db
+        .as(SERVICE)
+        .rpc('pupil_sign_in', { p_device_token: device.token, p_pupil: tim.id, p_code: 'sun-cat-apple' });
       expect(signIn!.status).not.toBe('ok');
       const classes = await call('admin').rpc('school_classes', { p_school: w.school.id });
       const before = classes.find((c) => c.class_id === w.klass.id)!.pupil_count;
@@ -210,9 +212,9 @@ describe.each(DATABASES)('pupils who leave and erasure requests on %s', (_label,
       });
       const [answer] = await call('otherParent').rpc('my_erasure_requests', {});
       expect(answer).toMatchObject({ outcome: 'declined', reason: 'Daan zit nog op school; zijn voornaam in de klas blijft nodig.' });
-      expect(await outcome(() => call('admin').tryRpc('handle_erasure_request', { p_request: mine.request_id, p_erase: true, p_reason: null }))).toBe(
-        'already_handled',
-      );
+      expect(
+        await outcome(() => call('admin').tryRpc('handle_erasure_request', { p_request: mine.request_id, p_erase: true, p_reason: null })),
+      ).toBe('already_handled');
       // Nobody reads or writes the table past the functions.
       await expect(
         call('otherParent').tryQuery(`update public.erasure_requests set outcome = 'erased' where id = $1`, [mine.request_id]),
@@ -237,13 +239,20 @@ describe.each(DATABASES)('pupils who leave and erasure requests on %s', (_label,
           `insert into public.meetings (school_id, kind, starts_at, minutes, created_by) values ($1, 'progress', now() - interval '2 days', 20, $2) returning id`,
           [w.school.id, w.teacher.id],
         );
-        await sql.query(`insert into public.meeting_pupils (meeting_id, pupil_id, class_id) values ($1, $2, $3)`, [m!.id, lotte.id, w.klass.id]);
+        await sql.query(`insert into public.meeting_pupils (meeting_id, pupil_id, class_id) values ($1, $2, $3)`, [
+          m!.id,
+          lotte.id,
+          w.klass.id,
+        ]);
         await sql.query(`insert into public.meeting_people (meeting_id, user_id, role) values ($1, $2, 'parent')`, [m!.id, joost.id]);
-        await sql.query(`insert into public.preparations (meeting_id, user_id, answers, shared_at) values ($1, $2, '{}', now())`, [m!.id, joost.id]);
-        await sql.query(`insert into public.meeting_feedback (meeting_id, author_id, role, top) values ($1, $2, 'parent', 'Fijn gesprek')`, [
+        await sql.query(`insert into public.preparations (meeting_id, user_id, answers, shared_at) values ($1, $2, '{}', now())`, [
           m!.id,
           joost.id,
         ]);
+        await sql.query(
+          `insert into public.meeting_feedback (meeting_id, author_id, role, top) values ($1, $2, 'parent', 'Fijn gesprek')`,
+          [m!.id, joost.id],
+        );
         await sql.query(`insert into public.meeting_feedback (meeting_id, author_id, role, top) values ($1, $2, 'pupil', 'Leuk')`, [
           m!.id,
           lotte.user!.id,

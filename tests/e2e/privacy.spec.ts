@@ -155,3 +155,76 @@ test.describe('what we keep about you', () => {
     expect(JSON.stringify(data)).not.toContain('Samira');
   });
 });
+
+test.describe('a request for erasure', () => {
+  test('a parent asks in Polish; the admin must give a reason to say no, and the parent reads it', async ({ browser }) => {
+    const parentContext = await browser.newContext({ storageState: authFile('parentPl') });
+    const parent = await parentContext.newPage();
+    await parent.goto('/pl/app/my-data');
+    await expect(parent.getByRole('heading', { name: 'Poproś o usunięcie' })).toBeVisible();
+    await parent.getByLabel('Także odpowiedzi, rysunki i przygotowania do spotkań moich dzieci').check();
+    // 300 characters pasted: 500 fit, so it is kept whole.
+    const message = `Przeprowadzamy się ${'٣'.repeat(3)} ${'a'.repeat(270)}`;
+    await parent.getByLabel(/Twoja wiadomość do szkoły/).fill(message);
+    await parent.getByRole('button', { name: 'Poproś szkołę o usunięcie' }).click();
+    await expect(parent.getByText('Twoja prośba trafiła do szkoły')).toBeVisible();
+    await expect(parent.locator('.erasure-requests')).toContainText('szkoła jeszcze nie odpowiedziała');
+    await expectNoAxeViolations(parent);
+
+    const adminContext = await browser.newContext({ storageState: authFile('admin') });
+    const admin = await adminContext.newPage();
+    await admin.goto('/nl/s/demo/admin');
+    await admin.getByRole('link', { name: /verzoek om gegevens te wissen/ }).click();
+    await expect(admin.getByRole('heading', { level: 1 })).toHaveText('Verzoeken om gegevens te wissen');
+    const request = admin.locator('article.request', { hasText: 'katarzyna@ouders.example' });
+    await expect(request).toContainText('Przeprowadzamy się');
+    await expect(request).toContainText('ook de antwoorden en gespreksvoorbereidingen van');
+    await expectNoAxeViolations(admin);
+    // Saying no without a reason: a clear error, nothing sent.
+    await request.getByText('Niet wissen en uitleggen waarom').click();
+    await request.getByRole('button', { name: 'Verstuur het antwoord' }).click();
+    await expect(admin.locator('.error-summary, [role=alert]').first()).toContainText('Schrijf waarom het niet kan.');
+    const again = admin.locator('article.request', { hasText: 'katarzyna@ouders.example' });
+    await again.getByLabel('Waarom niet').fill('Zofia zit nog in groep 3; haar voornaam blijft nodig.');
+    await again.getByRole('button', { name: 'Verstuur het antwoord' }).click();
+    await expect(admin.getByText('Uw antwoord is verstuurd.')).toBeVisible();
+    await expect(admin.locator('article.request', { hasText: 'katarzyna@ouders.example' })).toHaveCount(0);
+    await admin.goto('/ar/s/demo/admin/erasure-requests');
+    await expect(admin.locator('html')).toHaveAttribute('dir', 'rtl');
+    await expectNoAxeViolations(admin);
+
+    await parent.reload();
+    await expect(parent.locator('.erasure-requests')).toContainText('nie usunięto. Szkoła pisze:');
+    await expect(parent.locator('.erasure-requests')).toContainText('Zofia zit nog in groep 3');
+    await parentContext.close();
+    await adminContext.close();
+  });
+});
+
+test.describe('a pupil who leaves', () => {
+  test.use({ storageState: authFile('admin') });
+  test('the admin marks Bram as left: he leaves the class list, the date of erasure is shown, and a mistake is undone', async ({
+    page,
+  }) => {
+    await page.goto(`/nl/s/demo/admin/classes/${GROEP_3}`);
+    const row = page.locator('#pupils-title + * tr, section[aria-labelledby="pupils-title"] tbody tr', { hasText: 'Bram' }).first();
+    await row.locator('summary', { hasText: 'Van school gegaan' }).click();
+    await expect(row).toContainText('wordt op');
+    await row.getByRole('button', { name: 'Ja, Bram is van school gegaan' }).click();
+    await expect(
+      page.getByText(/Bram staat niet meer in de klas\. Wat over Bram is opgeslagen, wordt gewist op \d+ \w+ \d{4}\./),
+    ).toBeVisible();
+    await expect(page.locator('section[aria-labelledby="pupils-title"]')).not.toContainText('Bram');
+    const left = page.locator('section[aria-labelledby="left-title"]');
+    await expect(left).toContainText('Bram');
+    await expectNoAxeViolations(page);
+    await page.goto(`/ar/s/demo/admin/classes/${GROEP_3}`);
+    await expect(page.locator('section[aria-labelledby="left-title"] h2')).toHaveText('غادروا المدرسة');
+    await expectNoAxeViolations(page);
+    await page.goto(`/nl/s/demo/admin/classes/${GROEP_3}`);
+    await page.locator('section[aria-labelledby="left-title"]').getByRole('button', { name: 'Toch terug in de klas: Bram' }).click();
+    await expect(page.getByText('Bram staat weer in de klas.')).toBeVisible();
+    await expect(page.locator('section[aria-labelledby="pupils-title"]')).toContainText('Bram');
+    await expect(page.locator('section[aria-labelledby="left-title"]')).toHaveCount(0);
+  });
+});

@@ -106,11 +106,9 @@ export const PRIVACY = {
     returns: 'scalar',
     access: 'service',
   }),
-  request_erasure: rpc(
-    z.object({ p_school: uuid, p_include_children: z.boolean(), p_message: optionalText }).strict(),
-    uuid,
-    { returns: 'scalar' },
-  ),
+  request_erasure: rpc(z.object({ p_school: uuid, p_include_children: z.boolean(), p_message: optionalText }).strict(), uuid, {
+    returns: 'scalar',
+  }),
   my_erasure_requests: rpc(
     z.object({}).strict(),
     z.array(
@@ -144,9 +142,7 @@ export const PRIVACY = {
     ),
   ),
   /** Carries the request out or declines it; the stored files to remove after the rows are gone. */
-  handle_erasure_request: rpc(
-    z.object({ p_request: uuid, p_erase: z.boolean(), p_reason: optionalText }).strict(),
-    z.object({ files }),
-    { returns: 'scalar' },
-  ),
+  handle_erasure_request: rpc(z.object({ p_request: uuid, p_erase: z.boolean(), p_reason: optionalText }).strict(), z.object({ files }), {
+    returns: 'scalar',
+  }),
 };
