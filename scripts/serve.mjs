@@ -1,19 +1,49 @@
-// Serves the built portal. Astro's standalone server starts when its entry is imported;
-// the first request then loads the app, which starts the backend (in embedded mode: opens,
-// migrates and seeds the database) and logs the mode. We make that first request ourselves,
-// so the log appears at start-up and the first visitor does not wait for it.
+// Serves the built portal: a small request handler in front of Astro's. It first asks the portal
+// whether the request is a public page it holds in its cache (a published leaflet, a school's
+// list; see src/server/fast-path.ts) and answers that at once; everything else goes to Astro's
+// own handler (static files, then pages). So the page a whole school's parents open on the same
+// evening costs about what a static file costs.
+//
+// Astro's standalone server is not started (ASTRO_NODE_AUTOSTART=disabled); this file listens on
+// PORT and HOST instead. The first request loads the app, which starts the backend (in embedded
+// mode: opens, migrates and seeds the database) and logs the mode. We make that first request
+// ourselves, so the log appears at start-up and the first visitor does not wait for it.
 // `--demo` (npm start): in embedded mode, switch the dev mailbox on unless it was set either way,
 // so a newcomer can sign in with the demo accounts. The start-up log says so.
+import http from 'node:http';
+
 if (process.argv.includes('--demo') && !process.env.SUPABASE_URL && process.env.PORTAL_DEV_MAILBOX === undefined) {
   process.env.PORTAL_DEV_MAILBOX = '1';
 }
+process.env.ASTRO_NODE_AUTOSTART = 'disabled';
 const entry = new URL('../dist/server/entry.mjs', import.meta.url);
-const { options } = await import(entry.href);
+const { handler, options } = await import(entry.href);
 const port = Number(process.env.PORT ?? options.port ?? 4321);
-const host = process.env.HOST && process.env.HOST !== '0.0.0.0' ? process.env.HOST : 'localhost';
+const host = process.env.HOST ?? (typeof options.host === 'string' ? options.host : 'localhost');
+const FAST = Symbol.for('portal.fastPath');
+// PORTAL_FAST_PATH=off: every request goes through Astro (for comparing, bench/leaflets.ts).
+const fastPathOn = process.env.PORTAL_FAST_PATH !== 'off';
+
+const server = http.createServer((req, res) => {
+  const fast = fastPathOn ? globalThis[FAST] : undefined;
+  const answer = fast ? fast({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers }) : null;
+  if (!answer) {
+    handler(req, res);
+    return;
+  }
+  res.writeHead(answer.status, answer.headers.flat());
+  res.end(answer.body ?? undefined);
+});
+server.keepAliveTimeout = 65_000;
+await new Promise((resolve, reject) => {
+  server.once('error', reject);
+  server.listen(port, host, resolve);
+});
+const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+console.log(`Server listening on http://${shown.includes(':') ? `[${shown}]` : shown}:${port}`);
 for (let attempt = 0; attempt < 50; attempt++) {
   try {
-    const response = await fetch(`http://${host}:${port}/healthz`);
+    const response = await fetch(`http://${shown.includes(':') ? `[${shown}]` : shown}:${port}/healthz`);
     if (response.ok) break;
   } catch {
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -7,14 +7,18 @@ import { LOCALE_COOKIE, localeOfPath, negotiateLocale } from './i18n/negotiate.t
 import { backendFor, bootBackend, log, requestHasSession } from './server/backend.ts';
 import { setFlash } from './server/flash.ts';
 import { valuesOf } from './server/forms.ts';
-import { cachedPage, isCacheablePath, storePage } from './server/page-cache.ts';
+import { installFastPath } from './server/fast-path.ts';
+import { cachedPage, isCacheablePath, PUBLIC_CACHE_CONTROL, pageKey, storePage } from './server/page-cache.ts';
 import { clientAddressOf, cookiesSecure, hostAllowed, site } from './server/site.ts';
 
 const ONE_YEAR = 60 * 60 * 24 * 365;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-// Start the backend (and, in embedded mode, migrate) as soon as the server loads this module.
-void bootBackend().catch(() => undefined);
+// Start the backend (and, in embedded mode, migrate) as soon as the server loads this module;
+// then offer scripts/serve.mjs the answer to cached public pages before Astro's pipeline.
+void bootBackend()
+  .then((rt) => installFastPath(rt.config.mode))
+  .catch(() => undefined);
 
 /**
  * Pages are compressed on the way out (Astro's Node server does not): a leaflet is about a
@@ -117,11 +121,15 @@ const publicPages = defineMiddleware(async (context, next) => {
   if (requestHasSession((await bootBackend()).config.mode, request.headers.get('cookie'))) return next();
   // Stored as sent (headers and compression included), so a hit runs nothing else. The reader's
   // language is remembered here, outside what is stored: a stored page sets no cookie.
-  const gzip = /\bgzip\b/.test(request.headers.get('accept-encoding') ?? '');
-  const key = `${gzip ? 'gz ' : ''}${url.origin}${url.pathname}${url.search}`;
+  // (Hits usually never get here: scripts/serve.mjs answers them before Astro, see fast-path.ts.)
+  const key = pageKey(url.pathname, url.search, request.headers.get('accept-encoding'));
   const response = cachedPage(key) ?? (await storePage(key, await next()));
   const lang = localeOfPath(url.pathname);
   if (lang && response.status === 200) rememberLocale(context, lang);
+  const etag = response.headers.get('etag');
+  if (etag && request.headers.get('if-none-match') === etag) {
+    return new Response(null, { status: 304, headers: { ETag: etag, 'Cache-Control': PUBLIC_CACHE_CONTROL, Vary: 'Accept-Encoding' } });
+  }
   return response;
 });
 

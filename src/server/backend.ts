@@ -7,6 +7,7 @@ import { RPC } from '~/domain/rpc/index.ts';
 import { embeddedHasSession } from './embedded/auth.ts';
 import { purgeSentMail } from './mail/index.ts';
 import { startMail, stopMail } from './mail/runtime.ts';
+import { watchPublicPages } from './public-pages-version.ts';
 import { startRetention } from './retention.ts';
 import { supabaseAdminDb, supabaseBackend, supabaseHasSession, supabaseRemoveFile } from './supabase/index.ts';
 import { serverSecret } from './secret.ts';
@@ -39,6 +40,7 @@ async function boot(): Promise<Runtime> {
     startMail({ config, log });
     process.once('exit', stopMail);
     startRetention({ admin, removeFile: supabaseRemoveFile(config), log });
+    watchPublicPages(admin, invalidatePublicPages);
     return { config, secret: serverSecret(config) };
   }
   const embedded = await startEmbedded(config);
@@ -53,6 +55,8 @@ async function boot(): Promise<Runtime> {
     ? `a new database${embedded.report.seeded ? ' with the demo school' : ''}`
     : `${embedded.report.applied.length} new migration(s) applied`;
   log(`embedded mode (${where}): ${what}, ${synced} leaflet template(s) updated, ready in ${Math.round(performance.now() - started)} ms`);
+  // Another instance may share a PostgreSQL database; PGlite is this process's alone.
+  if (config.mode !== 'pglite') watchPublicPages(admin, invalidatePublicPages);
   startNightlyBackups(embedded, log); // PGlite only: nightly backups, and npm run backup's requests
   if (config.site.devMailbox) {
     log(`dev mailbox on (PORTAL_DEV_MAILBOX=1): sign-in mails land at ${publicUrl('/dev/mailbox')}, readable only on this machine`);

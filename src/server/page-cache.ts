@@ -1,19 +1,23 @@
+import { createHash } from 'node:crypto';
+
 /**
  * A short-lived cache of public pages (the published leaflets a parent reads), so a leaflet
- * under load costs about what a static file costs. Only anonymous GETs are cached, per URL;
+ * under load costs about what a static file costs. Only anonymous GETs are cached, per path;
  * an entry lives CACHE_SECONDS at most and is dropped at once when this server publishes,
- * unpublishes or restores a leaflet or changes a school's details (another server process
- * sharing the database catches up within CACHE_SECONDS).
+ * unpublishes or restores a leaflet or changes a school's details. Other server processes
+ * sharing the database learn of it within seconds (public-pages-version.ts). A hit is answered
+ * before Astro's pipeline runs, by the request handler in scripts/serve.mjs (fast-path.ts).
  */
 const CACHE_SECONDS = 30;
 const MAX_ENTRIES = 1000;
 
-interface Entry {
+export interface Entry {
   epoch: number;
   expires: number;
   status: number;
   headers: [string, string][];
   body: Uint8Array;
+  etag: string;
 }
 
 const entries = new Map<string, Entry>();
@@ -25,15 +29,32 @@ export function invalidatePublicPages(): void {
   entries.clear();
 }
 
-export function cachedPage(key: string): Response | null {
+/** The stored entry for a key, while it is fresh. */
+export function cachedEntry(key: string): Entry | null {
   const entry = entries.get(key);
   if (!entry) return null;
   if (entry.epoch !== epoch || entry.expires < Date.now()) {
     entries.delete(key);
     return null;
   }
-  return new Response(entry.body as Uint8Array<ArrayBuffer>, { status: entry.status, headers: entry.headers });
+  return entry;
 }
+
+export function cachedPage(key: string): Response | null {
+  const entry = cachedEntry(key);
+  return entry ? new Response(entry.body as Uint8Array<ArrayBuffer>, { status: entry.status, headers: entry.headers }) : null;
+}
+
+/** The cache key of a public page: the path, the query, and whether the body is gzipped. */
+export function pageKey(pathname: string, search: string, acceptEncoding: string | null): string {
+  return `${/\bgzip\b/.test(acceptEncoding ?? '') ? 'gz ' : ''}${pathname}${search}`;
+}
+
+/**
+ * Browsers and any CDN in front may keep a public page but must ask again each time (cheap: the
+ * ETag answers 304 when nothing changed), so a published change reaches every reader at once.
+ */
+export const PUBLIC_CACHE_CONTROL = 'public, no-cache';
 
 /**
  * A response is stored only when it is the same for every anonymous reader: a 200 that sets no
@@ -49,9 +70,12 @@ export function storable(response: Response): boolean {
 export async function storePage(key: string, response: Response): Promise<Response> {
   if (!storable(response)) return response;
   const body = new Uint8Array(await response.arrayBuffer());
-  const headers = [...response.headers.entries()];
+  const etag = `"${createHash('sha1').update(body).digest('base64url')}"`;
+  response.headers.set('ETag', etag);
+  response.headers.set('Cache-Control', PUBLIC_CACHE_CONTROL);
+  const headers = [...response.headers.entries()].filter(([name]) => name !== 'content-length');
   if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value!);
-  entries.set(key, { epoch, expires: Date.now() + CACHE_SECONDS * 1000, status: response.status, headers, body });
+  entries.set(key, { epoch, expires: Date.now() + CACHE_SECONDS * 1000, status: response.status, headers, body, etag });
   const fresh = new Response(body as Uint8Array<ArrayBuffer>, { status: response.status, headers: response.headers });
   return fresh;
 }

@@ -40,6 +40,8 @@ const changesPublicPages = true;
 
 export const LEAFLETS = {
   // reading (anyone)
+  /** Raised whenever a public page changes; several instances poll it to drop stale copies. */
+  public_pages_version: rpc(z.object({}).strict(), z.coerce.number().int(), { returns: 'scalar', access: 'service' }),
   published_leaflets: rpc(
     z.object({ p_school_slug: z.string().max(40) }).strict(),
     z.array(z.object({ slug: z.string(), title: snapshotBlock.nullable(), version_no: z.number().int(), published_at: timestamp })),

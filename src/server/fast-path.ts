@@ -1,0 +1,83 @@
+import type { Config } from './config.ts';
+import { requestHasSession } from './backend.ts';
+import { LOCALE_COOKIE, localeOfPath } from '~/i18n/negotiate.ts';
+import { cachedEntry, isCacheablePath, PUBLIC_CACHE_CONTROL, pageKey } from './page-cache.ts';
+import { cookiesSecure, hostAllowed } from './site.ts';
+
+/**
+ * The answer to a cached public page (a published leaflet, a school's list) before Astro's
+ * pipeline runs: scripts/serve.mjs asks this first for every request and hands the rest to Astro.
+ * It answers only what the pipeline would have answered from the cache itself (publicPages in
+ * src/middleware.ts): a GET or HEAD of a public page, on a known host, with no session cookie and
+ * no one-time message waiting, whose copy is in the cache and fresh. Everything else — a miss, a
+ * signed-in reader, any other page — goes through Astro as before.
+ *
+ * It lives in the bundle and is handed to serve.mjs through a global symbol, so the one cache and
+ * the one set of rules serve both ways in.
+ */
+export interface FastRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+export interface FastAnswer {
+  status: number;
+  headers: [string, string][];
+  body: Uint8Array | null;
+}
+
+const KEY = Symbol.for('portal.fastPath');
+const ONE_YEAR = 60 * 60 * 24 * 365;
+const header = (req: FastRequest, name: string) => {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v.join(', ') : (v ?? null);
+};
+
+export function fastPath(mode: Config['mode'], req: FastRequest): FastAnswer | null {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return null;
+  const q = req.url.indexOf('?');
+  const pathname = q === -1 ? req.url : req.url.slice(0, q);
+  const search = q === -1 ? '' : req.url.slice(q);
+  if (!isCacheablePath(pathname)) return null;
+  const cookie = header(req, 'cookie');
+  if (cookie?.includes('portal_flash=') || requestHasSession(mode, cookie)) return null;
+  const host = header(req, 'host');
+  if (!host) return null;
+  let url: URL;
+  try {
+    url = new URL(`http://${host}${pathname}`);
+  } catch {
+    return null;
+  }
+  if (!hostAllowed(url.hostname)) return null;
+  const entry = cachedEntry(pageKey(pathname, search, header(req, 'accept-encoding')));
+  if (!entry) return null;
+
+  const headers = [...entry.headers];
+  // The reader's language is remembered as on every page read (not part of what is stored).
+  const lang = localeOfPath(pathname);
+  if (lang && !new RegExp(`(?:^|;\\s*)${LOCALE_COOKIE}=${lang}(?:;|$)`).test(cookie ?? '')) {
+    headers.push([
+      'set-cookie',
+      `${LOCALE_COOKIE}=${lang}; Path=/; Max-Age=${ONE_YEAR}; HttpOnly; SameSite=Lax${cookiesSecure(url) ? '; Secure' : ''}`,
+    ]);
+  }
+  if (header(req, 'if-none-match') === entry.etag) {
+    return {
+      status: 304,
+      headers: [
+        ['etag', entry.etag],
+        ['cache-control', PUBLIC_CACHE_CONTROL],
+        ['vary', 'Accept-Encoding'],
+      ],
+      body: null,
+    };
+  }
+  headers.push(['content-length', String(entry.body.byteLength)]);
+  return { status: entry.status, headers, body: req.method === 'HEAD' ? null : entry.body };
+}
+
+/** Offers the fast path to scripts/serve.mjs. */
+export function installFastPath(mode: Config['mode']): void {
+  (globalThis as Record<symbol, unknown>)[KEY] = (req: FastRequest) => fastPath(mode, req);
+}
