@@ -109,3 +109,18 @@ export const NEEDS_LIMITS = {
   /** A recorded label or instruction. */
   recordingBytes: 1024 * 1024,
 } as const;
+
+/**
+ * The picture on a leaflet's card, from the same set as the pupils' board: per template the
+ * leaflet started from; a school's own leaflet gets the general one.
+ */
+export const LEAFLET_PICTOGRAMS: Record<string, PictogramId> = {
+  'samen-voor-uw-kind': 'm-parent',
+  'leren-begint-thuis': 'm-at-home',
+  'betrokken-bij-school': 'school',
+  'hoge-verwachtingen': 'm-proud',
+  'gesprekken-op-school': 'm-teacher',
+  'extra-ondersteuning': 'm-extra-support',
+  'uw-kind-praat-mee': 'own-words',
+};
+export const leafletPictogram = (template: string | null): PictogramId => (template && LEAFLET_PICTOGRAMS[template]) || 'learn';

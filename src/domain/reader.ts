@@ -84,3 +84,21 @@ export function titleIn(block: SnapshotLikeBlock | null | undefined, lang: strin
   const [view] = readerBlocks([block], lang);
   return { text: String(view?.content.text ?? ''), lang: view?.lang ?? 'nl' };
 }
+
+/**
+ * A leaflet's one-line summary for its card: the first sentence of its first paragraph, cut at a
+ * word (with an ellipsis) when it is longer than `max` characters. Inline marks stay whole.
+ */
+export function leafletSummary(text: string, max = 110): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const end = /[.!?؟。](?=\s|$)/.exec(flat.replace(/\[\[[^\]]*\]\]/g, (m) => 'x'.repeat(m.length)));
+  const sentence = end ? flat.slice(0, end.index + 1) : flat;
+  if (sentence.length <= max) return sentence;
+  let cut = sentence.slice(0, max);
+  // Never cut inside a mark ([[nl:…]] or **…**): stop before it.
+  const open = cut.lastIndexOf('[[');
+  if (open > cut.lastIndexOf(']]')) cut = cut.slice(0, open);
+  if ((cut.match(/\*\*/g)?.length ?? 0) % 2 === 1) cut = cut.slice(0, cut.lastIndexOf('**'));
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,;:–-]+$/, '')}…`;
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseInline } from '~/domain/inline.ts';
+import { leafletSummary } from '~/domain/reader.ts';
 import {
   type BlockVersions,
   contentFromForm,
@@ -231,5 +232,21 @@ describe('translation work', async () => {
     const long = quoteTyped('Zeynep'.repeat(50));
     expect(Array.from(long)).toHaveLength(30);
     expect(long.endsWith('…')).toBe(true);
+  });
+});
+
+describe('a leaflet card’s one-line summary', () => {
+  it('is the first sentence of the first paragraph', () => {
+    expect(leafletSummary('Kinderen leren niet alleen op school. Ook thuis gebeurt veel.')).toBe('Kinderen leren niet alleen op school.');
+    expect(leafletSummary('هل تريد أن تعرف المزيد؟ اسأل المعلم.')).toBe('هل تريد أن تعرف المزيد؟');
+  });
+  it('is cut at a word, with an ellipsis, when the sentence is long, and never inside a mark', () => {
+    const long = `${'woord '.repeat(30)}einde.`;
+    const cut = leafletSummary(long, 50);
+    expect(cut.endsWith('woord…')).toBe(true);
+    expect(cut.length).toBeLessThanOrEqual(51);
+    const marked = leafletSummary(`Vraag het aan de ${'heel '.repeat(8)}[[nl:intern begeleider]] van de school vandaag nog.`, 60);
+    expect(marked).not.toContain('[[');
+    expect(leafletSummary('Praat met de [[nl:leerkracht. Echt]] nu. Daarna meer.')).toBe('Praat met de [[nl:leerkracht. Echt]] nu.');
   });
 });

@@ -44,7 +44,16 @@ export const LEAFLETS = {
   public_pages_version: rpc(z.object({}).strict(), z.coerce.number().int(), { returns: 'scalar', access: 'service' }),
   published_leaflets: rpc(
     z.object({ p_school_slug: z.string().max(40) }).strict(),
-    z.array(z.object({ slug: z.string(), title: snapshotBlock.nullable(), version_no: z.number().int(), published_at: timestamp })),
+    z.array(
+      z.object({
+        slug: z.string(),
+        title: snapshotBlock.nullable(),
+        version_no: z.number().int(),
+        published_at: timestamp,
+        lead: snapshotBlock.nullable(),
+        template: z.string().nullable(),
+      }),
+    ),
     { access: 'anon' },
   ),
   published_leaflet: rpc(
