@@ -10,7 +10,7 @@
 // - Nothing marked no-store or private is ever kept (a page read while signed in is marked so).
 const STORE = 'portal-leaflets-v1';
 const PAGE = /^\/([a-z]{2})\/s\/([a-z0-9-]{1,40})\/leaflets(\/[a-z0-9-]{1,60})?\/?$/;
-const ASSET = /^\/(_astro\/|fonts\/|favicon\.svg$|storage\/v1\/object\/public\/school-assets\/)/;
+const ASSET = /^\/(_astro\/|fonts\/|favicon\.svg$|icon-\d+\.png$|storage\/v1\/object\/public\/school-assets\/)/;
 
 self.addEventListener('install', () => self.skipWaiting());
 self.addEventListener('activate', (event) => {

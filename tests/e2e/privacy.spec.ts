@@ -228,3 +228,18 @@ test.describe('a pupil who leaves', () => {
     await expect(page.locator('section[aria-labelledby="left-title"]')).toHaveCount(0);
   });
 });
+
+test.describe('the privacy and reach pages in six languages', () => {
+  test.use({ storageState: authFile('admin') });
+  test('requests for erasure, who looked, the poster and my data: axe in every language, right to left in Arabic', async ({ page }) => {
+    test.setTimeout(120_000);
+    for (const lang of ['nl', 'en', 'ar', 'uk', 'pl', 'tr']) {
+      for (const path of ['/s/demo/admin/erasure-requests', '/s/demo/admin/access-log', '/s/demo/admin/leaflets/poster', '/app/my-data']) {
+        const response = await page.goto(`/${lang}${path}`);
+        expect(response?.status(), `${lang}${path}`).toBe(200);
+        await expect(page.locator('html')).toHaveAttribute('dir', lang === 'ar' ? 'rtl' : 'ltr');
+        await expectNoAxeViolations(page);
+      }
+    }
+  });
+});
