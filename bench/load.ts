@@ -321,8 +321,12 @@ async function runLoad(target: Target) {
   for (const p of readerPaths) await fetch(`${origin}${p}`).then((r) => r.arrayBuffer());
   const memStart = rssMb(live.pid!);
   let memPeak = memStart;
+  const memEvery: number[] = [];
+  let ticks = 0;
   const memTimer = setInterval(() => {
-    memPeak = Math.max(memPeak, rssMb(live.pid!));
+    const now = rssMb(live.pid!);
+    memPeak = Math.max(memPeak, now);
+    if (++ticks % 30 === 0) memEvery.push(now);
   }, 2000);
   const stats = new Stats();
   const until = Date.now() + DURATION;
@@ -378,7 +382,7 @@ async function runLoad(target: Target) {
     });
   }
   await stopServer(live);
-  return { stats, seconds, memStart, memEnd, memPeak, steps };
+  return { stats, seconds, memStart, memEnd, memPeak, memEvery, steps };
 }
 
 // --- The run --------------------------------------------------------------------------------------
@@ -415,6 +419,7 @@ for (const r of results) {
     );
   }
   console.log(`  server memory: ${r.memStart} MB at start, ${r.memEnd} MB at the end (peak ${r.memPeak} MB)`);
+  console.log(`  memory every minute: ${r.memEvery.join(', ')} MB`);
   console.log(`  parents saving their preparation without pause (${STEP_SECONDS} s per step, readers stopped):`);
   for (const s of r.steps)
     console.log(

@@ -102,9 +102,10 @@ test.describe('no page asks another host for anything, and no address holds pers
 
   test.describe('a teacher', () => {
     test.use({ storageState: authFile('teacher') });
-    test('does not see the access log', async ({ page }) => {
+    test('does not see the access log, nor the requests for erasure', async ({ page }) => {
       const response = await page.goto('/nl/s/demo/admin/access-log');
       expect(response?.status()).toBe(404);
+      expect((await page.goto('/nl/s/demo/admin/erasure-requests'))?.status()).toBe(404);
     });
   });
 
