@@ -98,14 +98,28 @@ test.describe('a parent reads', () => {
     await keepScreenshot(page, testInfo, 'leaflet-ar-nl-print');
   });
 
-  test('with no JavaScript but the read-aloud control and the print button', async ({ page }) => {
+  test('with no JavaScript but the read-aloud control, the print button and, after the page has loaded, the offline worker', async ({
+    page,
+  }) => {
     const scripts: string[] = [];
     page.on('request', (r) => r.resourceType() === 'script' && scripts.push(r.url()));
+    // Notes how far the page was when it registered its worker.
+    await page.addInitScript(() => {
+      const sw = navigator.serviceWorker;
+      const register = sw.register.bind(sw);
+      (window as unknown as { registeredAt: string[] }).registeredAt = [];
+      sw.register = (...args: Parameters<typeof register>) => {
+        (window as unknown as { registeredAt: string[] }).registeredAt.push(document.readyState);
+        return register(...args);
+      };
+    });
     await page.goto('/uk/s/demo/leaflets/samen-voor-uw-kind');
     const inline = await page.locator('script:not([src])').count();
     const external = await page.locator('script[src]').evaluateAll((s) => s.map((e) => (e as HTMLScriptElement).src));
-    expect(inline + external.length).toBeLessThanOrEqual(2);
+    expect(inline + external.length).toBeLessThanOrEqual(3);
     expect(scripts.every((s) => new URL(s).pathname.startsWith('/_astro/'))).toBe(true);
+    // The worker is registered only once the page has loaded: never in its critical path.
+    await expect.poll(() => page.evaluate(() => (window as unknown as { registeredAt: string[] }).registeredAt)).toEqual(['complete']);
   });
 });
 

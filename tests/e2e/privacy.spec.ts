@@ -232,15 +232,18 @@ test.describe('a pupil who leaves', () => {
 
 test.describe('the privacy and reach pages in six languages', () => {
   test.use({ storageState: authFile('admin') });
-  test('requests for erasure, who looked, the poster and my data: axe in every language, right to left in Arabic', async ({ page }) => {
-    test.setTimeout(120_000);
-    for (const lang of ['nl', 'en', 'ar', 'uk', 'pl', 'tr']) {
-      for (const path of ['/s/demo/admin/erasure-requests', '/s/demo/admin/access-log', '/s/demo/admin/leaflets/poster', '/app/my-data']) {
+  // Every page in Dutch and Arabic; in the other four, alternately, so each page is scanned in
+  // one of them too (who looked is scanned in nl and ar above, with a full log).
+  const PAGES = ['/s/demo/admin/erasure-requests', '/s/demo/admin/leaflets/poster', '/app/my-data'];
+  for (const [i, lang] of ['nl', 'ar', 'en', 'uk', 'pl', 'tr'].entries()) {
+    test(`requests for erasure, the poster and my data in ${lang}: axe, and the page's direction`, async ({ page }) => {
+      for (const [j, path] of PAGES.entries()) {
+        if (i >= 2 && (i + j) % 2 === 1) continue;
         const response = await page.goto(`/${lang}${path}`);
         expect(response?.status(), `${lang}${path}`).toBe(200);
         await expect(page.locator('html')).toHaveAttribute('dir', lang === 'ar' ? 'rtl' : 'ltr');
         await expectNoAxeViolations(page);
       }
-    }
-  });
+    });
+  }
 });
