@@ -31,6 +31,10 @@ export default defineConfig({
     baseURL: `http://localhost:${PORT}`,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
+    // The leaflets' offline worker (public/sw.js) keeps a whole school's list in the background on
+    // every visit; tests about something else do not wait for it. The tests about offline reading,
+    // the reader's scripts and requests to other hosts allow it (test.use).
+    serviceWorkers: 'block',
     launchOptions: {
       // `npm run test:e2e` brings a browser first (scripts/browser.mjs); this finds the same one.
       executablePath: (await findChromium()) ?? undefined,

@@ -99,8 +99,10 @@ test.describe('a parent reads', () => {
   });
 
   test('with no JavaScript but the read-aloud control, the print button and, after the page has loaded, the offline worker', async ({
-    page,
+    browser,
   }) => {
+    const context = await browser.newContext({ serviceWorkers: 'allow', storageState: { cookies: [], origins: [] } });
+    const page = await context.newPage();
     const scripts: string[] = [];
     page.on('request', (r) => r.resourceType() === 'script' && scripts.push(r.url()));
     // Notes how far the page was when it registered its worker.
@@ -120,6 +122,7 @@ test.describe('a parent reads', () => {
     expect(scripts.every((s) => new URL(s).pathname.startsWith('/_astro/'))).toBe(true);
     // The worker is registered only once the page has loaded: never in its critical path.
     await expect.poll(() => page.evaluate(() => (window as unknown as { registeredAt: string[] }).registeredAt)).toEqual(['complete']);
+    await context.close();
   });
 });
 

@@ -38,7 +38,8 @@ async function visit(page: Page, paths: readonly string[]): Promise<void> {
 
 test.describe('no page asks another host for anything, and no address holds personal data', () => {
   test.describe('anonymous', () => {
-    test.use(anonymous);
+    // With the offline worker, which fetches a school's leaflets in the background.
+    test.use({ ...anonymous, serviceWorkers: 'allow' });
     test('home, tips, reader (single, side by side), sign-in, join, class, phrases, about, not found', async ({ page }) => {
       await visit(page, [
         '/nl/',

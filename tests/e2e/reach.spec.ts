@@ -98,7 +98,7 @@ test.describe('cards that invite reading', () => {
 });
 
 test.describe('reading without a network', () => {
-  test.use(anonymous);
+  test.use({ ...anonymous, serviceWorkers: 'allow' });
   test('after one visit the list, a leaflet and the side-by-side view open offline; signed-in pages never come from the store', async ({
     page,
     context,
