@@ -133,6 +133,38 @@ describe.each(DATABASES)('pupils who leave and erasure requests on %s', (_label,
       expect(await outcome(() => call('admin').tryRpc('set_pupil_left', { p_pupil: tim.id, p_left: false }))).toBe('duplicate_pupil_name');
     });
 
+    it('a round counts and lists the pupils in the class, and a pupil who left only where they answered', async () => {
+      const [gone, answered] = await Promise.all([
+        buildPupil(db.owner, w.school.id, w.klass.id, { firstName: 'Gijs' }),
+        buildPupil(db.owner, w.school.id, w.klass.id, { firstName: 'Hanna' }),
+      ]);
+      const [round] = await db.owner.transaction((sql) =>
+        sql.query<{ id: string }>(
+          `insert into public.need_rounds (school_id, class_id, opened_by, opened_at) values ($1, $2, $3, now()) returning id`,
+          [w.school.id, w.klass.id, w.teacher.id],
+        ),
+      );
+      await owner(`insert into public.need_answers (round_id, pupil_id, school_id, class_id, needs) values ($1, $2, $3, $4, '{look}')`, [
+        round!.id,
+        answered.id,
+        w.school.id,
+        w.klass.id,
+      ]);
+      const counted = async () =>
+        (await call('teacher').rpc('class_need_rounds', { p_class: w.klass.id })).find((r) => r.round_id === round!.id)!;
+      const listed = async () => (await call('teacher').rpc('need_round_answers', { p_round: round!.id })).map((r) => r.first_name);
+      const before = await counted();
+      expect(await listed()).toEqual(expect.arrayContaining(['Gijs', 'Hanna']));
+      await call('admin').rpc('set_pupil_left', { p_pupil: gone.id, p_left: true });
+      await call('admin').rpc('set_pupil_left', { p_pupil: answered.id, p_left: true });
+      const after = await counted();
+      expect(after.pupils).toBe(before.pupils - 1);
+      expect(after.answered).toBe(before.answered);
+      expect(await listed()).not.toContain('Gijs');
+      expect(await listed()).toContain('Hanna');
+      await owner('update public.need_rounds set closed_at = now() where id = $1', [round!.id]);
+    });
+
     it('is erased with their drawings once the school’s retention time has passed, and not before (fake clock)', async () => {
       const noor = await buildPupil(db.owner, w.school.id, w.klass.id, { firstName: 'Noor', withUser: true });
       const drawing = await answerWithDrawing(noor.id, noor.user!.id);
