@@ -167,14 +167,17 @@ export const classes = {
     input: z.object({ pupil: z.uuid(), left: z.enum(['yes', 'no']) }),
     async handler({ pupil, left }, _, ctx): Promise<Done> {
       const { backend, lang } = ctx.locals;
-      const name = (await backend.db.rpc('class_pupils', { p_class: classOfPage(ctx) })).find((p) => p.pupil_id === pupil)?.first_name;
-      const eraseOn = await backend.db.rpc('set_pupil_left', { p_pupil: pupil, p_left: left === 'yes' });
+      // The pupil's name, from the class list they are in: before leaving, or once back.
+      const nameIn = async () =>
+        (await backend.db.rpc('class_pupils', { p_class: classOfPage(ctx) })).find((p) => p.pupil_id === pupil)?.first_name ?? '';
       if (left === 'no') {
-        const back = (await backend.db.rpc('class_pupils', { p_class: classOfPage(ctx) })).find((p) => p.pupil_id === pupil);
-        return { ok: true, flash: { key: 'school:pupils.flashBack', values: { name: back?.first_name ?? '' } } };
+        await backend.db.rpc('set_pupil_left', { p_pupil: pupil, p_left: false });
+        return { ok: true, flash: { key: 'school:pupils.flashBack', values: { name: await nameIn() } } };
       }
+      const name = await nameIn();
+      const eraseOn = await backend.db.rpc('set_pupil_left', { p_pupil: pupil, p_left: true });
       const date = new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: 'Europe/Amsterdam' }).format(new Date(eraseOn!));
-      return { ok: true, flash: { key: 'school:pupils.flashLeft', values: { name: name ?? '', date } } };
+      return { ok: true, flash: { key: 'school:pupils.flashLeft', values: { name, date } } };
     },
     refusals: (err, t) =>
       err instanceof RpcError && err.code === 'duplicate_pupil_name'

@@ -56,7 +56,7 @@ export function fastPath(mode: Config['mode'], req: FastRequest): FastAnswer | n
   const headers = [...entry.headers];
   // The reader's language is remembered as on every page read (not part of what is stored).
   const lang = localeOfPath(pathname);
-  if (lang && !new RegExp(`(?:^|;\\s*)${LOCALE_COOKIE}=${lang}(?:;|$)`).test(cookie ?? '')) {
+  if (lang && !(cookie ?? '').split(';').some((part) => part.trim() === `${LOCALE_COOKIE}=${lang}`)) {
     headers.push([
       'set-cookie',
       `${LOCALE_COOKIE}=${lang}; Path=/; Max-Age=${ONE_YEAR}; HttpOnly; SameSite=Lax${cookiesSecure(url) ? '; Secure' : ''}`,

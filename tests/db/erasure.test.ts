@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVICE } from '~/server/embedded/rpc.ts';
 import { runRetention } from '~/server/retention.ts';
 import { buildGuardianLink, buildInvitation, buildPupil, buildWorld, PERSONAS, type PersonaName, type World } from '../factories/index.ts';
-import { DATABASES, outcome, type Outcome, type TestDb } from './harness.ts';
+import { DATABASES, outcome, type Outcome, rowsHolding, type TestDb } from './harness.ts';
 
 /**
  * Erasure and retention (…_erasure_retention.sql). An admin removes a pupil with everything about
@@ -78,27 +78,6 @@ describe.each(DATABASES)('erasure and retention on %s', (_label, open) => {
 
   const call = (p: PersonaName) => db.as(w.personas[p]);
 
-  /** Every row of every table that holds one of these ids, in any uuid column. */
-  async function rowsHolding(ids: string[]): Promise<string[]> {
-    return db.owner.transaction(async (sql) => {
-      const columns = await sql.query<{ schema: string; tbl: string; col: string }>(
-        `select c.table_schema as schema, c.table_name as tbl, c.column_name as col
-         from information_schema.columns c join information_schema.tables t
-           on t.table_schema = c.table_schema and t.table_name = c.table_name and t.table_type = 'BASE TABLE'
-         where c.table_schema in ('public', 'private', 'auth', 'storage', 'embedded_auth') and c.data_type = 'uuid'`,
-      );
-      const found: string[] = [];
-      for (const { schema, tbl, col } of columns) {
-        const [row] = await sql.query<{ n: number }>(
-          `select count(*)::int as n from "${schema}"."${tbl}" where "${col}" = any($1::uuid[])`,
-          [ids],
-        );
-        if (row!.n > 0) found.push(`${schema}.${tbl}.${col}: ${row!.n}`);
-      }
-      return found;
-    });
-  }
-
   it.each(
     table({
       admin: 1,
@@ -117,7 +96,7 @@ describe.each(DATABASES)('erasure and retention on %s', (_label, open) => {
   });
 
   it('after erasure nothing in any table holds the pupil or their sign-in identity; the drawing comes back to be removed', async () => {
-    const before = await rowsHolding([mirte.id, mirte.user!.id]);
+    const before = await rowsHolding(db.owner, [mirte.id, mirte.user!.id]);
     expect(before.length).toBeGreaterThan(8);
     const erased = await call('admin').rpc('erase_pupil', { p_pupil: mirte.id });
     expect(erased).toEqual({ first_name: 'Mirte', files: [{ bucket: 'pupil-drawings', name: drawing }] });
@@ -125,7 +104,7 @@ describe.each(DATABASES)('erasure and retention on %s', (_label, open) => {
     expect(
       await call('admin').query(`delete from storage.objects where bucket_id = 'pupil-drawings' and name = $1 returning name`, [drawing]),
     ).toHaveLength(1);
-    expect(await rowsHolding([mirte.id, mirte.user!.id])).toEqual([]);
+    expect(await rowsHolding(db.owner, [mirte.id, mirte.user!.id])).toEqual([]);
     // The meeting about Mirte alone is gone with what was said in it; the shared one stays for Sara.
     const meetings = await db.owner.transaction((sql) =>
       sql.query<{ id: string }>('select id from public.meetings where id = any($1::uuid[])', [[alone, shared]]),

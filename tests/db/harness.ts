@@ -98,3 +98,26 @@ export const DATABASES: Array<[string, () => Promise<TestDb>]> = [
   ['PGlite', openPgliteTestDb],
   ...(process.env.TEST_DATABASE_URL ? ([['PostgreSQL', openPostgresTestDb]] as Array<[string, () => Promise<TestDb>]>) : []),
 ];
+
+/**
+ * Every row of every table that holds one of these ids, in any uuid column of the schemas the
+ * portal writes: after an erasure it must be empty.
+ */
+export async function rowsHolding(owner: SqlEngine, ids: string[]): Promise<string[]> {
+  return owner.transaction(async (sql) => {
+    const columns = await sql.query<{ schema: string; tbl: string; col: string }>(
+      `select c.table_schema as schema, c.table_name as tbl, c.column_name as col
+       from information_schema.columns c join information_schema.tables t
+         on t.table_schema = c.table_schema and t.table_name = c.table_name and t.table_type = 'BASE TABLE'
+       where c.table_schema in ('public', 'private', 'auth', 'storage', 'embedded_auth') and c.data_type = 'uuid'`,
+    );
+    const found: string[] = [];
+    for (const { schema, tbl, col } of columns) {
+      const [row] = await sql.query<{ n: number }>(`select count(*)::int as n from "${schema}"."${tbl}" where "${col}" = any($1::uuid[])`, [
+        ids,
+      ]);
+      if (row!.n > 0) found.push(`${schema}.${tbl}.${col}: ${row!.n}`);
+    }
+    return found;
+  });
+}

@@ -13,7 +13,7 @@ import {
   type PersonaName,
   type World,
 } from '../factories/index.ts';
-import { DATABASES, outcome, type Outcome, type TestDb } from './harness.ts';
+import { DATABASES, outcome, type Outcome, rowsHolding, type TestDb } from './harness.ts';
 
 /**
  * Pupils who leave, and requests for erasure (…_leaving_and_erasure_requests.sql). A pupil who
@@ -38,24 +38,6 @@ describe.each(DATABASES)('pupils who leave and erasure requests on %s', (_label,
 
   const call = (p: PersonaName) => db.as(w.personas[p]);
   const owner = <T>(q: string, args: unknown[] = []) => db.owner.transaction((sql) => sql.query<T & Record<string, unknown>>(q, args));
-
-  /** Every row of every table that holds one of these ids, in any uuid column. */
-  async function rowsHolding(ids: string[]): Promise<string[]> {
-    const columns = await owner<{ schema: string; tbl: string; col: string }>(
-      `select c.table_schema as schema, c.table_name as tbl, c.column_name as col
-       from information_schema.columns c join information_schema.tables t
-         on t.table_schema = c.table_schema and t.table_name = c.table_name and t.table_type = 'BASE TABLE'
-       where c.table_schema in ('public', 'private', 'auth', 'storage', 'embedded_auth') and c.data_type = 'uuid'`,
-    );
-    const found: string[] = [];
-    for (const { schema, tbl, col } of columns) {
-      const [row] = await owner<{ n: number }>(`select count(*)::int as n from "${schema}"."${tbl}" where "${col}" = any($1::uuid[])`, [
-        ids,
-      ]);
-      if (row!.n > 0) found.push(`${schema}.${tbl}.${col}: ${row!.n}`);
-    }
-    return found;
-  }
 
   /** A need answer with a stored drawing, for a pupil of Groep 5. */
   async function answerWithDrawing(pupilId: string, ownerId: string | undefined) {
@@ -177,7 +159,7 @@ describe.each(DATABASES)('pupils who leave and erasure requests on %s', (_label,
       const service = db.as(SERVICE);
       const at = (months: number) => new Date(Date.now() + months * MONTH).toISOString();
       expect(await service.rpc('erase_left_pupils', { p_now: at(5) })).toEqual({ pupils: 0, files: [] });
-      expect(await rowsHolding([noor.id])).not.toEqual([]);
+      expect(await rowsHolding(db.owner, [noor.id])).not.toEqual([]);
 
       const removedFiles: string[] = [];
       const removed = await runRetention(
@@ -187,7 +169,7 @@ describe.each(DATABASES)('pupils who leave and erasure requests on %s', (_label,
       expect(removed.pupils_who_left).toBeGreaterThanOrEqual(1);
       expect(removedFiles).toContain(`pupil-drawings/${drawing}`);
       await owner(`delete from storage.objects where bucket_id = 'pupil-drawings' and name = $1`, [drawing]);
-      expect(await rowsHolding([noor.id, noor.user!.id])).toEqual([]);
+      expect(await rowsHolding(db.owner, [noor.id, noor.user!.id])).toEqual([]);
       expect(await owner('select id from public.pupils where id = $1', [w.otherSchoolPupil.id])).toHaveLength(1);
       await owner('update public.schools set retention_months = 24 where id = $1', [w.school.id]);
       await owner('update public.pupils set left_at = null where id = $1', [w.otherSchoolPupil.id]);
@@ -297,7 +279,7 @@ describe.each(DATABASES)('pupils who leave and erasure requests on %s', (_label,
       const request = await db
         .as(joost.claims)
         .rpc('request_erasure', { p_school: w.school.id, p_include_children: true, p_message: 'Wij verhuizen.' });
-      expect((await rowsHolding([joost.id])).length).toBeGreaterThan(6);
+      expect((await rowsHolding(db.owner, [joost.id])).length).toBeGreaterThan(6);
 
       const handled = await call('admin').rpc('handle_erasure_request', { p_request: request, p_erase: true, p_reason: null });
       expect(handled.files).toEqual(
@@ -309,7 +291,7 @@ describe.each(DATABASES)('pupils who leave and erasure requests on %s', (_label,
       // The server removes the files through the storage API, as the admin may.
       await owner(`delete from storage.objects where name = any($1::text[])`, [[voice, drawing]]);
 
-      expect(await rowsHolding([joost.id])).toEqual([]);
+      expect(await rowsHolding(db.owner, [joost.id])).toEqual([]);
       expect(await owner('select 1 from public.profiles where email = $1', [joost.email])).toEqual([]);
       expect(await owner('select 1 from public.need_answers where pupil_id = $1', [lotte.id])).toEqual([]);
       expect(await owner('select 1 from public.meeting_feedback where author_id = $1', [lotte.user!.id])).toEqual([]);
