@@ -7,6 +7,8 @@ for (const [who, email] of [
   ['teacher', DEMO.teacher],
   ['coach', DEMO.coach],
   ['parentPl', DEMO.parentPl],
+  ['parentAr', DEMO.parentAr],
+  ['teacher6', DEMO.teacher6],
 ] as const) {
   setup(`sign in ${who}`, async ({ page }) => {
     await signIn(page, email);
