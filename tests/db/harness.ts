@@ -19,6 +19,8 @@ export interface Persona {
   tryRpc<N extends RpcName>(name: N, args: RpcArgs<N>): Promise<RpcResult<N>>;
   /** Like `query`, but rolled back afterwards. */
   tryQuery<T extends Row = Row>(text: string, params?: unknown[]): Promise<T[]>;
+  /** Several statements as this persona in one transaction, each seeing the one before, rolled back afterwards. */
+  tryAll<T>(work: (query: <R extends Row = Row>(text: string, params?: unknown[]) => Promise<R[]>) => Promise<T>): Promise<T>;
 }
 
 class Rollback<T> {
@@ -43,6 +45,7 @@ function personaOn(engine: SqlEngine, claims: Claims): Persona {
     query: (text, params) => asCaller(engine, claims, (sql) => sql.query(text, params)),
     tryRpc: (name, args) => rolledBack(engine, claims, (sql) => callRpc(sql, name, args)),
     tryQuery: (text, params) => rolledBack(engine, claims, (sql) => sql.query(text, params)),
+    tryAll: (work) => rolledBack(engine, claims, (sql) => work((text, params) => sql.query(text, params))),
   };
 }
 

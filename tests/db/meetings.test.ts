@@ -43,6 +43,9 @@ describe.each(DATABASES)('meetings on %s', (_label, open) => {
       p_video_url: null,
       p_attendees: null,
       p_goal: 'Hoe gaat het?',
+      p_interpreter_lang: null,
+      p_interpreter_mode: null,
+      p_interpreter_booked: false,
     };
     saraMeeting = await teacher.rpc('create_meeting', { p_pupils: [w.pupil.id], p_starts_at: NEXT_WEEK(), ...fields });
     daanMeeting = await other.rpc('create_meeting', { p_pupils: [w.otherPupil.id], p_starts_at: NEXT_WEEK(), ...fields });
@@ -64,6 +67,14 @@ describe.each(DATABASES)('meetings on %s', (_label, open) => {
       p_consent: true,
     });
     // A past meeting: planned, then moved into the past by the owner (nobody can plan one there).
+    // Sara's meeting moved once already (the change the page shows as "was …, now …").
+    await db.owner.transaction((sql) =>
+      sql.query(
+        `insert into public.meeting_changes (meeting_id, changed_by, was_starts_at, starts_at, changed_at)
+         values ($1, $2, now() + interval '6 days', now() + interval '7 days', now() - interval '1 hour')`,
+        [saraMeeting, w.teacher.id],
+      ),
+    );
     pastMeeting = await teacher.rpc('create_meeting', { p_pupils: [w.pupil.id], p_starts_at: NEXT_WEEK(), ...fields });
     await db.owner.transaction((sql) =>
       sql.query(`update public.meetings set starts_at = now() - interval '2 days' where id = $1`, [pastMeeting]),
@@ -109,6 +120,9 @@ describe.each(DATABASES)('meetings on %s', (_label, open) => {
       p_video_url: null,
       p_attendees: null,
       p_goal: null,
+      p_interpreter_lang: null,
+      p_interpreter_mode: null,
+      p_interpreter_booked: false,
     });
     it.each(each('forbidden', { admin: 1, coach: 1, teacher: 1 }))('create_meeting about Sara: %s → %s', async (p, n) =>
       expect(await outcome(() => call(p).tryRpc('create_meeting', { p_pupils: [w.pupil.id], ...fields() }))).toBe(n),
@@ -126,12 +140,83 @@ describe.each(DATABASES)('meetings on %s', (_label, open) => {
     });
 
     it.each(each('forbidden', { parent: 1 }))('request_meeting about Sara: %s → %s', async (p, n) =>
-      expect(await outcome(() => call(p).tryRpc('request_meeting', { p_pupil: w.pupil.id, p_reason: 'Zorgen over lezen' }))).toBe(n),
+      expect(await outcome(() => call(p).tryRpc('request_meeting', { p_pupil: w.pupil.id, p_reason: 'Zorgen over lezen', p_interpreter_lang: 'ar' }))).toBe(n),
     );
 
     it.each(each('forbidden', { admin: 1, coach: 1, teacher: 1 }))('plan_meeting (Sara’s): %s → %s', async (p, n) =>
       expect(await outcome(() => call(p).tryRpc('plan_meeting', { p_meeting: saraMeeting, ...fields() }))).toBe(n),
     );
+
+    it('a changed time or place is kept as a change (was, now), never as a new plan; the family sees it', async () => {
+      const [before] = await call('teacher').rpc('meeting_detail', { p_meeting: saraMeeting });
+      const later = new Date(Date.parse(before!.starts_at!) + 30 * 60_000).toISOString();
+      const same = { p_meeting: saraMeeting, p_kind: 'progress' as const, p_minutes: 20, p_video_url: null, p_attendees: null, p_goal: 'Hoe gaat het?', p_interpreter_lang: null, p_interpreter_mode: null, p_interpreter_booked: false };
+      const outcomeOf = await call('teacher').tryRpc('plan_meeting', { ...same, p_starts_at: before!.starts_at!, p_place: 'Lokaal 5' });
+      expect(outcomeOf).toBe('saved');
+      const changed = await db.as(w.personas.teacher).tryAll(async (q) => {
+        const [{ outcome: result }] = (await q<{ outcome: string }>(
+          `select public.plan_meeting($1, 'progress', $2::timestamptz, 20, 'Gymzaal', null, null, 'Hoe gaat het?', null, null, false) as outcome`,
+          [saraMeeting, later],
+        )) as [{ outcome: string }];
+        const rows = await q<{ was: string; now: string; place: string | null; n: number }>(
+          `select (select was_starts_at::text from public.meeting_changes where meeting_id = $1 order by changed_at desc limit 1) as was,
+                  (select starts_at::text from public.meeting_changes where meeting_id = $1 order by changed_at desc limit 1) as now,
+                  (select was_place from public.meeting_changes where meeting_id = $1 order by changed_at desc limit 1) as place,
+                  (select count(*)::int from public.meeting_changes where meeting_id = $1) as n`,
+          [saraMeeting],
+        );
+        return [{ outcome: result, ...rows[0]! }];
+      });
+      expect(changed[0]).toMatchObject({ outcome: 'changed', place: 'Lokaal 5', n: 2 });
+      expect(Date.parse(changed[0]!.was)).toBe(Date.parse(before!.starts_at!));
+      expect(Date.parse(changed[0]!.now)).toBe(Date.parse(later));
+    });
+
+    it.each(each(0, { admin: 1, coach: 1, teacher: 1, parent: 1, pupil: 1, anon: 'error' }))(
+      'meeting_changes select (Sara’s meeting, changed once): %s → %s',
+      async (p, n) => expect(await outcome(() => call(p).query('select * from public.meeting_changes where meeting_id = $1', [saraMeeting]))).toBe(n),
+    );
+
+    it.each(each('error'))('meeting_changes written directly: %s → %s', async (p, n) =>
+      expect(
+        await write(p, `insert into public.meeting_changes (meeting_id, was_starts_at) values ($1, now())`, [saraMeeting]),
+      ).toBe(n),
+    );
+
+    it('an interpreter: staff plan one (language, by phone); a parent asks in the request itself; the school sees which still need one', async () => {
+      const id = await call('teacher').tryRpc('create_meeting', {
+        p_pupils: [w.pupil.id],
+        ...fields(),
+        p_interpreter_lang: 'ti',
+        p_interpreter_mode: 'phone',
+        p_interpreter_booked: false,
+      });
+      expect(id).toMatch(/^[0-9a-f-]{36}$/);
+      const rows = await db.as(w.personas.teacher).tryAll(async (q) => {
+        const [m] = await q<{ id: string }>(
+          `select public.create_meeting(array[$1::uuid], 'progress', now() + interval '3 days', 20, null, null, null, null, 'ti', 'phone', false) as id`,
+          [w.pupil.id],
+        );
+        return q<{ lang: string; mode: string; needed: boolean }>(
+          `select d.interpreter_lang as lang, d.interpreter_mode as mode,
+                  (select mm.interpreter_needed from public.my_meetings(null) mm where mm.meeting_id = $1) as needed
+           from public.meeting_detail($1) d`,
+          [m!.id],
+        );
+      });
+      expect(rows[0]).toEqual({ lang: 'ti', mode: 'phone', needed: true });
+      const asked = await db.as(w.personas.parent).tryAll(async (q) => {
+        const [m] = await q<{ id: string }>(`select public.request_meeting($1, 'Over lezen', 'ar') as id`, [w.pupil.id]);
+        return q<{ interpreter: string }>('select p.interpreter from public.meeting_people p where p.meeting_id = $1 and p.user_id = $2', [
+          m!.id,
+          w.parent.id,
+        ]);
+      });
+      expect(asked).toEqual([{ interpreter: 'ar' }]);
+      expect(
+        await outcome(() => call('parent').tryRpc('request_meeting', { p_pupil: w.pupil.id, p_reason: 'x', p_interpreter_lang: 'Arabisch' as 'ar' })),
+      ).toBe('invalid');
+    });
 
     it.each(each('forbidden', { admin: 1, coach: 1, teacher: 1 }))('cancel_meeting (Sara’s): %s → %s', async (p, n) =>
       expect(await outcome(() => call(p).tryRpc('cancel_meeting', { p_meeting: saraMeeting }))).toBe(n),
@@ -151,7 +236,7 @@ describe.each(DATABASES)('meetings on %s', (_label, open) => {
     it.each(each('forbidden', { parent: 1 }))('set_my_meeting_wishes (Sara’s): %s → %s', async (p, n) =>
       expect(
         await outcome(() =>
-          call(p).tryRpc('set_my_meeting_wishes', { p_meeting: saraMeeting, p_interpreter: 'Arabisch', p_companion: null }),
+          call(p).tryRpc('set_my_meeting_wishes', { p_meeting: saraMeeting, p_interpreter: 'ar', p_companion: null }),
         ),
       ).toBe(n),
     );
@@ -330,6 +415,35 @@ describe.each(DATABASES)('meetings on %s', (_label, open) => {
         ),
       ).toBe(n),
     );
+    const more = () => [{ starts_at: new Date(Date.now() + 9 * 86_400_000).toISOString(), minutes: 10, teacher: w.teacher.id }];
+    it.each(each('forbidden', { admin: 1, coach: 1, teacher: 1 }))('update_slot_round: %s → %s', async (p, n) =>
+      expect(
+        await outcome(() =>
+          call(p).tryRpc('update_slot_round', {
+            p_round: round,
+            p_title: 'Rapportgesprekken maart',
+            p_deadline: new Date(Date.now() + 3 * 86_400_000).toISOString(),
+          }),
+        ),
+      ).toBe(n),
+    );
+    it('update_slot_round keeps the deadline before the first time', async () => {
+      expect(
+        await outcome(() =>
+          call('teacher').tryRpc('update_slot_round', {
+            p_round: round,
+            p_title: 'Later',
+            p_deadline: new Date(Date.now() + 20 * 86_400_000).toISOString(),
+          }),
+        ),
+      ).toBe('invalid');
+    });
+    it.each(each('forbidden', { admin: 1, coach: 1, teacher: 1 }))('add_round_slots: %s → %s', async (p, n) =>
+      expect(await outcome(() => call(p).tryRpc('add_round_slots', { p_round: round, p_slots: more() }))).toBe(n),
+    );
+    it.each(each('forbidden', { admin: 1, coach: 1, teacher: 1 }))('remove_slot_round: %s → %s', async (p, n) =>
+      expect(await outcome(() => call(p).tryRpc('remove_slot_round', { p_round: round }))).toBe(n),
+    );
     it.each(each(0, { admin: 1, coach: 1, teacher: 1, parent: 1, pupil: 1, anon: 'forbidden' }))(
       'slot_rounds_for (all): %s → %s',
       async (p, n) => expect(await outcome(() => call(p).rpc('slot_rounds_for', { p_class: null }))).toBe(n),
@@ -376,6 +490,23 @@ describe.each(DATABASES)('meetings on %s', (_label, open) => {
       expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.code)).toEqual(['slot_taken']);
       const after = await call('teacher').rpc('round_slots', { p_round: round });
       expect(after.filter((s) => s.slot_id === target && s.taken)).toHaveLength(1);
+    });
+    it('removing a round cancels the meetings its bookings made that have not taken place', async () => {
+      const [sara] = (await call('parent').rpc('round_slots', { p_round: round })).filter((s) => s.pupil_id === w.pupil.id);
+      const booked = (await call('parent').rpc('my_meetings', { p_class: null })).find((m) => m.starts_at === sara!.starts_at)!;
+      const [rows] = await db.as(w.personas.teacher).tryAll(async (q) => {
+        const [{ cancelled }] = (await q<{ cancelled: number }>('select public.remove_slot_round($1) as cancelled', [round])) as [
+          { cancelled: number },
+        ];
+        const [after] = await q<{ status: string; left: number }>(
+          `select (select m.status from public.meetings m where m.id = $2) as status,
+                  (select count(*)::int from public.slot_rounds r where r.id = $1) as left`,
+          [round, booked.meeting_id],
+        );
+        return [{ cancelled, ...after! }];
+      });
+      expect(rows).toMatchObject({ status: 'cancelled', left: 0 });
+      expect(rows!.cancelled).toBeGreaterThanOrEqual(1);
     });
   });
 

@@ -4,6 +4,7 @@ import { LIMITS } from '~/domain/limits.ts';
 import { MEETING_KINDS, PREP_CHOICES, PREP_TOPICS, PUPIL_PREP_CHOICES, PUPIL_PREP_PARTS, WHO_IDS } from '~/domain/meetings.ts';
 import { AVATAR_IDS, GOAL_STEPS, NEED_IDS, NEEDS_LIMITS, PLAN_CIRCLES, VOICE_KEYS } from '~/domain/pictograms.ts';
 import { PICTURE_IDS } from '~/domain/pictures.ts';
+import { WRITTEN_SOURCES } from '~/domain/written.ts';
 import { RPC, type RpcEntry, SCHOOL_ROLES } from '~/domain/rpc/index.ts';
 import { LEAFLET_STATUSES } from '~/domain/rpc/leaflets.ts';
 import { LOCALE_CODES, TRANSLATION_LOCALES } from '~/i18n/locales.ts';
@@ -100,6 +101,17 @@ const DEFINER_ALLOWLIST = new Set([
   'public.publish_slot_round',
   'public.round_slots',
   'public.book_slot',
+  // Changing a meeting round (…_meetings_interpreters_changes_rounds.sql): each checks that the
+  // caller sees the class's pupils; removing a round cancels its bookings' meetings.
+  'public.update_slot_round',
+  'public.add_round_slots',
+  'public.remove_slot_round',
+  // Translations of what people write (…_written_translations.sql): the table has no write
+  // policy; a person corrects one after an explicit check of who may (the meeting's staff, the
+  // class's staff, the school's admins). The feedback helper answers the same question as
+  // meeting_feedback() about the caller only.
+  'private.sees_feedback',
+  'public.correct_translation',
   // Class mode (…_class_mode_pupils.sql): a pupil sets their own picture once and their board's
   // language, without an update policy on pupils.
   'public.set_pupil_avatar',
@@ -280,6 +292,13 @@ describe.each(DATABASES)('schema on %s', (_label, open) => {
     }
     const [who] = await q<{ ids: string[] }>(`select private.pupil_prep_choices('who') as ids`);
     expect(who!.ids).toEqual([...WHO_IDS]);
+    // The kinds of text whose translations are stored (translations.source).
+    const [sources] = await q<{ def: string }>(
+      `select pg_get_constraintdef(c.oid) as def from pg_constraint c
+       where c.conrelid = 'public.translations'::regclass and c.contype = 'c' and pg_get_constraintdef(c.oid) like 'CHECK ((source = ANY%'`,
+    );
+    const sourceList = /source = ANY \(ARRAY\[([^\]]*)\]/.exec(sources!.def)![1]!;
+    expect([...sourceList.matchAll(/'([a-z_]+)'::text/g)].map((m) => m[1])).toEqual([...WRITTEN_SOURCES]);
 
     // A language code is accepted by the database exactly when the app knows it.
     const accepts = async (value: string, type: string) =>

@@ -9,6 +9,7 @@ import { NEEDS } from './needs.ts';
 import { PRIVACY } from './privacy.ts';
 import { SCHOOLS_PEOPLE } from './schools-people.ts';
 import type { RpcEntry } from './shared.ts';
+import { TRANSLATIONS } from './translations.ts';
 
 /**
  * The API the app calls: one entry per SQL function in supabase/migrations, with a zod schema
@@ -25,6 +26,7 @@ export const RPC = {
   ...NEEDS,
   ...MEETINGS,
   ...PRIVACY,
+  ...TRANSLATIONS,
 } as const satisfies Record<string, RpcEntry>;
 
 export type RpcName = keyof typeof RPC;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FOUR_G_ANSWERS, MEETING_KINDS, MEETING_LIMITS } from '~/domain/meetings.ts';
-import { idArg, none, rpc, timestamp, uuid } from './shared.ts';
+import { INTERPRETER_MODES } from '~/domain/written.ts';
+import { idArg, locale, none, rpc, timestamp, uuid } from './shared.ts';
 
 /** supabase/migrations/*_meetings.sql: meetings, preparations, agreements, feedback, slot rounds. */
 
@@ -12,6 +13,12 @@ const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const pupilRef = z.object({ pupil_id: uuid, first_name: z.string(), class_name: z.string() });
 /** A preparation as stored: screens by topic (validated again by SQL and by cleanAnswers). */
 const answers = z.record(z.string(), z.unknown());
+/** A language to interpret into: a code (ISO 639), or nothing. */
+const languageCode = z.string().regex(/^[a-z]{2,3}$/);
+const slotList = z
+  .array(z.object({ starts_at: timestamp, minutes: z.number().int(), teacher: uuid }).strict())
+  .min(1)
+  .max(MEETING_LIMITS.slotsPerRound);
 const meetingFields = {
   p_kind: kind,
   p_starts_at: timestamp,
@@ -20,14 +27,22 @@ const meetingFields = {
   p_video_url: text(MEETING_LIMITS.videoUrl),
   p_attendees: text(MEETING_LIMITS.attendees),
   p_goal: text(MEETING_LIMITS.goal),
+  p_interpreter_lang: languageCode.nullable(),
+  p_interpreter_mode: z.enum(INTERPRETER_MODES).nullable(),
+  p_interpreter_booked: z.boolean(),
 };
 
 export const MEETINGS = {
   create_meeting: rpc(z.object({ p_pupils: z.array(uuid).min(1).max(MEETING_LIMITS.pupilsPerMeeting), ...meetingFields }).strict(), uuid, {
     returns: 'scalar',
   }),
-  request_meeting: rpc(z.object({ p_pupil: uuid, p_reason: z.string().max(MEETING_LIMITS.reason) }).strict(), uuid, { returns: 'scalar' }),
-  plan_meeting: rpc(z.object({ p_meeting: uuid, ...meetingFields }).strict(), uuid, { returns: 'scalar' }),
+  request_meeting: rpc(
+    z.object({ p_pupil: uuid, p_reason: z.string().max(MEETING_LIMITS.reason), p_interpreter_lang: languageCode.nullable() }).strict(),
+    uuid,
+    { returns: 'scalar' },
+  ),
+  /** 'planned' (asked-for, now with a time), 'changed' (time or place moved, kept as a change) or 'saved'. */
+  plan_meeting: rpc(z.object({ p_meeting: uuid, ...meetingFields }).strict(), z.enum(['planned', 'changed', 'saved']), { returns: 'scalar' }),
   cancel_meeting: rpc(idArg('p_meeting'), uuid, { returns: 'scalar' }),
   my_meetings: rpc(
     z.object({ p_class: uuid.nullable() }).strict(),
@@ -44,6 +59,10 @@ export const MEETINGS = {
         prepared: z.boolean(),
         shared_at: timestamp.nullable(),
         has_feedback: z.boolean(),
+        agreements: z.number().int(),
+        interpreter_lang: z.string().nullable(),
+        interpreter_booked: z.boolean(),
+        interpreter_needed: z.boolean(),
       }),
     ),
   ),
@@ -62,21 +81,34 @@ export const MEETINGS = {
         attendees: z.string().nullable(),
         goal: z.string().nullable(),
         request_reason: z.string().nullable(),
+        interpreter_lang: z.string().nullable(),
+        interpreter_mode: z.enum(INTERPRETER_MODES).nullable(),
+        interpreter_booked: z.boolean(),
         pupils: z.array(z.object({ pupil_id: uuid, first_name: z.string(), class_id: uuid, class_name: z.string() })).nullable(),
         people: z.array(
           z.object({
             user_id: uuid,
             role: z.enum(['parent', 'staff']),
             name: z.string().nullable(),
+            locale: locale.nullable(),
             interpreter: z.string().nullable(),
             companion: z.string().nullable(),
           }),
         ),
+        last_change: z
+          .object({
+            changed_at: timestamp,
+            was_starts_at: timestamp.nullable(),
+            was_minutes: z.number().int().nullable(),
+            was_place: z.string().nullable(),
+            was_video_url: z.string().nullable(),
+          })
+          .nullable(),
       }),
     ),
   ),
   set_my_meeting_wishes: rpc(
-    z.object({ p_meeting: uuid, p_interpreter: text(MEETING_LIMITS.interpreter), p_companion: text(MEETING_LIMITS.companion) }).strict(),
+    z.object({ p_meeting: uuid, p_interpreter: languageCode.nullable(), p_companion: text(MEETING_LIMITS.companion) }).strict(),
     uuid,
     { returns: 'scalar' },
   ),
@@ -222,15 +254,18 @@ export const MEETINGS = {
         p_class: uuid,
         p_title: z.string().trim().min(1).max(120),
         p_deadline: timestamp,
-        p_slots: z
-          .array(z.object({ starts_at: timestamp, minutes: z.number().int(), teacher: uuid }).strict())
-          .min(1)
-          .max(MEETING_LIMITS.slotsPerRound),
+        p_slots: slotList,
       })
       .strict(),
     uuid,
     { returns: 'scalar' },
   ),
+  update_slot_round: rpc(z.object({ p_round: uuid, p_title: z.string().trim().min(1).max(120), p_deadline: timestamp }).strict(), uuid, {
+    returns: 'scalar',
+  }),
+  add_round_slots: rpc(z.object({ p_round: uuid, p_slots: slotList }).strict(), z.number().int(), { returns: 'scalar' }),
+  /** How many booked meetings that had not taken place were cancelled with it. */
+  remove_slot_round: rpc(idArg('p_round'), z.number().int(), { returns: 'scalar' }),
   slot_rounds_for: rpc(
     z.object({ p_class: uuid.nullable() }).strict(),
     z.array(

@@ -10,7 +10,7 @@ import {
   type TargetLanguageCode,
   TooManyRequestsError,
 } from 'deepl-node';
-import type { TranslationLocale } from '~/i18n/locales.ts';
+import type { Locale, TranslationLocale } from '~/i18n/locales.ts';
 import { type Engine, type GlossaryEntry, TranslationFailed } from './index.ts';
 
 /**
@@ -25,7 +25,7 @@ import { type Engine, type GlossaryEntry, TranslationFailed } from './index.ts';
  */
 
 /** DeepL's target codes: English is British English (the school's English is). */
-export const DEEPL_TARGET: Record<TranslationLocale, TargetLanguageCode> = { en: 'en-GB', ar: 'ar', uk: 'uk', pl: 'pl', tr: 'tr' };
+export const DEEPL_TARGET: Record<Locale, TargetLanguageCode> = { nl: 'nl', en: 'en-GB', ar: 'ar', uk: 'uk', pl: 'pl', tr: 'tr' };
 
 /** Glossary ids by account, target language and glossary content (null: DeepL keeps none for that pair). */
 const glossaries = new Map<string, Promise<string | null>>();
@@ -87,13 +87,14 @@ export function deeplEngine(settings: { authKey: string; serverUrl?: string; tim
   return {
     provider: 'deepl',
     format: 'xml',
-    async translate(lines, to, glossary) {
+    async translate(lines, from, to, glossary) {
       try {
         for (let attempt = 0; ; attempt++) {
-          const glossaryId = glossary.length > 0 ? await glossaryFor(to, glossary) : null;
+          // Glossaries are Dutch → the leaflet languages; the port sends none for other pairs.
+          const glossaryId = glossary.length > 0 && from === 'nl' && to !== 'nl' ? await glossaryFor(to, glossary) : null;
           try {
             const results = await timed(
-              client.translateText([...lines], 'nl', DEEPL_TARGET[to], {
+              client.translateText([...lines], from, DEEPL_TARGET[to], {
                 tagHandling: 'xml',
                 ignoreTags: ['x'],
                 nonSplittingTags: ['b', 'a', 'x'],

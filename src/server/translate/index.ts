@@ -1,10 +1,11 @@
-import { TRANSLATION_LOCALES, type TranslationLocale } from '~/i18n/locales.ts';
+import { LOCALE_CODES, type Locale, type TranslationLocale } from '~/i18n/locales.ts';
 import { deeplEngine } from './deepl.ts';
 import { libreTranslateEngine } from './libretranslate.ts';
 import { cutLines, MarkupLost, type Protected, protect, restore, type WireFormat } from './protect.ts';
 
 /**
- * Machine translation behind one port: Dutch texts in, one translation per text out, by DeepL
+ * Machine translation behind one port: texts in one language in, one translation per text out
+ * (leaflets: Dutch into the five others; what people write: between any two of the six), by DeepL
  * (deepl-node) or by a school's own LibreTranslate server, chosen by the settings; with neither
  * set the feature is hidden (`translatorFrom` gives null).
  *
@@ -17,7 +18,7 @@ import { cutLines, MarkupLost, type Protected, protect, restore, type WireFormat
  * the Dutch and any earlier translation as they were.
  */
 
-export type { TranslationLocale };
+export type { Locale, TranslationLocale };
 export type Provider = 'deepl' | 'libretranslate';
 
 /** A glossary pair: the Dutch term and the term to use in the target language. */
@@ -27,14 +28,16 @@ export interface GlossaryEntry {
 }
 
 export interface TranslateOptions {
-  /** Used where the provider supports glossaries (DeepL); LibreTranslate has none per request. */
+  /** Used where the provider supports glossaries (DeepL, from Dutch); LibreTranslate has none per request. */
   glossary?: readonly GlossaryEntry[];
+  /** What people write: no marks, every character is text (see protect.ts). */
+  plain?: boolean;
 }
 
 export interface Translator {
   readonly provider: Provider;
   /** One translation per text, same order. Empty and blank texts come back as they are, unsent. */
-  translate(texts: readonly string[], from: 'nl', to: TranslationLocale, options?: TranslateOptions): Promise<string[]>;
+  translate(texts: readonly string[], from: Locale, to: Locale, options?: TranslateOptions): Promise<string[]>;
 }
 
 /**
@@ -64,7 +67,7 @@ export interface Engine {
   readonly provider: Provider;
   readonly format: WireFormat;
   /** One result per line, same order; throws `TranslationFailed`. Each call is one request (two with a new DeepL glossary). */
-  translate(lines: readonly string[], to: TranslationLocale, glossary: readonly GlossaryEntry[]): Promise<string[]>;
+  translate(lines: readonly string[], from: Locale, to: Locale, glossary: readonly GlossaryEntry[]): Promise<string[]>;
 }
 
 export type TranslateSettings =
@@ -171,14 +174,18 @@ export function protectedTranslator(engine: Engine): Translator {
     provider: engine.provider,
     async translate(texts, from, to, options) {
       try {
-        if (from !== 'nl' || !(TRANSLATION_LOCALES as readonly string[]).includes(to)) throw new TranslationFailed('unsupported');
-        const cuts = texts.map((text) => cutLines(text));
-        const items = cuts.flatMap((cut, text) => cut.lines.map((line) => ({ text, ...protect(line, engine.format) })));
+        const known = LOCALE_CODES as readonly string[];
+        if (from === to || !known.includes(from) || !known.includes(to)) throw new TranslationFailed('unsupported');
+        const plain = options?.plain ?? false;
+        const cuts = texts.map((text) => cutLines(text, plain));
+        const items = cuts.flatMap((cut, text) => cut.lines.map((line) => ({ text, ...protect(line, engine.format, plain) })));
         const results: string[] = [];
-        const glossary = cleanGlossary(options?.glossary);
+        // Glossaries are Dutch → other language (domain/glossary.ts).
+        const glossary = from === 'nl' ? cleanGlossary(options?.glossary) : [];
         for (const batch of batches(items)) {
           const out = await engine.translate(
             batch.map((item) => item.wire),
+            from,
             to,
             glossary,
           );
@@ -204,7 +211,7 @@ export function protectedTranslator(engine: Engine): Translator {
         // Provider, language and reason only: the texts may hold personal data. An unexpected
         // error (a bug) adds its class name, never its message.
         const unexpected = err instanceof TranslationFailed ? '' : ` (${err instanceof Error ? err.constructor.name : typeof err})`;
-        console.warn(`[portal] machine translation (${engine.provider}, nl → ${to}) failed: ${failure.reason}${unexpected}`);
+        console.warn(`[portal] machine translation (${engine.provider}, ${from} → ${to}) failed: ${failure.reason}${unexpected}`);
         throw failure;
       }
     },

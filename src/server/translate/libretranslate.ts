@@ -2,7 +2,7 @@ import { type Engine, type FailureReason, TranslationFailed } from './index.ts';
 
 /**
  * A LibreTranslate server (open source, usually the school's own, so the texts stay in-house):
- * `POST {url}/translate` with JSON `{q: string[], source: 'nl', target, format: 'html', api_key?}`,
+ * `POST {url}/translate` with JSON `{q: string[], source, target, format: 'html', api_key?}`,
  * answered by `{translatedText: string[]}` or `{error: string}`. Its language codes are ours.
  *
  * LibreTranslate takes no glossary with a request (an operator may configure one on the server
@@ -13,7 +13,7 @@ export function libreTranslateEngine(settings: { url: string; apiKey?: string; t
   return {
     provider: 'libretranslate',
     format: 'html',
-    async translate(lines, to) {
+    async translate(lines, from, to) {
       let status: number;
       let body: unknown;
       try {
@@ -23,7 +23,7 @@ export function libreTranslateEngine(settings: { url: string; apiKey?: string; t
           headers: { 'content-type': 'application/json', accept: 'application/json' },
           body: JSON.stringify({
             q: lines,
-            source: 'nl',
+            source: from,
             target: to,
             format: 'html',
             ...(settings.apiKey ? { api_key: settings.apiKey } : {}),

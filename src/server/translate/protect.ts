@@ -12,6 +12,10 @@
  * provider drops, repeats or invents a placeholder, or the marks no longer parse as the same
  * marks, `restore` throws `MarkupLost` and the caller rejects that text (the Dutch stays as it
  * was). A half-right translation that silently loses a Dutch term or a link is worse than none.
+ *
+ * What people write (a parent's answer, an agreement) is `plain`: no marks at all, every
+ * character is text, so a `**` or `[[nl:…]]` someone typed is translated as typed and never taken
+ * for markup.
  */
 
 export type WireFormat = 'xml' | 'html';
@@ -36,7 +40,8 @@ export type Piece =
  * as written (parseInline normalises it), and a link whose URL the app would not show as a link
  * is still a link here: either way it comes back exactly as it was.
  */
-export function pieces(text: string): Piece[] {
+export function pieces(text: string, plain = false): Piece[] {
+  if (plain) return text ? [{ kind: 'text', value: text }] : [];
   const out: Piece[] = [];
   let last = 0;
   for (const m of text.matchAll(INLINE)) {
@@ -59,6 +64,8 @@ export interface Protected {
   readonly slots: readonly Slot[];
   /** The original line, to compare the restored line's marks against. */
   readonly source: string;
+  /** Plain text: no marks were looked for, none may come back. */
+  readonly plain?: boolean;
 }
 
 /** The provider left a line's marks in a state that cannot be put back faithfully. */
@@ -84,7 +91,8 @@ export function unescapeMarkup(text: string): string {
 }
 
 /** Protects a single line (no line breaks outside marks) for sending in the given format. */
-export function protect(line: string, format: WireFormat): Protected {
+export function protect(line: string, format: WireFormat, plain = false): Protected {
+  if (plain) return { wire: escapeMarkup(line), slots: [], source: line, plain: true };
   const slots: Slot[] = [];
   const keep = (raw: string, term: string): string => {
     const i = slots.push({ kind: 'keep', raw }) - 1;
@@ -157,6 +165,14 @@ export function restore(translated: string, p: Protected, format: WireFormat): s
     const keep = TAGS[format].keep.exec(rest);
     const openA = OPEN_A.exec(rest);
     const tag = keep ?? openA ?? OPEN_B.exec(rest) ?? CLOSE_B.exec(rest) ?? CLOSE_A.exec(rest);
+    if (p.plain) {
+      // Nothing was sent as a tag: DeepL (XML, kept escaped) invented one; from LibreTranslate
+      // (which unescapes its answer) it is what the person typed.
+      if (tag && format === 'xml') throw new MarkupLost('a tag in plain text');
+      textRun += ch;
+      i++;
+      continue;
+    }
     if (!tag) {
       // LibreTranslate unescapes its output, so a `<` the Dutch text had comes back bare there;
       // DeepL keeps XML escaped, so a tag it invented means the line is not what was sent.
@@ -192,7 +208,7 @@ export function restore(translated: string, p: Protected, format: WireFormat): s
   flush();
   if (open.length > 0) throw new MarkupLost('a mark left open');
   if (used.size !== p.slots.length) throw new MarkupLost('a placeholder went missing');
-  if (signature(out) !== signature(p.source)) throw new MarkupLost('the marks read differently');
+  if (!p.plain && signature(out) !== signature(p.source)) throw new MarkupLost('the marks read differently');
   return out;
 }
 
@@ -211,7 +227,8 @@ function signature(line: string): string {
 }
 
 /** Whether a line has anything to translate: a letter outside the kept Dutch words and URLs. */
-function translatable(line: string): boolean {
+function translatable(line: string, plain: boolean): boolean {
+  if (plain) return /\p{L}/u.test(line);
   return pieces(line).some((p) => {
     const value = p.kind === 'text' || p.kind === 'strong' ? p.value : p.kind === 'link' ? p.label : '';
     return /\p{L}/u.test(value.replace(DUTCH_ANYWHERE, ''));
@@ -231,8 +248,8 @@ export interface Cut {
   join(translated: readonly string[]): string;
 }
 
-export function cutLines(text: string): Cut {
-  const inside: [number, number][] = [...text.matchAll(INLINE)].map((m) => [m.index, m.index + m[0].length]);
+export function cutLines(text: string, plain = false): Cut {
+  const inside: [number, number][] = plain ? [] : [...text.matchAll(INLINE)].map((m) => [m.index, m.index + m[0].length]);
   const breaks: number[] = [];
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {
     if (!inside.some(([from, to]) => i > from && i < to)) breaks.push(i);
@@ -242,7 +259,7 @@ export function cutLines(text: string): Cut {
   for (const end of [...breaks, text.length]) {
     const chunk = text.slice(start, end);
     const m = /^(\s*)([\s\S]*?)(\s*)$/.exec(chunk)!;
-    if (translatable(m[2]!)) parts.push({ lead: m[1]!, line: m[2]!, trail: m[3]! });
+    if (translatable(m[2]!, plain)) parts.push({ lead: m[1]!, line: m[2]!, trail: m[3]! });
     else parts.push(chunk);
     if (end < text.length) parts.push('\n');
     start = end + 1;
