@@ -140,7 +140,11 @@ describe.each(DATABASES)('meetings on %s', (_label, open) => {
     });
 
     it.each(each('forbidden', { parent: 1 }))('request_meeting about Sara: %s → %s', async (p, n) =>
-      expect(await outcome(() => call(p).tryRpc('request_meeting', { p_pupil: w.pupil.id, p_reason: 'Zorgen over lezen', p_interpreter_lang: 'ar' }))).toBe(n),
+      expect(
+        await outcome(() =>
+          call(p).tryRpc('request_meeting', { p_pupil: w.pupil.id, p_reason: 'Zorgen over lezen', p_interpreter_lang: 'ar' }),
+        ),
+      ).toBe(n),
     );
 
     it.each(each('forbidden', { admin: 1, coach: 1, teacher: 1 }))('plan_meeting (Sara’s): %s → %s', async (p, n) =>
@@ -150,7 +154,17 @@ describe.each(DATABASES)('meetings on %s', (_label, open) => {
     it('a changed time or place is kept as a change (was, now), never as a new plan; the family sees it', async () => {
       const [before] = await call('teacher').rpc('meeting_detail', { p_meeting: saraMeeting });
       const later = new Date(Date.parse(before!.starts_at!) + 30 * 60_000).toISOString();
-      const same = { p_meeting: saraMeeting, p_kind: 'progress' as const, p_minutes: 20, p_video_url: null, p_attendees: null, p_goal: 'Hoe gaat het?', p_interpreter_lang: null, p_interpreter_mode: null, p_interpreter_booked: false };
+      const same = {
+        p_meeting: saraMeeting,
+        p_kind: 'progress' as const,
+        p_minutes: 20,
+        p_video_url: null,
+        p_attendees: null,
+        p_goal: 'Hoe gaat het?',
+        p_interpreter_lang: null,
+        p_interpreter_mode: null,
+        p_interpreter_booked: false,
+      };
       const outcomeOf = await call('teacher').tryRpc('plan_meeting', { ...same, p_starts_at: before!.starts_at!, p_place: 'Lokaal 5' });
       expect(outcomeOf).toBe('saved');
       const changed = await db.as(w.personas.teacher).tryAll(async (q) => {
@@ -174,13 +188,12 @@ describe.each(DATABASES)('meetings on %s', (_label, open) => {
 
     it.each(each(0, { admin: 1, coach: 1, teacher: 1, parent: 1, pupil: 1, anon: 'error' }))(
       'meeting_changes select (Sara’s meeting, changed once): %s → %s',
-      async (p, n) => expect(await outcome(() => call(p).query('select * from public.meeting_changes where meeting_id = $1', [saraMeeting]))).toBe(n),
+      async (p, n) =>
+        expect(await outcome(() => call(p).query('select * from public.meeting_changes where meeting_id = $1', [saraMeeting]))).toBe(n),
     );
 
     it.each(each('error'))('meeting_changes written directly: %s → %s', async (p, n) =>
-      expect(
-        await write(p, `insert into public.meeting_changes (meeting_id, was_starts_at) values ($1, now())`, [saraMeeting]),
-      ).toBe(n),
+      expect(await write(p, `insert into public.meeting_changes (meeting_id, was_starts_at) values ($1, now())`, [saraMeeting])).toBe(n),
     );
 
     it('an interpreter: staff plan one (language, by phone); a parent asks in the request itself; the school sees which still need one', async () => {
@@ -214,7 +227,9 @@ describe.each(DATABASES)('meetings on %s', (_label, open) => {
       });
       expect(asked).toEqual([{ interpreter: 'ar' }]);
       expect(
-        await outcome(() => call('parent').tryRpc('request_meeting', { p_pupil: w.pupil.id, p_reason: 'x', p_interpreter_lang: 'Arabisch' as 'ar' })),
+        await outcome(() =>
+          call('parent').tryRpc('request_meeting', { p_pupil: w.pupil.id, p_reason: 'x', p_interpreter_lang: 'Arabisch' as 'ar' }),
+        ),
       ).toBe('invalid');
     });
 
@@ -235,9 +250,7 @@ describe.each(DATABASES)('meetings on %s', (_label, open) => {
 
     it.each(each('forbidden', { parent: 1 }))('set_my_meeting_wishes (Sara’s): %s → %s', async (p, n) =>
       expect(
-        await outcome(() =>
-          call(p).tryRpc('set_my_meeting_wishes', { p_meeting: saraMeeting, p_interpreter: 'ar', p_companion: null }),
-        ),
+        await outcome(() => call(p).tryRpc('set_my_meeting_wishes', { p_meeting: saraMeeting, p_interpreter: 'ar', p_companion: null })),
       ).toBe(n),
     );
   });
