@@ -1,7 +1,6 @@
 import type { TFunction } from 'i18next';
 import { z } from 'zod';
 import {
-  buildSlots,
   cleanAnswers,
   FOUR_G_ANSWERS,
   isPrepTopic,
@@ -11,6 +10,7 @@ import {
   PREP_TOPICS,
   zonedInstant,
 } from '~/domain/meetings.ts';
+import { INTERPRETER_MODES, isInterpreterLanguage } from '~/domain/written.ts';
 import { RpcError } from '~/domain/rpc/index.ts';
 import { type FieldErrors, nameField, typedDate, typedInt, typedTime } from '~/server/forms.ts';
 import { schoolStaff, signedInPerson } from '~/server/guards.ts';
@@ -18,9 +18,10 @@ import { inviteToMeetingByMail } from '~/server/meeting-mail.ts';
 import { type ActionContext, formAction, Refusal } from './define.ts';
 
 /**
- * Meetings: staff plan them (and meeting rounds with slots), parents ask for them, prepare them
- * screen by screen, share, book a slot and give feedback; staff record agreements. Each command
- * is a database function that checks the caller; these add the sentences.
+ * Meetings: staff plan them (with an interpreter if needed), parents ask for them (and for an
+ * interpreter), prepare them screen by screen, share and give feedback; staff record agreements.
+ * Meeting rounds with time slots are in meeting-rounds.ts. Each command is a database function that
+ * checks the caller; these add the sentences.
  */
 const date = typedDate;
 const time = typedTime;
@@ -35,6 +36,7 @@ const refusals = (err: RpcError | unknown, t: TFunction): FieldErrors | undefine
     slot_taken: 'meetings:errors.slotTaken',
     deadline_passed: 'meetings:errors.deadlinePassed',
     not_prepared: 'meetings:errors.notPrepared',
+    meeting_cancelled: 'meetings:cancelled',
   };
   return known[err.code] ? { _form: t(known[err.code]!) } : undefined;
 };
@@ -44,6 +46,13 @@ const meetingOfPage = (ctx: ActionContext) => {
   if (!id.success) throw new Refusal({ _form: ctx.locals.t('errors.generic') });
   return id.data;
 };
+
+/** A language chosen in a list (an interpreter's), or none. */
+const languageChoice = z
+  .string()
+  .max(3)
+  .optional()
+  .refine((v) => !v || isInterpreterLanguage(v), 'errors.generic');
 
 /** The fields of a meeting's time and place, as staff fill them in. */
 const meetingInput = z.object({
@@ -60,6 +69,9 @@ const meetingInput = z.object({
     .optional(),
   attendees: optional(MEETING_LIMITS.attendees),
   goal: optional(MEETING_LIMITS.goal),
+  interpreterLang: languageChoice,
+  interpreterMode: z.enum(INTERPRETER_MODES).optional(),
+  interpreterBooked: z.boolean(),
 });
 const meetingArgs = (m: z.output<typeof meetingInput>) => {
   const [h, min] = m.time.split(':').map(Number);
@@ -71,6 +83,9 @@ const meetingArgs = (m: z.output<typeof meetingInput>) => {
     p_video_url: m.video || null,
     p_attendees: m.attendees || null,
     p_goal: m.goal || null,
+    p_interpreter_lang: m.interpreterLang || null,
+    p_interpreter_mode: m.interpreterLang ? (m.interpreterMode ?? 'in-person') : null,
+    p_interpreter_booked: !!m.interpreterLang && m.interpreterBooked,
   };
 };
 
@@ -91,13 +106,19 @@ export const meetings = {
     refusals,
   }),
 
-  /** Staff give an asked-for meeting its time (or change a planned one). */
+  /**
+   * Staff give an asked-for meeting its time (the parents are invited), or change a planned one:
+   * a new time or place is kept as a change (what it was and what it is), for the parents' page
+   * and the "changed" mail, never sent as a second invitation.
+   */
   plan: formAction({
     guard: schoolStaff(),
     input: meetingInput,
     async handler(input, _, ctx) {
       const id = meetingOfPage(ctx);
-      await ctx.locals.backend.db.rpc('plan_meeting', { p_meeting: id, ...meetingArgs(input) });
+      const outcome = await ctx.locals.backend.db.rpc('plan_meeting', { p_meeting: id, ...meetingArgs(input) });
+      if (outcome !== 'planned')
+        return { ok: true, flash: { key: outcome === 'changed' ? 'meetings:flash.changed' : 'meetings:flash.saved' } };
       const mail = await inviteToMeetingByMail(ctx.locals.backend, id);
       return { ok: true, flash: { key: mail.failed > 0 ? 'meetings:flash.plannedMailFailed' : 'meetings:flash.planned' } };
     },
@@ -142,55 +163,16 @@ export const meetings = {
     },
   }),
 
-  /** Staff publish a round of time slots for a class. */
-  publishRound: formAction({
-    guard: schoolStaff(),
-    input: z.object({
-      class: z.uuid(),
-      title: nameField({ min: 1, max: 120 }),
-      days: z.array(date.or(z.literal(''))).max(10),
-      from: time,
-      to: time,
-      minutes: typedInt(5, 60),
-      breakEvery: typedInt(0, 20),
-      breakMinutes: typedInt(0, 60),
-      teachers: z.array(z.uuid()).max(10),
-      deadlineDate: date,
-      deadlineTime: time,
-    }),
-    async handler(input, school, ctx) {
-      const { t, backend, lang } = ctx.locals;
-      const days = [...new Set(input.days.filter(Boolean))].sort();
-      if (days.length === 0) throw new Refusal({ days: t('meetings:errors.chooseDay') });
-      if (input.teachers.length === 0) throw new Refusal({ teachers: t('meetings:errors.chooseTeacher') });
-      const slots = buildSlots({ ...input, days });
-      if (slots.length === 0) throw new Refusal({ to: t('meetings:errors.noSlots') });
-      if (slots.length > MEETING_LIMITS.slotsPerRound)
-        throw new Refusal({ days: t('meetings:errors.tooManySlots', { count: MEETING_LIMITS.slotsPerRound }) });
-      const [h, m] = input.deadlineTime.split(':').map(Number);
-      const deadline = zonedInstant(input.deadlineDate, h! * 60 + m!);
-      if (slots.some((s) => s.starts_at < deadline)) throw new Refusal({ deadlineDate: t('meetings:errors.deadlineAfterSlots') });
-      const id = await backend.db.rpc('publish_slot_round', {
-        p_class: input.class,
-        p_title: input.title,
-        p_deadline: deadline,
-        p_slots: slots,
-      });
-      return {
-        ok: true,
-        to: `/${lang}/s/${school.school.slug}/admin/meetings/rounds/${id}`,
-        flash: { key: 'meetings:flash.roundPublished' },
-      };
-    },
-    refusals: (err, t) => (err instanceof RpcError && err.code === 'invalid' ? { _form: t('meetings:errors.roundInvalid') } : undefined),
-  }),
-
-  /** A parent asks for a meeting about their child. */
+  /** A parent asks for a meeting about their child, and for an interpreter if they want one. */
   request: formAction({
     guard: signedInPerson,
-    input: z.object({ pupil: z.uuid(), reason: nameField({ min: 1, max: MEETING_LIMITS.reason }) }),
-    async handler({ pupil, reason }, _, { locals }) {
-      const id = await locals.backend.db.rpc('request_meeting', { p_pupil: pupil, p_reason: reason });
+    input: z.object({ pupil: z.uuid(), reason: nameField({ min: 1, max: MEETING_LIMITS.reason }), interpreter: languageChoice }),
+    async handler({ pupil, reason, interpreter }, _, { locals }) {
+      const id = await locals.backend.db.rpc('request_meeting', {
+        p_pupil: pupil,
+        p_reason: reason,
+        p_interpreter_lang: interpreter || null,
+      });
       return { ok: true, to: `/${locals.lang}/app/meetings/${id}`, flash: { key: 'meetings:flash.requested' } };
     },
   }),
@@ -198,7 +180,7 @@ export const meetings = {
   /** A parent's wishes: an interpreter (which language), who comes along. */
   wishes: formAction({
     guard: signedInPerson,
-    input: z.object({ interpreter: optional(MEETING_LIMITS.interpreter), companion: optional(MEETING_LIMITS.companion) }),
+    input: z.object({ interpreter: languageChoice, companion: optional(MEETING_LIMITS.companion) }),
     async handler({ interpreter, companion }, _, ctx) {
       await ctx.locals.backend.db.rpc('set_my_meeting_wishes', {
         p_meeting: meetingOfPage(ctx),
@@ -273,17 +255,6 @@ export const meetings = {
         p_anonymous: input.anonymous,
       });
       return { ok: true, flash: { key: 'meetings:flash.feedbackThanks' } };
-    },
-    refusals,
-  }),
-
-  /** A parent chooses a slot for a child (or moves the child's booking). */
-  book: formAction({
-    guard: signedInPerson,
-    input: z.object({ slot: z.uuid(), pupil: z.uuid() }),
-    async handler({ slot, pupil }, _, { locals }) {
-      await locals.backend.db.rpc('book_slot', { p_slot: slot, p_pupil: pupil });
-      return { ok: true, flash: { key: 'meetings:flash.booked' } };
     },
     refusals,
   }),

@@ -82,7 +82,9 @@ const WORDS: Record<'nl' | 'en' | 'pl' | 'tr', ReadonlySet<string>> = {
       ' ',
     ),
   ),
-  en: new Set('the and is of to my he she it with not at we you your for are this that was have has can school child reads but very'.split(' ')),
+  en: new Set(
+    'the and is of to my he she it with not at we you your for are this that was have has can school child reads but very'.split(' '),
+  ),
   pl: new Set('i w nie się jest na z że to do jak czy mój moja moje dziecko szkoła bardzo ale lubi jestem mam tak co po od'.split(' ')),
   tr: new Set('ve bir bu çok için ile da de ne mi ben benim okul çocuk değil var yok ama gibi daha çocuğum okulda evde'.split(' ')),
 };
@@ -98,7 +100,10 @@ const LETTERS: Record<'pl' | 'tr', RegExp> = {
  * else Dutch, the school's language). `''` when the writer said "another language" and the letters
  * do not say one of the six; null when there is nothing to translate (no letters at all).
  */
-export function writtenLanguage(text: string, opts: { chosen?: string | null | undefined; hint?: Locale | null | undefined } = {}): Locale | '' | null {
+export function writtenLanguage(
+  text: string,
+  opts: { chosen?: string | null | undefined; hint?: Locale | null | undefined } = {},
+): Locale | '' | null {
   const arabic = (text.match(/\p{Script=Arabic}/gu) ?? []).length;
   const cyrillic = (text.match(/\p{Script=Cyrillic}/gu) ?? []).length;
   const latin = (text.match(/\p{Script=Latin}/gu) ?? []).length;
@@ -108,7 +113,10 @@ export function writtenLanguage(text: string, opts: { chosen?: string | null | u
   if (script === 'arabic') return 'ar';
   if (script === 'cyrillic') return 'uk';
   if (chosen && LATIN.includes(chosen)) return chosen;
-  const words = text.toLocaleLowerCase().split(/[^\p{L}]+/u).filter(Boolean);
+  const words = text
+    .toLocaleLowerCase()
+    .split(/[^\p{L}]+/u)
+    .filter(Boolean);
   const score = { nl: 0, en: 0, pl: 0, tr: 0 };
   for (const w of words) for (const l of LATIN as ('nl' | 'en' | 'pl' | 'tr')[]) if (WORDS[l].has(w)) score[l] += 1;
   score.pl += 2 * (text.match(LETTERS.pl) ?? []).length;

@@ -6,15 +6,20 @@ import { useEffect, useRef, useState } from 'react';
  * Coming back to the screen with something kept here that the server does not have yet puts it
  * back in the form. Says what happened, quietly, for a screen reader too. The form itself still
  * works without this (Next saves).
+ *
+ * Without a network, Next, Back and the screen's other links (`data-prep-nav`) stay on this screen
+ * and say so, instead of the browser's error page: what was typed is already kept on the phone.
+ * On a screen without questions (the first and the last) there is no form: only that.
  */
 interface Props {
-  endpoint: string;
+  /** Where the screen's answers are saved as they are typed; none on a screen without questions. */
+  endpoint?: string | undefined;
   /** Where the kept draft lives on this device: per meeting and screen. */
   storageKey: string;
   step: number;
   /** When the server last saved this preparation (ISO), to tell a newer kept draft from an older one. */
   savedAt: string | null;
-  labels: { saving: string; saved: string; offline: string; restored: string };
+  labels: { saving: string; saved: string; offline: string; restored: string; offlineNext: string };
 }
 
 type Draft = { topic: string; choices: string[]; text: string; textLang: string; step: number; at: number };
@@ -41,11 +46,45 @@ function fill(form: HTMLFormElement, draft: Draft): void {
 
 export default function PrepDraft({ endpoint, storageKey, step, savedAt, labels }: Props) {
   const [status, setStatus] = useState('');
+  const [stuck, setStuck] = useState(false);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  // No network: stay on this screen (the answers are kept here) and say so.
+  useEffect(() => {
+    const offline = () => typeof navigator !== 'undefined' && navigator.onLine === false;
+    const form = document.querySelector<HTMLFormElement>('form[data-prepare]');
+    const onSubmit = (event: SubmitEvent) => {
+      if (!offline()) return;
+      event.preventDefault();
+      if (form) {
+        try {
+          localStorage.setItem(storageKey, JSON.stringify(read(form, step)));
+        } catch {
+          /* storage off: the form still has it */
+        }
+      }
+      setStuck(true);
+    };
+    const onClick = (event: MouseEvent) => {
+      const link = (event.target as Element | null)?.closest?.('a[data-prep-nav]');
+      if (!link || !offline()) return;
+      event.preventDefault();
+      setStuck(true);
+    };
+    const back = () => setStuck(false);
+    form?.addEventListener('submit', onSubmit);
+    document.addEventListener('click', onClick);
+    window.addEventListener('online', back);
+    return () => {
+      form?.removeEventListener('submit', onSubmit);
+      document.removeEventListener('click', onClick);
+      window.removeEventListener('online', back);
+    };
+  }, [storageKey, step]);
 
   useEffect(() => {
     const form = document.querySelector<HTMLFormElement>('form[data-prepare]');
-    if (!form) return;
+    if (!form || !endpoint) return;
     const keep = (draft: Draft) => {
       try {
         localStorage.setItem(storageKey, JSON.stringify(draft));
@@ -119,8 +158,15 @@ export default function PrepDraft({ endpoint, storageKey, step, savedAt, labels 
   }, [endpoint, storageKey, step, savedAt, labels]);
 
   return (
-    <p className="prep-draft muted" role="status" aria-live="polite">
-      {status}
-    </p>
+    <>
+      <p className="prep-draft muted" role="status" aria-live="polite">
+        {status}
+      </p>
+      {stuck && (
+        <p className="notice notice--warn" role="alert" data-offline-note="">
+          {labels.offlineNext}
+        </p>
+      )}
+    </>
   );
 }

@@ -83,7 +83,8 @@ export function writtenTranslationOn(env: Record<string, string | undefined>): b
 export function pageWait(env: Record<string, string | undefined> = process.env): number {
   const raw = env.TRANSLATE_PAGE_WAIT_MS?.trim();
   const n = raw === undefined || raw === '' ? 2000 : Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 30_000) throw new Error('TRANSLATE_PAGE_WAIT_MS must be a whole number of milliseconds from 0 to 30000');
+  if (!Number.isInteger(n) || n < 0 || n > 30_000)
+    throw new Error('TRANSLATE_PAGE_WAIT_MS must be a whole number of milliseconds from 0 to 30000');
   return n;
 }
 
@@ -115,7 +116,9 @@ export async function readWritten(
     if (lang === '') return { text, lang, state: 'other' };
     return { text, lang, state: translator ? 'pending' : 'off' };
   });
-  const wanted = shown.map((s, i) => ({ s, item: items[i]!, hash: textHash(s.text) })).filter((w) => w.s.state === 'pending' || w.s.state === 'off');
+  const wanted = shown
+    .map((s, i) => ({ s, item: items[i]!, hash: textHash(s.text) }))
+    .filter((w) => w.s.state === 'pending' || w.s.state === 'off');
   if (wanted.length === 0) return shown;
 
   // What is stored already (as the reader: only texts they may see).
@@ -220,4 +223,24 @@ export async function readWritten(
 /** The languages (other than the reader's) of texts shown untranslated because no machine is set up. */
 export function untranslatedLanguages(shown: readonly Shown[]): Locale[] {
   return [...new Set(shown.filter((s) => s.state === 'off').map((s) => s.lang as Locale))];
+}
+
+/** readWritten for named texts: what the reader sees of each, by the same names (absent texts left out). */
+export async function readWrittenBy<K extends string>(
+  backend: { db: Db; admin: Db },
+  items: Record<K, WrittenItem | null | undefined>,
+  reader: Locale,
+  options: ReadOptions = {},
+): Promise<Partial<Record<K, Shown>>> {
+  const entries = (Object.entries(items) as [K, WrittenItem | null | undefined][]).filter(
+    (e): e is [K, WrittenItem] => !!e[1] && !!e[1].text?.trim(),
+  );
+  if (entries.length === 0) return {};
+  const shown = await readWritten(
+    backend,
+    entries.map(([, item]) => item),
+    reader,
+    options,
+  );
+  return Object.fromEntries(entries.map(([key], i) => [key, shown[i]!])) as Partial<Record<K, Shown>>;
 }

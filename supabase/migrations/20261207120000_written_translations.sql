@@ -266,7 +266,9 @@ revoke execute on function private.written_text(text, text, uuid, uuid, uuid, uu
 -- The server stores what the translation machine returned: `[{source, field, meeting, agreement,
 -- user, pupil, round, request, source_text, source_lang, target_lang, text, provider}]`. An item
 -- whose text changed (or went) since the server read it is skipped, and so is one a person has
--- corrected for these same words. Returns how many were stored. Service role only: the server
+-- corrected for these same words. Feedback may come without its author (staff never learn who
+-- wrote it): it is stored for each named piece of feedback of that meeting with exactly these
+-- words; anonymous feedback never. Returns how many were stored. Service role only: the server
 -- read each text as the person viewing it before asking the machine.
 create function public.store_machine_translations(p_items jsonb)
 returns int
@@ -275,9 +277,12 @@ as $$
 declare
   v_item jsonb;
   v_source text;
+  v_field text;
+  v_meeting uuid;
   v_current text;
   v_count int := 0;
   v_user uuid;
+  v_users uuid[];
 begin
   if coalesce(current_setting('role', true), 'none') in ('anon', 'authenticated') then
     raise exception using errcode = 'P0001', message = 'forbidden';
@@ -287,37 +292,45 @@ begin
   end if;
   for v_item in select e from jsonb_array_elements(p_items) e loop
     v_source := v_item ->> 'source';
-    v_user := private.uuid_or_null(v_item ->> 'user');
-    v_current := private.written_text(
-      v_source, v_item ->> 'field', private.uuid_or_null(v_item ->> 'meeting'), private.uuid_or_null(v_item ->> 'agreement'),
-      v_user, private.uuid_or_null(v_item ->> 'pupil'), private.uuid_or_null(v_item ->> 'round'), private.uuid_or_null(v_item ->> 'request')
-    );
-    continue when v_current is null or v_current is distinct from (v_item ->> 'source_text');
-    insert into public.translations (
-      source, field, meeting_id, agreement_id, wish_user, prep_user, feedback_author, part_pupil, slot_round_id, need_round_id,
-      erasure_request_id, source_hash, source_lang, target_lang, text, origin, provider
-    )
-    values (
-      v_source, v_item ->> 'field',
-      case when v_source in ('meeting', 'wish', 'preparation', 'feedback', 'pupil_part') then private.uuid_or_null(v_item ->> 'meeting') end,
-      case when v_source = 'agreement' then private.uuid_or_null(v_item ->> 'agreement') end,
-      case when v_source = 'wish' then v_user end,
-      case when v_source = 'preparation' then v_user end,
-      case when v_source = 'feedback' then v_user end,
-      case when v_source = 'pupil_part' then private.uuid_or_null(v_item ->> 'pupil') end,
-      case when v_source = 'slot_round' then private.uuid_or_null(v_item ->> 'round') end,
-      case when v_source = 'need_round' then private.uuid_or_null(v_item ->> 'round') end,
-      case when v_source = 'erasure_request' then private.uuid_or_null(v_item ->> 'request') end,
-      private.text_hash(v_current), v_item ->> 'source_lang', (v_item ->> 'target_lang')::public.locale_code,
-      v_item ->> 'text', 'machine', v_item ->> 'provider'
-    )
-    on conflict (ref, target_lang) do update
-      set text = excluded.text, source_hash = excluded.source_hash, source_lang = excluded.source_lang, origin = 'machine',
-          provider = excluded.provider, checked_by = null, checked_at = null, created_at = now()
-      where public.translations.origin = 'machine' or public.translations.source_hash <> excluded.source_hash;
-    if found then
-      v_count := v_count + 1;
+    v_field := v_item ->> 'field';
+    v_meeting := private.uuid_or_null(v_item ->> 'meeting');
+    v_users := array[private.uuid_or_null(v_item ->> 'user')];
+    if v_source = 'feedback' and v_users[1] is null then
+      select coalesce(array_agg(f.author_id), '{}') into v_users from public.meeting_feedback f
+      where f.meeting_id = v_meeting and not f.anonymous and (to_jsonb(f) ->> v_field) = (v_item ->> 'source_text');
     end if;
+    foreach v_user in array v_users loop
+      v_current := private.written_text(
+        v_source, v_field, v_meeting, private.uuid_or_null(v_item ->> 'agreement'), v_user, private.uuid_or_null(v_item ->> 'pupil'),
+        private.uuid_or_null(v_item ->> 'round'), private.uuid_or_null(v_item ->> 'request')
+      );
+      continue when v_current is null or v_current is distinct from (v_item ->> 'source_text');
+      insert into public.translations (
+        source, field, meeting_id, agreement_id, wish_user, prep_user, feedback_author, part_pupil, slot_round_id, need_round_id,
+        erasure_request_id, source_hash, source_lang, target_lang, text, origin, provider
+      )
+      values (
+        v_source, v_field,
+        case when v_source in ('meeting', 'wish', 'preparation', 'feedback', 'pupil_part') then v_meeting end,
+        case when v_source = 'agreement' then private.uuid_or_null(v_item ->> 'agreement') end,
+        case when v_source = 'wish' then v_user end,
+        case when v_source = 'preparation' then v_user end,
+        case when v_source = 'feedback' then v_user end,
+        case when v_source = 'pupil_part' then private.uuid_or_null(v_item ->> 'pupil') end,
+        case when v_source = 'slot_round' then private.uuid_or_null(v_item ->> 'round') end,
+        case when v_source = 'need_round' then private.uuid_or_null(v_item ->> 'round') end,
+        case when v_source = 'erasure_request' then private.uuid_or_null(v_item ->> 'request') end,
+        private.text_hash(v_current), v_item ->> 'source_lang', (v_item ->> 'target_lang')::public.locale_code,
+        v_item ->> 'text', 'machine', v_item ->> 'provider'
+      )
+      on conflict (ref, target_lang) do update
+        set text = excluded.text, source_hash = excluded.source_hash, source_lang = excluded.source_lang, origin = 'machine',
+            provider = excluded.provider, checked_by = null, checked_at = null, created_at = now()
+        where public.translations.origin = 'machine' or public.translations.source_hash <> excluded.source_hash;
+      if found then
+        v_count := v_count + 1;
+      end if;
+    end loop;
   end loop;
   return v_count;
 end

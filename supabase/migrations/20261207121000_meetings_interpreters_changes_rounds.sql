@@ -7,7 +7,7 @@
 -- * A change of a planned meeting's time or place is recorded as a change (meeting_changes: what
 --   it was and what it is now, when and by whom, and whether the family was told yet — the
 --   notifications send the "changed" mail from it), never as a new invitation.
--- * Meeting rounds can be renamed, given another deadline, extended with more times, and removed
+-- * Meeting rounds can be renamed, given another deadline, extended by a day, and removed
 --   (the bookings' meetings that have not taken place are cancelled with it).
 
 -- ---------------------------------------------------------------------------------------
@@ -333,47 +333,44 @@ $$;
 revoke execute on function public.update_slot_round(uuid, text, timestamptz) from public, anon, authenticated;
 grant execute on function public.update_slot_round(uuid, text, timestamptz) to authenticated;
 
--- More times for a round (another day, another teacher): `[{"starts_at", "minutes", "teacher"}]`,
--- each after the deadline and in the future; a time the teacher already has is left out. Returns
--- how many were added.
-create function public.add_round_slots(p_round uuid, p_slots jsonb)
+-- One more day for a round: the same times, lengths and teachers as its first day, on p_day
+-- (the school's time zone). The day must come after the deadline and have no times yet. Returns
+-- how many times were added.
+create function public.add_round_day(p_round uuid, p_day date)
 returns int
 language plpgsql volatile security definer set search_path = ''
 as $$
 declare
   v_round public.slot_rounds;
+  v_first date;
   v_count int;
 begin
   select * into v_round from public.slot_rounds r where r.id = p_round for update;
   if v_round.id is null or not private.can_see_class_pupils(v_round.class_id) then
     raise exception using errcode = 'P0001', message = 'forbidden';
   end if;
-  if jsonb_typeof(p_slots) <> 'array' or jsonb_array_length(p_slots) = 0
-    or jsonb_array_length(p_slots) + (select count(*) from public.slots s where s.round_id = p_round) > 300 then
+  select min((s.starts_at at time zone 'Europe/Amsterdam')::date) into v_first from public.slots s where s.round_id = p_round;
+  if v_first is null or p_day is null or p_day <= (greatest(v_round.deadline, now()) at time zone 'Europe/Amsterdam')::date then
     raise exception using errcode = 'P0001', message = 'invalid';
   end if;
-  if exists (
-    select 1 from jsonb_array_elements(p_slots) s
-    where (s ->> 'starts_at')::timestamptz < greatest(v_round.deadline, now())
-      or (s ->> 'minutes')::int not between 5 and 240
-      or not exists (
-        select 1 from public.memberships m
-        where m.user_id = private.uuid_or_null(s ->> 'teacher') and m.school_id = v_round.school_id
-          and m.role in ('admin', 'coach', 'teacher')
-      )
-  ) then
+  if exists (select 1 from public.slots s where s.round_id = p_round and (s.starts_at at time zone 'Europe/Amsterdam')::date = p_day) then
+    raise exception using errcode = 'P0001', message = 'day_taken';
+  end if;
+  if (select count(*) from public.slots s where s.round_id = p_round)
+     + (select count(*) from public.slots s where s.round_id = p_round and (s.starts_at at time zone 'Europe/Amsterdam')::date = v_first) > 300 then
     raise exception using errcode = 'P0001', message = 'invalid';
   end if;
   insert into public.slots (round_id, starts_at, minutes, teacher_id)
-  select p_round, (s ->> 'starts_at')::timestamptz, (s ->> 'minutes')::int, (s ->> 'teacher')::uuid
-  from jsonb_array_elements(p_slots) s
+  select p_round, (p_day + (s.starts_at at time zone 'Europe/Amsterdam')::time) at time zone 'Europe/Amsterdam', s.minutes, s.teacher_id
+  from public.slots s
+  where s.round_id = p_round and (s.starts_at at time zone 'Europe/Amsterdam')::date = v_first
   on conflict (round_id, teacher_id, starts_at) do nothing;
   get diagnostics v_count = row_count;
   return v_count;
 end
 $$;
-revoke execute on function public.add_round_slots(uuid, jsonb) from public, anon, authenticated;
-grant execute on function public.add_round_slots(uuid, jsonb) to authenticated;
+revoke execute on function public.add_round_day(uuid, date) from public, anon, authenticated;
+grant execute on function public.add_round_day(uuid, date) to authenticated;
 
 -- Removes a round (staff of its class). The meetings its bookings made that have not taken place
 -- are cancelled (the families see "this meeting is not going ahead"); held ones stay. Returns how

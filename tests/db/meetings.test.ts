@@ -428,7 +428,8 @@ describe.each(DATABASES)('meetings on %s', (_label, open) => {
         ),
       ).toBe(n),
     );
-    const more = () => [{ starts_at: new Date(Date.now() + 9 * 86_400_000).toISOString(), minutes: 10, teacher: w.teacher.id }];
+    const day = (n: number) =>
+      new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam' }).format(new Date(Date.now() + n * 86_400_000));
     it.each(each('forbidden', { admin: 1, coach: 1, teacher: 1 }))('update_slot_round: %s → %s', async (p, n) =>
       expect(
         await outcome(() =>
@@ -451,9 +452,24 @@ describe.each(DATABASES)('meetings on %s', (_label, open) => {
         ),
       ).toBe('invalid');
     });
-    it.each(each('forbidden', { admin: 1, coach: 1, teacher: 1 }))('add_round_slots: %s → %s', async (p, n) =>
-      expect(await outcome(() => call(p).tryRpc('add_round_slots', { p_round: round, p_slots: more() }))).toBe(n),
+    it.each(each('forbidden', { admin: 1, coach: 1, teacher: 1 }))('add_round_day: %s → %s', async (p, n) =>
+      expect(await outcome(() => call(p).tryRpc('add_round_day', { p_round: round, p_day: day(9) }))).toBe(n),
     );
+    it('add_round_day gives the new day the first day’s times, at the same wall-clock times; never a day before the deadline', async () => {
+      const added = await call('teacher').tryAll(async (q) => {
+        const [{ n }] = (await q<{ n: number }>('select public.add_round_day($1, $2::date) as n', [round, day(9)])) as [{ n: number }];
+        const times = await q<{ t: string }>(
+          `select to_char(starts_at at time zone 'Europe/Amsterdam', 'YYYY-MM-DD HH24:MI') as t from public.slots where round_id = $1 order by starts_at`,
+          [round],
+        );
+        return { n, times: times.map((r) => r.t) };
+      });
+      expect(added.n).toBe(3);
+      const firstDay = added.times.slice(0, 3).map((x) => x.slice(11));
+      expect(added.times.slice(3).map((x) => x.slice(11))).toEqual(firstDay);
+      expect(added.times.slice(3).every((x) => x.startsWith(day(9)))).toBe(true);
+      expect(await outcome(() => call('teacher').tryRpc('add_round_day', { p_round: round, p_day: day(1) }))).toBe('invalid');
+    });
     it.each(each('forbidden', { admin: 1, coach: 1, teacher: 1 }))('remove_slot_round: %s → %s', async (p, n) =>
       expect(await outcome(() => call(p).tryRpc('remove_slot_round', { p_round: round }))).toBe(n),
     );

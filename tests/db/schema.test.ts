@@ -104,7 +104,7 @@ const DEFINER_ALLOWLIST = new Set([
   // Changing a meeting round (…_meetings_interpreters_changes_rounds.sql): each checks that the
   // caller sees the class's pupils; removing a round cancels its bookings' meetings.
   'public.update_slot_round',
-  'public.add_round_slots',
+  'public.add_round_day',
   'public.remove_slot_round',
   // Translations of what people write (…_written_translations.sql): the table has no write
   // policy; a person corrects one after an explicit check of who may (the meeting's staff, the

@@ -320,6 +320,36 @@ describe.each(DATABASES)('translations of what people write on %s', (_label, ope
       ).toBe(n),
     );
 
+    it('feedback stored without its author (as staff read it) reaches the named piece with those words, never an anonymous one', async () => {
+      const stored = await db.as(SERVICE).tryAll(async (q) => {
+        const [{ n }] = (await q<{ n: number }>('select public.store_machine_translations($1) as n', [
+          JSON.stringify([
+            item({
+              source: 'feedback',
+              field: 'top',
+              meeting: id.saraPast!,
+              source_text: 'شكرًا على الوقت',
+              source_lang: 'ar',
+              target_lang: 'en',
+            }),
+            item({
+              source: 'feedback',
+              field: 'top',
+              meeting: id.daanPast!,
+              source_text: 'Dziękuję bardzo',
+              source_lang: 'pl',
+              target_lang: 'en',
+            }),
+          ]),
+        ])) as [{ n: number }];
+        const rows = await q<{ author: string }>(
+          `select feedback_author as author from public.translations where source = 'feedback' and target_lang = 'en'`,
+        );
+        return { n, authors: rows.map((r) => r.author) };
+      });
+      expect(stored).toEqual({ n: 1, authors: [w.parent.id] });
+    });
+
     it('the server never stores a translation of words that changed since it read them', async () => {
       const stored = await db.as(SERVICE).tryRpc('store_machine_translations', {
         p_items: [

@@ -42,7 +42,9 @@ export const MEETINGS = {
     { returns: 'scalar' },
   ),
   /** 'planned' (asked-for, now with a time), 'changed' (time or place moved, kept as a change) or 'saved'. */
-  plan_meeting: rpc(z.object({ p_meeting: uuid, ...meetingFields }).strict(), z.enum(['planned', 'changed', 'saved']), { returns: 'scalar' }),
+  plan_meeting: rpc(z.object({ p_meeting: uuid, ...meetingFields }).strict(), z.enum(['planned', 'changed', 'saved']), {
+    returns: 'scalar',
+  }),
   cancel_meeting: rpc(idArg('p_meeting'), uuid, { returns: 'scalar' }),
   my_meetings: rpc(
     z.object({ p_class: uuid.nullable() }).strict(),
@@ -263,7 +265,10 @@ export const MEETINGS = {
   update_slot_round: rpc(z.object({ p_round: uuid, p_title: z.string().trim().min(1).max(120), p_deadline: timestamp }).strict(), uuid, {
     returns: 'scalar',
   }),
-  add_round_slots: rpc(z.object({ p_round: uuid, p_slots: slotList }).strict(), z.number().int(), { returns: 'scalar' }),
+  /** How many times the new day got (the first day's times, teachers and lengths). */
+  add_round_day: rpc(z.object({ p_round: uuid, p_day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }).strict(), z.number().int(), {
+    returns: 'scalar',
+  }),
   /** How many booked meetings that had not taken place were cancelled with it. */
   remove_slot_round: rpc(idArg('p_round'), z.number().int(), { returns: 'scalar' }),
   slot_rounds_for: rpc(

@@ -53,5 +53,7 @@ export const TRANSLATIONS = {
     z.number().int(),
     { returns: 'scalar', access: 'service' },
   ),
-  correct_translation: rpc(z.object({ p_translation: uuid, p_text: z.string().trim().min(1).max(4000) }).strict(), uuid, { returns: 'scalar' }),
+  correct_translation: rpc(z.object({ p_translation: uuid, p_text: z.string().trim().min(1).max(4000) }).strict(), uuid, {
+    returns: 'scalar',
+  }),
 } as const;

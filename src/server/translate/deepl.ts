@@ -104,7 +104,7 @@ export function deeplEngine(settings: { authKey: string; serverUrl?: string; tim
             return results.map((r) => r.text);
           } catch (err) {
             // The glossary was deleted in the DeepL account since we made it: make it again, once.
-            if (glossaryId && attempt === 0 && staleGlossary(err)) {
+            if (glossaryId && to !== 'nl' && attempt === 0 && staleGlossary(err)) {
               glossaries.delete(glossaryKey(to, glossary).key);
               continue;
             }
