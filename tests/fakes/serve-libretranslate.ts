@@ -4,7 +4,9 @@ import { type LibreMode, startFakeLibreTranslate } from './libretranslate.ts';
 /**
  * The fake LibreTranslate server for the e2e run (playwright.config.ts starts it): on a fixed
  * port, answering like the real API, plus `POST /__mode {"mode": "quota"}` so a test can make
- * it fail the way a real server does, and `GET /__health` for Playwright to wait on.
+ * it fail the way a real server does, `GET /__requests?contains=…` (how many translation requests
+ * held those words: a test counts what reached the provider), and `GET /__health` for Playwright
+ * to wait on.
  * Run: `node tests/fakes/serve-libretranslate.ts PORT`.
  */
 const port = Number(process.argv[2] ?? 4398);
@@ -16,6 +18,12 @@ const server = createServer(async (req, res) => {
   const body = Buffer.concat(chunks);
   if (req.url === '/__health') {
     res.writeHead(200).end('ok');
+    return;
+  }
+  if (req.url?.startsWith('/__requests')) {
+    const contains = new URL(req.url, 'http://fake').searchParams.get('contains') ?? '';
+    const count = fake.requests.filter((r) => r.path === '/translate' && r.body.includes(contains)).length;
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ count }));
     return;
   }
   if (req.url === '/__mode' && req.method === 'POST') {
