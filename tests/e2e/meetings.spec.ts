@@ -59,12 +59,14 @@ test('Ayşe prepares on her phone; the network drops in the middle and nothing i
   await expect(page.locator('html')).toHaveAttribute('lang', 'tr');
   await expectNoAxeViolations(page);
   await page.locator(`a[href$="/prepare/0"]`).click();
-  await expect(page.locator('progress')).toHaveAttribute('value', '1');
+  // The first screen shows the meeting; the questions are counted from the next one on (of 6).
+  await expect(page.locator('progress')).toHaveCount(0);
   await expectNoAxeViolations(page);
   await page.locator('a[href$="/prepare/1"]').click();
 
-  // Question 2 of 8: what goes well. A choice and her own words, saved as she types.
-  await expect(page.locator('progress')).toHaveAttribute('value', '2');
+  // Question 1 of 6: what goes well. A choice and her own words, saved as she types.
+  await expect(page.locator('progress')).toHaveAttribute('value', '1');
+  await expect(page.locator('progress')).toHaveAttribute('max', '6');
   await page.locator('label.choice-card', { has: page.locator('input[value="curious"]') }).tap();
   await page.locator('textarea[name=text]').fill('Elif çok meraklı, her şeyi soruyor.');
   await expect(page.locator('.prep-draft')).not.toBeEmpty();
@@ -83,10 +85,10 @@ test('Ayşe prepares on her phone; the network drops in the middle and nothing i
 
   // Next, then away and back: she continues where she was.
   await page.locator('button[name=go][value=next]').click();
-  await expect(page.locator('progress')).toHaveAttribute('value', '3');
+  await expect(page.locator('progress')).toHaveAttribute('value', '2');
   await page.goto(`/tr/app/meetings/${meetingPath}`);
   await page.locator('a[href*="/prepare/2"]').click();
-  await expect(page.locator('progress')).toHaveAttribute('value', '3');
+  await expect(page.locator('progress')).toHaveAttribute('value', '2');
 
   // Straight to the end: read back, and shared with the school.
   await page.goto(`/tr/app/meetings/${meetingPath}/prepare/7`);
@@ -137,7 +139,11 @@ test('Ayşe reads the agreements in her Turkish page, and gives feedback; the co
   const page = await newPage(browser, { viewport: PHONE });
   await signIn(page, AYSE, 'tr');
   await page.goto(`/tr/app/meetings/${HELD}`);
-  await expect(page.locator('.agreements__text[lang="nl"]').filter({ hasText: 'Elif leest elke avond' })).toBeVisible();
+  // In Turkish (a machine's, marked), the Dutch — what was agreed — a tap away.
+  const agreed = page.locator('.agreements li', { hasText: 'Elif leest elke avond' });
+  await expect(agreed.locator('.written__text[lang="tr"]').first()).toContainText('[tr] ELIF LEEST ELKE AVOND');
+  await agreed.locator('summary').first().click();
+  await expect(agreed.locator('.written__source[lang="nl"]').first()).toHaveText('Elif leest elke avond tien minuten voor aan haar broertje.');
   await page.locator('label.four-g__answer', { has: page.locator('input[name=seen][value=yes]') }).click();
   await page.locator('label.four-g__answer', { has: page.locator('input[name=heard][value=partly]') }).click();
   await page.locator('label.four-g__answer', { has: page.locator('input[name=valued][value=yes]') }).click();
@@ -210,7 +216,9 @@ test('Elif prepares her part in class mode; her mother sees it, in Turkish', asy
   await mother.goto(`/tr/app/meetings/${meetingPath}`);
   const part = mother.locator('.pupil-part');
   await expect(part.locator('li')).toHaveCount(7);
-  await expect(part.locator('blockquote')).toHaveText('Ik lees graag voor.');
+  // Her words in Turkish for her mother (marked), as she wrote them a tap away.
+  await expect(part.locator('blockquote .written__text[lang="tr"]')).toHaveText('[tr] IK LEES GRAAG VOOR.');
+  await expect(part.locator('blockquote .written__source[lang="nl"]')).toHaveText('Ik lees graag voor.');
   // Her latest "I learn best…" choices come with it (looking at a picture, more time).
   await expect(mother.locator('.latest-needs li')).toHaveCount(2);
   await expectNoAxeViolations(mother);
@@ -227,6 +235,8 @@ test('a meeting round: juf Anna publishes slots for Groep 3; Ayşe chooses one f
   await page.getByLabel('Tot', { exact: true }).fill('16:00');
   await page.getByLabel('Ouders kiezen tot (datum)').fill(inDays(6));
   await page.getByRole('button', { name: 'Ronde klaarzetten' }).click();
+  // Six times for the ten pupils of Groep 3: asked once more.
+  await page.getByRole('button', { name: 'Toch klaarzetten' }).click();
   await expect(page.getByText('De ronde staat klaar.')).toBeVisible();
   await expect(page.locator('tbody tr')).toHaveCount(6);
   await expectNoAxeViolations(page);
