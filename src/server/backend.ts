@@ -13,6 +13,7 @@ import { supabaseAdminDb, supabaseBackend, supabaseHasSession, supabaseRemoveFil
 import { serverSecret } from './secret.ts';
 import { publicUrl, setSite } from './site.ts';
 import { syncTemplates } from './templates.ts';
+import { translationStatus } from './written-translation.ts';
 
 /**
  * The one backend of this server process: chosen from the environment at start-up (see
@@ -30,6 +31,7 @@ async function boot(): Promise<Runtime> {
   const started = performance.now();
   const config = loadConfig();
   setSite(config.site);
+  const translation = translationStatus();
   if (config.mode === 'supabase') {
     const admin = supabaseAdminDb(config);
     const synced = await syncTemplates(admin);
@@ -37,6 +39,7 @@ async function boot(): Promise<Runtime> {
     log(
       `Supabase mode: project ${config.supabase!.url}; ${synced} template(s) updated${demo ? `, ${demo} demo leaflet(s) published` : ''}`,
     );
+    log(translation);
     startMail({ config, log });
     process.once('exit', stopMail);
     startRetention({ admin, removeFile: supabaseRemoveFile(config), log });
@@ -64,6 +67,7 @@ async function boot(): Promise<Runtime> {
     log('dev mailbox off: set PORTAL_DEV_MAILBOX=1 to read sign-in mails on this machine (npm start does, for the demo)');
   }
   log(`public address (links in mails, letters and QR codes): ${config.site.publicUrl.origin}`);
+  log(translation);
   // The outbox's dispatcher: sends by SMTP (or to the dev mailbox), stopped when the process ends.
   startMail({ config, owner: embedded.owner, log });
   process.once('exit', stopMail);

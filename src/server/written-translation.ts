@@ -4,7 +4,7 @@ import { refId, refKey, type WrittenRef, writtenLanguage } from '~/domain/writte
 import type { Locale } from '~/i18n/locales.ts';
 import { machineTranslator } from './leaflet-translation.ts';
 import type { Db } from './port.ts';
-import { type FailureReason, TranslationFailed, type Translator } from './translate/index.ts';
+import { type FailureReason, TranslationFailed, type Translator, translateSettings } from './translate/index.ts';
 
 /**
  * One translation service for everything people write (issue 19; docs/translation.md, "What
@@ -243,4 +243,20 @@ export async function readWrittenBy<K extends string>(
     options,
   );
   return Object.fromEntries(entries.map(([key], i) => [key, shown[i]!])) as Partial<Record<K, Shown>>;
+}
+
+/**
+ * The start-up log's line about machine translation; throws on a setting that is half-set or
+ * malformed, so the server does not start with a translation it cannot do.
+ */
+export function translationStatus(env: Record<string, string | undefined> = process.env): string {
+  const settings = translateSettings(env);
+  pageWait(env);
+  const written = writtenTranslationOn(env);
+  if (!settings)
+    return 'machine translation: none set up (DEEPL_API_KEY or LIBRETRANSLATE_URL); texts show in the language they were written in';
+  const provider = settings.provider === 'deepl' ? 'DeepL' : 'a LibreTranslate server';
+  return written
+    ? `machine translation: ${provider}, for leaflets and for what people write (when read, stored once per text and language)`
+    : `machine translation: ${provider}, for leaflets only; what people write is not sent (TRANSLATE_WRITTEN)`;
 }

@@ -143,7 +143,9 @@ test('Ayşe reads the agreements in her Turkish page, and gives feedback; the co
   const agreed = page.locator('.agreements li', { hasText: 'Elif leest elke avond' });
   await expect(agreed.locator('.written__text[lang="tr"]').first()).toContainText('[tr] ELIF LEEST ELKE AVOND');
   await agreed.locator('summary').first().click();
-  await expect(agreed.locator('.written__source[lang="nl"]').first()).toHaveText('Elif leest elke avond tien minuten voor aan haar broertje.');
+  await expect(agreed.locator('.written__source[lang="nl"]').first()).toHaveText(
+    'Elif leest elke avond tien minuten voor aan haar broertje.',
+  );
   await page.locator('label.four-g__answer', { has: page.locator('input[name=seen][value=yes]') }).click();
   await page.locator('label.four-g__answer', { has: page.locator('input[name=heard][value=partly]') }).click();
   await page.locator('label.four-g__answer', { has: page.locator('input[name=valued][value=yes]') }).click();

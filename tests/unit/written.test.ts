@@ -4,7 +4,7 @@ import { writtenLanguage } from '~/domain/written.ts';
 import type { Db } from '~/server/port.ts';
 import { type Translator, TranslationFailed, translatorFrom } from '~/server/translate/index.ts';
 import { protect, restore } from '~/server/translate/protect.ts';
-import { readWritten, textHash, type WrittenItem, writtenTranslationOn } from '~/server/written-translation.ts';
+import { readWritten, textHash, translationStatus, type WrittenItem, writtenTranslationOn } from '~/server/written-translation.ts';
 import { type FakeLibreTranslate, startFakeLibreTranslate } from '../fakes/libretranslate.ts';
 
 /**
@@ -88,6 +88,15 @@ describe('translating what people write is a choice a school can make', () => {
     expect(writtenTranslationOn({ DEEPL_API_KEY: 'abc:fx', TRANSLATE_WRITTEN: 'on' })).toBe(true);
     expect(writtenTranslationOn({ LIBRETRANSLATE_URL: 'http://t', TRANSLATE_WRITTEN: 'off' })).toBe(false);
     expect(() => writtenTranslationOn({ TRANSLATE_WRITTEN: 'maybe' })).toThrow(/TRANSLATE_WRITTEN/);
+  });
+  it('the start-up log says what is translated, and a malformed setting stops the start', () => {
+    expect(translationStatus({})).toMatch(/none set up/);
+    expect(translationStatus({ LIBRETRANSLATE_URL: 'http://t:5000' })).toMatch(
+      /LibreTranslate server, for leaflets and for what people write/,
+    );
+    expect(translationStatus({ DEEPL_API_KEY: 'k:fx' })).toMatch(/for leaflets only/);
+    expect(() => translationStatus({ LIBRETRANSLATE_URL: 'http://t', TRANSLATE_PAGE_WAIT_MS: 'soon' })).toThrow(/TRANSLATE_PAGE_WAIT_MS/);
+    expect(() => translationStatus({ LIBRETRANSLATE_API_KEY: 'k' })).toThrow(/LIBRETRANSLATE_URL/);
   });
 });
 
