@@ -192,9 +192,11 @@ describe.each(DATABASES)('meetings on %s', (_label, open) => {
         expect(await outcome(() => call(p).query('select * from public.meeting_changes where meeting_id = $1', [saraMeeting]))).toBe(n),
     );
 
-    it.each(each('error'))('meeting_changes written directly: %s → %s', async (p, n) =>
-      expect(await write(p, `insert into public.meeting_changes (meeting_id, was_starts_at) values ($1, now())`, [saraMeeting])).toBe(n),
-    );
+    it.each(each('error'))('meeting_changes written directly (insert, update, delete): %s → %s', async (p, n) => {
+      expect(await write(p, `insert into public.meeting_changes (meeting_id, was_starts_at) values ($1, now())`, [saraMeeting])).toBe(n);
+      expect(await write(p, 'update public.meeting_changes set notified_at = now() where meeting_id = $1', [saraMeeting])).toBe(n);
+      expect(await write(p, 'delete from public.meeting_changes where meeting_id = $1', [saraMeeting])).toBe(n);
+    });
 
     it('an interpreter: staff plan one (language, by phone); a parent asks in the request itself; the school sees which still need one', async () => {
       const id = await call('teacher').tryRpc('create_meeting', {
