@@ -32,12 +32,6 @@ function say(line: string): void {
   console.log(`supabase check: ${line}`);
 }
 
-if (process.argv[2] === '--in-cluster') {
-  process.exit(await checkCluster());
-} else {
-  process.exit(outside());
-}
-
 /** Starts a throwaway cluster per PostgreSQL version available and runs the check in each. */
 function outside(): number {
   const started = performance.now();
@@ -196,6 +190,16 @@ async function checkCluster(): Promise<number> {
       `db push: ${history.length} migrations recorded in supabase_migrations.schema_migrations, seed ${seeds.map((s) => s.path).join(', ')}`,
     );
 
+    const { facts, differences } = await compareWithEmbedded(admin, adminUrl);
+    if (differences.length > 0) {
+      for (const d of differences) say(`  ${d}`);
+      say(
+        `FAILED: the migrations give the API roles other rights on Supabase than on the embedded stand-ins (${differences.length} difference(s))`,
+      );
+      return 1;
+    }
+    say(`the API roles' rights and the policies are the same here as on the embedded stand-ins (${facts} facts compared)`);
+
     const { rows: available } = await admin.query("select 1 from pg_available_extensions where name = 'plpgsql_check'");
     if (available.length === 0) {
       say(`db lint not run on PostgreSQL ${version}: plpgsql_check is not installed for it`);
@@ -226,4 +230,81 @@ async function checkCluster(): Promise<number> {
     await admin.end();
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * What row level security and the grants let anon, authenticated and service_role do in the
+ * portal's schemas (and on storage.objects), one line per fact: tables and views with RLS and
+ * each privilege down to columns, functions' execute, schemas' usage, and every policy as the
+ * server deparses it.
+ */
+const RIGHTS = `
+  with roles(r) as (values ('anon'), ('authenticated'), ('service_role')),
+  rels as (
+    select c.oid, format('%I.%I', n.nspname, c.relname) as name, c.relrowsecurity, c.relforcerowsecurity
+    from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where c.relkind in ('r', 'p', 'v', 'm') and (n.nspname in ('public', 'private') or (n.nspname, c.relname) = ('storage', 'objects'))
+  )
+  select format('schema %s: %s usage=%s', n, r, has_schema_privilege(r, n, 'usage'))
+  from unnest(array['public', 'private', 'storage', 'auth']) n, roles
+  union all
+  select format('table %s: rls=%s force=%s', name, relrowsecurity, relforcerowsecurity) from rels
+  union all
+  select format('table %s: %s %s', name, r, string_agg(p, ',' order by p)) from rels, roles,
+    unnest(array['select', 'insert', 'update', 'delete', 'truncate', 'references', 'trigger']) p
+  where has_table_privilege(r, oid, p) group by name, r
+  union all
+  select format('column %s.%I: %s %s', rels.name, a.attname, r, string_agg(p, ',' order by p))
+  from rels join pg_attribute a on a.attrelid = rels.oid and a.attnum > 0 and not a.attisdropped, roles,
+    unnest(array['select', 'insert', 'update', 'references']) p
+  where has_column_privilege(r, rels.oid, a.attnum, p) and not has_table_privilege(r, rels.oid, p)
+  group by rels.name, a.attname, r
+  union all
+  select format('function %s: %s execute=%s', p.oid::regprocedure, r, has_function_privilege(r, p.oid, 'execute'))
+  from pg_proc p join pg_namespace n on n.oid = p.pronamespace, roles
+  where n.nspname in ('public', 'private')
+  union all
+  select format('policy %I.%I %s: %s to %s using (%s) check (%s)', schemaname, tablename, policyname, cmd, roles, qual, with_check)
+  from pg_policies
+  where schemaname in ('public', 'private') or (schemaname, tablename) = ('storage', 'objects')
+  order by 1`;
+
+/**
+ * Migrates a second database of this cluster the embedded way (supabase/embedded/ then the
+ * migrations, as the superuser, like PGlite) and lists every difference in what the API roles
+ * may do: the db suite proves the access rules on the stand-ins, Supabase gets the real thing.
+ */
+async function compareWithEmbedded(admin: pg.Client, adminUrl: string): Promise<{ facts: number; differences: string[] }> {
+  await admin.query('create database portal_embedded');
+  const url = new URL(adminUrl);
+  url.pathname = '/portal_embedded';
+  const embedded = new pg.Client({ connectionString: url.toString() });
+  await embedded.connect();
+  try {
+    for (const folder of ['supabase/embedded', 'supabase/migrations']) {
+      for (const file of readdirSync(join(root, folder))
+        .filter((f) => f.endsWith('.sql'))
+        .sort()) {
+        await embedded.query(`begin; ${readFileSync(join(root, folder, file), 'utf8')}; commit;`);
+      }
+    }
+    const facts = async (db: pg.Client) =>
+      new Set((await db.query<{ fact: string }>(`select fact from (${RIGHTS}) f(fact)`)).rows.map((r) => r.fact));
+    const [supabaseSide, embeddedSide] = [await facts(admin), await facts(embedded)];
+    return {
+      facts: supabaseSide.size,
+      differences: [
+        ...[...supabaseSide].filter((f) => !embeddedSide.has(f)).map((f) => `only on Supabase:  ${f}`),
+        ...[...embeddedSide].filter((f) => !supabaseSide.has(f)).map((f) => `only on embedded:  ${f}`),
+      ],
+    };
+  } finally {
+    await embedded.end();
+  }
+}
+
+if (process.argv[2] === '--in-cluster') {
+  process.exit(await checkCluster());
+} else {
+  process.exit(outside());
 }
