@@ -48,6 +48,13 @@ run_as=()
 if [ "$(id -u)" = "0" ]; then
   chown postgres "$dir"
   run_as=(runuser -u postgres --)
+  # The npm package's server lives in this checkout, which the postgres user may not be able to
+  # reach (a clone under /root): then it runs from a copy in the cluster's folder.
+  if ! runuser -u postgres -- test -x "$bindir/initdb"; then
+    cp -R "$(dirname "$bindir")" "$dir/server"
+    chown -R postgres "$dir/server"
+    bindir="$dir/server/bin"
+  fi
 fi
 
 cleanup() {
