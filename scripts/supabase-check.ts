@@ -5,6 +5,8 @@
 //   supabase db push --db-url … --include-seed   every file in supabase/migrations, then the seed;
 //                                                 the CLI's history must list every file, and a
 //                                                 second push must find nothing to do
+//   the API roles' rights and the policies must equal those in a database migrated the embedded
+//   way (supabase/embedded/ first), which is what the db suite tests
 //   supabase db lint --db-url … --schema <every schema the migrations create, and public>
 //                    --level warning --fail-on error   (plpgsql_check: errors fail, warnings listed)
 //
@@ -124,7 +126,7 @@ async function schemas(db: pg.Client): Promise<string[]> {
   return rows.map((r) => r.name);
 }
 
-/** One cluster (started by with-postgres.sh): prepare, push, check the history, lint. */
+/** One cluster (started by with-postgres.sh): prepare, push, check the history and the rights, lint. */
 async function checkCluster(): Promise<number> {
   const adminUrl = process.env.TEST_DATABASE_ADMIN_URL;
   if (!adminUrl) {
@@ -285,7 +287,10 @@ async function compareWithEmbedded(admin: pg.Client, adminUrl: string): Promise<
       for (const file of readdirSync(join(root, folder))
         .filter((f) => f.endsWith('.sql'))
         .sort()) {
-        await embedded.query(`begin; ${readFileSync(join(root, folder, file), 'utf8')}; commit;`);
+        // One transaction per file, as the embedded migrator does.
+        await embedded.query('begin');
+        await embedded.query(readFileSync(join(root, folder, file), 'utf8'));
+        await embedded.query('commit');
       }
     }
     const facts = async (db: pg.Client) =>
