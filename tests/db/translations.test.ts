@@ -405,6 +405,14 @@ describe.each(DATABASES)('translations of what people write on %s', (_label, ope
     });
   });
 
+  it('the right of access lists what was made of one’s own words, and nothing of anyone else’s', async () => {
+    const mine = (await call('parent').rpc('my_data', {})).translations_of_my_words.map((x) => x.of).sort();
+    expect(mine).toEqual(['erasure_request.message', 'feedback.top', 'preparation.strengths', 'wish.companion']);
+    const theirs = (await call('otherParent').rpc('my_data', {})).translations_of_my_words.map((x) => x.of).sort();
+    expect(theirs).toEqual(['feedback.top', 'preparation.ask']);
+    expect((await call('teacher').rpc('my_data', {})).translations_of_my_words).toEqual([]);
+  });
+
   describe('the table, written directly (as PostgREST would allow): nobody', () => {
     it.each(each('error'))('insert: %s → %s', async (p, n) =>
       expect(

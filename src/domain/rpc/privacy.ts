@@ -67,6 +67,9 @@ export const myDataShape = z.object({
   ),
   slot_bookings: z.array(z.object({ starts_at: timestamp, minutes: z.number(), child: z.string().nullable() })),
   voice_recordings: z.number(),
+  translations_of_my_words: z.array(
+    z.object({ of: z.string(), language: z.string(), text: z.string(), checked: z.boolean(), made_at: timestamp }),
+  ),
 });
 export type MyData = z.infer<typeof myDataShape>;
 
