@@ -3,7 +3,16 @@
 // src/i18n/language-allow.json; docs/translation.md says how to add one.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { allowedBy, checkText, type Finding, type LanguageAllowlist, RULE_IDS, validateAllowlist } from '../src/i18n/language-rules.ts';
+import {
+  allowedBy,
+  type CheckOptions,
+  checkText,
+  type Finding,
+  isNextToName,
+  type LanguageAllowlist,
+  RULE_IDS,
+  validateAllowlist,
+} from '../src/i18n/language-rules.ts';
 import { LOCALE_CODES, SOURCE_LOCALE } from '../src/i18n/locales.ts';
 
 const repo = new URL('..', import.meta.url).pathname;
@@ -18,6 +27,8 @@ interface Text {
   lang: string;
   text: string;
   parentFacing: boolean;
+  /** Shown beside a name; the plural form the string is written for. */
+  options?: Pick<CheckOptions, 'nextToName' | 'pluralForm'>;
   /** Allowlist places that cover this text, most specific first. */
   places: string[];
 }
@@ -41,8 +52,10 @@ function uiStrings(): Text[] {
       for (const [key, value] of Object.entries(strings)) {
         if (typeof value !== 'string') continue;
         const places = [`${ns}:${key}`];
-        if (PLURAL_SUFFIX.test(key)) places.push(`${ns}:${key.replace(PLURAL_SUFFIX, '')}`);
-        texts.push({ file, where: `${ns}:${key}`, lang, text: value, parentFacing: false, places: [...places, file] });
+        const form = PLURAL_SUFFIX.exec(key)?.[0].slice(1) as CheckOptions['pluralForm'];
+        if (form) places.push(`${ns}:${key.replace(PLURAL_SUFFIX, '')}`);
+        const options = { nextToName: isNextToName(`${ns}:${key}`), pluralForm: form };
+        texts.push({ file, where: `${ns}:${key}`, lang, text: value, parentFacing: false, options, places: [...places, file] });
       }
     }
   }
@@ -104,7 +117,7 @@ const findings: Array<{ text: Text; finding: Finding }> = [];
 const used = new Set<string>();
 let allowed = 0;
 for (const text of [...ui, ...leaflets]) {
-  for (const finding of checkText(text.text, text.lang, { parentFacing: text.parentFacing })) {
+  for (const finding of checkText(text.text, text.lang, { ...text.options, parentFacing: text.parentFacing })) {
     const place = allowedBy(allowlist, text.places, finding.rule);
     if (place !== undefined) {
       used.add(`${place}\u0000${finding.rule}`);
