@@ -696,7 +696,6 @@ export const NEXT_TO_NAME: readonly string[] = [
   'school:people.noRole',
   'school:people.linkOnlyTitle',
   'school:erasure.onlyThem',
-  'school:erasure.wasErased',
   'school:accessLog.removed',
 ];
 
@@ -725,12 +724,7 @@ function personSpans(text: string): Array<[number, number]> {
  */
 const DOUBLET_WORDS = new Set(['чи', 'або', 'lub', 'czy', 'albo', 'or', 'of']);
 
-function genderHits(
-  text: string,
-  tokens: Token[],
-  rule: RuleId,
-  matches: (word: string, i: number) => string | undefined,
-): Finding[] {
+function genderHits(text: string, tokens: Token[], rule: RuleId, matches: (word: string, i: number) => string | undefined): Finding[] {
   const flagged = new Map<number, string>();
   tokens.forEach((token, i) => {
     const message = matches(token.word, i);
@@ -740,7 +734,10 @@ function genderHits(
   for (const i of flagged.keys()) {
     const slashed = flagged.has(i + 1) && /^\s+\/\s+$/u.test(tokens[i + 1]!.gap);
     const joinedByWord =
-      flagged.has(i + 2) && DOUBLET_WORDS.has(tokens[i + 1]!.word.toLowerCase()) && joined(tokens[i + 1]!.gap) && joined(tokens[i + 2]!.gap);
+      flagged.has(i + 2) &&
+      DOUBLET_WORDS.has(tokens[i + 1]!.word.toLowerCase()) &&
+      joined(tokens[i + 1]!.gap) &&
+      joined(tokens[i + 2]!.gap);
     if (slashed) exempt.add(i).add(i + 1);
     if (joinedByWord) exempt.add(i).add(i + 2);
   }
@@ -771,7 +768,23 @@ function genderFindings(text: string, masked: string, lang: string, options: Che
 /** Dutch: hij, hem, haar, and zijn where it means "his" (after a preposition, before a noun). */
 const NL_GENDERED = new Set(['hij', 'hem', 'haar', 'hijzelf', 'haarzelf', 'zoon', 'dochter', 'jongen', 'meisje', 'leerlinge', 'lerares']);
 const NL_PREPOSITIONS = new Set(['van', 'met', 'aan', 'voor', 'over', 'bij', 'in', 'op', 'naar', 'door', 'uit', 'om', 'tot', 'zonder']);
-const NL_POSSESSED = new Set(['eigen', 'kind', 'kinderen', 'ouders', 'ouder', 'klas', 'groep', 'juf', 'meester', 'naam', 'tekening', 'antwoorden', 'plaatjes', 'moeder', 'vader']);
+const NL_POSSESSED = new Set([
+  'eigen',
+  'kind',
+  'kinderen',
+  'ouders',
+  'ouder',
+  'klas',
+  'groep',
+  'juf',
+  'meester',
+  'naam',
+  'tekening',
+  'antwoorden',
+  'plaatjes',
+  'moeder',
+  'vader',
+]);
 
 function dutchGender(text: string, masked: string): Finding[] {
   const tokens = tokenize(masked);
@@ -811,7 +824,25 @@ function englishGender(text: string, masked: string, options: CheckOptions): Fin
 const AR_IMPERFECT_3M = /^[وف]?[سل]?ي\p{L}{2,}$/u;
 const AR_NOT_VERBS = new Set(['يوم', 'يوما', 'يومي', 'يومية', 'يد', 'يدوية', 'يمين', 'يسار']);
 const AR_RELATIVES = new Set(['ما', 'مما', 'عما', 'الذي', 'التي', 'الذين', 'من', 'ممن', 'كل']);
-const AR_PARTICLES = new Set(['لم', 'لن', 'لا', 'قد', 'لقد', 'ولم', 'ولن', 'ولا', 'فلم', 'فلن', 'فلا', 'ان', 'الا', 'بعد', 'حتى', 'كي', 'لكي']);
+const AR_PARTICLES = new Set([
+  'لم',
+  'لن',
+  'لا',
+  'قد',
+  'لقد',
+  'ولم',
+  'ولن',
+  'ولا',
+  'فلم',
+  'فلن',
+  'فلا',
+  'ان',
+  'الا',
+  'بعد',
+  'حتى',
+  'كي',
+  'لكي',
+]);
 /** Past verbs that a sentence puts before its subject (غادر Sara المدرسة); curated, like the duals. */
 const AR_PAST_3M = new Set(
   'عاد اصبح صار غادر اختار ترك ذهب جاء بدا كتب اجاب طلب رسم سجل قال بقي ظل كان انضم رجع وصل خرج دخل انتقل شارك حضر غاب فعل اراد استطاع'
@@ -819,8 +850,7 @@ const AR_PAST_3M = new Set(
     .flatMap((v) => [v, `و${v}`, `ف${v}`]),
 );
 /** Prepositions and a few nouns with a pronoun suffix that points back to a person. */
-const AR_BACK_PRONOUN =
-  /^[وف]?(?:عن|ل|لدي|مع|علي|الي|من|عند|نفس|معلمو|معلم|اهل|طفل|صف|اسم|بطاقت|رسمت|اجابات|صور)(?:ه|ها)$/u;
+const AR_BACK_PRONOUN = /^[وف]?(?:عن|ل|لدي|مع|علي|الي|من|عند|نفس|معلمو|معلم|اهل|طفل|صف|اسم|بطاقت|رسمت|اجابات|صور)(?:ه|ها)$/u;
 const AR_TEACHER_WORDS = new Set(['معلمي', 'معلمتي', 'استاذي', 'استاذتي', 'المعلم', 'المعلمة', 'الاستاذ', 'الاستاذة']);
 const AR_DEAR_AFTER = new Set(['العزيز', 'العزيزة']);
 const AR_DEAR_BEFORE = new Set(['عزيزي', 'عزيزتي']);
@@ -848,7 +878,8 @@ function arabicGender(text: string, masked: string, options: CheckOptions): Find
   // A token right before / right after a person placeholder, with only spaces between.
   const beforeName = (i: number) =>
     spans.some(([start]) => start >= tokens[i]!.end && /^[\s\u2068\u2069]*$/u.test(masked.slice(tokens[i]!.end, start)));
-  const afterName = (i: number) => spans.some(([, end]) => end <= tokens[i]!.start && /^[\s\u2068\u2069]*$/u.test(masked.slice(end, tokens[i]!.start)));
+  const afterName = (i: number) =>
+    spans.some(([, end]) => end <= tokens[i]!.start && /^[\s\u2068\u2069]*$/u.test(masked.slice(end, tokens[i]!.start)));
   const isVerb3m = (k: string) => AR_IMPERFECT_3M.test(k) && !AR_NOT_VERBS.has(k.replace(/^[وف]/u, ''));
   const message = (word: string) =>
     `«${word}» agrees with the person's gender (Sara, Samira): write it so nothing has to agree, e.g. «ما يساعد {{name}}»، «{{name}} بانتظار…»، «لـ{{name}}»`;
@@ -901,11 +932,44 @@ interface SlavicForms {
 const UKRAINIAN: SlavicForms = {
   rule: 'uk-gender-name',
   past: /^(?:\p{L}*(?:[аиуяї]в|шов|[аиуяіїе]ла|[аиуяіїе]ло|[аиуяї]вся|[аиуяіїе]лася|[аиуяіїе]лося)|\p{L}*(?:міг|могла|могло|ліг|лягла|лягло|сів|сіла|сіло))$/iu,
-  participle: /^(?:\p{L}*(?:ований|ована|оване|ваний|вана|ване|[дтн]ений|[дтн]ена|[дтн]ене)|готовий|готова|радий|рада|згоден|згодна|присутній|присутня|відсутній|відсутня|сам|сама)$/iu,
+  participle:
+    /^(?:\p{L}*(?:ований|ована|оване|ваний|вана|ване|[дтн]ений|[дтн]ена|[дтн]ене)|готовий|готова|радий|рада|згоден|згодна|присутній|присутня|відсутній|відсутня|сам|сама)$/iu,
   notGendered: new Set([
-    'прав', 'держав', 'заяв', 'розмов', 'мов', 'умов', 'основ', 'правила', 'правило', 'сила', 'тіло', 'крило', 'село', 'джерело',
-    'мило', 'мила', 'вила', 'жила', 'вчителька', 'мене', 'зелене', 'зелена', 'дорослого', 'чимало', 'мало', 'стало', 'вчасно',
-    'вдала', 'ціла', 'біла', 'смілива', 'ранене', 'важливе', 'ваше', 'наше',
+    'прав',
+    'держав',
+    'заяв',
+    'розмов',
+    'мов',
+    'умов',
+    'основ',
+    'правила',
+    'правило',
+    'сила',
+    'тіло',
+    'крило',
+    'село',
+    'джерело',
+    'мило',
+    'мила',
+    'вила',
+    'жила',
+    'вчителька',
+    'мене',
+    'зелене',
+    'зелена',
+    'дорослого',
+    'чимало',
+    'мало',
+    'стало',
+    'вчасно',
+    'вдала',
+    'ціла',
+    'біла',
+    'смілива',
+    'ранене',
+    'важливе',
+    'ваше',
+    'наше',
   ]),
   pronouns: new Set(['він', 'вона', 'його', 'її', 'йому', 'їй', 'ним', 'нею', 'неї', 'нього', 'ньому', 'ньої', 'ній']),
   subjectPronouns: new Set(['він', 'вона']),
@@ -919,11 +983,53 @@ const POLISH: SlavicForms = {
   rule: 'pl-gender-name',
   past: /^\p{L}*(?:[aeiyąęó]ł|[aeiyąę]ła|[aeiyąę]ło|szedł|szła|szło|[mg]ógł|[mg]ogła|[mg]ogło|[aeiyąęó]łby|[aeiyąę]łaby|[aeiyąę]łoby)$/iu,
   pastPlural: /^\p{L}*[aeiyąę](?:li|ły)(?:by)?$/iu,
-  participle: /^(?:\p{L}*(?:owany|owana|owane|iony|iona|ione|ęty|ęta|ęte|[^aeiouyąęó\s]any|iany|[^aeiouyąęó\s]ana|iana|[^aeiouyąęó\s]ony|[^aeiouyąęó\s]ona)|gotowy|gotowa|dumny|dumna|pewny|pewna|szczęśliwy|szczęśliwa|smutny|smutna|zły|zła|sam|sama|mile|widziany|widziana)$/iu,
+  participle:
+    /^(?:\p{L}*(?:owany|owana|owane|iony|iona|ione|ęty|ęta|ęte|[^aeiouyąęó\s]any|iany|[^aeiouyąęó\s]ana|iana|[^aeiouyąęó\s]ony|[^aeiouyąęó\s]ona)|gotowy|gotowa|dumny|dumna|pewny|pewna|szczęśliwy|szczęśliwa|smutny|smutna|zły|zła|sam|sama|mile|widziany|widziana)$/iu,
   notGendered: new Set([
-    'dział', 'udział', 'materiał', 'kanał', 'zapał', 'ideał', 'upał', 'rozdział', 'przedział', 'ciało', 'działo', 'dzieło', 'siła',
-    'mało', 'czyli', 'chwili', 'sali', 'fali', 'plany', 'zmiany', 'ekrany', 'strony', 'telefony', 'ochrony', 'ściana', 'ściany',
-    'plana', 'zmiana', 'strona', 'korona', 'przyjaciół', 'działa', 'imiona', 'zachęty', 'opcjonalny', 'pani', 'panie', 'dziecko', 'wiele', 'ona', 'mama', 'tata', 'własna', 'własny',
+    'dział',
+    'udział',
+    'materiał',
+    'kanał',
+    'zapał',
+    'ideał',
+    'upał',
+    'rozdział',
+    'przedział',
+    'ciało',
+    'działo',
+    'dzieło',
+    'siła',
+    'mało',
+    'czyli',
+    'chwili',
+    'sali',
+    'fali',
+    'plany',
+    'zmiany',
+    'ekrany',
+    'strony',
+    'telefony',
+    'ochrony',
+    'ściana',
+    'ściany',
+    'plana',
+    'zmiana',
+    'strona',
+    'korona',
+    'przyjaciół',
+    'działa',
+    'imiona',
+    'zachęty',
+    'opcjonalny',
+    'pani',
+    'panie',
+    'dziecko',
+    'wiele',
+    'ona',
+    'mama',
+    'tata',
+    'własna',
+    'własny',
   ]),
   pronouns: new Set(['on', 'ona', 'jego', 'jej', 'go', 'mu', 'niego', 'niej', 'nim', 'nią', 'jemu', 'niemu']),
   subjectPronouns: new Set(['on', 'ona']),

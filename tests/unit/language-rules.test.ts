@@ -402,7 +402,7 @@ describe('tr: anlaşmak, not anlaşma yapmak', () => {
 });
 
 describe('gender: sentences with a name or a role', () => {
-  it('ar: finds verbs, pronouns and addresses that agree with a name (the review\'s examples)', () => {
+  it("ar: finds verbs, pronouns and addresses that agree with a name (the review's examples)", () => {
     for (const bad of [
       'هكذا يتعلّم {{name}} بشكل أفضل الآن',
       'لم يختر {{name}} شيئًا بعد.',
@@ -466,7 +466,7 @@ describe('gender: sentences with a name or a role', () => {
     expect(hits('pl-gender-name', 'Drogi nauczycielu, to mi pomaga')).toHaveLength(1);
   });
 
-  it('uk and pl: accepts nominal labels, words agreeing with another subject, and a doublet in the child\'s voice', () => {
+  it("uk and pl: accepts nominal labels, words agreeing with another subject, and a doublet in the child's voice", () => {
     for (const good of [
       'Так, {{name}} більше не навчається в нашій школі',
       '{{name}}: поки нічого не вибрано',
@@ -496,7 +496,9 @@ describe('gender: sentences with a name or a role', () => {
   });
 
   it('uk: the one form must not hold a singular pronoun, because it also says 21', () => {
-    expect(hits('uk-plural-one', '{{count}} учень чекає на вас: він зможе увійти, лише коли ви дозволите.', { pluralForm: 'one' })).toHaveLength(1);
+    expect(
+      hits('uk-plural-one', '{{count}} учень чекає на вас: він зможе увійти, лише коли ви дозволите.', { pluralForm: 'one' }),
+    ).toHaveLength(1);
     expect(hits('uk-plural-one', 'Ви робите нові картки для вибраних учнів ({{count}}).', { pluralForm: 'one' })).toEqual([]);
     expect(hits('uk-plural-one', 'Він зможе увійти.', { pluralForm: 'few' })).toEqual([]);
   });
