@@ -849,8 +849,12 @@ const AR_PAST_3M = new Set(
     .split(' ')
     .flatMap((v) => [v, `و${v}`, `ف${v}`]),
 );
-/** Prepositions and a few nouns with a pronoun suffix that points back to a person. */
-const AR_BACK_PRONOUN = /^[وف]?(?:عن|ل|لدي|مع|علي|الي|من|عند|نفس|معلمو|معلم|اهل|طفل|صف|اسم|بطاقت|رسمت|اجابات|صور)(?:ه|ها)$/u;
+/**
+ * Prepositions and a few nouns with the masculine pronoun suffix that points back to a person
+ * (عنه، له، نفسه، معلّموه): the form a writer slips into. The feminine ـها is left alone: it is
+ * also the pronoun of every plural thing («صور للاختيار منها»).
+ */
+const AR_BACK_PRONOUN = /^[وف]?(?:عن|ل|لدي|مع|علي|الي|من|عند|نفس|معلمو|معلم|اهل|طفل|صف|اسم|بطاقت|رسمت|اجابات|صور)ه$/u;
 const AR_TEACHER_WORDS = new Set(['معلمي', 'معلمتي', 'استاذي', 'استاذتي', 'المعلم', 'المعلمة', 'الاستاذ', 'الاستاذة']);
 const AR_DEAR_AFTER = new Set(['العزيز', 'العزيزة']);
 const AR_DEAR_BEFORE = new Set(['عزيزي', 'عزيزتي']);
