@@ -185,7 +185,7 @@ test.describe('a request for erasure', () => {
     await expect(admin.getByRole('heading', { level: 1 })).toHaveText('Verzoeken om gegevens te verwijderen');
     const request = admin.locator('article.request', { hasText: 'katarzyna@ouders.example' });
     await expect(request).toContainText('Przeprowadzamy się');
-    await expect(request).toContainText('ook de antwoorden en gespreksvoorbereidingen van');
+    await expect(request).toContainText('ook de antwoorden, tekeningen en gespreksvoorbereidingen van');
     await expectNoAxeViolations(admin);
     // Saying no without a reason: a clear error, nothing sent.
     await request.getByText('Niet verwijderen en uitleggen waarom').click();
