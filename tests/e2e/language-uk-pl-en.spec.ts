@@ -33,8 +33,20 @@ test.describe('staff pages', () => {
   test.use({ storageState: authFile('admin') });
 
   for (const [lang, leave, confirmGirl, warningGirl, wrong] of [
-    ['pl', 'Odejście ze szkoły', 'Tak, Zofia odchodzi ze szkoły', 'Zofia nie będzie już na liście klasy, a logowanie przestanie działać.', /mogło|Odszedł|logował\(a\)/],
-    ['uk', 'Вибуття зі школи', 'Так, Zofia більше не навчається в нашій школі', 'Zofia більше не буде в класі й не зможе входити на портал.', /пішов|Пішов/],
+    [
+      'pl',
+      'Odejście ze szkoły',
+      'Tak, Zofia odchodzi ze szkoły',
+      'Zofia nie będzie już na liście klasy, a logowanie przestanie działać.',
+      /mogło|Odszedł|logował\(a\)/,
+    ],
+    [
+      'uk',
+      'Вибуття зі школи',
+      'Так, Zofia більше не навчається в нашій школі',
+      'Zofia більше не буде в класі й не зможе входити на портал.',
+      /пішов|Пішов/,
+    ],
   ] as const) {
     test(`a pupil who leaves, named without a gender (${lang})`, async ({ page }, testInfo) => {
       await page.goto(`/${lang}/s/demo/admin/classes/${GROEP_3}`);
@@ -105,7 +117,9 @@ test.describe("a parent's pages", () => {
       const prep = page.locator('section[aria-labelledby="prep-title"]');
       await expect(prep).toContainText(notStarted);
       await expect(prep).toContainText(tookPlace);
-      await expect(prep).not.toContainText(/Not started yet|Ще не розпочато|Jeszcze nie rozpoczęto|has started|уже почалася|już się rozpoczęła/);
+      await expect(prep).not.toContainText(
+        /Not started yet|Ще не розпочато|Jeszcze nie rozpoczęto|has started|уже почалася|już się rozpoczęła/,
+      );
       await shoot(page, testInfo, `lang-${lang}-held-meeting`, prep);
       await expectNoAxeViolations(page);
     });
@@ -268,7 +282,9 @@ test('a parent asks for erasure with the children; the Polish staff page reads "
   await shoot(admin, testInfo, 'lang-pl-erasure-request', request);
   await expectNoAxeViolations(admin);
   await admin.goto('/en/s/demo/admin/erasure-requests');
-  await expect(admin.locator('article.request', { hasText: DEMO.parentAr })).toContainText('Their own data, and their children’s answers and meeting preparations:');
+  await expect(admin.locator('article.request', { hasText: DEMO.parentAr })).toContainText(
+    'Their own data, and their children’s answers and meeting preparations:',
+  );
   // Answered, so the request does not wait in other tests' lists.
   const open = admin.locator('article.request', { hasText: DEMO.parentAr });
   await open.getByText('Do not erase, and explain why').click();
