@@ -181,14 +181,14 @@ test.describe('a request for erasure', () => {
     const adminContext = await browser.newContext({ storageState: authFile('admin') });
     const admin = await adminContext.newPage();
     await admin.goto('/nl/s/demo/admin');
-    await admin.getByRole('link', { name: /verzoek om gegevens te wissen/ }).click();
-    await expect(admin.getByRole('heading', { level: 1 })).toHaveText('Verzoeken om gegevens te wissen');
+    await admin.getByRole('link', { name: /verzoek om gegevens te verwijderen/ }).click();
+    await expect(admin.getByRole('heading', { level: 1 })).toHaveText('Verzoeken om gegevens te verwijderen');
     const request = admin.locator('article.request', { hasText: 'katarzyna@ouders.example' });
     await expect(request).toContainText('Przeprowadzamy się');
-    await expect(request).toContainText('ook de antwoorden en gespreksvoorbereidingen van');
+    await expect(request).toContainText('ook de antwoorden, tekeningen en gespreksvoorbereidingen van');
     await expectNoAxeViolations(admin);
     // Saying no without a reason: a clear error, nothing sent.
-    await request.getByText('Niet wissen en uitleggen waarom').click();
+    await request.getByText('Niet verwijderen en uitleggen waarom').click();
     await request.getByRole('button', { name: 'Verstuur het antwoord' }).click();
     await expect(admin.locator('.error-summary, [role=alert]').first()).toContainText('Schrijf waarom het niet kan.');
     const again = admin.locator('article.request', { hasText: 'katarzyna@ouders.example' });
@@ -219,18 +219,18 @@ test.describe('a pupil who leaves', () => {
     await expect(row).toContainText('wordt op');
     await row.getByRole('button', { name: 'Ja, Bram is van school gegaan' }).click();
     await expect(
-      page.getByText(/Bram staat niet meer in de klas\. Wat over Bram is opgeslagen, wordt gewist op \d+ \w+ \d{4}\./),
+      page.getByText(/Bram staat niet meer in de groep\. Wat over Bram is opgeslagen, wordt verwijderd op \d+ \w+ \d{4}\./),
     ).toBeVisible();
     await expect(page.locator('section[aria-labelledby="pupils-title"]')).not.toContainText('Bram');
     const left = page.locator('section[aria-labelledby="left-title"]');
     await expect(left).toContainText('Bram');
     await expectNoAxeViolations(page);
     await page.goto(`/ar/s/demo/admin/classes/${GROEP_3}`);
-    await expect(page.locator('section[aria-labelledby="left-title"] h2')).toHaveText('غادروا المدرسة');
+    await expect(page.locator('section[aria-labelledby="left-title"] h2')).toHaveText('التلاميذ الذين غادروا المدرسة');
     await expectNoAxeViolations(page);
     await page.goto(`/nl/s/demo/admin/classes/${GROEP_3}`);
-    await page.locator('section[aria-labelledby="left-title"]').getByRole('button', { name: 'Toch terug in de klas: Bram' }).click();
-    await expect(page.getByText('Bram staat weer in de klas.')).toBeVisible();
+    await page.locator('section[aria-labelledby="left-title"]').getByRole('button', { name: 'Toch terug in de groep: Bram' }).click();
+    await expect(page.getByText('Bram staat weer in de groep.')).toBeVisible();
     await expect(page.locator('section[aria-labelledby="pupils-title"]')).toContainText('Bram');
     await expect(page.locator('section[aria-labelledby="left-title"]')).toHaveCount(0);
   });
