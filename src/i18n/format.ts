@@ -5,7 +5,7 @@ import type { Locale } from './locales.ts';
  * (docs/translation.md, "Dates, times, numbers and lists"):
  *
  * - nl, tr, uk, pl: the language's own formats, which already use the 24-hour clock.
- * - en: British English (`en-GB`): "Sunday 13 December 2026 at 15:30", not the American
+ * - en: British English (`en-GB`): "Sunday, 13 December 2026 at 15:30", not the American
  *   "December 13, 2026 at 3:30 PM". The texts are British and the parents live in the
  *   Netherlands, where every letter and timetable uses the 24-hour clock.
  * - ar: Western digits (`nu-latn`), as on every Dutch letter, phone number and date a parent

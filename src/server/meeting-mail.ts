@@ -1,3 +1,4 @@
+import { plainText } from '~/domain/inline.ts';
 import { SCHOOL_TIME_ZONE } from '~/domain/meetings.ts';
 import { intlLocale } from '~/i18n/format.ts';
 import { getT } from '~/i18n/index.ts';
@@ -29,10 +30,10 @@ export async function inviteToMeetingByMail(backend: Backend, meetingId: string,
     const link = publicUrl(`/${r.locale}/app/meetings/${meetingId}`);
     const result = await sendMail({
       to: r.email,
-      subject: t('mail.subject', { kind: t(`kind.${meeting.kind}`), names }),
+      subject: t('mail.subject', { kind: plainText(t(`kind.${meeting.kind}`)), names }),
       // Signed with the school's name, as a Dutch school signs its letters.
       body: t('mail.body', {
-        kind: t(`kind.${meeting.kind}`),
+        kind: plainText(t(`kind.${meeting.kind}`)),
         names,
         when,
         place: meeting.place ?? meeting.video_url ?? '—',

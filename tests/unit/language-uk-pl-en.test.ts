@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { plainText } from '~/domain/inline.ts';
 import { getT } from '~/i18n/index.ts';
 
 /**
@@ -74,19 +75,21 @@ describe('the meeting invitation mail', () => {
   it('in English: the labelled layout of the Ukrainian and Polish mails, no "a Introduction meeting about"', () => {
     const t = getT('en', 'meetings');
     for (const kind of ['introduction', 'progress', 'report', 'extra-support', 'other']) {
-      const body = t('mail.body', { ...params, kind: t(`kind.${kind}`) });
-      expect(body).toContain(`\nType of meeting: ${t(`kind.${kind}`)}\nAbout: Zofia\nWhen: `);
+      const body = t('mail.body', { ...params, kind: plainText(t(`kind.${kind}`)) });
+      expect(body).toContain(`\nType of meeting: ${plainText(t(`kind.${kind}`))}\nAbout: Zofia\nWhen: `);
       expect(body).toContain('The school invites you to a meeting.');
       expect(body).toContain('prepare for the meeting');
-      expect(t('mail.subject', { names: 'Zofia', kind: t(`kind.${kind}`) })).toBe(`Invitation: ${t(`kind.${kind}`)} – Zofia`);
+      expect(t('mail.subject', { names: 'Zofia', kind: plainText(t(`kind.${kind}`)) })).toBe(
+        `Invitation: ${plainText(t(`kind.${kind}`))} – Zofia`,
+      );
     }
-    expect(t('kind.report')).toBe('Meeting about the school report (rapport)');
+    expect(t('kind.report')).toBe('Meeting about the school report ([[nl:rapport]])');
   });
   it('in Ukrainian and Polish: no brackets inside brackets in the subject', () => {
-    expect(getT('uk', 'meetings')('mail.subject', { kind: getT('uk', 'meetings')('kind.report'), names: 'Zofia' })).toBe(
+    expect(getT('uk', 'meetings')('mail.subject', { kind: plainText(getT('uk', 'meetings')('kind.report')), names: 'Zofia' })).toBe(
       'Запрошення: Зустріч щодо табеля (rapport) — Zofia',
     );
-    expect(getT('pl', 'meetings')('mail.subject', { kind: getT('pl', 'meetings')('kind.report'), names: 'Zofia' })).toBe(
+    expect(getT('pl', 'meetings')('mail.subject', { kind: plainText(getT('pl', 'meetings')('kind.report')), names: 'Zofia' })).toBe(
       'Zaproszenie: Rozmowa o świadectwie (rapport) – Zofia',
     );
   });

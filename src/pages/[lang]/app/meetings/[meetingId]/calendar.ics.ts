@@ -1,3 +1,4 @@
+import { plainText } from '~/domain/inline.ts';
 import type { APIRoute } from 'astro';
 import { z } from 'zod';
 import { buildIcs } from '~/domain/ics.ts';
@@ -26,7 +27,7 @@ export const GET: APIRoute = async ({ params, locals }) => {
     uid: `${meeting.meeting_id}@samen-voor-elk-kind`,
     start: new Date(meeting.starts_at),
     minutes: meeting.minutes ?? 15,
-    summary: t('meetings:calendar.summary', { kind: t(`meetings:kind.${meeting.kind}`), names }),
+    summary: t('meetings:calendar.summary', { kind: plainText(t(`meetings:kind.${meeting.kind}`)), names }),
     description: [meeting.goal, url].filter(Boolean).join('\n'),
     location: meeting.place ?? meeting.video_url,
     url,
