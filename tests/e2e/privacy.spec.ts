@@ -164,7 +164,7 @@ test.describe('a request for erasure', () => {
     const parent = await parentContext.newPage();
     await parent.goto('/pl/app/my-data');
     await expect(parent.getByRole('heading', { name: 'Poproś o usunięcie' })).toBeVisible();
-    await parent.getByLabel('Także odpowiedzi, rysunki i przygotowania do spotkań moich dzieci').check();
+    await parent.getByLabel('Także odpowiedzi, rysunki i przygotowania moich dzieci do rozmów').check();
     // 300 characters pasted: 500 fit, so it is kept whole.
     const message = `Przeprowadzamy się ${'٣'.repeat(3)} ${'a'.repeat(270)}`;
     await parent.getByLabel(/Twoja wiadomość do szkoły/).fill(message);
