@@ -260,37 +260,3 @@ test('a locked pupil and the pupil board: no masculine teacher, no neuter girl (
   await expectNoAxeViolations(pupilPage);
   await device.context.close();
 });
-
-test('a parent asks for erasure with the children; the Polish staff page reads "Dane tej osoby…"', async ({ browser }, testInfo) => {
-  const parentDevice = await newDevice(browser);
-  const parent = parentDevice.page;
-  await signIn(parent, DEMO.parentAr, 'en');
-  await parent.goto('/en/app/my-data');
-  await expect(parent.locator('main')).toContainText('Nobody yet.');
-  await parent.getByLabel('Also my children’s answers, drawings and meeting preparations').check();
-  await parent.getByRole('button', { name: 'Ask the school to erase' }).click();
-  await expect(parent.getByText('Your request has reached the school')).toBeVisible();
-  await shoot(parent, testInfo, 'lang-en-my-data-erasure', parent.getByText('Nobody yet.'));
-
-  const staff = await browser.newContext({ storageState: authFile('admin'), viewport: PHONE });
-  const admin = await staff.newPage();
-  await admin.goto('/pl/s/demo/admin/erasure-requests');
-  const request = admin.locator('article.request', { hasText: DEMO.parentAr });
-  await expect(request).toContainText('Dane tej osoby, a także odpowiedzi i przygotowania dzieci do rozmów:');
-  await expect(request).not.toContainText(/W swoim imieniu|spotkań/);
-  await request.scrollIntoViewIfNeeded();
-  await shoot(admin, testInfo, 'lang-pl-erasure-request', request);
-  await expectNoAxeViolations(admin);
-  await admin.goto('/en/s/demo/admin/erasure-requests');
-  await expect(admin.locator('article.request', { hasText: DEMO.parentAr })).toContainText(
-    'Their own data, and their children’s answers and meeting preparations:',
-  );
-  // Answered, so the request does not wait in other tests' lists.
-  const open = admin.locator('article.request', { hasText: DEMO.parentAr });
-  await open.getByText('Do not erase, and explain why').click();
-  await open.getByLabel('Why not').fill('Sara and Yusuf are still at the school.');
-  await open.getByRole('button', { name: 'Send the answer' }).click();
-  await expect(admin.getByText('Your answer has been sent.')).toBeVisible();
-  await staff.close();
-  await parentDevice.context.close();
-});

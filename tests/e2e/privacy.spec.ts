@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, expectNoAxeViolations, test } from './fixtures.ts';
+import { expect, expectNoAxeViolations, keepScreenshot, test } from './fixtures.ts';
 import { authFile, DEMO, signIn } from './helpers.ts';
 import { PERSONAL } from './personal-data.ts';
 
@@ -159,7 +159,7 @@ test.describe('what we keep about you', () => {
 });
 
 test.describe('a request for erasure', () => {
-  test('a parent asks in Polish; the admin must give a reason to say no, and the parent reads it', async ({ browser }) => {
+  test('a parent asks in Polish; the admin must give a reason to say no, and the parent reads it', async ({ browser }, testInfo) => {
     const parentContext = await browser.newContext({ storageState: authFile('parentPl') });
     const parent = await parentContext.newPage();
     await parent.goto('/pl/app/my-data');
@@ -187,6 +187,17 @@ test.describe('a request for erasure', () => {
     await expect(request).toContainText('Przeprowadzamy się');
     await expect(request).toContainText('ook de antwoorden, tekeningen en gespreksvoorbereidingen van');
     await expectNoAxeViolations(admin);
+    // In Polish on a phone, the request names whose data without "w swoim imieniu" (the uk/pl/en review).
+    await admin.setViewportSize({ width: 360, height: 740 });
+    await admin.goto('/pl/s/demo/admin/erasure-requests');
+    const plRequest = admin.locator('article.request', { hasText: 'katarzyna@ouders.example' });
+    await expect(plRequest).toContainText('Dane tej osoby, a także odpowiedzi i przygotowania dzieci do rozmów: Zofia.');
+    await expect(plRequest).not.toContainText(/W swoim imieniu|spotkań/);
+    await plRequest.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await keepScreenshot(admin, testInfo, 'lang-pl-erasure-request');
+    await admin.screenshot({ path: 'test-results/screenshots/lang-pl-erasure-request-screen.png' });
+    await expectNoAxeViolations(admin);
+    await admin.goto('/nl/s/demo/admin/erasure-requests');
     // Saying no without a reason: a clear error, nothing sent.
     await request.getByText('Niet verwijderen en uitleggen waarom').click();
     await request.getByRole('button', { name: 'Verstuur het antwoord' }).click();
