@@ -98,7 +98,7 @@ export const meetings = {
       const { backend, lang, t } = ctx.locals;
       if (input.pupils.length === 0) throw new Refusal({ pupils: t('meetings:errors.choosePupil') });
       const id = await backend.db.rpc('create_meeting', { p_pupils: input.pupils, ...meetingArgs(input) });
-      const mail = await inviteToMeetingByMail(backend, id);
+      const mail = await inviteToMeetingByMail(backend, id, school.school.name);
       const mailed = mail.queued + mail.sent;
       const key = mail.failed > 0 ? 'meetings:flash.createdMailFailed' : mailed ? 'meetings:flash.createdMailed' : 'meetings:flash.created';
       return { ok: true, to: `/${lang}/s/${school.school.slug}/admin/meetings/${id}`, flash: { key, values: { count: mailed } } };
@@ -114,12 +114,12 @@ export const meetings = {
   plan: formAction({
     guard: schoolStaff(),
     input: meetingInput,
-    async handler(input, _, ctx) {
+    async handler(input, school, ctx) {
       const id = meetingOfPage(ctx);
       const outcome = await ctx.locals.backend.db.rpc('plan_meeting', { p_meeting: id, ...meetingArgs(input) });
       if (outcome !== 'planned')
         return { ok: true, flash: { key: outcome === 'changed' ? 'meetings:flash.changed' : 'meetings:flash.saved' } };
-      const mail = await inviteToMeetingByMail(ctx.locals.backend, id);
+      const mail = await inviteToMeetingByMail(ctx.locals.backend, id, school.school.name);
       return { ok: true, flash: { key: mail.failed > 0 ? 'meetings:flash.plannedMailFailed' : 'meetings:flash.planned' } };
     },
     refusals,

@@ -1,3 +1,4 @@
+import { intlLocale } from './format.ts';
 import type { Locale } from './locales.ts';
 
 /**
@@ -15,7 +16,7 @@ export function languageName(code: string, reader: Locale): string {
   if (own) return own;
   let names = cache.get(reader);
   if (!names) {
-    names = new Intl.DisplayNames([reader], { type: 'language', fallback: 'code' });
+    names = new Intl.DisplayNames([intlLocale(reader)], { type: 'language', fallback: 'code' });
     cache.set(reader, names);
   }
   try {
