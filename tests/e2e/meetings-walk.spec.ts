@@ -38,7 +38,7 @@ async function publishRound(
   r: { classLabel: string; title: string; day: string; from: string; to: string; deadline: string },
 ): Promise<string> {
   await page.goto('/nl/s/demo/admin/meetings/rounds');
-  await page.getByLabel('Klas', { exact: true }).selectOption({ label: r.classLabel });
+  await page.getByLabel('Groep', { exact: true }).selectOption({ label: r.classLabel });
   await page.getByLabel('Naam van de ronde').fill(r.title);
   await page.getByLabel('Dag 1').fill(r.day);
   await page.getByLabel('Van', { exact: true }).fill(r.from);
@@ -127,7 +127,7 @@ let walkRound = '';
 test('a round with fewer times than pupils asks first; nothing is published until confirmed', async ({ browser }) => {
   const page = await as(browser, 'teacher');
   await page.goto('/nl/s/demo/admin/meetings/rounds');
-  await page.getByLabel('Klas', { exact: true }).selectOption({ label: 'Groep 3' });
+  await page.getByLabel('Groep', { exact: true }).selectOption({ label: 'Groep 3' });
   await page.getByLabel('Naam van de ronde').fill('Oudergesprekken');
   await page.getByLabel('Dag 1').fill(inDays(7));
   await page.getByLabel('Van', { exact: true }).fill('15:00');
