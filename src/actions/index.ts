@@ -6,6 +6,7 @@ import { invitations } from './invitations.ts';
 import { join } from './join.ts';
 import { leaflets } from './leaflets.ts';
 import { meetings } from './meetings.ts';
+import { notifications } from './notifications.ts';
 import { people } from './people.ts';
 import { pupil } from './pupil.ts';
 import { rounds } from './rounds.ts';
@@ -16,4 +17,19 @@ import { voices } from './voices.ts';
  * Every POST that changes data, grouped per area (Astro Actions). Each is a form action: see
  * define.ts for its shape and src/middleware.ts for post → redirect → get.
  */
-export const server = { account, auth, classMode, classes, invitations, join, leaflets, meetings, people, pupil, rounds, school, voices };
+export const server = {
+  account,
+  auth,
+  classMode,
+  classes,
+  invitations,
+  join,
+  leaflets,
+  meetings,
+  notifications,
+  people,
+  pupil,
+  rounds,
+  school,
+  voices,
+};

@@ -14,7 +14,6 @@ import {
 import { RpcError } from '~/domain/rpc/index.ts';
 import { type FieldErrors, nameField, typedDate, typedInt, typedTime } from '~/server/forms.ts';
 import { schoolStaff, signedInPerson } from '~/server/guards.ts';
-import { inviteToMeetingByMail } from '~/server/meeting-mail.ts';
 import { type ActionContext, formAction, Refusal } from './define.ts';
 
 /**
@@ -82,11 +81,10 @@ export const meetings = {
     async handler(input, school, ctx) {
       const { backend, lang, t } = ctx.locals;
       if (input.pupils.length === 0) throw new Refusal({ pupils: t('meetings:errors.choosePupil') });
+      // The invitations are notifications (…_notifications.sql): written with the meeting, mailed
+      // and pushed by the notifier, each in the parent's language.
       const id = await backend.db.rpc('create_meeting', { p_pupils: input.pupils, ...meetingArgs(input) });
-      const mail = await inviteToMeetingByMail(backend, id);
-      const mailed = mail.queued + mail.sent;
-      const key = mail.failed > 0 ? 'meetings:flash.createdMailFailed' : mailed ? 'meetings:flash.createdMailed' : 'meetings:flash.created';
-      return { ok: true, to: `/${lang}/s/${school.school.slug}/admin/meetings/${id}`, flash: { key, values: { count: mailed } } };
+      return { ok: true, to: `/${lang}/s/${school.school.slug}/admin/meetings/${id}`, flash: { key: 'notify:flash.meetingCreated' } };
     },
     refusals,
   }),
@@ -98,8 +96,7 @@ export const meetings = {
     async handler(input, _, ctx) {
       const id = meetingOfPage(ctx);
       await ctx.locals.backend.db.rpc('plan_meeting', { p_meeting: id, ...meetingArgs(input) });
-      const mail = await inviteToMeetingByMail(ctx.locals.backend, id);
-      return { ok: true, flash: { key: mail.failed > 0 ? 'meetings:flash.plannedMailFailed' : 'meetings:flash.planned' } };
+      return { ok: true, flash: { key: 'meetings:flash.planned' } };
     },
     refusals,
   }),
@@ -179,7 +176,7 @@ export const meetings = {
       return {
         ok: true,
         to: `/${lang}/s/${school.school.slug}/admin/meetings/rounds/${id}`,
-        flash: { key: 'meetings:flash.roundPublished' },
+        flash: { key: 'notify:flash.roundPublished' },
       };
     },
     refusals: (err, t) => (err instanceof RpcError && err.code === 'invalid' ? { _form: t('meetings:errors.roundInvalid') } : undefined),

@@ -50,7 +50,12 @@ export const DIGEST_KINDS = [
 export const REMINDER_KINDS = ['meeting_reminder', 'round_reminder', 'round_unbooked'] as const satisfies readonly NotificationKind[];
 
 /** Calendar files go with these (the meeting as it is now, or its cancellation). */
-export const CALENDAR_KINDS = ['meeting_planned', 'meeting_changed', 'meeting_cancelled', 'slot_booked'] as const satisfies readonly NotificationKind[];
+export const CALENDAR_KINDS = [
+  'meeting_planned',
+  'meeting_changed',
+  'meeting_cancelled',
+  'slot_booked',
+] as const satisfies readonly NotificationKind[];
 
 export function isEssential(kind: string): boolean {
   return (ESSENTIAL_KINDS as readonly string[]).includes(kind);

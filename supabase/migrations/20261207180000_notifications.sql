@@ -819,7 +819,8 @@ begin
       insert into private.notifications (school_id, user_id, kind, payload, dedupe, due_at)
       values (v_row.school_id, v_row.user_id, 'digest',
               jsonb_build_object('items', (
-                select jsonb_agg(jsonb_build_object('kind', h.kind, 'school', h.school_id, 'about', h.about, 'payload', h.payload) order by h.id)
+                select jsonb_agg(jsonb_build_object('kind', h.kind, 'slug', (select sc.slug from public.schools sc where sc.id = h.school_id),
+                                                  'about', h.about, 'payload', h.payload) order by h.id)
                 from private.notifications h where h.user_id = v_row.user_id and h.status = 'held' and h.created_at <= p_now)),
               'digest:' || v_row.user_id || ':' || to_char(p_now at time zone 'Europe/Amsterdam', 'YYYY-MM-DD'), p_now)
       on conflict (dedupe) do nothing
@@ -848,7 +849,7 @@ grant execute on function public.schedule_notifications(timestamptz) to service_
 -- language and name, the school, and whether the kind is turned off by now.
 create function public.claim_notifications(p_now timestamptz, p_limit int, p_lease_seconds int)
 returns table (
-  id bigint, kind text, user_id uuid, email text, locale text, name text, school_name text, school_slug text,
+  id bigint, kind text, user_id uuid, school_id uuid, email text, locale text, name text, school_name text, school_slug text,
   payload jsonb, attempts int, created_at timestamptz, turned_off boolean, push_names boolean, pushed boolean, devices int
 )
 language plpgsql volatile security definer set search_path = ''
@@ -871,7 +872,7 @@ begin
       )
       returning n.*
     )
-    select t.id, t.kind, t.user_id, coalesce(pf.email, t.to_address), coalesce(pf.locale, t.to_locale, s.default_locale, 'nl'),
+    select t.id, t.kind, t.user_id, t.school_id, coalesce(pf.email, t.to_address), coalesce(pf.locale, t.to_locale, s.default_locale, 'nl'),
            pf.display_name, s.name, s.slug, t.payload, t.attempts, t.created_at,
            t.kind = any (coalesce(ns.off_kinds, '{}')) and not (t.kind = any (private.essential_kinds())),
            coalesce(ns.push_names, false), t.pushed_at is not null,
@@ -1106,12 +1107,13 @@ grant execute on function public.unsubscribe_notifications(uuid, text) to servic
 -- Functions: a person's own choices and devices
 -- ---------------------------------------------------------------------------------------
 
--- The caller's choices (defaults when they never chose), how many devices receive notifications,
--- and which kinds concern them (a parent's, a staff member's, an admin's).
-create function public.my_notification_settings()
+-- The caller's choices (defaults when they never chose), how many devices receive notifications
+-- (and whether this browser, p_device, is one), and which kinds concern them (a parent's, a staff
+-- member's, an admin's).
+create function public.my_notification_settings(p_device text)
 returns table (
   off_kinds text[], quiet_from text, quiet_until text, staff_digest boolean, push_names boolean, devices int,
-  is_parent boolean, is_staff boolean, is_admin boolean
+  this_device boolean, is_parent boolean, is_staff boolean, is_admin boolean
 )
 language sql stable security definer set search_path = ''
 as $$
@@ -1120,6 +1122,7 @@ as $$
          case when s.user_id is null then '07:00' else to_char(s.quiet_until, 'HH24:MI') end,
          coalesce(s.staff_digest, true), coalesce(s.push_names, false),
          (select count(*)::int from private.push_subscriptions ps where ps.user_id = u.id),
+         exists (select 1 from private.push_subscriptions ps where ps.user_id = u.id and ps.device = p_device),
          exists (select 1 from public.memberships m where m.user_id = u.id and m.role = 'parent'),
          exists (select 1 from public.memberships m where m.user_id = u.id and m.role in ('admin', 'coach', 'teacher')),
          exists (select 1 from public.memberships m where m.user_id = u.id and m.role = 'admin')
@@ -1127,8 +1130,8 @@ as $$
   left join public.notification_settings s on s.user_id = u.id
   where u.id is not null
 $$;
-revoke execute on function public.my_notification_settings() from public, anon, authenticated;
-grant execute on function public.my_notification_settings() to authenticated;
+revoke execute on function public.my_notification_settings(text) from public, anon, authenticated;
+grant execute on function public.my_notification_settings(text) to authenticated;
 
 -- Saves the caller's choices. Times are 'HH:MM' in school time, both or neither.
 create function public.save_my_notification_settings(
@@ -1213,6 +1216,22 @@ end
 $$;
 revoke execute on function public.remove_my_push_device(text) from public, anon, authenticated;
 grant execute on function public.remove_my_push_device(text) to authenticated;
+
+-- Every device of the caller stops receiving notifications.
+create function public.remove_my_push_devices()
+returns int
+language plpgsql volatile security definer set search_path = ''
+as $$
+declare
+  v_count int;
+begin
+  delete from private.push_subscriptions ps where ps.user_id = (select auth.uid());
+  get diagnostics v_count = row_count;
+  return v_count;
+end
+$$;
+revoke execute on function public.remove_my_push_devices() from public, anon, authenticated;
+grant execute on function public.remove_my_push_devices() to authenticated;
 
 -- The caller opened a meeting's page: its agreements and shared preparations count as read.
 create function public.mark_meeting_read(p_meeting uuid)

@@ -114,6 +114,7 @@ const DEFINER_ALLOWLIST = new Set([
   'public.save_my_notification_settings',
   'public.save_my_push_subscription',
   'public.remove_my_push_device',
+  'public.remove_my_push_devices',
   'public.mark_meeting_read',
   'public.my_todo',
 ]);

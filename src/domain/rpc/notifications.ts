@@ -33,6 +33,7 @@ export const claimedNotification = z.object({
   id: z.coerce.number().int(),
   kind,
   user_id: uuid.nullable(),
+  school_id: uuid.nullable(),
   email: z.string().nullable(),
   locale: z.string(),
   name: z.string().nullable(),
@@ -88,7 +89,7 @@ export const NOTIFICATIONS = {
   purge_notifications: rpc(z.object({ p_now: timestamp }).strict(), z.number().int(), { returns: 'scalar', access: 'service' }),
   unsubscribe_notifications: rpc(z.object({ p_user: uuid, p_kind: kind }).strict(), z.boolean(), { returns: 'scalar', access: 'service' }),
   my_notification_settings: rpc(
-    none,
+    z.object({ p_device: pushDevice.nullable() }).strict(),
     z.array(
       z.object({
         off_kinds: z.array(z.string()),
@@ -97,6 +98,7 @@ export const NOTIFICATIONS = {
         staff_digest: z.boolean(),
         push_names: z.boolean(),
         devices: z.number().int(),
+        this_device: z.boolean(),
         is_parent: z.boolean(),
         is_staff: z.boolean(),
         is_admin: z.boolean(),
@@ -118,6 +120,7 @@ export const NOTIFICATIONS = {
   ),
   save_my_push_subscription: rpc(pushSubscriptionArgs, uuid, { returns: 'scalar' }),
   remove_my_push_device: rpc(z.object({ p_device: pushDevice }).strict(), z.number().int(), { returns: 'scalar' }),
+  remove_my_push_devices: rpc(none, z.number().int(), { returns: 'scalar' }),
   mark_meeting_read: rpc(idArg('p_meeting'), timestamp, { returns: 'scalar' }),
   meeting_calendar_sequence: rpc(idArg('p_meeting'), z.number().int().nullable(), { returns: 'scalar' }),
   my_todo: rpc(
