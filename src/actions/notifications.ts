@@ -79,7 +79,7 @@ export const notifications = {
     refusals: (err, t) =>
       err instanceof RpcError && err.code === 'too_many_devices'
         ? { _form: t('notify:push.tooMany') }
-        : err instanceof RpcError && err.code === 'check_violation'
+        : err instanceof RpcError && err.code === 'invalid'
           ? { _form: t('notify:push.unknownService') }
           : undefined,
   }),

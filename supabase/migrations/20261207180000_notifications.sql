@@ -441,8 +441,9 @@ begin
 end
 $$;
 revoke execute on function private.notify_meeting_changed() from public;
-create trigger notify_meeting_changed after update on public.meetings
-  for each row execute function private.notify_meeting_changed();
+-- At commit: a booking's move has its new slot by then (book_slot frees the old one first).
+create constraint trigger notify_meeting_changed after update on public.meetings
+  deferrable initially deferred for each row execute function private.notify_meeting_changed();
 
 -- A parent asks for a meeting: the staff hear (checked at commit, when its child is known).
 create function private.notify_meeting_requested()
