@@ -141,6 +141,10 @@ function formats(lang: Locale, t: TFunction) {
       const times = minutes ? time.formatRange(start, new Date(start.getTime() + minutes * 60_000)) : time.format(start);
       return t('notify:format.when', { date: day.format(start), time: times });
     },
+    /** "Thursday 10 December 2026, 15:00–16:00": from one time to another on one day. */
+    span(from: string, to: string): string {
+      return t('notify:format.when', { date: day.format(new Date(from)), time: time.formatRange(new Date(from), new Date(to)) });
+    },
     /** "10 December", for subjects. */
     date(at: string | null | undefined): string {
       return at ? short.format(new Date(at)) : '';
@@ -282,6 +286,7 @@ function compose(input: RenderInput, lang: Locale, t: TFunction, f: Facts): Comp
         intro: [t('notify:meeting_cancelled.intro')],
         lines: [...childLine(), { label: t('notify:label.planned'), value: whenPlace(f.was ?? f) }],
         after: [t('notify:meeting_cancelled.next'), t('notify:calendar.removed')],
+        action: { text: t('notify:meeting_cancelled.action'), href: input.url(`/${lang}/app/meetings`) },
         calendar: { method: 'CANCEL', facts: { ...f, ...(f.was ?? {}) } },
         push: push(t('notify:meeting_cancelled.push', { date: fmt.date(f.was?.starts_at ?? f.starts_at) })),
         link: input.url(`/${lang}/app/meetings`),
@@ -378,9 +383,10 @@ function compose(input: RenderInput, lang: Locale, t: TFunction, f: Facts): Comp
         subjectDate: fmt.date(f.deadline),
         intro: [t('notify:round_unbooked.intro')],
         lines: [
-          ...(f.title ? [{ label: t('notify:label.round'), value: f.title, dutch: true }] : []),
-          ...(f.class ? [{ label: t('notify:label.class'), value: f.class, dutch: true }] : []),
-          { label: t('notify:label.unbooked'), value: t('notify:value.outOf', { count: f.unbooked ?? 0, total: f.pupils ?? 0 }) },
+          ...(f.title || f.class
+            ? [{ label: t('notify:label.round'), value: [f.title, f.class ? `(${f.class})` : null].filter(Boolean).join(' '), dutch: true }]
+            : []),
+          { label: t('notify:label.unbooked'), value: t('notify:value.outOf', { unbooked: f.unbooked ?? 0, total: f.pupils ?? 0 }) },
           { label: t('notify:label.deadline'), value: fmt.when(f.deadline) },
         ],
         action: { text: t('notify:round_unbooked.action'), href: staffRound },
@@ -442,7 +448,8 @@ function compose(input: RenderInput, lang: Locale, t: TFunction, f: Facts): Comp
 }
 
 function roundTimes(fmt: ReturnType<typeof formats>, t: TFunction, first: string, last: string | null | undefined): string {
-  if (!last || fmt.date(first) === fmt.date(last)) return fmt.when(first);
+  if (!last || first === last) return fmt.when(first);
+  if (fmt.date(first) === fmt.date(last)) return fmt.span(first, last);
   return t('notify:format.range', { from: fmt.date(first), to: fmt.date(last) });
 }
 
