@@ -1,9 +1,17 @@
-import { randomBytes } from 'node:crypto';
+import { createECDH, randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import webpush from 'web-push';
 import type { ClaimedNotification } from '~/domain/rpc/notifications.ts';
 import { rpcAs, SERVICE } from '~/server/embedded/rpc.ts';
 import { openPostgres, type SqlEngine } from '~/server/embedded/sql.ts';
-import { outboxHandOff } from '~/server/notify/runtime.ts';
+import { createDispatcher } from '~/server/mail/dispatcher.ts';
+import { MailNotSent, type MailTransport } from '~/server/mail/port.ts';
+import { smtpTransport } from '~/server/mail/smtp.ts';
+import { outboxHandOff, smtpHandOff } from '~/server/notify/runtime.ts';
 import { createNotifier } from '~/server/notify/worker.ts';
 import type { Db } from '~/server/port.ts';
 import { buildGuardianLink, buildMembership, buildPupil, buildUser, buildWorld, type World } from '../factories/index.ts';
@@ -16,7 +24,7 @@ import { DATABASES, rowsHolding, type TestDb } from './harness.ts';
  * and delivery exactly once by two servers claiming at the same time.
  */
 
-interface Row {
+type Row = {
   id: number;
   kind: string;
   user_id: string | null;
@@ -25,7 +33,7 @@ interface Row {
   about: string | null;
   due_at: Date;
   payload: Record<string, unknown> & { children?: string[]; was?: { starts_at: string }; sequence?: number };
-}
+};
 
 const DAY = 86_400_000;
 const inDays = (d: number, hour = 15) => {
@@ -453,5 +461,225 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('two servers deliver each notifi
       sql.query<{ n: number }>("select count(*)::int as n from private.notifications where user_id = $1 and status <> 'sent'", [person.id]),
     );
     expect(left!.n).toBe(0);
+  });
+});
+
+/**
+ * Delivery, end to end below the pages: a meeting planned by a teacher reaches the parent as a
+ * mail in her language with a calendar file and a one-click unsubscribe, through the outbox and a
+ * real SMTP conversation; a push message reaches a fake push service encrypted, and a 410 removes
+ * the subscription; in Supabase mode a refused mail is retried from the notifications table, then
+ * shown to the admin as failed.
+ */
+const ece = createRequire(import.meta.url)('http_ece') as {
+  decrypt(buffer: Buffer, params: { version: string; privateKey: ReturnType<typeof createECDH>; authSecret: string }): Buffer;
+};
+
+async function smtp() {
+  const received: string[] = [];
+  const state = { refuse: false };
+  const server = new SMTPServer({
+    logger: false,
+    disableReverseLookup: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    authOptional: true,
+    onRcptTo(_a, _s, callback) {
+      if (state.refuse) return callback(Object.assign(new Error('refused'), { responseCode: 550 }));
+      return callback();
+    },
+    onData(stream, _session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        received.push(Buffer.concat(chunks).toString('utf8'));
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.server.address() as AddressInfo).port;
+  return { url: `smtp://127.0.0.1:${port}`, received, state, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+/** A push service on this machine: keeps what it receives; answers 201, or 410 when told. */
+async function fakePushService() {
+  const received: Array<{ headers: IncomingMessage['headers']; body: Buffer; path: string }> = [];
+  const state = { status: 201 };
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body: Buffer.concat(chunks), path: req.url ?? '' });
+      res.writeHead(state.status).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return { base: `http://127.0.0.1:${port}`, received, state, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+const headerOf = (raw: string, name: string) =>
+  new RegExp(`^${name}:[ \\t]*((?:.|\\r\\n[ \\t])*)`, 'im')
+    .exec(raw)?.[1]
+    ?.replace(/\r\n[ \t]+/g, ' ')
+    .trim() ?? null;
+
+describe.each(DATABASES)('delivering notifications on %s', (_label, open) => {
+  let db: TestDb;
+  let w: World;
+  let admin: Db;
+  const url = (path: string) => `https://portaal.regenboog.example${path}`;
+  const cleanups: Array<() => unknown> = [];
+
+  beforeAll(async () => {
+    db = await open();
+    w = await buildWorld(db.owner);
+    admin = { rpc: (name, args) => rpcAs(db.owner, SERVICE, name, args) };
+    await db.owner.transaction((sql) => sql.query(`update public.profiles set locale = 'pl' where user_id = $1`, [w.parent.id]));
+  }, 60_000);
+  afterAll(async () => {
+    for (const c of cleanups.splice(0)) await c();
+    await db?.close();
+  });
+
+  const clearOthers = () =>
+    db.owner.transaction((sql) =>
+      sql.query(`update private.notifications set status = 'skipped' where status = 'pending' and (school_id is distinct from $1)`, [
+        w.school.id,
+      ]),
+    );
+  const plan = (hours = 72) =>
+    db.as(w.personas.teacher).rpc('create_meeting', {
+      p_pupils: [w.pupil.id],
+      p_starts_at: new Date(Date.now() + hours * 3600_000).toISOString(),
+      p_kind: 'progress',
+      p_minutes: 15,
+      p_place: 'Lokaal 5',
+      p_video_url: null,
+      p_attendees: null,
+      p_goal: null,
+    });
+
+  it('a planned meeting reaches the parent by mail, in Polish, with a calendar file and one-click unsubscribe, exactly once', async () => {
+    await clearOthers();
+    const server = await smtp();
+    cleanups.push(server.close);
+    const id = await plan();
+    const notifier = createNotifier({
+      admin,
+      mail: outboxHandOff(db.owner, () => new Date()),
+      push: null,
+      secret: Buffer.alloc(32, 1),
+      url,
+      log: () => undefined,
+    });
+    expect(await notifier.runOnce()).toBeGreaterThanOrEqual(1);
+    expect(await notifier.runOnce()).toBe(0);
+    const transport = smtpTransport({ url: server.url, from: 'Basisschool <portaal@regenboog.example>' });
+    cleanups.push(() => transport.close());
+    // (The outbox may hold the other tests' mails: send until it is empty.)
+    const dispatcher = createDispatcher({ engine: db.owner, transport, log: () => undefined, batchSize: 50 });
+    for (let i = 0; i < 20 && (await dispatcher.runOnce()) > 0; i++);
+    const raw = server.received.find((r) => headerOf(r, 'To') === w.parent.email);
+    expect(raw).toBeDefined();
+    expect(headerOf(raw!, 'Content-Language')).toBe('pl');
+    expect(headerOf(raw!, 'List-Unsubscribe')).toMatch(
+      /^<https:\/\/portaal\.regenboog\.example\/pl\/unsubscribe\/[0-9a-f]{32}\.meeting_planned\.[\w-]{22}\/one-click>$/,
+    );
+    expect(headerOf(raw!, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
+    expect(raw).toMatch(/Content-Type: text\/plain/);
+    expect(raw).toMatch(/Content-Type: text\/html/);
+    expect(raw).toMatch(/Content-Type: text\/calendar; charset=utf-8; method=PUBLISH/i);
+    const body = raw!.replace(/=\r\n/g, '');
+    expect(body).toContain(`UID:${id}@samen-voor-elk-kind`);
+    expect(body).toContain('SEQUENCE:0');
+    expect(body).toContain('BEGIN:VALARM');
+    // Sent once: nothing further waits for this parent.
+    const [left] = await db.owner.transaction((sql) =>
+      sql.query<{ n: number }>(`select count(*)::int as n from private.notifications where user_id = $1 and status = 'pending'`, [
+        w.parent.id,
+      ]),
+    );
+    expect(left!.n).toBe(0);
+  });
+
+  it("push: an encrypted message reaches the fake push service, without the child's name; a 410 removes the subscription", async () => {
+    await clearOthers();
+    const service = await fakePushService();
+    cleanups.push(service.close);
+    const browser = createECDH('prime256v1');
+    browser.generateKeys();
+    const authSecret = randomBytes(16).toString('base64url');
+    const endpoint = `${service.base}/push/${randomBytes(8).toString('hex')}`;
+    // As the browser's subscription arrives (the endpoint is checked by the server's test mode).
+    await db.owner.transaction((sql) =>
+      sql.query(
+        `insert into private.push_subscriptions (user_id, device, endpoint, p256dh, auth) values ($1, 'device-push-test-00001', $2, $3, $4)`,
+        [w.parent.id, endpoint, browser.getPublicKey().toString('base64url'), authSecret],
+      ),
+    );
+    const keys = { ...webpush.generateVAPIDKeys(), subject: 'mailto:portaal@regenboog.example' };
+    const notifier = createNotifier({
+      admin,
+      mail: outboxHandOff(db.owner, () => new Date()),
+      push: keys,
+      secret: Buffer.alloc(32, 1),
+      url,
+      log: () => undefined,
+      allowLoopbackPush: true,
+    });
+    await plan(96);
+    await notifier.runOnce();
+    expect(service.received).toHaveLength(1);
+    const got = service.received[0]!;
+    expect(got.headers['content-encoding']).toBe('aes128gcm');
+    expect(got.headers.authorization).toMatch(/^vapid t=[\w-]+\.[\w-]+\.[\w-]+, k=/);
+    expect(got.body.includes(Buffer.from('Sara'))).toBe(false);
+    const message = JSON.parse(ece.decrypt(got.body, { version: 'aes128gcm', privateKey: browser, authSecret }).toString('utf8'));
+    expect(message).toMatchObject({ title: w.school.name, lang: 'pl', dir: 'ltr' });
+    expect(message.url).toMatch(/^https:\/\/portaal\.regenboog\.example\/pl\/app\/meetings\//);
+    expect(message.body).not.toContain('Sara');
+
+    // The push service says the subscription is gone: it goes here too.
+    service.state.status = 410;
+    await plan(120);
+    await notifier.runOnce();
+    expect(service.received).toHaveLength(2);
+    expect(await admin.rpc('push_subscriptions_of', { p_user: w.parent.id })).toEqual([]);
+  });
+
+  it('Supabase mode: a refused mail is tried again with back-off from the notifications table, then failed and shown', async () => {
+    await clearOthers();
+    let tries = 0;
+    const refusing: MailTransport = {
+      kind: 'smtp',
+      send: async () => {
+        tries += 1;
+        throw new MailNotSent('refused');
+      },
+      verify: async () => undefined,
+      close: () => undefined,
+    };
+    let clock = new Date();
+    const notifier = createNotifier({
+      admin,
+      mail: smtpHandOff(admin, refusing, 'regenboog.example', () => clock),
+      push: null,
+      secret: Buffer.alloc(32, 1),
+      url,
+      log: () => undefined,
+      now: () => clock,
+    });
+    const before = (await admin.rpc('notification_trouble', {}))[0]!.failed;
+    await plan(200);
+    for (const minutes of [0, 1, 5, 30, 120]) {
+      clock = new Date(clock.getTime() + minutes * 60_000 + 1000);
+      await notifier.runOnce();
+    }
+    expect(tries).toBe(5);
+    clock = new Date(clock.getTime() + 24 * 3600_000);
+    await notifier.runOnce();
+    expect(tries).toBe(5);
+    expect((await admin.rpc('notification_trouble', {}))[0]!.failed).toBe(before + 1);
   });
 });

@@ -50,8 +50,16 @@ function payload(kind: NotificationKind, child: string, extra: Record<string, un
   const byKind: Record<NotificationKind, Record<string, unknown>> = {
     meeting_planned: meeting,
     slot_booked: meeting,
-    meeting_changed: { ...meeting, sequence: 1, was: { starts_at: '2026-12-08T14:00:00+00:00', minutes: 15, place: 'Lokaal 3', video_url: null } },
-    meeting_cancelled: { ...meeting, sequence: 2, was: { starts_at: '2026-12-10T14:00:00+00:00', minutes: 15, place: 'Lokaal 12', video_url: null } },
+    meeting_changed: {
+      ...meeting,
+      sequence: 1,
+      was: { starts_at: '2026-12-08T14:00:00+00:00', minutes: 15, place: 'Lokaal 3', video_url: null },
+    },
+    meeting_cancelled: {
+      ...meeting,
+      sequence: 2,
+      was: { starts_at: '2026-12-10T14:00:00+00:00', minutes: 15, place: 'Lokaal 12', video_url: null },
+    },
     meeting_reminder: { ...meeting, prepared: false },
     round_opened: round,
     round_reminder: round,
@@ -94,7 +102,7 @@ const KINDS = NOTIFICATION_KINDS;
 const cases = LOCALE_CODES.flatMap((locale) => KINDS.map((kind) => [locale, kind] as const));
 
 describe('every notification in every language', () => {
-  it.each(cases)('%s %s: subject, plain text, HTML, signature, link; the name only as a label\'s value', (locale, kind) => {
+  it.each(cases)("%s %s: subject, plain text, HTML, signature, link; the name only as a label's value", (locale, kind) => {
     const t = getT(locale);
     const girl = renderNotification(input(kind, locale, GIRL));
     const boy = renderNotification(input(kind, locale, BOY));
@@ -161,7 +169,10 @@ describe('every notification in every language', () => {
   });
 
   it.each(LOCALE_CODES)('%s: the erased person is told without a link to a page they can no longer open', (locale) => {
-    const r = renderNotification({ ...input('erasure_answered', locale, GIRL), payload: { request: REQUEST, outcome: 'erased', reason: null } });
+    const r = renderNotification({
+      ...input('erasure_answered', locale, GIRL),
+      payload: { request: REQUEST, outcome: 'erased', reason: null },
+    });
     expect(r.mail.link).toBeNull();
     expect(r.mail.text).toContain(getT(locale)('notify:erasure_answered.erased'));
     expect(r.mail.text).not.toContain('/app/account');
@@ -170,7 +181,12 @@ describe('every notification in every language', () => {
   it.each(LOCALE_CODES.flatMap((l) => [1, 2, 5, 21, 22, 25, 101].map((n) => [l, n] as const)))(
     '%s: a digest of %i messages',
     (locale, n) => {
-      const items = Array.from({ length: n }, () => ({ kind: 'feedback_given', slug: 'demo', about: MEETING, payload: { meeting: MEETING, parent: PARENT } }));
+      const items = Array.from({ length: n }, () => ({
+        kind: 'feedback_given',
+        slug: 'demo',
+        about: MEETING,
+        payload: { meeting: MEETING, parent: PARENT },
+      }));
       const r = renderNotification({ ...input('digest', locale, GIRL), payload: { items } });
       expect(r.mail.text).not.toMatch(/\{\{|undefined/);
       expect(r.push.body).not.toMatch(/\{\{|undefined/);
@@ -182,7 +198,7 @@ describe('every notification in every language', () => {
     for (const locale of LOCALE_CODES) {
       const t = getT(locale);
       for (const key of Object.keys(nl).filter((k) => k.endsWith('.subject'))) {
-        const raw = t(`notify:${key}`, { date: '{{date}}', interpolation: { skipOnVariables: true } } as never);
+        const raw = String(t(`notify:${key}`, { date: '{{date}}', interpolation: { skipOnVariables: true } } as never));
         expect(raw.replace('{{date}}', ''), `${locale} ${key}`).not.toMatch(/\{\{/);
       }
     }
@@ -216,7 +232,7 @@ describe('calendar files that stay in step', () => {
     expect(cancelled.file.contentType).toContain('method=CANCEL');
   });
 
-  it('the time in the school\'s zone, the place, a reminder an hour before, the school as organiser; nothing sensitive in the title', () => {
+  it("the time in the school's zone, the place, a reminder an hour before, the school as organiser; nothing sensitive in the title", () => {
     const { event, vevent } = ics('meeting_changed');
     expect(event.startDate.toJSDate().toISOString()).toBe('2026-12-10T14:00:00.000Z');
     expect(event.startDate.zone?.tzid).toBe('Europe/Amsterdam');
@@ -231,7 +247,7 @@ describe('calendar files that stay in step', () => {
     expect(event.summary).not.toContain(getT('pl')('meetings:kind.extra-support'));
   });
 
-  it.each(LOCALE_CODES)('%s: the words of the file in the reader\'s language', (locale) => {
+  it.each(LOCALE_CODES)("%s: the words of the file in the reader's language", (locale) => {
     const { event } = ics('meeting_planned', locale);
     expect(event.summary).toBe(getT(locale)('notify:calendar.summary', { school: SCHOOL }));
   });
