@@ -1,15 +1,33 @@
 // Runs the mechanical language rules (src/i18n/language-rules.ts) over every UI string and every
-// leaflet text. Run: `node scripts/check-language.ts`. Intentional exceptions are listed in
-// src/i18n/language-allow.json; docs/translation.md says how to add one.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+// leaflet text, renders every plural key with real numbers against the reviewed outputs
+// (src/i18n/plurals.ts), and reads the code for separators and formats that must come from the
+// language (src/i18n/code-rules.ts). Run: `node scripts/check-language.ts`. Intentional
+// exceptions are listed in src/i18n/language-allow.json; docs/translation.md says how to add one.
+// `--write-plurals` writes the current renderings into src/i18n/plurals-reviewed.json: only after
+// reading every changed line, as a native reader would (git diff shows them).
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { allowedBy, checkText, type Finding, type LanguageAllowlist, RULE_IDS, validateAllowlist } from '../src/i18n/language-rules.ts';
+import {
+  allowedBy,
+  type CheckOptions,
+  checkText,
+  type Finding,
+  isNextToName,
+  type LanguageAllowlist,
+  RULE_IDS,
+  validateAllowlist,
+} from '../src/i18n/language-rules.ts';
+import type { Catalog } from '../src/i18n/check.ts';
+import { checkCode, CODE_RULE_IDS, codeFilesChecked } from '../src/i18n/code-rules.ts';
 import { LOCALE_CODES, SOURCE_LOCALE } from '../src/i18n/locales.ts';
+import { comparePlurals, type RenderedPlurals, renderPlurals } from '../src/i18n/plurals.ts';
 
 const repo = new URL('..', import.meta.url).pathname;
 const localesDir = join(repo, 'src/i18n/locales');
 const leafletsDir = join(repo, 'src/content/leaflets');
 const allowFile = join(repo, 'src/i18n/language-allow.json');
+const pluralsFile = join(repo, 'src/i18n/plurals-reviewed.json');
+const catalog: Catalog = {};
 
 interface Text {
   file: string;
@@ -18,6 +36,8 @@ interface Text {
   lang: string;
   text: string;
   parentFacing: boolean;
+  /** Shown beside a name; the plural form the string is written for. */
+  options?: Pick<CheckOptions, 'nextToName' | 'pluralForm'>;
   /** Allowlist places that cover this text, most specific first. */
   places: string[];
 }
@@ -38,11 +58,15 @@ function uiStrings(): Text[] {
       const ns = name.replace(/\.json$/, '');
       const file = relative(repo, join(dir, name));
       const strings = readJson(join(dir, name)) as Record<string, unknown>;
+      catalog[lang] ??= {};
+      catalog[lang][ns] = strings as Record<string, string>;
       for (const [key, value] of Object.entries(strings)) {
         if (typeof value !== 'string') continue;
         const places = [`${ns}:${key}`];
-        if (PLURAL_SUFFIX.test(key)) places.push(`${ns}:${key.replace(PLURAL_SUFFIX, '')}`);
-        texts.push({ file, where: `${ns}:${key}`, lang, text: value, parentFacing: false, places: [...places, file] });
+        const form = PLURAL_SUFFIX.exec(key)?.[0].slice(1) as CheckOptions['pluralForm'];
+        if (form) places.push(`${ns}:${key.replace(PLURAL_SUFFIX, '')}`);
+        const options = { nextToName: isNextToName(`${ns}:${key}`), pluralForm: form };
+        texts.push({ file, where: `${ns}:${key}`, lang, text: value, parentFacing: false, options, places: [...places, file] });
       }
     }
   }
@@ -104,7 +128,7 @@ const findings: Array<{ text: Text; finding: Finding }> = [];
 const used = new Set<string>();
 let allowed = 0;
 for (const text of [...ui, ...leaflets]) {
-  for (const finding of checkText(text.text, text.lang, { parentFacing: text.parentFacing })) {
+  for (const finding of checkText(text.text, text.lang, { ...text.options, parentFacing: text.parentFacing })) {
     const place = allowedBy(allowlist, text.places, finding.rule);
     if (place !== undefined) {
       used.add(`${place}\u0000${finding.rule}`);
@@ -121,7 +145,24 @@ const unused = Object.entries(allowlist).flatMap(([place, rules]) =>
 for (const entry of unused) console.warn(`language check: allowlist entry no longer needed: ${entry}`);
 
 const allowedNote = allowed > 0 ? ` (${allowed} allowed in ${relative(repo, allowFile)})` : '';
+
+// Plurals, rendered with real numbers.
+const rendered = renderPlurals(catalog, SOURCE_LOCALE);
+if (process.argv.includes('--write-plurals')) {
+  writeFileSync(pluralsFile, `${JSON.stringify(rendered, null, 2)}\n`);
+  console.log(`language check: wrote ${relative(repo, pluralsFile)}; read every changed line (git diff) before you commit it`);
+}
+const pluralProblems = comparePlurals(rendered, existsSync(pluralsFile) ? (readJson(pluralsFile) as RenderedPlurals) : {});
+const pluralKeys = Object.keys(rendered[SOURCE_LOCALE] ?? {}).length;
+
+// Code: separators, quotation marks and formats that must come from the language.
+const codeFindings = codeFilesChecked(join(repo, 'src')).flatMap((file) =>
+  checkCode(readFileSync(file, 'utf8'), relative(repo, file)).map((f) => ({ file: relative(repo, file), ...f })),
+);
+
+let failed = false;
 if (findings.length > 0) {
+  failed = true;
   console.error(`language check: ${findings.length} finding(s)${allowedNote}`);
   for (const { text, finding } of findings) {
     console.error(`  ${text.file}  ${text.where}  ${finding.rule}  ${JSON.stringify(finding.excerpt)}  — ${finding.message}`);
@@ -133,8 +174,22 @@ if (findings.length > 0) {
   }
   console.error(`  per rule: ${[...perRule].map(([rule, n]) => `${rule} ${n}`).join(', ')}`);
   console.error('  Fix the text, or list an intentional exception in src/i18n/language-allow.json (docs/translation.md).');
-  process.exit(1);
 }
+if (pluralProblems.length > 0) {
+  failed = true;
+  console.error(`language check: plural-rendering: ${pluralProblems.length} rendering(s) differ from ${relative(repo, pluralsFile)}`);
+  for (const p of pluralProblems.slice(0, 60)) console.error(`  ${p}`);
+  if (pluralProblems.length > 60) console.error(`  … and ${pluralProblems.length - 60} more`);
+  console.error('  Read each rendering as a native reader would; when it is right, run `node scripts/check-language.ts --write-plurals`.');
+}
+if (codeFindings.length > 0) {
+  failed = true;
+  console.error(`language check: ${codeFindings.length} finding(s) in code`);
+  for (const f of codeFindings) console.error(`  ${f.file}:${f.line}  ${f.rule}  ${JSON.stringify(f.excerpt)}  — ${f.message}`);
+}
+if (failed) process.exit(1);
 console.log(
-  `language check: ${RULE_IDS.size} rules over ${ui.length} UI strings and ${leaflets.length} leaflet texts, no findings${allowedNote}`,
+  `language check: ${RULE_IDS.size} rules over ${ui.length} UI strings and ${leaflets.length} leaflet texts, ` +
+    `${pluralKeys} plural keys rendered with ${Object.keys(rendered).length} languages as reviewed, ` +
+    `${CODE_RULE_IDS.size} code rules, no findings${allowedNote}`,
 );

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { forgetPushDevice, pushDevice } from '~/server/notify/device.ts';
 import { LIMITS } from '~/domain/limits.ts';
+import { intlLocale } from '~/i18n/format.ts';
+import type { Locale } from '~/i18n/locales.ts';
 import { classDeviceToken, classLanguage } from '~/server/class-mode.ts';
 import { emailField, typedDigits } from '~/server/forms.ts';
 import { safeNext } from '~/server/paths.ts';
@@ -8,8 +10,8 @@ import { clearPendingSignIn, getPendingSignIn, setPendingSignIn } from '~/server
 import { anyone, formAction, Refusal } from './define.ts';
 
 /** When to try again, as a person reads a clock where the school is. */
-const clockTime = (lang: string, at: Date) =>
-  new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Amsterdam' }).format(at);
+const clockTime = (lang: Locale, at: Date) =>
+  new Intl.DateTimeFormat(intlLocale(lang), { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Amsterdam' }).format(at);
 
 /** Signing in by e-mail code, by password, and signing out. */
 export const auth = {

@@ -5,6 +5,10 @@ import { parsePupilNames } from '~/domain/pupils.ts';
 import { RpcError } from '~/domain/rpc/index.ts';
 import { isValidSchoolYear } from '~/domain/school-year.ts';
 import { quoteTyped } from '~/domain/text.ts';
+import { isolate } from '~/i18n/bidi.ts';
+import { intlLocale } from '~/i18n/format.ts';
+import type { TFunction } from '~/i18n/index.ts';
+import type { Locale } from '~/i18n/locales.ts';
 import { setClassDevice } from '~/server/class-mode.ts';
 import { nameField } from '~/server/forms.ts';
 import { schoolStaff } from '~/server/guards.ts';
@@ -28,12 +32,12 @@ async function showCards(ctx: ActionContext, classId: string, cards: { pupil_id:
   return `${path}?show=cards`;
 }
 
-/** Names quoted back in a refusal: each shortened, at most five, then "…". */
-const listQuoted = (names: readonly string[]) =>
-  names
-    .slice(0, 5)
-    .map((n) => quoteTyped(n))
-    .join(', ') + (names.length > 5 ? ', …' : '');
+/** Names quoted back in a refusal: each shortened, at most five, then "and 3 more", as a list in the person's language. */
+const listQuoted = (names: readonly string[], lang: Locale, t: TFunction) => {
+  const shown = names.slice(0, 5).map((n) => isolate(quoteTyped(n)));
+  if (names.length > 5) shown.push(t('school:pupils.error.andMore', { count: names.length - 5 }));
+  return new Intl.ListFormat(intlLocale(lang)).format(shown);
+};
 
 export const classes = {
   create: formAction({
@@ -63,10 +67,14 @@ export const classes = {
       if (pasted.names.length > LIMITS.pupilsPerPaste)
         throw new Refusal({ names: t('school:pupils.error.tooMany', { count: LIMITS.pupilsPerPaste }) });
       if (pasted.tooLong.length) {
-        throw new Refusal({ names: t('school:pupils.error.tooLong', { count: LIMITS.pupilName.max, names: listQuoted(pasted.tooLong) }) });
+        throw new Refusal({
+          names: t('school:pupils.error.tooLong', { count: LIMITS.pupilName.max, names: listQuoted(pasted.tooLong, ctx.locals.lang, t) }),
+        });
       }
       if (pasted.duplicates.length)
-        throw new Refusal({ names: t('school:pupils.error.duplicateInList', { names: listQuoted(pasted.duplicates) }) });
+        throw new Refusal({
+          names: t('school:pupils.error.duplicateInList', { names: listQuoted(pasted.duplicates, ctx.locals.lang, t) }),
+        });
       const classId = classOfPage(ctx);
       const cards = await backend.db.rpc('add_pupils', { p_class: classId, p_names: pasted.names });
       return { ok: true, to: await showCards(ctx, classId, cards), flash: { key: 'school:pupils.added', values: { count: cards.length } } };
@@ -176,7 +184,9 @@ export const classes = {
       }
       const name = await nameIn();
       const eraseOn = await backend.db.rpc('set_pupil_left', { p_pupil: pupil, p_left: true });
-      const date = new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeZone: 'Europe/Amsterdam' }).format(new Date(eraseOn!));
+      const date = new Intl.DateTimeFormat(intlLocale(lang), { dateStyle: 'long', timeZone: 'Europe/Amsterdam' }).format(
+        new Date(eraseOn!),
+      );
       return { ok: true, flash: { key: 'school:pupils.flashLeft', values: { name, date } } };
     },
     refusals: (err, t) =>

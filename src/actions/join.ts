@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LIMITS } from '~/domain/limits.ts';
 import { RpcError } from '~/domain/rpc/index.ts';
+import { intlLocale } from '~/i18n/format.ts';
 import { emailField, nameField, typedDigits } from '~/server/forms.ts';
 import { setPendingJoin } from '~/server/pending-join.ts';
 import { setPendingSignIn } from '~/server/pending-sign-in.ts';
@@ -44,7 +45,9 @@ export const join = {
       setPendingJoin(cookies, url, { code, name, school: schoolSlug });
       const sent = await backend.auth.sendSignInCode({ email: address.data, lang, allowNewAccount: true, next });
       if (!sent.ok) {
-        const time = new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Amsterdam' }).format(sent.until);
+        const time = new Intl.DateTimeFormat(intlLocale(lang), { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Amsterdam' }).format(
+          sent.until,
+        );
         throw new Refusal({ email: t('auth:limit.codes', { time }) });
       }
       setPendingSignIn(cookies, url, { email: address.data, next });

@@ -10,6 +10,7 @@ import {
   TRANSLATION_LOCALES,
   type TranslationLocale,
 } from '~/domain/leaflets.ts';
+import { intlLocale } from '~/i18n/format.ts';
 import { labelOf } from '~/i18n/locales.ts';
 import { RpcError, type EditorBlock } from '~/domain/rpc/index.ts';
 import { type FieldErrors, fieldErrors } from '~/server/forms.ts';
@@ -232,7 +233,7 @@ export const leaflets = {
       const leaflet = await leafletOfPage(ctx, school.school.id);
       if (leaflet.revision !== d.revision) throw new Refusal({ revision: t('leaflets:editor.stale') });
       const locales: readonly TranslationLocale[] = d.locale === 'all' ? TRANSLATION_LOCALES : [d.locale];
-      const names = (list: TranslationLocale[]) => new Intl.ListFormat(lang, { type: 'conjunction' }).format(list.map(labelOf));
+      const names = (list: TranslationLocale[]) => new Intl.ListFormat(intlLocale(lang), { type: 'conjunction' }).format(list.map(labelOf));
       // One language after another, each saved as one edit; a failure keeps what was done before it.
       let current = d.revision;
       const done: TranslationLocale[] = [];

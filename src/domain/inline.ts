@@ -45,3 +45,13 @@ export function parseInline(text: string): InlineToken[] {
   push(text.slice(last));
   return tokens;
 }
+
+/**
+ * The same text without its marks, for places that cannot hold them: a page title, an option in
+ * a select, a mail, a calendar entry ("لقاء حول الـ[[nl:rapport]]" → "لقاء حول الـrapport").
+ */
+export function plainText(text: string): string {
+  return parseInline(text)
+    .map((t) => (t.type === 'link' ? t.label : t.value))
+    .join('');
+}

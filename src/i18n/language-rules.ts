@@ -28,7 +28,14 @@ export type RuleId =
   | 'pl-teacher-doublet'
   | 'pl-predicative-case'
   | 'tr-felemenkce'
-  | 'tr-anlasma-yapmak';
+  | 'tr-anlasma-yapmak'
+  | 'nl-gender-name'
+  | 'en-gender-name'
+  | 'ar-gender-name'
+  | 'uk-gender-name'
+  | 'pl-gender-name'
+  | 'tr-gender-name'
+  | 'uk-plural-one';
 
 export interface Rule {
   id: RuleId;
@@ -53,6 +60,14 @@ export interface CheckOptions {
    * this, a Dutch text counts as a _u_ text only when it says _u_ or _uw_ itself.
    */
   parentFacing?: boolean;
+  /**
+   * The text is shown right beside a person's name although it has no placeholder for it (a
+   * column of names under "Can do it", "Samira (parent) — felt heard"): the gender rules treat
+   * it as a text with a name.
+   */
+  nextToName?: boolean;
+  /** The CLDR plural form the text is written for (`school:x_one` → 'one'), if it is one. */
+  pluralForm?: 'zero' | 'one' | 'two' | 'few' | 'many' | 'other';
 }
 
 export const RULES: readonly Rule[] = [
@@ -75,6 +90,13 @@ export const RULES: readonly Rule[] = [
   { id: 'pl-predicative-case', lang: 'pl', summary: 'iść do szkoły wypoczęte (nominative), not wypoczętym' },
   { id: 'tr-felemenkce', lang: 'tr', summary: '"Hollandaca" for the Dutch language, not "Felemenkçe"' },
   { id: 'tr-anlasma-yapmak', lang: 'tr', summary: '"… konusunda anlaşmak", not "anlaşma yapmak" (that is signing a contract)' },
+  { id: 'nl-gender-name', lang: 'nl', summary: 'no hij/hem/haar/zijn for a person named by a placeholder: repeat the name or rephrase' },
+  { id: 'en-gender-name', lang: 'en', summary: 'no he/she/his/her for a named person or the teacher: the name again, or "they"' },
+  { id: 'ar-gender-name', lang: 'ar', summary: 'no verb, pronoun or address that agrees with a name or the teacher: nominal wording' },
+  { id: 'uk-gender-name', lang: 'uk', summary: 'no past tense, participle, pronoun or vocative that agrees with a name or the teacher' },
+  { id: 'pl-gender-name', lang: 'pl', summary: 'no past tense, participle, pronoun or vocative that agrees with a name or the teacher' },
+  { id: 'tr-gender-name', lang: 'tr', summary: 'no oğlu/kızı, hanım/bey next to a name or the teacher' },
+  { id: 'uk-plural-one', lang: 'uk', summary: 'the "one" form also says 21, 31, 101: no singular pronoun (він, його, її…) in it' },
 ];
 
 export const RULE_IDS: ReadonlySet<string> = new Set(RULES.map((r) => r.id));
@@ -82,6 +104,12 @@ export const RULE_IDS: ReadonlySet<string> = new Set(RULES.map((r) => r.id));
 /** Runs every rule of the text's language. A language without rules returns nothing. */
 export function checkText(text: string, lang: string, options: CheckOptions = {}): Finding[] {
   const masked = mask(text);
+  const own = languageFindings(text, masked, lang, options);
+  const gender = genderFindings(text, masked, lang, options);
+  return gender.length === 0 ? own : [...own, ...gender].sort((a, b) => a.index - b.index);
+}
+
+function languageFindings(text: string, masked: string, lang: string, options: CheckOptions): Finding[] {
   switch (lang) {
     case 'nl':
       return dutch(text, masked, options);
@@ -634,6 +662,470 @@ function turkish(text: string, masked: string): Finding[] {
 
 /** anlaşma yapmak / anlaşmalar yaparsınız / açık anlaşmalar yapın. */
 const TR_ANLASMA_YAPMAK = /(?<!\p{L})anlaşma(?:lar)?(?:ı|ları)?\s+yap\p{L}*/giu;
+
+// ---------------------------------------------------------------------------------------------
+// Gender: a sentence with a person's name, or one a child writes to the teacher, must not make
+// anything agree with that person. The portal stores no gender, and most of the parents who read
+// the portal are mothers and most teachers women: "لم يختر Sara", "Zofia пішов", "Elif
+// spróbowało", "Drogi nauczycielu" are wrong for half the people they name. Write nominal
+// sentences instead (docs/translation.md, "Names, genders and roles").
+
+/**
+ * UI strings shown right beside a person's name without a placeholder for it (`ns:key`, or a
+ * prefix ending in `.` for a group of keys): the gender rules read them as texts with a name.
+ * A new string of that kind belongs here.
+ */
+export const NEXT_TO_NAME: readonly string[] = [
+  'common:roles.',
+  'needs:stepName.',
+  'needs:label.',
+  'meetings:fourG.short.',
+  'meetings:pupilPart.title',
+  'meetings:pupilPart.goes-well',
+  'meetings:pupilPart.hard',
+  'meetings:pupilPart.want-to-say',
+  'meetings:staff.wantsInterpreter',
+  'meetings:staff.comesWith',
+  'school:pupils.hasLeft',
+  'school:pupils.leftOn',
+  'school:pupils.signedIn',
+  'school:pupils.needsTeacher',
+  'school:pupils.lockedUntil',
+  'school:pupils.eraseOn',
+  'school:needs.notAnswered',
+  'school:people.noRole',
+  'school:people.linkOnlyTitle',
+  'school:erasure.onlyThem',
+  'school:accessLog.removed',
+];
+
+/** Whether the UI string `ns:key` (plural suffix included or not) is shown beside a name. */
+export function isNextToName(place: string): boolean {
+  const base = place.replace(/_(?:zero|one|two|few|many|other)$/u, '');
+  return NEXT_TO_NAME.some((p) => (p.endsWith('.') ? base.startsWith(p) : base === p));
+}
+
+/** Placeholders that stand for a person (a pupil, a parent, a staff member) or several. */
+const PERSON_PLACEHOLDER = /\{\{\s*(?:name|names|child|children|who)\s*\}\}/u;
+
+/** The text names a person: a person placeholder, or it is shown right beside a name. */
+function namesAPerson(text: string, options: CheckOptions): boolean {
+  return options.nextToName === true || PERSON_PLACEHOLDER.test(text);
+}
+
+/** Where the person placeholders are, as [start, end) in the text (the mask keeps offsets). */
+function personSpans(text: string): Array<[number, number]> {
+  return [...text.matchAll(new RegExp(PERSON_PLACEHOLDER.source, 'gu'))].map((m) => [m.index, m.index + m[0].length]);
+}
+
+/**
+ * A masculine and a feminine form side by side in a child's own voice ("грався чи гралася",
+ * "dumny / dumna") are allowed: both readers find their form. Brackets ("logował(a)") are not.
+ */
+const DOUBLET_WORDS = new Set(['чи', 'або', 'lub', 'czy', 'albo', 'or', 'of']);
+
+function genderHits(text: string, tokens: Token[], rule: RuleId, matches: (word: string, i: number) => string | undefined): Finding[] {
+  const flagged = new Map<number, string>();
+  tokens.forEach((token, i) => {
+    const message = matches(token.word, i);
+    if (message !== undefined) flagged.set(i, message);
+  });
+  const exempt = new Set<number>();
+  for (const i of flagged.keys()) {
+    const slashed = flagged.has(i + 1) && /^\s+\/\s+$/u.test(tokens[i + 1]!.gap);
+    const joinedByWord =
+      flagged.has(i + 2) &&
+      DOUBLET_WORDS.has(tokens[i + 1]!.word.toLowerCase()) &&
+      joined(tokens[i + 1]!.gap) &&
+      joined(tokens[i + 2]!.gap);
+    if (slashed) exempt.add(i).add(i + 1);
+    if (joinedByWord) exempt.add(i).add(i + 2);
+  }
+  return [...flagged]
+    .filter(([i]) => !exempt.has(i))
+    .map(([i, message]) => ({ rule, message, excerpt: excerpt(text, tokens[i]!.start, tokens[i]!.end), index: tokens[i]!.start }));
+}
+
+function genderFindings(text: string, masked: string, lang: string, options: CheckOptions): Finding[] {
+  switch (lang) {
+    case 'nl':
+      return namesAPerson(text, options) ? dutchGender(text, masked) : [];
+    case 'en':
+      return englishGender(text, masked, options);
+    case 'ar':
+      return arabicGender(text, masked, options);
+    case 'uk':
+      return [...slavicGender(text, masked, options, UKRAINIAN), ...ukrainianPluralOne(text, masked, options)];
+    case 'pl':
+      return slavicGender(text, masked, options, POLISH);
+    case 'tr':
+      return turkishGender(text, masked, options);
+    default:
+      return [];
+  }
+}
+
+/** Dutch: hij, hem, haar, and zijn where it means "his" (after a preposition, before a noun). */
+const NL_GENDERED = new Set(['hij', 'hem', 'haar', 'hijzelf', 'haarzelf', 'zoon', 'dochter', 'jongen', 'meisje', 'leerlinge', 'lerares']);
+const NL_PREPOSITIONS = new Set(['van', 'met', 'aan', 'voor', 'over', 'bij', 'in', 'op', 'naar', 'door', 'uit', 'om', 'tot', 'zonder']);
+const NL_POSSESSED = new Set([
+  'eigen',
+  'kind',
+  'kinderen',
+  'ouders',
+  'ouder',
+  'klas',
+  'groep',
+  'juf',
+  'meester',
+  'naam',
+  'tekening',
+  'antwoorden',
+  'plaatjes',
+  'moeder',
+  'vader',
+]);
+
+function dutchGender(text: string, masked: string): Finding[] {
+  const tokens = tokenize(masked);
+  return genderHits(text, tokens, 'nl-gender-name', (word, i) => {
+    const w = word.toLowerCase();
+    const possessive =
+      w === 'zijn' &&
+      ((i > 0 && NL_PREPOSITIONS.has(tokens[i - 1]!.word.toLowerCase())) || NL_POSSESSED.has(tokens[i + 1]?.word.toLowerCase() ?? ''));
+    if (!NL_GENDERED.has(w) && !possessive) return undefined;
+    return `"${word}" gives the person a gender the portal does not know: repeat the name, or write "deze leerling", "die", "het kind"`;
+  });
+}
+
+/** English: he/she and their forms for a named person, and for the teacher. */
+const EN_GENDERED = /^(?:he|him|his|himself|she|her|hers|herself|boy|girl|son|daughter)$/iu;
+const EN_TEACHER = /(?<!\p{L})teachers?(?!\p{L})/iu;
+
+const EN_SUBJECT = /^(?:he|she)$/iu;
+
+function englishGender(text: string, masked: string, options: CheckOptions): Finding[] {
+  const person = namesAPerson(text, options);
+  const teacher = options.parentFacing !== true && EN_TEACHER.test(masked);
+  if (!person && !teacher) return [];
+  return genderHits(text, tokenize(masked), 'en-gender-name', (word) =>
+    (person && EN_GENDERED.test(word)) || (teacher && EN_SUBJECT.test(word))
+      ? `"${word}" gives ${person ? 'the person' : 'the teacher'} a gender: use the name again, "they", or the role ("your teacher will help you")`
+      : undefined,
+  );
+}
+
+/**
+ * Arabic: a third-person verb next to the name (يختار Sara، Sara ينتظر), a past verb before it
+ * (غادر Sara), a pronoun that points back (عنه، له، نفسه، معلّموه), and an address to the teacher
+ * with an adjective (معلّمي العزيز). A verb after ما/الذي/من has that word as its subject, so the
+ * name is its object (ما يساعد Sara) and nothing agrees with the name.
+ */
+const AR_IMPERFECT_3M = /^[وف]?[سل]?ي\p{L}{2,}$/u;
+const AR_NOT_VERBS = new Set(['يوم', 'يوما', 'يومي', 'يومية', 'يد', 'يدوية', 'يمين', 'يسار']);
+const AR_RELATIVES = new Set(['ما', 'مما', 'عما', 'الذي', 'التي', 'الذين', 'من', 'ممن', 'كل']);
+const AR_PARTICLES = new Set([
+  'لم',
+  'لن',
+  'لا',
+  'قد',
+  'لقد',
+  'ولم',
+  'ولن',
+  'ولا',
+  'فلم',
+  'فلن',
+  'فلا',
+  'ان',
+  'الا',
+  'بعد',
+  'حتى',
+  'كي',
+  'لكي',
+]);
+/** Past verbs that a sentence puts before its subject (غادر Sara المدرسة); curated, like the duals. */
+const AR_PAST_3M = new Set(
+  'عاد اصبح صار غادر اختار ترك ذهب جاء بدا كتب اجاب طلب رسم سجل قال بقي ظل كان انضم رجع وصل خرج دخل انتقل شارك حضر غاب فعل اراد استطاع'
+    .split(' ')
+    .flatMap((v) => [v, `و${v}`, `ف${v}`]),
+);
+/**
+ * Prepositions and a few nouns with the masculine pronoun suffix that points back to a person
+ * (عنه، له، نفسه، معلّموه): the form a writer slips into. The feminine ـها is left alone: it is
+ * also the pronoun of every plural thing («صور للاختيار منها»).
+ */
+const AR_BACK_PRONOUN = /^[وف]?(?:عن|ل|لدي|مع|علي|الي|من|عند|نفس|معلمو|معلم|اهل|طفل|صف|اسم|بطاقت|رسمت|اجابات|صور)ه$/u;
+const AR_TEACHER_WORDS = new Set(['معلمي', 'معلمتي', 'استاذي', 'استاذتي', 'المعلم', 'المعلمة', 'الاستاذ', 'الاستاذة']);
+const AR_DEAR_AFTER = new Set(['العزيز', 'العزيزة']);
+const AR_DEAR_BEFORE = new Set(['عزيزي', 'عزيزتي']);
+
+function arabicGender(text: string, masked: string, options: CheckOptions): Finding[] {
+  const findings: Finding[] = [];
+  const all = tokenize(masked);
+  all.forEach((token, i) => {
+    const next = all[i + 1];
+    if (next === undefined || !joined(next.gap)) return;
+    const [a, b] = [arabicKey(token.word), arabicKey(next.word)];
+    const address = (AR_TEACHER_WORDS.has(a) && AR_DEAR_AFTER.has(b)) || (AR_DEAR_BEFORE.has(a) && AR_TEACHER_WORDS.has(b));
+    if (!address) return;
+    findings.push({
+      rule: 'ar-gender-name',
+      message: 'an address to the teacher with an adjective takes a gender («معلّمي العزيز»): write «إلى معلّمي:»',
+      excerpt: excerpt(text, token.start, next.end),
+      index: token.start,
+    });
+  });
+  if (!namesAPerson(text, options)) return findings;
+  const tokens = tokenize(masked);
+  const spans = personSpans(text);
+  const keys = tokens.map((t) => arabicKey(t.word));
+  // A token right before / right after a person placeholder, with only spaces between.
+  const beforeName = (i: number) =>
+    spans.some(([start]) => start >= tokens[i]!.end && /^[\s\u2068\u2069]*$/u.test(masked.slice(tokens[i]!.end, start)));
+  const afterName = (i: number) =>
+    spans.some(([, end]) => end <= tokens[i]!.start && /^[\s\u2068\u2069]*$/u.test(masked.slice(end, tokens[i]!.start)));
+  const isVerb3m = (k: string) => AR_IMPERFECT_3M.test(k) && !AR_NOT_VERBS.has(k.replace(/^[وف]/u, ''));
+  const message = (word: string) =>
+    `«${word}» agrees with the person's gender (Sara, Samira): write it so nothing has to agree, e.g. «ما يساعد {{name}}»، «{{name}} بانتظار…»، «لـ{{name}}»`;
+  findings.push(
+    ...genderHits(text, tokens, 'ar-gender-name', (word, i) => {
+      const k = keys[i]!;
+      if (AR_BACK_PRONOUN.test(k)) return message(word);
+      const verb = isVerb3m(k);
+      if (options.nextToName === true && !PERSON_PLACEHOLDER.test(text)) {
+        // No name in the text: the name stands beside it, so a verb's subject is that person,
+        // unless the verb has its own subject right after it (ما يساعد الطفل).
+        const ownSubject = /^(?:ال|طفل(?:ي|ك|نا|كم)$|هذا$)/u.test(keys[i + 1] ?? '');
+        if ((verb || (i === 0 && AR_PAST_3M.has(k))) && !ownSubject) return message(word);
+        return undefined;
+      }
+      if (verb && afterName(i)) return message(word);
+      if (verb && beforeName(i)) {
+        let j = i - 1;
+        while (j >= 0 && AR_PARTICLES.has(keys[j]!)) j--;
+        return j >= 0 && AR_RELATIVES.has(keys[j]!) ? undefined : message(word);
+      }
+      if (AR_PAST_3M.has(k) && beforeName(i)) return message(word);
+      return undefined;
+    }),
+  );
+  return findings;
+}
+
+/** Ukrainian and Polish: what is gendered, per language. */
+interface SlavicForms {
+  rule: RuleId;
+  /** Past tense singular, reflexive or not: вибрав/вибрала/вибрало, wybrał/wybrała/wybrało. */
+  past: RegExp;
+  /** Past plural that is gendered (Polish only: poszli/poszły). */
+  pastPlural?: RegExp;
+  /** Participles and state adjectives: заблокований, zablokowany, gotowa. */
+  participle: RegExp;
+  notGendered: ReadonlySet<string>;
+  pronouns: ReadonlySet<string>;
+  /** Adverbs a label can start with before its participle (już, chwilowo; уже, тимчасово). */
+  leadWords: ReadonlySet<string>;
+  /** "He/she" as a subject: in a UI string that names the teacher, it genders the teacher. */
+  subjectPronouns: ReadonlySet<string>;
+  /** An address to the teacher with an adjective: Дорогий учителю, Drogi nauczycielu. */
+  teacherAddress: RegExp;
+  teacher: RegExp;
+  hint: string;
+}
+
+const UKRAINIAN: SlavicForms = {
+  rule: 'uk-gender-name',
+  past: /^(?:\p{L}*(?:[аиуяї]в|шов|[аиуяіїе]ла|[аиуяіїе]ло|[аиуяї]вся|[аиуяіїе]лася|[аиуяіїе]лося)|\p{L}*(?:міг|могла|могло|ліг|лягла|лягло|сів|сіла|сіло))$/iu,
+  participle:
+    /^(?:\p{L}*(?:ований|ована|оване|ваний|вана|ване|[дтн]ений|[дтн]ена|[дтн]ене)|готовий|готова|радий|рада|згоден|згодна|присутній|присутня|відсутній|відсутня|сам|сама)$/iu,
+  notGendered: new Set([
+    'прав',
+    'держав',
+    'заяв',
+    'розмов',
+    'мов',
+    'умов',
+    'основ',
+    'правила',
+    'правило',
+    'сила',
+    'тіло',
+    'крило',
+    'село',
+    'джерело',
+    'мило',
+    'мила',
+    'вила',
+    'жила',
+    'вчителька',
+    'мене',
+    'зелене',
+    'зелена',
+    'дорослого',
+    'чимало',
+    'мало',
+    'стало',
+    'вчасно',
+    'вдала',
+    'ціла',
+    'біла',
+    'смілива',
+    'ранене',
+    'важливе',
+    'ваше',
+    'наше',
+  ]),
+  pronouns: new Set(['він', 'вона', 'його', 'її', 'йому', 'їй', 'ним', 'нею', 'неї', 'нього', 'ньому', 'ньої', 'ній']),
+  subjectPronouns: new Set(['він', 'вона']),
+  leadWords: new Set(['уже', 'вже', 'ще', 'не', 'тимчасово', 'тільки', 'також', 'зараз', 'досі', 'більше']),
+  teacherAddress: /(?<!\p{L})(?:дорог|шановн|любий|люба|мил)\p{L}*\s+(?:[ув]чител|пан)\p{L}*/giu,
+  teacher: /(?<!\p{L})[ув]чител\p{L}*/iu,
+  hint: 'write it without: "{{name}}: поки нічого не вибрано", "Дата вибуття", "Для вчителя: …", "попроси вчителя допомогти"',
+};
+
+const POLISH: SlavicForms = {
+  rule: 'pl-gender-name',
+  past: /^\p{L}*(?:[aeiyąęó]ł|[aeiyąę]ła|[aeiyąę]ło|szedł|szła|szło|[mg]ógł|[mg]ogła|[mg]ogło|[aeiyąęó]łby|[aeiyąę]łaby|[aeiyąę]łoby)$/iu,
+  pastPlural: /^\p{L}*[aeiyąę](?:li|ły)(?:by)?$/iu,
+  participle:
+    /^(?:\p{L}*(?:owany|owana|owane|iony|iona|ione|ęty|ęta|ęte|[^aeiouyąęó\s]any|iany|[^aeiouyąęó\s]ana|iana|[^aeiouyąęó\s]ony|[^aeiouyąęó\s]ona)|gotowy|gotowa|dumny|dumna|pewny|pewna|szczęśliwy|szczęśliwa|smutny|smutna|zły|zła|sam|sama|mile|widziany|widziana)$/iu,
+  notGendered: new Set([
+    'dział',
+    'udział',
+    'materiał',
+    'kanał',
+    'zapał',
+    'ideał',
+    'upał',
+    'rozdział',
+    'przedział',
+    'ciało',
+    'działo',
+    'dzieło',
+    'siła',
+    'mało',
+    'czyli',
+    'chwili',
+    'sali',
+    'fali',
+    'plany',
+    'zmiany',
+    'ekrany',
+    'strony',
+    'telefony',
+    'ochrony',
+    'ściana',
+    'ściany',
+    'plana',
+    'zmiana',
+    'strona',
+    'korona',
+    'przyjaciół',
+    'działa',
+    'imiona',
+    'zachęty',
+    'opcjonalny',
+    'pani',
+    'panie',
+    'dziecko',
+    'wiele',
+    'ona',
+    'mama',
+    'tata',
+    'własna',
+    'własny',
+  ]),
+  pronouns: new Set(['on', 'ona', 'jego', 'jej', 'go', 'mu', 'niego', 'niej', 'nim', 'nią', 'jemu', 'niemu']),
+  subjectPronouns: new Set(['on', 'ona']),
+  leadWords: new Set(['już', 'nadal', 'jeszcze', 'chwilowo', 'się', 'nie', 'tylko', 'też', 'teraz', 'wciąż']),
+  teacherAddress: /(?<!\p{L})(?:drog|kochan|szanown|mił)\p{L}*\s+(?:nauczyciel|pan)\p{L}*/giu,
+  teacher: /(?<!\p{L})nauczyciel\p{L}*/iu,
+  hint: 'write it without: "Odblokuj: {{name}}", "logowanie zablokowane", "Data odejścia", "Dla nauczyciela: …", "poproś nauczyciela o pomoc"',
+};
+
+function slavicGender(text: string, masked: string, options: CheckOptions, forms: SlavicForms): Finding[] {
+  const findings: Finding[] = [];
+  for (const m of masked.matchAll(forms.teacherAddress)) {
+    findings.push({
+      rule: forms.rule,
+      message: `"${text.slice(m.index, m.index + m[0].length)}" addresses the teacher in one gender: ${forms.hint}`,
+      excerpt: excerpt(text, m.index, m.index + m[0].length),
+      index: m.index,
+    });
+  }
+  const person = namesAPerson(text, options);
+  // A leaflet's "вона"/"jego" is most often the child (дитина, dziecko): only UI strings are read for the teacher.
+  const teacher = options.parentFacing !== true && forms.teacher.test(masked);
+  if (!person && !teacher) return findings;
+  const tokens = tokenize(masked);
+  // Which words can agree with the person: in a text with a name, the words after the name up
+  // to the end of its clause ("{{name}} nie będzie … mogło", "by {{name}} spróbowało"), not
+  // those agreeing with another subject ("co szkoła zapisała o {{name}}, zostanie usunięte");
+  // in a label shown beside a name, every word.
+  const agreeing = new Set<number>();
+  if (PERSON_PLACEHOLDER.test(text)) {
+    for (const [, end] of personSpans(text)) {
+      for (let i = tokens.findIndex((t) => t.start >= end); i >= 0 && i < tokens.length; i++) {
+        const gap = i > 0 && tokens[i - 1]!.end >= end ? tokens[i]!.gap : masked.slice(end, tokens[i]!.start);
+        if (/[.,;:!?—–()]/u.test(gap)) break;
+        agreeing.add(i);
+      }
+    }
+  } else if (options.nextToName === true) {
+    // A label beside a name: its first words, after adverbs ("chwilowo zablokowany", "Уже
+    // заблокований"); a later word agrees with the label's own noun ("logowanie zablokowane").
+    for (let i = 0; i < tokens.length; i++) {
+      agreeing.add(i);
+      const w = tokens[i]!.word.toLowerCase();
+      if (!forms.leadWords.has(w) && !forms.past.test(w) && !forms.participle.test(w)) break;
+    }
+  }
+  findings.push(
+    ...genderHits(text, tokens, forms.rule, (word, i) => {
+      const w = word.toLowerCase();
+      if (person && forms.pronouns.has(w)) return `"${word}" gives the person a gender: ${forms.hint}`;
+      if (teacher && forms.subjectPronouns.has(w)) return `"${word}" gives the teacher a gender: ${forms.hint}`;
+      if (!agreeing.has(i) || forms.notGendered.has(w)) return undefined;
+      if (forms.past.test(w) || forms.pastPlural?.test(w) || forms.participle.test(w)) {
+        return `"${word}" agrees with the person's gender (a girl's name gets the wrong form): ${forms.hint}`;
+      }
+      return undefined;
+    }),
+  );
+  return findings;
+}
+
+/** Ukrainian "one" is 1, 21, 31, 101…: "для 21 учня. Його старі картинки" reads "his". */
+function ukrainianPluralOne(text: string, masked: string, options: CheckOptions): Finding[] {
+  if (options.pluralForm !== 'one') return [];
+  return genderHits(text, tokenize(masked), 'uk-plural-one', (word) =>
+    UKRAINIAN.pronouns.has(word.toLowerCase())
+      ? `the "one" form is also used for 21, 31, 101: "${word}" then reads as one person; write it without a singular pronoun`
+      : undefined,
+  );
+}
+
+/** Turkish has no grammatical gender, but words can give one: oğlunuz, kızı, Hanım, Bey. */
+const TR_GENDERED = /^(?:oğl(?:u|um|un|unuz|umuz)|kız(?:ı|ım|ın|ınız|ımız)?|erkek|bay|bayan|hanım\p{L}*|bey\p{L}*)$/iu;
+const TR_TEACHER_GENDER = /(?<!\p{L})(?:öğretmen\s+(?:hanım|bey)|(?:bayan|erkek|kadın)\s+öğretmen)\p{L}*/giu;
+
+function turkishGender(text: string, masked: string, options: CheckOptions): Finding[] {
+  // A leaflet may explain juf and meester ("kadın öğretmene [[nl:juf]]…"); UI strings may not gender the teacher.
+  const teacherForms = options.parentFacing === true ? [] : [...masked.matchAll(TR_TEACHER_GENDER)];
+  const findings: Finding[] = teacherForms.map((m) => ({
+    rule: 'tr-gender-name' as const,
+    message: `"${text.slice(m.index, m.index + m[0].length)}" gives the teacher a gender: write "öğretmen"`,
+    excerpt: excerpt(text, m.index, m.index + m[0].length),
+    index: m.index,
+  }));
+  if (!namesAPerson(text, options)) return findings;
+  return [
+    ...findings,
+    ...genderHits(text, tokenize(masked), 'tr-gender-name', (word) =>
+      TR_GENDERED.test(word) ? `"${word}" gives the person a gender: write "çocuğunuz", "öğrenci", or the name alone` : undefined,
+    ),
+  ];
+}
 
 // ---------------------------------------------------------------------------------------------
 // The allowlist: intentional exceptions

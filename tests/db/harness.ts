@@ -93,9 +93,12 @@ export async function outcome(run: () => Promise<unknown>): Promise<Outcome> {
   }
 }
 
-/** The databases this run covers: PGlite always, a PostgreSQL server when configured. */
+/**
+ * The databases this run covers: PGlite (unless TEST_DB_PGLITE=off, for a second run on another
+ * server version), a PostgreSQL server when configured.
+ */
 export const DATABASES: Array<[string, () => Promise<TestDb>]> = [
-  ['PGlite', openPgliteTestDb],
+  ...(process.env.TEST_DB_PGLITE === 'off' ? [] : ([['PGlite', openPgliteTestDb]] as Array<[string, () => Promise<TestDb>]>)),
   ...(process.env.TEST_DATABASE_URL ? ([['PostgreSQL', openPostgresTestDb]] as Array<[string, () => Promise<TestDb>]>) : []),
 ];
 

@@ -37,8 +37,8 @@ test.describe('forms, as an admin uses them', () => {
 
   test('reloading after adding pupils shows the same login cards and adds nobody twice', async ({ page }) => {
     await page.goto('/nl/s/demo/admin');
-    await page.getByLabel('Naam van de klas').fill('Groep 7');
-    await page.getByRole('button', { name: 'Klas maken' }).click();
+    await page.getByLabel('Naam van de groep').fill('Groep 7');
+    await page.getByRole('button', { name: 'Groep maken' }).click();
     await page.getByLabel('Voornamen').fill('Fatima\nJoris');
     await page.getByRole('button', { name: 'Toevoegen en inlogkaartjes maken' }).click();
     await expect(page.locator('.login-card')).toHaveCount(2);
@@ -49,7 +49,7 @@ test.describe('forms, as an admin uses them', () => {
     await expect(page.locator('.login-card')).toHaveCount(2);
     expect(await page.locator('.login-card__code').allInnerTexts()).toEqual(codes);
 
-    await page.getByRole('link', { name: 'Terug naar de klas' }).click();
+    await page.getByRole('link', { name: 'Terug naar de groep' }).click();
     await expect(page.locator('tbody tr')).toHaveCount(2);
   });
 

@@ -220,7 +220,7 @@ test('Elif prepares her part in class mode; her mother sees it, in Turkish', asy
 test('a meeting round: juf Anna publishes slots for Groep 3; Ayşe chooses one for Elif and changes it', async ({ browser }) => {
   const page = await newPage(browser, { storageState: authFile('teacher') });
   await page.goto('/nl/s/demo/admin/meetings/rounds');
-  await page.getByLabel('Klas', { exact: true }).selectOption({ label: 'Groep 3' });
+  await page.getByLabel('Groep', { exact: true }).selectOption({ label: 'Groep 3' });
   await page.getByLabel('Naam van de ronde').fill('Rapportgesprekken');
   await page.getByLabel('Dag 1').fill(inDays(8));
   await page.getByLabel('Van', { exact: true }).fill('15:00');

@@ -248,7 +248,7 @@ test.describe('the teacher of Groep 6', () => {
     await expect(row('Kijken naar een plaatje')).toContainText('8');
     await expect(row('Kijken naar een plaatje')).toContainText('Basis');
     await expect(row('Meer tijd')).toContainText('Subgroep');
-    await expect(row('Meer uitleg')).toContainText('Individueel');
+    await expect(row('Meer uitleg')).toContainText('Per leerling');
     await expect(page.getByText('Nog niet geantwoord (1):')).toBeVisible();
     await expect(page.locator('#needs-title ~ p', { hasText: 'Nog niet geantwoord' })).toContainText('Nour');
     await expect(page.locator('.notice', { hasText: 'twee derde' })).toBeVisible();
@@ -262,7 +262,7 @@ test.describe('the teacher of Groep 6', () => {
     await select.focus();
     await page.keyboard.press('ArrowUp');
     await expect(select).toHaveValue(/:basis$/);
-    await expect(page.getByRole('status')).toContainText('Oleksandr staat nu in Basis');
+    await expect(page.getByRole('status')).toContainText('Oleksandr staat nu in de cirkel Basis');
     await expectNoAxeViolations(page);
     await page.getByRole('button', { name: 'Plan bewaren' }).click();
     await expect(page.getByText('Het plan is bewaard.')).toBeVisible();

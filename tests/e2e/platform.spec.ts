@@ -84,7 +84,7 @@ test.describe('class mode', () => {
     // A long walk (sign-in by mail, class mode, three pictures, the avatar, four axe scans).
     test.slow();
     await signIn(page, DEMO.teacher);
-    await page.getByRole('link', { name: 'Klassen en leerlingen' }).click();
+    await page.getByRole('link', { name: 'Groepen en leerlingen' }).click();
     await page.getByRole('link', { name: 'Groep 3' }).click();
     await expectNoAxeViolations(page);
     await page.getByRole('button', { name: 'Klasmodus aanzetten op dit apparaat' }).click();
@@ -154,8 +154,8 @@ test.describe('the school admin', () => {
   test('adds pupils by pasting names, gets login cards, and a duplicate name is refused with the text kept', async ({ page }, testInfo) => {
     await page.goto('/nl/s/demo/admin');
     await expectNoAxeViolations(page);
-    await page.getByLabel('Naam van de klas').fill('Groep 8');
-    await page.getByRole('button', { name: 'Klas maken' }).click();
+    await page.getByLabel('Naam van de groep').fill('Groep 8');
+    await page.getByRole('button', { name: 'Groep maken' }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'Groep 8' })).toBeVisible();
 
     await page.getByLabel('Voornamen').fill('Ilse\nKerem, Olena');
@@ -166,7 +166,7 @@ test.describe('the school admin', () => {
     await expectNoAxeViolations(page);
     await keepScreenshot(page, testInfo, 'login-cards-nl');
 
-    await page.getByRole('link', { name: 'Terug naar de klas' }).click();
+    await page.getByRole('link', { name: 'Terug naar de groep' }).click();
     await page.getByLabel('Voornamen').fill('Noor\nkerem');
     await page.getByRole('button', { name: 'Toevoegen en inlogkaartjes maken' }).click();
     await expect(page.locator('.field__error')).toContainText('kerem');

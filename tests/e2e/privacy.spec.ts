@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, expectNoAxeViolations, test } from './fixtures.ts';
+import { expect, expectNoAxeViolations, keepScreenshot, test } from './fixtures.ts';
 import { authFile, DEMO, signIn } from './helpers.ts';
 import { PERSONAL } from './personal-data.ts';
 
@@ -159,12 +159,12 @@ test.describe('what we keep about you', () => {
 });
 
 test.describe('a request for erasure', () => {
-  test('a parent asks in Polish; the admin must give a reason to say no, and the parent reads it', async ({ browser }) => {
+  test('a parent asks in Polish; the admin must give a reason to say no, and the parent reads it', async ({ browser }, testInfo) => {
     const parentContext = await browser.newContext({ storageState: authFile('parentPl') });
     const parent = await parentContext.newPage();
     await parent.goto('/pl/app/my-data');
     await expect(parent.getByRole('heading', { name: 'Poproś o usunięcie' })).toBeVisible();
-    await parent.getByLabel('Także odpowiedzi, rysunki i przygotowania do spotkań moich dzieci').check();
+    await parent.getByLabel('Także odpowiedzi, rysunki i przygotowania moich dzieci do rozmów').check();
     // 300 characters pasted: 500 fit, so it is kept whole.
     const message = `Przeprowadzamy się ${'٣'.repeat(3)} ${'a'.repeat(270)}`;
     await parent.getByLabel(/Twoja wiadomość do szkoły/).fill(message);
@@ -181,14 +181,25 @@ test.describe('a request for erasure', () => {
     const adminContext = await browser.newContext({ storageState: authFile('admin') });
     const admin = await adminContext.newPage();
     await admin.goto('/nl/s/demo/admin');
-    await admin.getByRole('link', { name: /verzoek om gegevens te wissen/ }).click();
-    await expect(admin.getByRole('heading', { level: 1 })).toHaveText('Verzoeken om gegevens te wissen');
+    await admin.getByRole('link', { name: /verzoek om gegevens te verwijderen/ }).click();
+    await expect(admin.getByRole('heading', { level: 1 })).toHaveText('Verzoeken om gegevens te verwijderen');
     const request = admin.locator('article.request', { hasText: 'katarzyna@ouders.example' });
     await expect(request).toContainText('Przeprowadzamy się');
-    await expect(request).toContainText('ook de antwoorden en gespreksvoorbereidingen van');
+    await expect(request).toContainText('ook de antwoorden, tekeningen en gespreksvoorbereidingen van');
     await expectNoAxeViolations(admin);
+    // In Polish on a phone, the request names whose data without "w swoim imieniu" (the uk/pl/en review).
+    await admin.setViewportSize({ width: 360, height: 740 });
+    await admin.goto('/pl/s/demo/admin/erasure-requests');
+    const plRequest = admin.locator('article.request', { hasText: 'katarzyna@ouders.example' });
+    await expect(plRequest).toContainText('Dane tej osoby, a także odpowiedzi i przygotowania dzieci do rozmów: Zofia.');
+    await expect(plRequest).not.toContainText(/W swoim imieniu|spotkań/);
+    await plRequest.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await keepScreenshot(admin, testInfo, 'lang-pl-erasure-request');
+    await admin.screenshot({ path: 'test-results/screenshots/lang-pl-erasure-request-screen.png' });
+    await expectNoAxeViolations(admin);
+    await admin.goto('/nl/s/demo/admin/erasure-requests');
     // Saying no without a reason: a clear error, nothing sent.
-    await request.getByText('Niet wissen en uitleggen waarom').click();
+    await request.getByText('Niet verwijderen en uitleggen waarom').click();
     await request.getByRole('button', { name: 'Verstuur het antwoord' }).click();
     await expect(admin.locator('.error-summary, [role=alert]').first()).toContainText('Schrijf waarom het niet kan.');
     const again = admin.locator('article.request', { hasText: 'katarzyna@ouders.example' });
@@ -219,18 +230,18 @@ test.describe('a pupil who leaves', () => {
     await expect(row).toContainText('wordt op');
     await row.getByRole('button', { name: 'Ja, Bram is van school gegaan' }).click();
     await expect(
-      page.getByText(/Bram staat niet meer in de klas\. Wat over Bram is opgeslagen, wordt gewist op \d+ \w+ \d{4}\./),
+      page.getByText(/Bram staat niet meer in de groep\. Wat over Bram is opgeslagen, wordt verwijderd op \d+ \w+ \d{4}\./),
     ).toBeVisible();
     await expect(page.locator('section[aria-labelledby="pupils-title"]')).not.toContainText('Bram');
     const left = page.locator('section[aria-labelledby="left-title"]');
     await expect(left).toContainText('Bram');
     await expectNoAxeViolations(page);
     await page.goto(`/ar/s/demo/admin/classes/${GROEP_3}`);
-    await expect(page.locator('section[aria-labelledby="left-title"] h2')).toHaveText('غادروا المدرسة');
+    await expect(page.locator('section[aria-labelledby="left-title"] h2')).toHaveText('التلاميذ الذين غادروا المدرسة');
     await expectNoAxeViolations(page);
     await page.goto(`/nl/s/demo/admin/classes/${GROEP_3}`);
-    await page.locator('section[aria-labelledby="left-title"]').getByRole('button', { name: 'Toch terug in de klas: Bram' }).click();
-    await expect(page.getByText('Bram staat weer in de klas.')).toBeVisible();
+    await page.locator('section[aria-labelledby="left-title"]').getByRole('button', { name: 'Toch terug in de groep: Bram' }).click();
+    await expect(page.getByText('Bram staat weer in de groep.')).toBeVisible();
     await expect(page.locator('section[aria-labelledby="pupils-title"]')).toContainText('Bram');
     await expect(page.locator('section[aria-labelledby="left-title"]')).toHaveCount(0);
   });

@@ -4,6 +4,7 @@ import {
   type CheckOptions,
   checkText,
   type Finding,
+  isNextToName,
   mask,
   RULE_IDS,
   RULES,
@@ -39,10 +40,19 @@ const PLANTED: Record<RuleId, string> = {
   'pl-predicative-case': 'Pomagasz dziecku iść do szkoły wypoczętym i z chęcią.',
   'tr-felemenkce': 'Felemenkçe metni düzenliyorsunuz.',
   'tr-anlasma-yapmak': 'Görüşmede birlikte anlaşmalar yaparsınız.',
+  // The reviews' examples (language-ar-tr-nl, language-uk-pl-en), rendered with a girl's name.
+  'nl-gender-name': '{{name}} ziet daarna niets meer over zijn kind.',
+  'en-gender-name': '{{name}} has not chosen anything yet. Ask him again later.',
+  'ar-gender-name': 'لم يختر {{name}} شيئًا بعد.',
+  'uk-gender-name': 'Так, {{name}} пішов зі школи',
+  'pl-gender-name': 'Pozwól, by {{name}} spróbowało ponownie',
+  'tr-gender-name': '{{name}} adlı oğlunuz bugün okula gelmedi.',
+  'uk-plural-one': 'Ви робите нову картку для {{count}} учня. Його старі картинки більше не діятимуть.',
 };
 /** Rules that apply only to some texts: the options that make the planted text one of them. */
 const PLANTED_OPTIONS: Partial<Record<RuleId, CheckOptions>> = {
   'nl-collega': { parentFacing: true },
+  'uk-plural-one': { pluralForm: 'one' },
 };
 
 describe('every rule', () => {
@@ -388,6 +398,128 @@ describe('tr: anlaşmak, not anlaşma yapmak', () => {
     for (const good of ['Neler yapılacağı konusunda birlikte net olarak anlaşın.', 'Anlaşılan konu eklendi.', 'Bir anlaşmaya vardık.']) {
       expect(hits('tr-anlasma-yapmak', good), good).toEqual([]);
     }
+  });
+});
+
+describe('gender: sentences with a name or a role', () => {
+  it("ar: finds verbs, pronouns and addresses that agree with a name (the review's examples)", () => {
+    for (const bad of [
+      'هكذا يتعلّم {{name}} بشكل أفضل الآن',
+      'لم يختر {{name}} شيئًا بعد.',
+      '{{name}} ينتظر المعلّم',
+      'أصبح {{name}} الآن في دائرة «{{circle}}».',
+      'نعم، غادر {{name}} المدرسة',
+      'بعد ذلك لن يرى {{name}} أي شيء عن {{child}}.',
+      'لا يستطيع سماع هذه التسجيلات إلا {{name}} ومعلّموه وأنت.',
+      'لم يعد {{name}} في الصف. ما هو محفوظ عنه سيُمسح في {{date}}.',
+      'يوجد في هذا الصف تلميذ اسمه {{name}}.',
+    ]) {
+      expect(hits('ar-gender-name', bad), bad).not.toEqual([]);
+    }
+    // Labels shown beside a name: «Samira (وليّ أمر) — هناك من يراه», «يستطيع ذلك» above «Emma وFatima».
+    for (const bad of ['هناك من يراه', 'يستطيع ذلك', 'يرغب في مترجم: {{language}}', 'عن نفسه فقط.', 'غادر في']) {
+      expect(hits('ar-gender-name', bad, { nextToName: true }), bad).not.toEqual([]);
+    }
+    expect(hits('ar-gender-name', 'معلّمي العزيز: هذا يساعدني')).toHaveLength(1);
+    expect(hits('ar-gender-name', 'عزيزي المعلّم، هذا يساعدني')).toHaveLength(1);
+  });
+
+  it('ar: accepts nominal sentences, a verb whose subject is ما, and verbs far from the name', () => {
+    for (const good of [
+      'ما يساعد {{name}} على التعلّم الآن',
+      'لا توجد اختيارات لـ{{name}} بعد.',
+      '{{name}} بانتظار المعلّم',
+      '{{name}} الآن في دائرة «{{circle}}».',
+      'تم حذف {{name}} مع كل ما كان محفوظًا عن هذا التلميذ.',
+      'بعد ذلك لن تظهر لـ{{name}} أي معلومات عن {{child}}.',
+      'يا {{name}}، معلّمك سيساعدك.',
+    ]) {
+      expect(hits('ar-gender-name', good), good).toEqual([]);
+    }
+    for (const good of ['الاهتمام', 'أستطيع', 'مطلوب مترجم: {{language}}', 'ما يساعد الطفل على التعلّم', 'كيف يتصرّف طفلي في الصف؟']) {
+      expect(hits('ar-gender-name', good, { nextToName: true }), good).toEqual([]);
+    }
+    // Without a name the verb agrees with its own subject; «إلى معلّمي» has no adjective.
+    expect(hits('ar-gender-name', 'يختار التلاميذ صورًا على الجهاز.')).toEqual([]);
+    expect(hits('ar-gender-name', 'إلى معلّمي: هذا يساعدني')).toEqual([]);
+  });
+
+  it('uk and pl: finds past tenses, participles and pronouns after a name, and the vocative to the teacher', () => {
+    for (const bad of ['Так, {{name}} пішов зі школи', '{{name}}, попроси свого вчителя. Він тобі допоможе.', '{{name}} уже вибрала']) {
+      expect(hits('uk-gender-name', bad), bad).not.toEqual([]);
+    }
+    for (const bad of ['Пішов(-ла)', 'Пішов зі школи', 'Уже заблокований']) {
+      expect(hits('uk-gender-name', bad, { nextToName: true }), bad).not.toEqual([]);
+    }
+    expect(hits('uk-gender-name', 'Дорогий учителю, ось що мені допомагає')).toHaveLength(1);
+    expect(hits('uk-gender-name', 'Трохи зачекай або попроси вчителя. Він тобі допоможе.')).toHaveLength(1);
+    for (const bad of [
+      'Pozwól, by {{name}} spróbowało ponownie',
+      '{{name}} nie będzie już w klasie i nie będzie mogło się logować.',
+      '{{name}}, poproś swojego nauczyciela. On ci pomoże.',
+    ]) {
+      expect(hits('pl-gender-name', bad), bad).not.toEqual([]);
+    }
+    for (const bad of ['Widziany', 'Odszedł ze szkoły', 'Już się logował(a)', 'chwilowo zablokowany, do {{time}}', 'Odszedł/odeszła']) {
+      expect(hits('pl-gender-name', bad, { nextToName: true }), bad).not.toEqual([]);
+    }
+    expect(hits('pl-gender-name', 'Drogi nauczycielu, to mi pomaga')).toHaveLength(1);
+  });
+
+  it("uk and pl: accepts nominal labels, words agreeing with another subject, and a doublet in the child's voice", () => {
+    for (const good of [
+      'Так, {{name}} більше не навчається в нашій школі',
+      '{{name}}: поки нічого не вибрано',
+      '{{name}} буде видалено разом з усім, що зберігалося про цього учня.',
+      'Розблокувати вхід: {{name}}',
+      'З ким ти грався чи гралася?',
+    ]) {
+      expect(hits('uk-gender-name', good), good).toEqual([]);
+    }
+    for (const good of ['Дата вибуття', 'Вибуття зі школи', 'Вхід уже був', 'Підготовка самої дитини']) {
+      expect(hits('uk-gender-name', good, { nextToName: true }), good).toEqual([]);
+    }
+    expect(hits('uk-gender-name', 'Для вчителя: ось що мені допомагає')).toEqual([]);
+    for (const good of [
+      'Odblokuj: {{name}}',
+      'Wszystko, co ta szkoła zapisała o {{name}}, zostanie usunięte.',
+      '{{name}} nie będzie już w klasie i nie zaloguje się na portalu.',
+      'Jestem z siebie dumny / dumna',
+    ]) {
+      expect(hits('pl-gender-name', good), good).toEqual([]);
+    }
+    for (const good of ['Zauważenie', 'Data odejścia', 'logowanie zablokowane do {{time}}', 'Część przygotowana przez dziecko']) {
+      expect(hits('pl-gender-name', good, { nextToName: true }), good).toEqual([]);
+    }
+    // A leaflet's "вона" is the child (дитина); it is not read as the teacher.
+    expect(hits('uk-gender-name', 'Учитель це помічає. Тоді вона знає, що її бачать.', { parentFacing: true })).toEqual([]);
+  });
+
+  it('uk: the one form must not hold a singular pronoun, because it also says 21', () => {
+    expect(
+      hits('uk-plural-one', '{{count}} учень чекає на вас: він зможе увійти, лише коли ви дозволите.', { pluralForm: 'one' }),
+    ).toHaveLength(1);
+    expect(hits('uk-plural-one', 'Ви робите нові картки для вибраних учнів ({{count}}).', { pluralForm: 'one' })).toEqual([]);
+    expect(hits('uk-plural-one', 'Він зможе увійти.', { pluralForm: 'few' })).toEqual([]);
+  });
+
+  it('nl, en, tr: pronouns and gendered words next to a name, and the teacher as he', () => {
+    expect(hits('nl-gender-name', '{{name}} heeft nog niets gekozen; vraag het hem later.')).toHaveLength(1);
+    expect(hits('nl-gender-name', 'Wat over {{name}} is opgeslagen, wordt gewist. De antwoorden zijn weg.')).toEqual([]);
+    expect(hits('nl-gender-name', 'Een leerling die niet meer zijn eigen plaatjes weet.')).toEqual([]); // no name
+    expect(hits('en-gender-name', 'Ask your teacher. She will help you.')).toHaveLength(1);
+    expect(hits('en-gender-name', '{{name}}, ask your teacher to help you.')).toEqual([]);
+    expect(hits('tr-gender-name', '{{name}} Hanım okula davet edildi.')).toHaveLength(1);
+    expect(hits('tr-gender-name', 'Öğretmen hanıma sorun.')).toHaveLength(1);
+    expect(hits('tr-gender-name', '{{name}} adlı öğrenci okula davet edildi.')).toEqual([]);
+    expect(hits('tr-gender-name', 'Çocuklar kadın öğretmene [[nl:juf]] der.', { parentFacing: true })).toEqual([]);
+  });
+
+  it('knows which UI strings stand beside a name', () => {
+    expect(isNextToName('needs:stepName.can')).toBe(true);
+    expect(isNextToName('school:needs.notAnswered_one')).toBe(true);
+    expect(isNextToName('meetings:fourG.short.seen')).toBe(true);
+    expect(isNextToName('needs:need.look')).toBe(false);
   });
 });
 

@@ -147,7 +147,7 @@ export function createEmbeddedAuth({ owner, admin, scope, log }: EmbeddedAuthDep
         next,
         CODE_TTL_MINUTES,
         t('mail.subject'),
-        t('mail.body', { code, minutes: CODE_TTL_MINUTES }),
+        t('mail.body', { code, validity: t('mail.validity', { count: CODE_TTL_MINUTES }) }),
         publicUrl(`/auth/confirm?token=${linkToken}`),
         lang,
       ]);

@@ -1,8 +1,10 @@
 import type { TFunction } from 'i18next';
 import { z } from 'zod';
 import { buildIcs, meetingUid } from '~/domain/ics.ts';
+import { plainText } from '~/domain/inline.ts';
 import { SCHOOL_TIME_ZONE } from '~/domain/meetings.ts';
 import { CALENDAR_KINDS, isEssential, type NotificationKind } from '~/domain/notifications.ts';
+import { intlLocale } from '~/i18n/format.ts';
 import { getT } from '~/i18n/index.ts';
 import { dirOf, isLocale, type Locale } from '~/i18n/locales.ts';
 import type { MailAttachment } from '../mail/port.ts';
@@ -123,16 +125,21 @@ const digestItem = z.object({
 // Formats: the reader's language, the school's time zone
 // ------------------------------------------------------------------------------------------
 
-/** The locale Intl gets per language: en-GB, Arabic with Western digits and the 24-hour clock. */
-export function intlOf(lang: Locale): string {
-  return lang === 'ar' ? 'ar-u-nu-latn-hc-h23' : lang === 'en' ? 'en-GB' : lang;
-}
-
 function formats(lang: Locale, t: TFunction) {
-  const loc = intlOf(lang);
-  const day = new Intl.DateTimeFormat(loc, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: SCHOOL_TIME_ZONE });
-  const short = new Intl.DateTimeFormat(loc, { day: 'numeric', month: 'long', timeZone: SCHOOL_TIME_ZONE });
-  const time = new Intl.DateTimeFormat(loc, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: SCHOOL_TIME_ZONE });
+  const day = new Intl.DateTimeFormat(intlLocale(lang), {
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: SCHOOL_TIME_ZONE,
+  });
+  const short = new Intl.DateTimeFormat(intlLocale(lang), { day: 'numeric', month: 'long', timeZone: SCHOOL_TIME_ZONE });
+  const time = new Intl.DateTimeFormat(intlLocale(lang), {
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZone: SCHOOL_TIME_ZONE,
+  });
   return {
     /** "Thursday 10 December 2026, 15:00–15:10". */
     when(startsAt: string | null | undefined, minutes?: number | null): string {
@@ -150,12 +157,12 @@ function formats(lang: Locale, t: TFunction) {
       return at ? short.format(new Date(at)) : '';
     },
     list(values: readonly string[]): string {
-      return new Intl.ListFormat(loc, { type: 'conjunction' }).format(values);
+      return new Intl.ListFormat(intlLocale(lang), { type: 'conjunction' }).format(values);
     },
     language(code: string): string {
       if (!/^[a-z]{2,3}$/.test(code)) return code;
       try {
-        return new Intl.DisplayNames([loc], { type: 'language' }).of(code) ?? code;
+        return new Intl.DisplayNames([intlLocale(lang)], { type: 'language' }).of(code) ?? code;
       } catch {
         return code;
       }
@@ -228,7 +235,7 @@ function compose(input: RenderInput, lang: Locale, t: TFunction, f: Facts): Comp
     t('notify:format.whenPlace', { when: fmt.when(p.starts_at, p.minutes), place: place(p) });
   const meetingLines = (): Line[] => [
     ...childLine(),
-    ...(f.kind ? [{ label: t('notify:label.kind'), value: t(`meetings:kind.${f.kind}`) }] : []),
+    ...(f.kind ? [{ label: t('notify:label.kind'), value: plainText(t(`meetings:kind.${f.kind}`)) }] : []),
     { label: t('notify:label.when'), value: fmt.when(f.starts_at, f.minutes) },
     { label: t('notify:label.where'), value: place(f) },
     ...(f.staff?.length ? [{ label: t('notify:label.with'), value: fmt.list(f.staff) }] : []),

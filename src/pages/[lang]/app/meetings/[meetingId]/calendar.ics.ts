@@ -1,7 +1,9 @@
+import { plainText } from '~/domain/inline.ts';
 import type { APIRoute } from 'astro';
 import { z } from 'zod';
 import { buildIcs, meetingUid } from '~/domain/ics.ts';
 import { RpcError, type RpcResult } from '~/domain/rpc/index.ts';
+import { intlLocale } from '~/i18n/format.ts';
 import { publicUrl } from '~/server/site.ts';
 
 /** A meeting as a calendar file, in the reader's language and the school's time zone. */
@@ -20,7 +22,7 @@ export const GET: APIRoute = async ({ params, locals }) => {
   if (!meeting?.starts_at || meeting.status !== 'planned') return notFound();
   const sequence = await backend.db.rpc('meeting_calendar_sequence', { p_meeting: meeting.meeting_id });
   const t = locals.t;
-  const names = new Intl.ListFormat(lang).format((meeting.pupils ?? []).map((p) => p.first_name));
+  const names = new Intl.ListFormat(intlLocale(lang)).format((meeting.pupils ?? []).map((p) => p.first_name));
   const url = publicUrl(`/${lang}/app/meetings/${meeting.meeting_id}`);
   const body = buildIcs({
     uid: meetingUid(meeting.meeting_id),
@@ -28,7 +30,7 @@ export const GET: APIRoute = async ({ params, locals }) => {
     alarm: { minutesBefore: 60, description: t('notify:calendar.alarm') },
     start: new Date(meeting.starts_at),
     minutes: meeting.minutes ?? 15,
-    summary: t('meetings:calendar.summary', { kind: t(`meetings:kind.${meeting.kind}`), names }),
+    summary: t('meetings:calendar.summary', { kind: plainText(t(`meetings:kind.${meeting.kind}`)), names }),
     description: [meeting.goal, url].filter(Boolean).join('\n'),
     location: meeting.place ?? meeting.video_url,
     url,
