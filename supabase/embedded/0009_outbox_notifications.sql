@@ -43,12 +43,12 @@ $$;
 -- The dev mailbox, with what a mail carries besides its text.
 create or replace function embedded_auth.recent_mail_full(p_limit int)
 returns table (
-  id bigint, to_address text, subject text, body text, link text, created_at timestamptz, locale text, headers jsonb,
-  attachments jsonb
+  id bigint, to_address text, subject text, body text, link text, created_at timestamptz, locale text, kind text,
+  headers jsonb, attachments jsonb
 )
 language sql stable set search_path = ''
 as $$
-  select m.id, m.to_address, m.subject, m.body, m.link, m.created_at, m.locale, m.headers, m.attachments
+  select m.id, m.to_address, m.subject, m.body, m.link, m.created_at, m.locale, m.kind, m.headers, m.attachments
   from embedded_auth.mailbox m order by m.id desc limit p_limit
 $$;
 
