@@ -280,11 +280,11 @@ test('Katarzyna’s to-do list says to prepare; the account page sets messages i
   await page.getByLabel('Geen herinneringen in deze uren').check();
   await page.locator('#field-quiet_from').fill('22:00');
   await page.locator('#field-quiet_until').fill('22:00');
-  await page.getByRole('button', { name: 'Opslaan' }).last().click();
+  await page.locator('form.notify-settings').getByRole('button', { name: 'Opslaan' }).click();
   await expect(page.getByText('Vul twee verschillende tijden in')).toBeVisible();
   await page.locator('#field-quiet_until').fill('06:30');
   await page.locator('label.choice', { hasText: 'Herinnering de dag voor een gesprek' }).locator('input').uncheck();
-  await page.getByRole('button', { name: 'Opslaan' }).last().click();
+  await page.locator('form.notify-settings').getByRole('button', { name: 'Opslaan' }).click();
   await expect(page.getByText('Uw keuzes zijn opgeslagen.')).toBeVisible();
   await expect(page.locator('label.choice', { hasText: 'Herinnering de dag voor een gesprek' }).locator('input')).not.toBeChecked();
   await expect(page.locator('#field-quiet_until')).toHaveValue('06:30');
