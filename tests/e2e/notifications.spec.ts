@@ -306,3 +306,21 @@ test('Katarzyna’s to-do list says to prepare; the account page sets messages i
   await expect(page.locator('label.choice', { hasText: 'Możliwość wyboru terminu rozmowy' }).locator('input')).not.toBeChecked();
   await page.context().close();
 });
+
+test('the poster and the flyer print the short address under each code; typed, it leads to the leaflets in that language', async ({
+  browser,
+}) => {
+  const page = await open(browser, 'admin');
+  for (const format of ['a4', 'flyer']) {
+    await page.goto(`/nl/s/demo/admin/leaflets/poster?format=${format}`);
+    const turkish = page.locator('.poster__code[data-lang="tr"]').first();
+    await expect(turkish.locator('.poster__url')).toHaveText(/^localhost:\d+\/tr\/s\/demo$/);
+  }
+  const typed = await page.locator('.poster__code[data-lang="ar"] .poster__url').first().innerText();
+  const reader = await open(browser, null);
+  await reader.goto(`http://${typed}`);
+  await expect(reader).toHaveURL(/\/ar\/s\/demo\/leaflets$/);
+  await expect(reader.locator('html')).toHaveAttribute('dir', 'rtl');
+  await reader.context().close();
+  await page.context().close();
+});
