@@ -65,6 +65,9 @@ export default defineConfig({
         PORTAL_DATA_DIR: dataDir,
         // The tests read sign-in codes from the dev mailbox.
         PORTAL_DEV_MAILBOX: '1',
+        // The dev clock (scheduled notifications at a moved time) and a fake push service on this
+        // machine (tests/e2e/notifications.spec.ts); refused by the server anywhere else.
+        PORTAL_TEST_MODE: '1',
         // Every test signs in from this one machine, like a school's parents on its Wi-Fi.
         PORTAL_CLIENT_LIMIT_FACTOR: '10',
         LIBRETRANSLATE_URL: `http://127.0.0.1:${PORT - 1}`,

@@ -8,6 +8,8 @@ import { backendFor, bootBackend, log, requestHasSession } from './server/backen
 import { setFlash } from './server/flash.ts';
 import { valuesOf } from './server/forms.ts';
 import { installFastPath } from './server/fast-path.ts';
+import { ONE_CLICK_PATH } from './server/notify/unsubscribe.ts';
+import { notificationsMayWait } from './server/notify/runtime.ts';
 import { cachedPage, isCacheablePath, PUBLIC_CACHE_CONTROL, pageKey, storePage } from './server/page-cache.ts';
 import { clientAddressOf, cookiesSecure, hostAllowed, site } from './server/site.ts';
 
@@ -91,6 +93,9 @@ const knownHost = defineMiddleware(async (context, next) => {
  */
 const sameOrigin = defineMiddleware((context, next) => {
   const { request, url } = context;
+  // A mail program's one-click unsubscribe (RFC 8058) posts from its own servers, with no Origin
+  // of ours: the signed link itself is the proof, and it can only turn one kind of mail off.
+  if (request.method === 'POST' && ONE_CLICK_PATH.test(url.pathname)) return next();
   if (!SAFE_METHODS.has(request.method)) {
     const origin = request.headers.get('origin');
     const fetchSite = request.headers.get('sec-fetch-site');
@@ -175,6 +180,8 @@ const formActions = defineMiddleware(async (context, next) => {
   const result = await action.handler();
   const outcome = result.error ? null : (result.data as FormOutcome | undefined);
   if (outcome?.ok) {
+    // What the action changed may have made notifications: they go out now, not at the next poll.
+    notificationsMayWait();
     if (outcome.flash) setFlash(context.cookies, context.url, outcome.flash);
     return context.redirect(outcome.to ?? pageOf(context.url), 303);
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { forgetPushDevice, pushDevice } from '~/server/notify/device.ts';
 import { LIMITS } from '~/domain/limits.ts';
 import { intlLocale } from '~/i18n/format.ts';
 import type { Locale } from '~/i18n/locales.ts';
@@ -72,6 +73,12 @@ export const auth = {
     input: z.object({}),
     async handler(_, __, { locals, cookies }) {
       const wasPupil = locals.user?.kind === 'pupil';
+      // This browser stops receiving the person's notifications (a shared phone keeps none of them).
+      const device = pushDevice(cookies);
+      if (device && locals.user?.kind === 'person') {
+        await locals.backend.db.rpc('remove_my_push_device', { p_device: device }).catch(() => 0);
+      }
+      forgetPushDevice(cookies);
       await locals.backend.auth.signOut();
       // A pupil hands the class device on to the next pupil.
       if (wasPupil && classDeviceToken(cookies)) return { ok: true, to: `/${classLanguage(cookies, locals.lang)}/class` };

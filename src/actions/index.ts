@@ -7,6 +7,7 @@ import { join } from './join.ts';
 import { leaflets } from './leaflets.ts';
 import { meetingRounds } from './meeting-rounds.ts';
 import { meetings } from './meetings.ts';
+import { notifications } from './notifications.ts';
 import { people } from './people.ts';
 import { pupil } from './pupil.ts';
 import { rounds } from './rounds.ts';
@@ -28,6 +29,7 @@ export const server = {
   leaflets,
   meetingRounds,
   meetings,
+  notifications,
   people,
   pupil,
   rounds,

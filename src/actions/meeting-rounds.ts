@@ -83,7 +83,7 @@ export const meetingRounds = {
       return {
         ok: true,
         to: `/${lang}/s/${school.school.slug}/admin/meetings/rounds/${id}`,
-        flash: { key: 'meetings:flash.roundPublished' },
+        flash: { key: 'notify:flash.roundPublished' },
       };
     },
     refusals: roundRefusals,

@@ -14,7 +14,6 @@ import { INTERPRETER_MODES, isInterpreterLanguage } from '~/domain/written.ts';
 import { RpcError } from '~/domain/rpc/index.ts';
 import { type FieldErrors, nameField, typedDate, typedInt, typedTime } from '~/server/forms.ts';
 import { schoolStaff, signedInPerson } from '~/server/guards.ts';
-import { inviteToMeetingByMail } from '~/server/meeting-mail.ts';
 import { type ActionContext, formAction, Refusal } from './define.ts';
 
 /**
@@ -97,11 +96,10 @@ export const meetings = {
     async handler(input, school, ctx) {
       const { backend, lang, t } = ctx.locals;
       if (input.pupils.length === 0) throw new Refusal({ pupils: t('meetings:errors.choosePupil') });
+      // The invitations are notifications (…_notifications.sql): written with the meeting, mailed
+      // and pushed by the notifier, each in the parent's language.
       const id = await backend.db.rpc('create_meeting', { p_pupils: input.pupils, ...meetingArgs(input) });
-      const mail = await inviteToMeetingByMail(backend, id, school.school.name);
-      const mailed = mail.queued + mail.sent;
-      const key = mail.failed > 0 ? 'meetings:flash.createdMailFailed' : mailed ? 'meetings:flash.createdMailed' : 'meetings:flash.created';
-      return { ok: true, to: `/${lang}/s/${school.school.slug}/admin/meetings/${id}`, flash: { key, values: { count: mailed } } };
+      return { ok: true, to: `/${lang}/s/${school.school.slug}/admin/meetings/${id}`, flash: { key: 'notify:flash.meetingCreated' } };
     },
     refusals,
   }),
@@ -114,13 +112,12 @@ export const meetings = {
   plan: formAction({
     guard: schoolStaff(),
     input: meetingInput,
-    async handler(input, school, ctx) {
+    async handler(input, _, ctx) {
       const id = meetingOfPage(ctx);
       const outcome = await ctx.locals.backend.db.rpc('plan_meeting', { p_meeting: id, ...meetingArgs(input) });
-      if (outcome !== 'planned')
-        return { ok: true, flash: { key: outcome === 'changed' ? 'meetings:flash.changed' : 'meetings:flash.saved' } };
-      const mail = await inviteToMeetingByMail(ctx.locals.backend, id, school.school.name);
-      return { ok: true, flash: { key: mail.failed > 0 ? 'meetings:flash.plannedMailFailed' : 'meetings:flash.planned' } };
+      // The family hears from the notifications (…_notifications.sql): an invitation when an
+      // asked-for meeting gets its time, "changed" (what it was, what it is) when it moves.
+      return { ok: true, flash: { key: outcome === 'saved' ? 'meetings:flash.saved' : 'meetings:flash.planned' } };
     },
     refusals,
   }),

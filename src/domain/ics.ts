@@ -15,6 +15,19 @@ export interface CalendarEvent {
   url?: string | null;
   /** When the file is made (DTSTAMP). */
   now: Date;
+  /** Raised on every change of the meeting (its time, place or status): calendars replace what they hold. */
+  sequence?: number;
+  /** `CANCEL`: the meeting does not take place; a calendar that holds it (same UID) removes it. */
+  method?: 'PUBLISH' | 'CANCEL';
+  /** A reminder this many minutes before (VALARM), with its text; none when absent. */
+  alarm?: { minutesBefore: number; description: string } | null;
+  /** The school, as the event's organiser (CN and address): needed by some calendars to accept a cancellation. */
+  organizer?: { name: string; email: string } | null;
+}
+
+/** One UID per meeting, the same in every file about it (the page's download and every mail). */
+export function meetingUid(meetingId: string): string {
+  return `${meetingId}@samen-voor-elk-kind`;
 }
 
 /** Europe/Amsterdam: CET in winter, CEST from the last Sunday of March to the last Sunday of October. */
@@ -85,24 +98,40 @@ const utcStamp = (at: Date) =>
     .replace(/[-:]/g, '')
     .replace(/\.\d{3}/, '');
 
+/** A parameter value (CN=…): quoted, without the characters a quoted value cannot hold. */
+const paramValue = (value: string) => `"${value.replace(/["\r\n]/g, '')}"`;
+
 export function buildIcs(event: CalendarEvent): string {
   const end = new Date(event.start.getTime() + event.minutes * 60_000);
+  const method = event.method ?? 'PUBLISH';
   const lines = [
     'BEGIN:VCALENDAR',
     'VERSION:2.0',
     'PRODID:-//Samen voor elk kind//Meetings//NL',
     'CALSCALE:GREGORIAN',
-    'METHOD:PUBLISH',
+    `METHOD:${method}`,
     ...VTIMEZONE,
     'BEGIN:VEVENT',
     `UID:${event.uid}`,
+    `SEQUENCE:${Math.max(0, Math.trunc(event.sequence ?? 0))}`,
     `DTSTAMP:${utcStamp(event.now)}`,
     `DTSTART;TZID=${SCHOOL_TIME_ZONE}:${localStamp(event.start)}`,
     `DTEND;TZID=${SCHOOL_TIME_ZONE}:${localStamp(end)}`,
+    `STATUS:${method === 'CANCEL' ? 'CANCELLED' : 'CONFIRMED'}`,
     `SUMMARY:${escapeText(event.summary)}`,
     `DESCRIPTION:${escapeText(event.description)}`,
     ...(event.location ? [`LOCATION:${escapeText(event.location)}`] : []),
     ...(event.url ? [`URL:${event.url}`] : []),
+    ...(event.organizer ? [`ORGANIZER;CN=${paramValue(event.organizer.name)}:mailto:${event.organizer.email}`] : []),
+    ...(event.alarm && method !== 'CANCEL'
+      ? [
+          'BEGIN:VALARM',
+          'ACTION:DISPLAY',
+          `TRIGGER:-PT${Math.max(0, Math.trunc(event.alarm.minutesBefore))}M`,
+          `DESCRIPTION:${escapeText(event.alarm.description)}`,
+          'END:VALARM',
+        ]
+      : []),
     'END:VEVENT',
     'END:VCALENDAR',
   ];

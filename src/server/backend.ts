@@ -6,7 +6,8 @@ import { invalidatePublicPages } from './page-cache.ts';
 import { RPC } from '~/domain/rpc/index.ts';
 import { embeddedHasSession } from './embedded/auth.ts';
 import { purgeSentMail } from './mail/index.ts';
-import { startMail, stopMail } from './mail/runtime.ts';
+import { mailRuntime, startMail, stopMail } from './mail/runtime.ts';
+import { notificationsMayWait, startNotifications, stopNotifications } from './notify/runtime.ts';
 import { watchPublicPages } from './public-pages-version.ts';
 import { startRetention } from './retention.ts';
 import { supabaseAdminDb, supabaseBackend, supabaseHasSession, supabaseRemoveFile } from './supabase/index.ts';
@@ -42,9 +43,13 @@ async function boot(): Promise<Runtime> {
     log(translation);
     startMail({ config, log });
     process.once('exit', stopMail);
-    startRetention({ admin, removeFile: supabaseRemoveFile(config), log });
+    const secret = serverSecret(config);
+    // Notifications: claimed from the Supabase database like any instance's, mailed by SMTP.
+    startNotifications({ config, admin, transport: mailRuntime()?.transport ?? null, secret, url: publicUrl, log });
+    process.once('exit', stopNotifications);
+    startRetention({ admin, removeFile: supabaseRemoveFile(config), log, notified: notificationsMayWait });
     watchPublicPages(admin, invalidatePublicPages);
-    return { config, secret: serverSecret(config) };
+    return { config, secret };
   }
   const embedded = await startEmbedded(config);
   const admin: Db = embeddedAdminDb(embedded);
@@ -71,6 +76,10 @@ async function boot(): Promise<Runtime> {
   // The outbox's dispatcher: sends by SMTP (or to the dev mailbox), stopped when the process ends.
   startMail({ config, owner: embedded.owner, log });
   process.once('exit', stopMail);
+  const secret = serverSecret(config);
+  // Notifications: rendered and handed to the outbox in the transaction that marks them sent.
+  startNotifications({ config, admin, owner: embedded.owner, transport: mailRuntime()?.transport ?? null, secret, url: publicUrl, log });
+  process.once('exit', stopNotifications);
   // Retention: what has done its work goes (see retention.ts); sent mails after 7 days.
   startRetention({
     admin,
@@ -82,8 +91,9 @@ async function boot(): Promise<Runtime> {
     },
     removeFile: (bucket, name) => embeddedServiceStorage(embedded).remove(bucket, name),
     log,
+    notified: notificationsMayWait,
   });
-  return { config, secret: serverSecret(config), embedded };
+  return { config, secret, embedded };
 }
 
 /** Starts the backend once per process (migrations run here in embedded mode). */

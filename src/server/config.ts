@@ -22,6 +22,15 @@ export interface Config {
   backup?: BackupConfig;
   /** SMTP_URL and MAIL_FROM: real mail (both or neither). Without them, mail stays in the outbox (embedded) or is not sent. */
   smtp?: { url: string; from: string };
+  /** VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY (both or neither), VAPID_SUBJECT: the keys Web Push is signed with. */
+  vapid?: { publicKey: string; privateKey: string; subject?: string };
+  /**
+   * PORTAL_TEST_MODE=1: for the end-to-end tests on this machine only. It adds the dev clock
+   * (/dev/clock: run the scheduled notifications as if it were another time) and lets push
+   * subscriptions point at a local fake push service. Refused unless the portal runs embedded, with
+   * the dev mailbox, on a loopback address and without SMTP: never where real people use it.
+   */
+  testMode?: boolean;
 }
 
 /** How the portal is reached: read at run time, never baked into the build. */
@@ -108,6 +117,20 @@ const env = z.object({
       'must look like smtp://user:password@host:587 or smtps://user:password@host:465 (special characters in the password percent-encoded)',
     )
     .optional(),
+  VAPID_PUBLIC_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{86,88}={0,2}$/, 'must be the URL-safe base64 public key (npx web-push generate-vapid-keys)')
+    .optional(),
+  VAPID_PRIVATE_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{42,44}={0,2}$/, 'must be the URL-safe base64 private key (npx web-push generate-vapid-keys)')
+    .optional(),
+  VAPID_SUBJECT: z
+    .string()
+    .max(300)
+    .regex(/^(mailto:[^\s@]+@[^\s@]+|https:\/\/\S+)$/, 'must be mailto:address or an https:// address')
+    .optional(),
+  PORTAL_TEST_MODE: z.enum(['0', '1']).optional(),
   MAIL_FROM: z
     .string()
     .max(300)
@@ -189,6 +212,29 @@ function smtpConfig(e: z.infer<typeof env>): Config['smtp'] {
   return { url: e.SMTP_URL, from: e.MAIL_FROM.trim() };
 }
 
+/** Web Push keys from the settings: both or neither (without them, embedded mode makes its own in the data folder). */
+function vapidConfig(e: z.infer<typeof env>): Config['vapid'] {
+  if (!e.VAPID_PUBLIC_KEY && !e.VAPID_PRIVATE_KEY) return undefined;
+  if (!e.VAPID_PUBLIC_KEY || !e.VAPID_PRIVATE_KEY) {
+    throw new ConfigError(
+      `Web Push needs VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY together; ${e.VAPID_PUBLIC_KEY ? 'VAPID_PRIVATE_KEY' : 'VAPID_PUBLIC_KEY'} is missing.`,
+    );
+  }
+  return { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY, ...(e.VAPID_SUBJECT ? { subject: e.VAPID_SUBJECT } : {}) };
+}
+
+/** The test mode exists only where no real person can reach it (see Config.testMode). */
+function testMode(e: z.infer<typeof env>, mode: Mode, site: SiteConfig, smtp: Config['smtp']): boolean {
+  if (e.PORTAL_TEST_MODE !== '1') return false;
+  const local = LOOPBACK_HOSTS.includes(site.publicUrl.hostname) && site.publicUrl.protocol === 'http:';
+  if (mode === 'supabase' || !site.devMailbox || !local || smtp) {
+    throw new ConfigError(
+      'PORTAL_TEST_MODE is for the end-to-end tests on this machine only: it needs embedded mode, PORTAL_DEV_MAILBOX=1, a localhost PORTAL_PUBLIC_URL and no SMTP_URL.',
+    );
+  }
+  return true;
+}
+
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
   // Empty strings count as unset: `SUPABASE_URL= npm start` should not half-enable a mode.
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
@@ -200,13 +246,19 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const e = parsed.data;
   const supabaseSet = [e.SUPABASE_URL, e.SUPABASE_ANON_KEY, e.SUPABASE_SERVICE_ROLE_KEY].filter(Boolean).length;
   const smtp = smtpConfig(e);
-  const common = (mode: Mode) => ({
-    dataDir: e.PORTAL_DATA_DIR,
-    seed: e.PORTAL_SEED === 'true',
-    site: siteConfig(e, mode),
-    ...backupSetting(backupConfig(e, mode)),
-    ...(smtp ? { smtp } : {}),
-  });
+  const vapid = vapidConfig(e);
+  const common = (mode: Mode) => {
+    const site = siteConfig(e, mode);
+    return {
+      dataDir: e.PORTAL_DATA_DIR,
+      seed: e.PORTAL_SEED === 'true',
+      site,
+      ...backupSetting(backupConfig(e, mode)),
+      ...(smtp ? { smtp } : {}),
+      ...(vapid ? { vapid } : {}),
+      testMode: testMode(e, mode, site, smtp),
+    };
+  };
 
   if (supabaseSet > 0) {
     if (supabaseSet < 3) {

@@ -1,7 +1,10 @@
 import type { Db } from './port.ts';
 
 /**
- * The retention job, in the server's own process: every few hours the database removes what has
+ * The server's job, in its own process. Every quarter of an hour it makes the scheduled
+ * notifications (`schedule_notifications`: a round's deadline nears, the day before a meeting,
+ * the staff's digest) and has them delivered at once. Every six hours it also runs retention:
+ * the database removes what has
  * done its work (`run_retention`: expired invitations and class-mode devices, sign-in events
  * after 90 days, idle sign-in limits, the access log after 24 months), pupils who left the school
  * longer ago than the school's retention time go with everything about them and their drawings
@@ -18,10 +21,20 @@ export interface RetentionTarget {
   /** Removes a stored file (as the service role); the rows naming it are already gone. */
   removeFile?: (bucket: string, name: string) => Promise<void>;
   log: (line: string) => void;
+  /** The scheduled notifications were made: deliver them now (the notifier's kick). */
+  notified?: () => void;
 }
 
 const EVERY_MS = 6 * 3600_000;
 const FIRST_AFTER_MS = 60_000;
+const SCHEDULE_EVERY_MS = 15 * 60_000;
+
+/** The scheduled notifications due at `now` (the caller's clock: tests move it); how many of each kind were made. */
+export async function runScheduled(target: Pick<RetentionTarget, 'admin' | 'notified'>, now = new Date()): Promise<Record<string, number>> {
+  const made = await target.admin.rpc('schedule_notifications', { p_now: now.toISOString() });
+  if (made.length > 0) target.notified?.();
+  return Object.fromEntries(made.map((r) => [r.kind, r.queued]));
+}
 
 /** One run: what went, per kind (only kinds with something removed). */
 export async function runRetention(target: RetentionTarget, now = new Date()): Promise<Record<string, number>> {
@@ -37,23 +50,42 @@ export async function runRetention(target: RetentionTarget, now = new Date()): P
     ...(await target.admin.rpc('run_retention', { p_now: now.toISOString() })),
     { kind: 'pupils_who_left', removed: left.pupils },
     { kind: 'pupil_files', removed: files },
+    { kind: 'notifications', removed: await target.admin.rpc('purge_notifications', { p_now: now.toISOString() }) },
     ...((await target.purgeEmbedded?.(now)) ?? []),
   ];
   return Object.fromEntries(rows.filter((r) => r.removed > 0).map((r) => [r.kind, r.removed]));
 }
 
-/** Runs a minute after start and then every six hours; stops with the process. */
-export function startRetention(target: RetentionTarget, options: { everyMs?: number; firstAfterMs?: number } = {}): () => void {
+/**
+ * Runs a minute after start: the scheduled notifications every quarter of an hour, retention
+ * every six hours; stops with the process.
+ */
+export function startRetention(
+  target: RetentionTarget,
+  options: { everyMs?: number; firstAfterMs?: number; scheduleEveryMs?: number } = {},
+): () => void {
   let timer: NodeJS.Timeout | undefined;
+  let lastRetention = 0;
+  const everyMs = options.everyMs ?? EVERY_MS;
   const tick = async () => {
     try {
-      const removed = await runRetention(target);
-      const summary = Object.entries(removed).map(([kind, n]) => `${n} ${kind.replaceAll('_', ' ')}`);
-      if (summary.length > 0) target.log(`retention: removed ${summary.join(', ')}`);
+      const made = await runScheduled(target);
+      const summary = Object.entries(made).map(([kind, n]) => `${n} ${kind.replaceAll('_', ' ')}`);
+      if (summary.length > 0) target.log(`notifications: scheduled ${summary.join(', ')}`);
     } catch (err) {
-      target.log(`retention: failed (${(err as Error).name}); it runs again later`);
+      target.log(`notifications: scheduling failed (${(err as Error).name}); it runs again later`);
     }
-    timer = setTimeout(tick, options.everyMs ?? EVERY_MS);
+    if (Date.now() - lastRetention >= everyMs) {
+      lastRetention = Date.now();
+      try {
+        const removed = await runRetention(target);
+        const summary = Object.entries(removed).map(([kind, n]) => `${n} ${kind.replaceAll('_', ' ')}`);
+        if (summary.length > 0) target.log(`retention: removed ${summary.join(', ')}`);
+      } catch (err) {
+        target.log(`retention: failed (${(err as Error).name}); it runs again later`);
+      }
+    }
+    timer = setTimeout(tick, Math.min(options.scheduleEveryMs ?? SCHEDULE_EVERY_MS, everyMs));
     timer.unref();
   };
   timer = setTimeout(tick, options.firstAfterMs ?? FIRST_AFTER_MS);

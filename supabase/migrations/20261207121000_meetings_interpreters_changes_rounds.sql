@@ -5,8 +5,8 @@
 --   itself and on the meeting's page, as a language (a code, named in each reader's language)
 --   rather than free text. The school sees which upcoming meetings still need one (my_meetings).
 -- * A change of a planned meeting's time or place is recorded as a change (meeting_changes: what
---   it was and what it is now, when and by whom, and whether the family was told yet — the
---   notifications send the "changed" mail from it), never as a new invitation.
+--   it was and what it is now, when and by whom: the family's page says "before: …"), never as a
+--   new invitation.
 -- * Meeting rounds can be renamed, given another deadline, extended by a day, and removed
 --   (the bookings' meetings that have not taken place are cancelled with it).
 
@@ -37,8 +37,7 @@ where interpreter is not null;
 alter table public.meeting_people
   add constraint meeting_people_interpreter_code check (interpreter is null or interpreter ~ '^[a-z]{2,3}$') not valid;
 
--- A planned meeting's time or place changed: what it was, what it is, who changed it, and when the
--- family was told (null until the change mail went out).
+-- A planned meeting's time or place changed: what it was, what it is, and who changed it when.
 create table public.meeting_changes (
   id uuid primary key default gen_random_uuid(),
   meeting_id uuid not null references public.meetings (id) on delete cascade,
@@ -51,11 +50,9 @@ create table public.meeting_changes (
   starts_at timestamptz,
   minutes int,
   place text,
-  video_url text,
-  notified_at timestamptz
+  video_url text
 );
 create index meeting_changes_meeting_idx on public.meeting_changes (meeting_id, changed_at desc);
-create index meeting_changes_unsent_idx on public.meeting_changes (changed_at) where notified_at is null;
 alter table public.meeting_changes enable row level security;
 revoke all on public.meeting_changes from anon;
 revoke insert, update, delete, truncate on public.meeting_changes from authenticated;

@@ -194,7 +194,7 @@ describe.each(DATABASES)('meetings on %s', (_label, open) => {
 
     it.each(each('error'))('meeting_changes written directly (insert, update, delete): %s → %s', async (p, n) => {
       expect(await write(p, `insert into public.meeting_changes (meeting_id, was_starts_at) values ($1, now())`, [saraMeeting])).toBe(n);
-      expect(await write(p, 'update public.meeting_changes set notified_at = now() where meeting_id = $1', [saraMeeting])).toBe(n);
+      expect(await write(p, 'update public.meeting_changes set place = null where meeting_id = $1', [saraMeeting])).toBe(n);
       expect(await write(p, 'delete from public.meeting_changes where meeting_id = $1', [saraMeeting])).toBe(n);
     });
 

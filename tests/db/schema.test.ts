@@ -3,6 +3,7 @@ import { BLOCK_KINDS, TRANSLATION_ORIGINS } from '~/domain/leaflets.ts';
 import { LIMITS } from '~/domain/limits.ts';
 import { MEETING_KINDS, PREP_CHOICES, PREP_TOPICS, PUPIL_PREP_CHOICES, PUPIL_PREP_PARTS, WHO_IDS } from '~/domain/meetings.ts';
 import { AVATAR_IDS, GOAL_STEPS, NEED_IDS, NEEDS_LIMITS, PLAN_CIRCLES, VOICE_KEYS } from '~/domain/pictograms.ts';
+import { DIGEST_KINDS, ESSENTIAL_KINDS, NOTIFICATION_KINDS, REMINDER_KINDS } from '~/domain/notifications.ts';
 import { PICTURE_IDS } from '~/domain/pictures.ts';
 import { WRITTEN_SOURCES } from '~/domain/written.ts';
 import { RPC, type RpcEntry, SCHOOL_ROLES } from '~/domain/rpc/index.ts';
@@ -116,6 +117,18 @@ const DEFINER_ALLOWLIST = new Set([
   // language, without an update policy on pupils.
   'public.set_pupil_avatar',
   'public.set_my_board_locale',
+  // Notifications (…_notifications.sql): settings, devices and reads have no write policy and
+  // devices no read policy (a push address is a key to a person's phone); each of these works on
+  // the caller's own rows only (auth.uid()). mark_meeting_read checks that the caller sees the
+  // meeting. my_todo filters every part on the caller (their children, the classes they teach
+  // or see, the schools they administer) and returns counts, times and first names only.
+  'public.my_notification_settings',
+  'public.save_my_notification_settings',
+  'public.save_my_push_subscription',
+  'public.remove_my_push_device',
+  'public.remove_my_push_devices',
+  'public.mark_meeting_read',
+  'public.my_todo',
 ]);
 
 describe.each(DATABASES)('schema on %s', (_label, open) => {
@@ -282,6 +295,10 @@ describe.each(DATABASES)('schema on %s', (_label, open) => {
     expect(await list('voice_keys')).toEqual([...VOICE_KEYS]);
     expect(await list('meeting_kinds')).toEqual([...MEETING_KINDS]);
     expect(await list('prep_topics')).toEqual([...PREP_TOPICS]);
+    expect(await list('notification_kinds')).toEqual([...NOTIFICATION_KINDS]);
+    expect(await list('essential_kinds')).toEqual([...ESSENTIAL_KINDS]);
+    expect(await list('digest_kinds')).toEqual([...DIGEST_KINDS]);
+    expect(await list('reminder_kinds')).toEqual([...REMINDER_KINDS]);
     for (const topic of PREP_TOPICS) {
       const [row] = await q<{ ids: string[] }>(`select private.prep_choices('${topic}') as ids`);
       expect(row!.ids, topic).toEqual([...PREP_CHOICES[topic]]);

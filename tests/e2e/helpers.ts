@@ -15,7 +15,8 @@ export const DEMO = {
 export async function codeFromMailbox(page: Page, email: string): Promise<string> {
   const mailbox = await page.context().newPage();
   await mailbox.goto('/dev/mailbox');
-  const body = await mailbox.locator(`.mail[data-to="${email}"] .mail__body`).first().innerText();
+  // The newest sign-in mail: the same address also gets notifications (meetings, rounds).
+  const body = await mailbox.locator(`.mail[data-to="${email}"][data-kind="sign_in"] .mail__body`).first().innerText();
   await mailbox.close();
   const code = /\b(\d{6})\b/.exec(body)?.[1];
   if (!code) throw new Error(`no code in the mailbox for ${email}`);

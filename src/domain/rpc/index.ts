@@ -6,6 +6,7 @@ import { INVITATIONS } from './invitations.ts';
 import { LEAFLETS } from './leaflets.ts';
 import { MEETINGS } from './meetings.ts';
 import { NEEDS } from './needs.ts';
+import { NOTIFICATIONS } from './notifications.ts';
 import { PRIVACY } from './privacy.ts';
 import { SCHOOLS_PEOPLE } from './schools-people.ts';
 import type { RpcEntry } from './shared.ts';
@@ -27,6 +28,7 @@ export const RPC = {
   ...MEETINGS,
   ...PRIVACY,
   ...TRANSLATIONS,
+  ...NOTIFICATIONS,
 } as const satisfies Record<string, RpcEntry>;
 
 export type RpcName = keyof typeof RPC;

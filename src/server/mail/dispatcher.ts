@@ -73,6 +73,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
             html: row.html,
             locale: row.locale,
             messageId: messageId(row),
+            headers: row.headers,
+            attachments: row.attachments,
           });
           await markSent(engine, row.id, now());
           continue;

@@ -1,4 +1,5 @@
 import type { Sql, SqlEngine } from '../embedded/sql.ts';
+import type { MailAttachment } from './port.ts';
 
 /**
  * The embedded mode's outbox (supabase/embedded/0006_outbox.sql): every mail is a row, queued
@@ -20,6 +21,36 @@ export interface QueuedMail {
   expiresAt?: Date | null;
 }
 
+/** A notification's mail (src/server/notify): with its headers, files, and whom and which school it is for. */
+export interface QueuedNotificationMail extends QueuedMail {
+  headers?: Record<string, string> | null;
+  attachments?: MailAttachment[] | null;
+  userId: string | null;
+  schoolId: string | null;
+}
+
+/** Queues a notification's mail inside the caller's transaction (see 0009_outbox_notifications.sql). */
+export async function queueNotificationMailIn(sql: Sql, mail: QueuedNotificationMail): Promise<number> {
+  const [row] = await sql.query<{ id: number | bigint | string }>(
+    'select embedded_auth.queue_notification_mail($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) as id',
+    [
+      mail.to,
+      mail.subject,
+      mail.body,
+      mail.html ?? null,
+      mail.link ?? null,
+      mail.locale,
+      mail.kind,
+      mail.expiresAt?.toISOString() ?? null,
+      mail.headers ? JSON.stringify(mail.headers) : null,
+      mail.attachments?.length ? JSON.stringify(mail.attachments) : null,
+      mail.userId,
+      mail.schoolId,
+    ],
+  );
+  return Number(row!.id);
+}
+
 export type OutboxRow = {
   id: number;
   to_address: string;
@@ -31,6 +62,8 @@ export type OutboxRow = {
   kind: string;
   attempts: number;
   created_at: Date;
+  headers: Record<string, string> | null;
+  attachments: MailAttachment[] | null;
 };
 
 /** Queues a mail inside the caller's transaction; returns its id. */
@@ -55,7 +88,7 @@ export function queueMail(engine: SqlEngine, mail: QueuedMail): Promise<number> 
 /** The mails due at `now`, taken for `leaseSeconds`. */
 export async function claimMail(engine: SqlEngine, now: Date, limit: number, leaseSeconds: number): Promise<OutboxRow[]> {
   const rows = await engine.transaction((sql) =>
-    sql.query<Omit<OutboxRow, 'id'> & { id: number | bigint | string }>('select * from embedded_auth.claim_mail($1, $2, $3)', [
+    sql.query<Omit<OutboxRow, 'id'> & { id: number | bigint | string }>('select * from embedded_auth.claim_mail_full($1, $2, $3)', [
       now.toISOString(),
       limit,
       leaseSeconds,

@@ -14,6 +14,18 @@ export interface OutgoingMail {
   locale: string;
   /** The same for every try of the same mail, so a receiving server can tell a repeat. */
   messageId?: string;
+  /** Headers of its own (List-Unsubscribe, List-Unsubscribe-Post): names and values as sent. */
+  headers?: Record<string, string> | null;
+  /** Files that go with it (a calendar file). */
+  attachments?: MailAttachment[] | null;
+}
+
+/** A file that goes with a mail: a calendar file is sent as the mail's calendar part too. */
+export interface MailAttachment {
+  filename: string;
+  /** `text/calendar; method=PUBLISH`, … */
+  contentType: string;
+  content: string;
 }
 
 export interface MailTransport {

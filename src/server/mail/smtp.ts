@@ -1,5 +1,5 @@
 import nodemailer from 'nodemailer';
-import { MailNotSent, type MailErrorCategory, type MailTransport } from './port.ts';
+import { type MailAttachment, MailNotSent, type MailErrorCategory, type MailTransport } from './port.ts';
 
 /**
  * The SMTP adapter (nodemailer): `SMTP_URL` (`smtp://user:pass@host:587`, STARTTLS when the
@@ -27,7 +27,8 @@ export function smtpTransport(settings: SmtpSettings): MailTransport {
           text: mail.text,
           ...(mail.html ? { html: mail.html } : {}),
           ...(mail.messageId ? { messageId: mail.messageId } : {}),
-          headers: { 'Content-Language': mail.locale },
+          headers: { ...(mail.headers ?? {}), 'Content-Language': mail.locale },
+          ...calendarParts(mail.attachments ?? []),
           disableFileAccess: true,
           disableUrlAccess: true,
         });
@@ -43,6 +44,27 @@ export function smtpTransport(settings: SmtpSettings): MailTransport {
       }
     },
     close: () => transporter.close(),
+  };
+}
+
+/**
+ * A calendar file goes as the mail's calendar part (text/calendar with its METHOD, which mail
+ * programs show as an event to add, move or remove) and as an attachment; other files as attachments.
+ */
+function calendarParts(attachments: readonly MailAttachment[]) {
+  const calendar = attachments.find((a) => a.contentType.startsWith('text/calendar'));
+  const method = calendar ? (/^METHOD:(\w+)/m.exec(calendar.content)?.[1] ?? 'PUBLISH') : undefined;
+  return {
+    ...(calendar ? { icalEvent: { filename: calendar.filename, method, content: calendar.content } } : {}),
+    ...(attachments.length
+      ? {
+          attachments: attachments.map((a) => ({
+            filename: a.filename,
+            content: a.content,
+            contentType: a.contentType,
+          })),
+        }
+      : {}),
   };
 }
 

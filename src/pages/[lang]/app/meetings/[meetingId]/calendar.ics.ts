@@ -1,7 +1,7 @@
 import { plainText } from '~/domain/inline.ts';
 import type { APIRoute } from 'astro';
 import { z } from 'zod';
-import { buildIcs } from '~/domain/ics.ts';
+import { buildIcs, meetingUid } from '~/domain/ics.ts';
 import { RpcError, type RpcResult } from '~/domain/rpc/index.ts';
 import { intlLocale } from '~/i18n/format.ts';
 import { publicUrl } from '~/server/site.ts';
@@ -20,11 +20,14 @@ export const GET: APIRoute = async ({ params, locals }) => {
     throw err;
   }
   if (!meeting?.starts_at || meeting.status !== 'planned') return notFound();
+  const sequence = await backend.db.rpc('meeting_calendar_sequence', { p_meeting: meeting.meeting_id });
   const t = locals.t;
   const names = new Intl.ListFormat(intlLocale(lang)).format((meeting.pupils ?? []).map((p) => p.first_name));
   const url = publicUrl(`/${lang}/app/meetings/${meeting.meeting_id}`);
   const body = buildIcs({
-    uid: `${meeting.meeting_id}@samen-voor-elk-kind`,
+    uid: meetingUid(meeting.meeting_id),
+    sequence: sequence ?? 0,
+    alarm: { minutesBefore: 60, description: t('notify:calendar.alarm') },
     start: new Date(meeting.starts_at),
     minutes: meeting.minutes ?? 15,
     summary: t('meetings:calendar.summary', { kind: plainText(t(`meetings:kind.${meeting.kind}`)), names }),
