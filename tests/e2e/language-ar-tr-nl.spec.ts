@@ -75,36 +75,38 @@ test("Samira's overview in Arabic: what helps Sara and Yusuf, in words about the
   await page.context().close();
 });
 
-test('a meeting that started, for the parent: whose preparation did not start; the report meeting and a 24-hour time', async ({
+test('a meeting that was held, for the parent: it says so and leads to what was agreed; the report meeting and a 24-hour time', async ({
   browser,
 }, testInfo) => {
   const page = await open(browser, samira);
   await page.goto(`/ar/app/meetings/${SARA_REPORT}`);
   await expect(page.getByRole('heading', { level: 1 })).toContainText('لقاء حول الـrapport (الشهادة المدرسية)');
-  const prep = page.locator('section[aria-labelledby="prep-title"]');
-  await expect(prep).toContainText('لم تبدأ التحضير بعد.');
-  await expect(prep).not.toContainText(/^لم تبدأ بعد/);
+  // Held: no "not prepared yet" and nothing to prepare (issue 19); what was agreed and feedback lead.
+  const held = page.locator('.held-intro');
+  await expect(held).toContainText('انعقد هذا اللقاء.');
+  await expect(page.locator('section[aria-labelledby="prep-title"]')).toHaveCount(0);
+  await expect(page.locator('main')).not.toContainText('لم تبدأ التحضير بعد.');
   // The school's letters say 15:00; the page says the same, not «3:00 م».
   const when = await page.locator('main').innerText();
   expect(when).toMatch(/\b\d{1,2}:\d{2}\b/);
   expect(when).not.toMatch(/\d:\d{2}\s*[مص](?![\p{L}])/u);
-  await shoot(page, testInfo, 'lang-ar-meeting-not-prepared', prep);
+  await shoot(page, testInfo, 'lang-ar-meeting-held', held);
   await expectNoAxeViolations(page);
 
   await page.goto(`/nl/app/meetings/${SARA_REPORT}`);
-  await expect(prep).toContainText('U bent nog niet begonnen met voorbereiden.');
-  await expect(prep).not.toContainText('Nog niet begonnen.');
-  await shoot(page, testInfo, 'lang-nl-meeting-not-prepared', prep);
+  await expect(held).toContainText('Dit gesprek is geweest.');
+  await expect(page.locator('main')).not.toContainText('U bent nog niet begonnen met voorbereiden.');
+  await shoot(page, testInfo, 'lang-nl-meeting-held', held);
   await expectNoAxeViolations(page);
   await page.context().close();
 });
 
-test('Ayşe in Turkish: whose preparation, and the 4G questions as a Turkish parent would ask them', async ({ browser }, testInfo) => {
+test('Ayşe in Turkish: a held meeting, and the 4G questions as a Turkish parent would ask them', async ({ browser }, testInfo) => {
   const page = await open(browser, ayse);
   await page.goto(`/tr/app/meetings/${ELIF_HELD}`);
-  const prep = page.locator('section[aria-labelledby="prep-title"]');
-  await expect(prep).toContainText(/Henüz hazırlanmaya başlamadınız\.|sorudan/);
-  await expect(prep).not.toContainText('Henüz başlamadınız.');
+  // Held: it says so, and leads to feedback; nothing about preparing (issue 19).
+  await expect(page.locator('.held-intro')).toContainText('Bu görüşme yapıldı.');
+  await expect(page.locator('main')).not.toContainText('Henüz başlamadınız.');
   await expect(page.locator('main')).toContainText('Bana ilgi gösterildiğini hissettim.');
   await expect(page.locator('main')).not.toContainText('Beni gördüklerini');
   await shoot(page, testInfo, 'lang-tr-meeting-feedback', page.getByText('Bana ilgi gösterildiğini hissettim.'));
@@ -182,7 +184,8 @@ test.describe('staff pages', () => {
     await expectNoAxeViolations(page);
     await page.goto(`/ar/s/demo/admin/meetings/${YUSUF_NEXT}`);
     const people = page.locator('section[aria-labelledby="people-title"]');
-    await expect(people).toContainText('مطلوب مترجم: Arabisch');
+    // The language asked for is a language, named in the reader's language (issue 19).
+    await expect(people).toContainText('مطلوب مترجم: العربية');
     await expect(people).not.toContainText('يرغب');
     await expectNoAxeViolations(page);
   });

@@ -107,33 +107,39 @@ test.describe('staff pages', () => {
 test.describe("a parent's pages", () => {
   test.use({ storageState: authFile('parentPl') });
 
-  for (const [lang, notStarted, tookPlace] of [
-    ['en', 'You have not started preparing yet.', 'The meeting has already taken place, so the preparation can no longer be changed.'],
-    ['uk', 'Ви ще не почали підготовку.', 'Зустріч уже відбулася, тож підготовку більше не можна змінити.'],
-    ['pl', 'Nie zaczęto jeszcze przygotowania.', 'Rozmowa już się odbyła, więc przygotowania nie można zmienić.'],
+  for (const [lang, tookPlace, notStarted] of [
+    ['en', 'This meeting has taken place.', 'You have not started preparing yet.'],
+    ['uk', 'Ця зустріч уже відбулася.', 'Ви ще не почали підготовку.'],
+    ['pl', 'Ta rozmowa już się odbyła.', 'Nie zaczęto jeszcze przygotowania.'],
   ] as const) {
-    test(`a held meeting says whose preparation did not start, and that the meeting took place (${lang})`, async ({ page }, testInfo) => {
+    test(`a held meeting says that it took place and leads to what was agreed, not to the preparation (${lang})`, async ({
+      page,
+    }, testInfo) => {
       await page.goto(`/${lang}/app/meetings/${HELD}`);
-      const prep = page.locator('section[aria-labelledby="prep-title"]');
-      await expect(prep).toContainText(notStarted);
-      await expect(prep).toContainText(tookPlace);
-      await expect(prep).not.toContainText(
+      const held = page.locator('.held-intro');
+      await expect(held).toContainText(tookPlace);
+      await expect(page.locator('section[aria-labelledby="prep-title"]')).toHaveCount(0);
+      await expect(page.locator('main')).not.toContainText(notStarted);
+      await expect(page.locator('main')).not.toContainText(
         /Not started yet|Ще не розпочато|Jeszcze nie rozpoczęto|has started|уже почалася|już się rozpoczęła/,
       );
-      await shoot(page, testInfo, `lang-${lang}-held-meeting`, prep);
+      await shoot(page, testInfo, `lang-${lang}-held-meeting`, held);
       await expectNoAxeViolations(page);
     });
   }
 
   test('the read-back asks to share only what is filled in; steps are steps (uk)', async ({ page }, testInfo) => {
+    // One counter, of the questions (issue 19): the read-back is not one of them.
+    await page.goto(`/uk/app/meetings/${UPCOMING}/prepare/1`);
+    await expect(page.locator('.prep__step')).toContainText('Запитання 1 з 6');
     await page.goto(`/uk/app/meetings/${UPCOMING}/prepare/7`);
-    await expect(page.locator('.prep__step')).toContainText('Крок 8 з 8');
+    await expect(page.locator('.prep__step')).toHaveCount(0);
     const empty = await page.getByText('Ще нічого не заповнено.').count();
     const ask = page.getByText('Це те, що ви хочете повідомити школі?', { exact: false });
     // Another test may have filled in this preparation: either way, the question matches what is shown.
     if (empty > 0) await expect(ask).toHaveCount(0);
     else await expect(ask.or(page.getByText('Школа може це прочитати.'))).toHaveCount(1);
-    await shoot(page, testInfo, 'lang-uk-read-back', page.locator('.prep__step'));
+    await shoot(page, testInfo, 'lang-uk-read-back', page.locator('h1'));
     await expectNoAxeViolations(page);
   });
 

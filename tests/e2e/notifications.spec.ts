@@ -168,7 +168,8 @@ test('the link in the mail leads to the round; Katarzyna books: a confirmation w
   const page = await open(browser, 'parentPl-push', { viewport: PHONE, hasTouch: true, isMobile: true });
   await page.goto(new URL(link!).pathname);
   await expect(page).toHaveURL(new RegExp(`/pl/app/meetings/rounds/${roundId}$`));
-  await expect(page.locator('h1')).toContainText(TITLE);
+  // The round's title in Polish (a machine's, marked), its Dutch a tap away (issue 19).
+  await expect(page.locator('.written__source[lang="nl"]').first()).toHaveText(TITLE);
   const pushedBefore = push.received.length;
   await page.locator('button.slot').first().click();
   await expect(page.getByText('Twój termin został zapisany.')).toBeVisible();
