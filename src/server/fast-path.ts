@@ -1,3 +1,4 @@
+import { parseCookieHeader, serializeCookieHeader } from '@supabase/ssr';
 import type { Config } from './config.ts';
 import { requestHasSession } from './backend.ts';
 import { LOCALE_COOKIE, localeOfPath } from '~/i18n/negotiate.ts';
@@ -40,7 +41,8 @@ export function fastPath(mode: Config['mode'], req: FastRequest): FastAnswer | n
   const search = q === -1 ? '' : req.url.slice(q);
   if (!isCacheablePath(pathname)) return null;
   const cookie = header(req, 'cookie');
-  if (cookie?.includes('portal_flash=') || requestHasSession(mode, cookie)) return null;
+  const cookies = parseCookieHeader(cookie ?? '');
+  if (cookies.some((c) => c.name === 'portal_flash') || requestHasSession(mode, cookie)) return null;
   const host = header(req, 'host');
   if (!host) return null;
   let url: URL;
@@ -56,10 +58,16 @@ export function fastPath(mode: Config['mode'], req: FastRequest): FastAnswer | n
   const headers = [...entry.headers];
   // The reader's language is remembered as on every page read (not part of what is stored).
   const lang = localeOfPath(pathname);
-  if (lang && !(cookie ?? '').split(';').some((part) => part.trim() === `${LOCALE_COOKIE}=${lang}`)) {
+  if (lang && !cookies.some((c) => c.name === LOCALE_COOKIE && c.value === lang)) {
     headers.push([
       'set-cookie',
-      `${LOCALE_COOKIE}=${lang}; Path=/; Max-Age=${ONE_YEAR}; HttpOnly; SameSite=Lax${cookiesSecure(url) ? '; Secure' : ''}`,
+      serializeCookieHeader(LOCALE_COOKIE, lang, {
+        path: '/',
+        maxAge: ONE_YEAR,
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: cookiesSecure(url),
+      }),
     ]);
   }
   if (header(req, 'if-none-match') === entry.etag) {
