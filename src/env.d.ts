@@ -6,7 +6,7 @@ declare namespace App {
     lang: import('./i18n/locales.ts').Locale;
     dir: import('./i18n/locales.ts').Dir;
     /** i18next `t` bound to `lang`. */
-    t: import('i18next').TFunction;
+    t: import('./i18n/index.ts').TFunction;
     /** The backend port, bound to this request's session. */
     backend: import('./server/port.ts').Backend;
     /** The verified user of this request, or null. */

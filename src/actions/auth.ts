@@ -8,6 +8,22 @@ import { emailField, typedDigits } from '~/server/forms.ts';
 import { safeNext } from '~/server/paths.ts';
 import { clearPendingSignIn, getPendingSignIn, setPendingSignIn } from '~/server/pending-sign-in.ts';
 import { anyone, formAction, Refusal } from './define.ts';
+import type { TranslationKey } from '~/i18n/keys.ts';
+import type { SignInFailure } from '~/server/port.ts';
+
+/**
+ * The sentence for a code that did not sign in. A password's refusal does not happen here, and
+ * 'limited' comes with a time (handled above); without one it reads as locked rather than as a key.
+ */
+const CODE_ERRORS = {
+  wrong_code: 'auth:code.error.wrong_code',
+  expired: 'auth:code.error.expired',
+  used: 'auth:code.error.used',
+  locked: 'auth:code.error.locked',
+  no_account: 'auth:code.error.no_account',
+  wrong_password: 'auth:code.error.wrong_code',
+  limited: 'auth:code.error.locked',
+} as const satisfies Record<SignInFailure, TranslationKey>;
 
 /** When to try again, as a person reads a clock where the school is. */
 const clockTime = (lang: Locale, at: Date) =>
@@ -42,7 +58,7 @@ export const auth = {
           code:
             result.reason === 'limited' && result.until
               ? locals.t('auth:limit.tries', { time: clockTime(locals.lang, result.until) })
-              : locals.t(`auth:code.error.${result.reason}`),
+              : locals.t(CODE_ERRORS[result.reason]),
         });
       }
       clearPendingSignIn(cookies);

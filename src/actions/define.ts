@@ -1,5 +1,5 @@
 import { type ActionAPIContext, defineAction } from 'astro:actions';
-import type { TFunction } from 'i18next';
+import type { TFunction } from '~/i18n/index.ts';
 import type { z } from 'zod';
 import { RpcError } from '~/domain/rpc/index.ts';
 import type { Flash } from '~/server/flash.ts';

@@ -1,4 +1,4 @@
-import type { TFunction } from 'i18next';
+import type { TFunction } from '~/i18n/index.ts';
 import { z } from 'zod';
 import {
   ADDABLE_KINDS,

@@ -4,6 +4,7 @@ import { RpcError } from '~/domain/rpc/index.ts';
 import { nameField, typedDate, typedInt, typedTime } from '~/server/forms.ts';
 import { schoolStaff, signedInPerson } from '~/server/guards.ts';
 import { type ActionContext, formAction, Refusal } from './define.ts';
+import type { TFunction } from '~/i18n/index.ts';
 
 /**
  * Meeting rounds (the "10-minute meetings"): staff publish a round of times for a class — by
@@ -23,7 +24,7 @@ const roundOfPage = (ctx: ActionContext) => {
   return id.data;
 };
 
-const roundRefusals = (err: RpcError | unknown, t: (key: string) => string) => {
+const roundRefusals = (err: RpcError | unknown, t: TFunction) => {
   if (!(err instanceof RpcError)) return undefined;
   if (err.code === 'invalid') return { _form: t('meetings:errors.roundInvalid') };
   if (err.code === 'slot_taken') return { _form: t('meetings:errors.slotTaken') };

@@ -1,4 +1,4 @@
-import type { TFunction } from 'i18next';
+import type { TFunction } from '~/i18n/index.ts';
 import { z } from 'zod';
 import {
   cleanAnswers,
@@ -15,6 +15,7 @@ import { RpcError } from '~/domain/rpc/index.ts';
 import { type FieldErrors, nameField, typedDate, typedInt, typedTime } from '~/server/forms.ts';
 import { schoolStaff, signedInPerson } from '~/server/guards.ts';
 import { type ActionContext, formAction, Refusal } from './define.ts';
+import type { TranslationKey } from '~/i18n/keys.ts';
 
 /**
  * Meetings: staff plan them (with an interpreter if needed), parents ask for them (and for an
@@ -28,7 +29,7 @@ const optional = (max: number) => nameField({ max }).optional();
 
 const refusals = (err: RpcError | unknown, t: TFunction): FieldErrors | undefined => {
   if (!(err instanceof RpcError)) return undefined;
-  const known: Record<string, string> = {
+  const known: Record<string, TranslationKey> = {
     in_the_past: 'meetings:errors.inThePast',
     meeting_started: 'meetings:errors.started',
     not_yet: 'meetings:errors.notYet',

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { TFunction } from 'i18next';
+import type { TFunction } from '~/i18n/index.ts';
 import { z } from 'zod';
 import { FOUR_G_ANSWERS, PUPIL_PREP_CHOICES, WHO_IDS } from '~/domain/meetings.ts';
 import { isAvatarId, isGoalStep, isNeedId, NEEDS_LIMITS } from '~/domain/pictograms.ts';

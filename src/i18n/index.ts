@@ -1,4 +1,4 @@
-import i18next, { type TFunction } from 'i18next';
+import i18next, { type TFunction as I18nextT } from 'i18next';
 import { LOCALE_CODES, SOURCE_LOCALE, type Locale } from './locales.ts';
 
 /** Namespaces per area of the product; each is one JSON file per locale. */
@@ -44,9 +44,13 @@ void instance.init({
   returnNull: false,
 });
 
-/** A `t` bound to one locale (and optionally one namespace). */
-export function getT(lang: Locale, ns?: Namespace): TFunction {
-  return instance.getFixedT(lang, ns ?? 'common');
-}
+/**
+ * `t` with every namespace: a key is checked against the Dutch JSON files (i18next.d.ts), as
+ * `ns:key` or, for `common`, bare. A key built at run time goes through `dynamicKey` (keys.ts).
+ */
+export type TFunction<N extends Namespace = 'common'> = I18nextT<readonly [N, ...Namespace[]]>;
 
-export type { TFunction };
+/** A `t` bound to one locale (and optionally one namespace, whose keys it takes bare). */
+export function getT<N extends Namespace = 'common'>(lang: Locale, ns?: N): TFunction<N> {
+  return instance.getFixedT(lang, ns ?? 'common') as unknown as TFunction<N>;
+}

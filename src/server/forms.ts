@@ -1,6 +1,7 @@
-import type { TFunction } from 'i18next';
+import type { TFunction } from '~/i18n/index.ts';
 import { z } from 'zod';
 import { normalizeLine, toAsciiDigits } from '~/domain/text.ts';
+import { keyFromData } from '~/i18n/keys.ts';
 
 /**
  * Validation at the edge: a form's fields parsed with zod, and every issue turned into a
@@ -18,7 +19,7 @@ const MAX_KEPT = 20_000;
 /** The message key for a zod issue (namespace `common`, keys `validation.*`). */
 export function issueMessage(issue: z.core.$ZodIssue, t: TFunction): string {
   // A schema may name its own message key ('auth:code.error.format'); zod's defaults are sentences.
-  if (issue.message && !/\s/.test(issue.message) && /[.:]/.test(issue.message)) return t(issue.message);
+  if (issue.message && !/\s/.test(issue.message) && /[.:]/.test(issue.message)) return t(keyFromData(issue.message));
   switch (issue.code) {
     case 'too_small':
       if (issue.origin === 'string' && Number(issue.minimum) <= 1) return t('validation.required');

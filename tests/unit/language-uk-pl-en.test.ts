@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { plainText } from '~/domain/inline.ts';
 import { getT } from '~/i18n/index.ts';
+import { keyFromData } from '~/i18n/keys.ts';
 
 /**
  * Sentences assembled at run time in Ukrainian, Polish and English, rendered as a person reads
@@ -51,7 +52,7 @@ describe('sentences with a name agree with no gender', () => {
   for (const [lang, key, params, sentence] of NAMED) {
     for (const name of ['Zofia', 'Taras']) {
       it(`${lang} ${key} with ${name}`, () => {
-        expect(getT(lang as 'uk')(key, { ...params, name })).toBe(sentence.replaceAll('{name}', name));
+        expect(getT(lang as 'uk')(keyFromData(key), { ...params, name })).toBe(sentence.replaceAll('{name}', name));
       });
     }
   }
@@ -63,7 +64,7 @@ describe('sentences with a name agree with no gender', () => {
     ] as const) {
       const t = getT(lang, 'needs');
       expect(t('start.teacher')).toBe(label);
-      for (const key of ['board.title.tops', 'board.title.tips', 'say.top', 'say.tip']) {
+      for (const key of ['board.title.tops', 'board.title.tips', 'say.top', 'say.tip'] as const) {
         expect(t(key)).toMatch(new RegExp(`^${label}: `));
       }
     }
@@ -74,7 +75,7 @@ describe('the meeting invitation mail', () => {
   const params = { names: 'Zofia', when: 'Wednesday 16 December 2026 at 15:00', place: 'Lokaal Groep 3', link: 'https://portal.example/x' };
   it('in English: the labelled layout of the Ukrainian and Polish mails, no "a Introduction meeting about"', () => {
     const t = getT('en', 'meetings');
-    for (const kind of ['introduction', 'progress', 'report', 'extra-support', 'other']) {
+    for (const kind of ['introduction', 'progress', 'report', 'extra-support', 'other'] as const) {
       const body = t('mail.body', { ...params, kind: plainText(t(`kind.${kind}`)) });
       expect(body).toContain(`\nType of meeting: ${plainText(t(`kind.${kind}`))}\nAbout: Zofia\nWhen: `);
       expect(body).toContain('The school invites you to a meeting.');

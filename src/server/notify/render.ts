@@ -1,4 +1,4 @@
-import type { TFunction } from 'i18next';
+import type { TFunction } from '~/i18n/index.ts';
 import { z } from 'zod';
 import { buildIcs, meetingUid } from '~/domain/ics.ts';
 import { plainText } from '~/domain/inline.ts';
@@ -8,6 +8,7 @@ import { intlLocale } from '~/i18n/format.ts';
 import { getT } from '~/i18n/index.ts';
 import { dirOf, isLocale, type Locale } from '~/i18n/locales.ts';
 import type { MailAttachment } from '../mail/port.ts';
+import { dynamicKey } from '~/i18n/keys.ts';
 
 /**
  * One notification, written for its one reader (issue 20), in their language:
@@ -235,7 +236,7 @@ function compose(input: RenderInput, lang: Locale, t: TFunction, f: Facts): Comp
     t('notify:format.whenPlace', { when: fmt.when(p.starts_at, p.minutes), place: place(p) });
   const meetingLines = (): Line[] => [
     ...childLine(),
-    ...(f.kind ? [{ label: t('notify:label.kind'), value: plainText(t(`meetings:kind.${f.kind}`)) }] : []),
+    ...(f.kind ? [{ label: t('notify:label.kind'), value: plainText(t(dynamicKey('meetings:kind.', f.kind))) }] : []),
     { label: t('notify:label.when'), value: fmt.when(f.starts_at, f.minutes) },
     { label: t('notify:label.where'), value: place(f) },
     ...(f.staff?.length ? [{ label: t('notify:label.with'), value: fmt.list(f.staff) }] : []),
@@ -544,7 +545,7 @@ export function renderNotification(input: RenderInput): Rendered {
         start: new Date(cf.starts_at),
         minutes: cf.minutes ?? 15,
         summary: cf.kind
-          ? t('notify:calendar.summary', { kind: t(`meetings:kind.${cf.kind}`), school: input.schoolName })
+          ? t('notify:calendar.summary', { kind: t(dynamicKey('meetings:kind.', cf.kind)), school: input.schoolName })
           : input.schoolName,
         description: [t('notify:calendar.description', { school: input.schoolName }), c.link ?? ''].filter(Boolean).join('\n'),
         location: cf.place || cf.video_url || null,
