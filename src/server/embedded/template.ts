@@ -5,7 +5,7 @@
 // does not use it (it migrates the ordinary way). The seed is not in the template: the demo
 // school's dates are relative to the day of the first start.
 // Relative imports only: astro.config.ts loads this file before the `~` alias exists.
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { markTemplate, migrateWith, type SqlFile, schemaKey } from './migrate-core.ts';
 import { openPglite } from './sql.ts';
@@ -44,6 +44,12 @@ export function copyTemplate(templateDir: string, key: string, target: string): 
   } catch {
     return false;
   }
-  cpSync(join(templateDir, 'pgdata'), target, { recursive: true });
+  // Copied beside the target and renamed into place: a start stopped half-way leaves no
+  // half-made cluster that the next start would take for a damaged one.
+  const copying = `${target}.copying`;
+  rmSync(copying, { recursive: true, force: true });
+  cpSync(join(templateDir, 'pgdata'), copying, { recursive: true });
+  rmSync(target, { recursive: true, force: true });
+  renameSync(copying, target);
   return true;
 }
