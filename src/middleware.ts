@@ -233,6 +233,12 @@ const session = defineMiddleware(async (context, next) => {
   const backend = await backendFor({ cookies: context.cookies, url: context.url, request: context.request, client });
   context.locals.backend = backend;
   context.locals.user = await backend.auth.getUser();
+  // A pupil's session ends when the child walked away (the school's idle limit) or left the
+  // school: the class device asks the next child who they are.
+  if (context.locals.user?.kind === 'pupil' && !(await backend.admin.rpc('pupil_session_alive', { p_user: context.locals.user.id }))) {
+    await backend.auth.signOut();
+    context.locals.user = null;
+  }
   return next();
 });
 
