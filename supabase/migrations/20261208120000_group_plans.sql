@@ -185,7 +185,8 @@ $$;
 revoke execute on function private.my_group_plan(uuid) from public;
 grant execute on function private.my_group_plan(uuid) to service_role;
 
--- Checks `[{"pupil": id, "circle": "basis"}, …]`: pupils of the class, each once, known circles.
+-- Checks `[{"pupil": id, "circle": "basis"}, …]`: pupils of the class, each once, known circles
+-- (a pupil who left may be in a round's circles; the plan leaves them out).
 create function private.check_places(p_class uuid, p_places jsonb)
 returns void
 language plpgsql stable security definer set search_path = ''
@@ -200,7 +201,7 @@ begin
       or not (e ->> 'circle' = any (private.plan_circles()))
       or not exists (
         select 1 from public.pupils p
-        where p.id = private.uuid_or_null(e ->> 'pupil') and p.class_id = p_class and p.left_at is null
+        where p.id = private.uuid_or_null(e ->> 'pupil') and p.class_id = p_class
       )
   ) or (select count(distinct e ->> 'pupil') from jsonb_array_elements(p_places) e) <> jsonb_array_length(p_places) then
     raise exception using errcode = 'P0001', message = 'invalid';
@@ -219,7 +220,8 @@ language plpgsql volatile security definer set search_path = ''
 as $$
 begin
   insert into public.group_plan_pupils (plan_id, pupil_id, circle)
-  select p_plan.id, (e ->> 'pupil')::uuid, e ->> 'circle' from jsonb_array_elements(p_places) e;
+  select p_plan.id, p.id, e ->> 'circle' from jsonb_array_elements(p_places) e
+  join public.pupils p on p.id = (e ->> 'pupil')::uuid and p.left_at is null;
   insert into public.group_plan_circles (plan_id, circle, shared_needs, goal, instruction, practice, enrichment,
                                          materials, organisation, attention)
   select p_plan.id, c.circle,
