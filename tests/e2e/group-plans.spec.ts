@@ -41,6 +41,12 @@ test.describe('juf Anna: a groepsplan from the circles, printed, evaluated, cont
   test.use({ storageState: authFile('teacher'), viewport: { width: 1280, height: 800 } });
 
   test('makes the plan from the circles, fills in a goal and the aanpak', async ({ page }) => {
+    // Every pupil name on the round page leads to that pupil's page.
+    await page.goto(`${BASE}/classes/${GROEP_3}/rounds/${VETERS}`);
+    await expect(page.locator('.needs-table a', { hasText: 'Zofia' }).first()).toHaveAttribute(
+      'href',
+      /\/admin\/pupils\/30000000-0000-4000-8000-000000000302$/,
+    );
     await page.goto(`${BASE}/classes/${GROEP_3}/rounds/${VETERS}/plan`);
     await typeInto(page, '#make-period', 'Periode 2, december en januari');
     // A date field is filled with its value: its segments differ per browser language.
