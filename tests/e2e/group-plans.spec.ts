@@ -149,6 +149,19 @@ test.describe('the coach: the groepsbespreking, and a pupil from there', () => {
     await keepScreenshot(page, testInfo, 'pupil-page-desktop-nl');
   });
 
+  test('the school view of needs is for a chosen period, per class its latest round with answers', async ({ page }) => {
+    await page.goto(`${BASE}/needs`);
+    // Each class's round with answers, with its goal, whatever was opened since.
+    await expect(page.locator('thead')).toContainText('Veters strikken');
+    await expect(page.locator('thead')).toContainText('De tafels van 3 en 4');
+    await page.locator('#from').fill('2020-01-01');
+    await page.locator('#to').fill('2020-06-30');
+    await press(page, 'button', 'Tonen');
+    await expect(page).toHaveURL(/from=2020-01-01&to=2020-06-30/);
+    await expect(page.getByText('Geen enkele groep had een ronde met antwoorden in deze periode.')).toBeVisible();
+    await expectNoAxeViolations(page);
+  });
+
   test('the same pages pass axe in Arabic, right to left', async ({ page }, testInfo) => {
     await page.goto('/ar/s/demo/admin/group-discussion');
     await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
