@@ -625,6 +625,45 @@ grant execute on function public.save_pupil_note(uuid, text, text) to authentica
 -- Functions: the groepsbespreking
 -- ---------------------------------------------------------------------------------------
 
+-- The pupils of a school who need individual attention, per class, with why: in an earring of
+-- their class's current plan (the newest), without a circle in it, or "not yet" in their last
+-- two answers with a step on a goal. One pass over the school (the groepsbespreking of a school of
+-- 1,000 pupils asks this on every view).
+create function private.school_attention(p_school uuid)
+returns table (class_id uuid, pupil_id uuid, reason text)
+language sql stable security definer set search_path = ''
+as $$
+  with current_plan as (
+    select distinct on (g.class_id) g.id, g.class_id from public.group_plans g
+    where g.school_id = p_school order by g.class_id, g.created_at desc
+  ),
+  live as (
+    select p.id, p.class_id from public.pupils p where p.school_id = p_school and p.left_at is null
+  ),
+  steps as (
+    select a.pupil_id, a.class_id, a.goal_step,
+           row_number() over (partition by a.pupil_id order by r.opened_at desc) as n
+    from public.need_answers a join public.need_rounds r on r.id = a.round_id
+    where r.school_id = p_school and a.goal_step is not null
+  )
+  select l.class_id, l.id, 'earring'
+  from current_plan cp
+  join public.group_plan_pupils gp on gp.plan_id = cp.id and gp.circle in ('very-intensive', 'very-deepened')
+  join live l on l.id = gp.pupil_id and l.class_id = cp.class_id
+  union all
+  select l.class_id, l.id, 'no_circle'
+  from live l join current_plan cp on cp.class_id = l.class_id
+  where not exists (select 1 from public.group_plan_pupils gp where gp.plan_id = cp.id and gp.pupil_id = l.id)
+  union all
+  select l.class_id, l.id, 'not_yet_twice'
+  from steps s join live l on l.id = s.pupil_id and l.class_id = s.class_id
+  where s.n <= 2
+  group by l.class_id, l.id
+  having count(*) filter (where s.goal_step = 'not-yet') = 2
+$$;
+revoke execute on function private.school_attention(uuid) from public;
+grant execute on function private.school_attention(uuid) to service_role;
+
 -- Per class of the school: its current plan (the newest), the evaluation date and where it
 -- stands (none, running, due, evaluated), the last thing agreed about it, and how many pupils
 -- need individual attention. For the coach and admins.
@@ -643,18 +682,26 @@ begin
     with current_plan as (
       select distinct on (g.class_id) g.* from public.group_plans g
       where g.school_id = p_school order by g.class_id, g.created_at desc
+    ),
+    attention as (
+      select x.class_id, count(distinct x.pupil_id)::int as n from private.school_attention(p_school) x group by x.class_id
+    ),
+    sizes as (
+      select p.class_id, count(*)::int as n from public.pupils p
+      where p.school_id = p_school and p.left_at is null group by p.class_id
     )
-    select c.id, c.name,
-           (select count(*)::int from public.pupils p where p.class_id = c.id and p.left_at is null),
+    select c.id, c.name, coalesce(sz.n, 0),
            g.id, g.period, g.evaluate_on, g.evaluated_at,
            case when g.id is null then 'none'
                 when g.evaluated_at is not null then 'evaluated'
                 when g.evaluate_on <= current_date then 'due'
                 else 'running' end,
-           (select count(distinct x.pupil_id)::int from private.attention_pupils(c.id, g.id) x),
+           coalesce(at.n, 0),
            d.agreed, d.created_at
     from public.classes c
     left join current_plan g on g.class_id = c.id
+    left join attention at on at.class_id = c.id
+    left join sizes sz on sz.class_id = c.id
     left join lateral (
       select gd.agreed, gd.created_at from public.group_discussions gd
       where gd.plan_id = g.id order by gd.created_at desc limit 1
@@ -663,34 +710,6 @@ begin
     order by lower(c.name);
 end
 $$;
-
--- The pupils of a class who need individual attention, with why: in an earring of the plan,
--- without a circle in it (while the class has a plan), or "not yet" on a goal in their last two
--- answers with a step.
-create function private.attention_pupils(p_class uuid, p_plan uuid)
-returns table (pupil_id uuid, reason text)
-language sql stable security definer set search_path = ''
-as $$
-  select gp.pupil_id, 'earring' from public.group_plan_pupils gp
-  join public.pupils p on p.id = gp.pupil_id and p.left_at is null
-  where gp.plan_id = p_plan and gp.circle in ('very-intensive', 'very-deepened')
-  union all
-  select p.id, 'no_circle' from public.pupils p
-  where p_plan is not null and p.class_id = p_class and p.left_at is null
-    and not exists (select 1 from public.group_plan_pupils gp where gp.plan_id = p_plan and gp.pupil_id = p.id)
-  union all
-  select s.pupil_id, 'not_yet_twice' from (
-    select a.pupil_id, array_agg(a.goal_step order by r.opened_at desc) as steps
-    from public.need_answers a join public.need_rounds r on r.id = a.round_id
-    join public.pupils p on p.id = a.pupil_id and p.class_id = p_class and p.left_at is null
-    where a.class_id = p_class and a.goal_step is not null
-    group by a.pupil_id
-  ) s
-  where s.steps[1] = 'not-yet' and s.steps[2] = 'not-yet'
-$$;
-revoke execute on function private.attention_pupils(uuid, uuid) from public;
-grant execute on function private.attention_pupils(uuid, uuid) to service_role;
-
 revoke execute on function public.group_discussion(uuid) from public, anon, authenticated;
 grant execute on function public.group_discussion(uuid) to authenticated;
 
@@ -700,29 +719,21 @@ create function public.group_discussion_pupils(p_school uuid)
 returns table (class_id uuid, pupil_id uuid, first_name text, reasons text[])
 language plpgsql volatile security definer set search_path = ''
 as $$
+declare
+  v_ids uuid[];
 begin
   if not private.sees_all_classes(p_school) then
     raise exception using errcode = 'P0001', message = 'forbidden';
   end if;
   return query
-    select c.id, x.pupil_id, p.first_name, array_agg(x.reason order by x.reason)
-    from public.classes c
-    left join lateral (
-      select g.id from public.group_plans g where g.class_id = c.id order by g.created_at desc limit 1
-    ) g on true
-    cross join lateral private.attention_pupils(c.id, g.id) x
+    select x.class_id, x.pupil_id, p.first_name, array_agg(x.reason order by x.reason)
+    from private.school_attention(p_school) x
     join public.pupils p on p.id = x.pupil_id
-    where c.school_id = p_school
-    group by c.id, c.name, x.pupil_id, p.first_name
+    join public.classes c on c.id = x.class_id
+    group by x.class_id, c.name, x.pupil_id, p.first_name
     order by lower(c.name), lower(p.first_name);
-  perform private.log_pupil_reads(array(
-    select distinct x.pupil_id
-    from public.classes c
-    left join lateral (
-      select g.id from public.group_plans g where g.class_id = c.id order by g.created_at desc limit 1
-    ) g on true
-    cross join lateral private.attention_pupils(c.id, g.id) x
-    where c.school_id = p_school), 'needs_answers');
+  v_ids := array(select distinct x.pupil_id from private.school_attention(p_school) x);
+  perform private.log_pupil_reads(v_ids, 'needs_answers');
 end
 $$;
 revoke execute on function public.group_discussion_pupils(uuid) from public, anon, authenticated;
