@@ -4,8 +4,9 @@ import { type FormOutcome, pageOf } from './actions/define.ts';
 import { getT } from './i18n/index.ts';
 import { dirOf, isLocale } from './i18n/locales.ts';
 import { LOCALE_COOKIE, localeOfPath, negotiateLocale } from './i18n/negotiate.ts';
-import { backendFor, bootBackend, log, requestHasSession } from './server/backend.ts';
+import { backendFor, bootBackend, log, requestHasSession, runtimeSecret } from './server/backend.ts';
 import { setFlash } from './server/flash.ts';
+import { forgetRefusal, keepRefusal, takeRefusal } from './server/refusal.ts';
 import { valuesOf } from './server/forms.ts';
 import { installFastPath } from './server/fast-path.ts';
 import { ONE_CLICK_PATH } from './server/notify/unsubscribe.ts';
@@ -175,7 +176,19 @@ const locale = defineMiddleware(async (context, next) => {
  */
 const formActions = defineMiddleware(async (context, next) => {
   const { action, setActionResult, serializeActionResult } = getActionContext(context);
-  if (!action) return next();
+  if (!action) {
+    // The page after a refused form's redirect: the refusal and what was typed, once.
+    if (context.request.method === 'GET') {
+      const kept = takeRefusal({
+        cookies: context.cookies,
+        url: context.url,
+        secret: await runtimeSecret(),
+        userId: context.locals.user?.id ?? null,
+      });
+      if (kept) setActionResult(kept.action, serializeActionResult({ data: kept.refused, error: undefined }));
+    }
+    return next();
+  }
   if (action.calledFrom === 'rpc') return new Response(null, { status: 404 });
   const result = await action.handler();
   const outcome = result.error ? null : (result.data as FormOutcome | undefined);
@@ -183,10 +196,15 @@ const formActions = defineMiddleware(async (context, next) => {
     // What the action changed may have made notifications: they go out now, not at the next poll.
     notificationsMayWait();
     if (outcome.flash) setFlash(context.cookies, context.url, outcome.flash);
+    forgetRefusal(context.cookies, context.url);
     return context.redirect(outcome.to ?? pageOf(context.url), 303);
   }
   let refused = outcome;
-  if (!refused) {
+  if (refused) {
+    // Refused by the action (what was typed does not do): also a redirect, so a reload does not post it again.
+    const scope = { cookies: context.cookies, url: context.url, secret: await runtimeSecret(), userId: context.locals.user?.id ?? null };
+    if (keepRefusal(scope, action.name, refused)) return context.redirect(pageOf(context.url), 303);
+  } else {
     // The action never ran its handler to the end: log what kind of failure, never the input.
     if (result.error?.code === 'INTERNAL_SERVER_ERROR')
       log(`action ${action.name.slice(0, 60)} failed: ${result.error.message.slice(0, 200)}`);
