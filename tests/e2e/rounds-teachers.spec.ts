@@ -134,3 +134,60 @@ test.describe('juf Anna plans in circles by keyboard', () => {
     await expectNoAxeViolations(page);
   });
 });
+
+test.describe('juf Anna runs rounds as teachers do', () => {
+  test('a second open round with a subset of the cards, closed and reopened for a day; a third and the class page says why the form is gone', async ({
+    page,
+  }) => {
+    test.slow();
+    await signIn(page, DEMO.teacher);
+    await page.goto(`/nl/s/demo/admin/classes/${GROEP_3}`);
+    // Veters strikken is open; a second round beside it.
+    await expect(page.getByText('Er is al een open ronde.')).toBeVisible();
+    await page.getByLabel('Doel (mag leeg blijven)').fill('Lezen');
+    const cards = page.locator('#field-cards');
+    await expect(cards.getByRole('checkbox')).toHaveCount(9);
+    for (const label of await cards.locator('label').all()) {
+      const text = await label.innerText();
+      if (!/plaatje zie|iemand het mij vertelt|meer tijd/.test(text)) await label.getByRole('checkbox').uncheck();
+    }
+    await expectNoAxeViolations(page);
+    await page.getByRole('button', { name: 'Ronde openen' }).click();
+    await expect(page.getByText('De ronde is open.')).toBeVisible();
+    await expect(page.getByRole('heading', { level: 1, name: 'Lezen' })).toBeVisible();
+
+    // Closed, then reopened for a day.
+    await page.locator('summary', { hasText: 'Ronde sluiten' }).click();
+    await page.getByRole('button', { name: 'Ja, ronde sluiten' }).click();
+    await expect(page.getByText('De ronde is gesloten.')).toBeVisible();
+    await page.locator('summary', { hasText: 'Een dag heropenen' }).click();
+    await expect(page.getByText('tot morgen deze tijd')).toBeVisible();
+    await page.getByRole('button', { name: 'Ja, een dag heropenen' }).click();
+    await expect(page.getByText('De ronde is weer open, tot morgen deze tijd.')).toBeVisible();
+    await expect(
+      page
+        .locator('main, body')
+        .getByText(/Open tot /)
+        .first(),
+    ).toBeVisible();
+    await expectNoAxeViolations(page);
+
+    // Both open on the class page; a third, and then the form makes way for the reason.
+    await page.goto(`/nl/s/demo/admin/classes/${GROEP_3}`);
+    await expect(page.locator('.rounds__item', { hasText: 'Lezen' })).toContainText('Open tot');
+    await expect(page.locator('.rounds__item', { hasText: 'Veters strikken' })).toContainText('Open');
+    await page.getByLabel('Doel (mag leeg blijven)').fill('Rekenen');
+    await page.getByRole('button', { name: 'Ronde openen' }).click();
+    await expect(page.getByText('De ronde is open.')).toBeVisible();
+    await page.goto(`/nl/s/demo/admin/classes/${GROEP_3}`);
+    await expect(page.getByRole('button', { name: 'Ronde openen' })).toHaveCount(0);
+    await expect(
+      page.getByText('Deze groep heeft al drie open rondes. Sluit er eerst een; daarna kunt u een nieuwe openen.'),
+    ).toBeVisible();
+    await expectNoAxeViolations(page);
+
+    await page.goto(`/ar/s/demo/admin/classes/${GROEP_3}`);
+    await expect(page.getByText('في هذا الصف ثلاث جولات مفتوحة بالفعل', { exact: false })).toBeVisible();
+    await expectNoAxeViolations(page);
+  });
+});
