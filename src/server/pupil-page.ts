@@ -16,6 +16,8 @@ export interface PupilPage {
   rounds: RpcResult<'my_need_round'>;
   /** Where the recorded voice for a key is played from. */
   voices: Partial<Record<VoiceKey, string>>;
+  /** The Dutch recordings, for a board language with neither a recording nor a device voice. */
+  voicesNl: Partial<Record<VoiceKey, string>>;
 }
 
 const ROUND_COOKIE = 'pupil_round';
@@ -26,11 +28,13 @@ export async function loadPupilPage(ctx: Ctx): Promise<PupilPage | Response> {
   const user = requireUser(ctx, 'pupil');
   if (user instanceof Response) return user;
   const { backend, lang } = ctx.locals;
-  const [[me], rounds, voices] = await Promise.all([
+  const [[me], rounds, voices, voicesNl] = await Promise.all([
     backend.db.rpc('my_pupil', {}),
     backend.db.rpc('my_need_round', {}),
     backend.db.rpc('my_voices', { p_locale: lang }),
+    lang === 'nl' ? Promise.resolve([]) : backend.db.rpc('my_voices', { p_locale: 'nl' }),
   ]);
+  const byKey = (list: typeof voices) => Object.fromEntries(list.map((v) => [v.key, `/files/voice/${v.recording_id}`]));
   if (!me) {
     await backend.auth.signOut();
     return ctx.redirect(`/${lang}/class`, 303);
@@ -52,7 +56,8 @@ export async function loadPupilPage(ctx: Ctx): Promise<PupilPage | Response> {
     me,
     round,
     rounds,
-    voices: Object.fromEntries(voices.map((v) => [v.key, `/files/voice/${v.recording_id}`])),
+    voices: byKey(voices),
+    voicesNl: lang === 'nl' ? byKey(voices) : byKey(voicesNl),
   };
 }
 

@@ -11,6 +11,51 @@ test.describe.configure({ mode: 'serial' });
 const GROEP_3 = '20000000-0000-4000-8000-000000000003';
 const VETERS = '40000000-0000-4000-8000-000000000031';
 
+/**
+ * Headless Chromium has the Speech API but no voices: a stand-in with the voices given, which
+ * records what it is asked to say (words and the voice's language).
+ */
+async function stubSpeech(page: Page, langs: string[]): Promise<void> {
+  await page.addInitScript((voiceLangs: string[]) => {
+    const spoken: string[] = [];
+    (window as unknown as { __spoken: string[] }).__spoken = spoken;
+    const voices = voiceLangs.map((lang) => ({ lang, name: lang, default: false, localService: true, voiceURI: lang }));
+    const synth = {
+      getVoices: () => voices,
+      speak: (u: SpeechSynthesisUtterance) => {
+        spoken.push(u.text);
+        setTimeout(() => u.onend?.call(u, new Event('end') as SpeechSynthesisEvent), 10);
+      },
+      cancel: () => undefined,
+      addEventListener: () => undefined,
+      removeEventListener: () => undefined,
+    };
+    Object.defineProperty(window, 'speechSynthesis', { value: synth, configurable: true });
+    class Utterance {
+      text: string;
+      lang = '';
+      voice: unknown = null;
+      rate = 1;
+      onend: ((e: Event) => void) | null = null;
+      onerror: ((e: Event) => void) | null = null;
+      constructor(text: string) {
+        this.text = text;
+      }
+    }
+    Object.defineProperty(window, 'SpeechSynthesisUtterance', { value: Utterance, configurable: true });
+  }, langs);
+}
+/** What this page has said so far (a page in the middle of loading has said nothing yet). */
+const spoken = (page: Page) =>
+  page.evaluate(() => (window as unknown as { __spoken?: string[] }).__spoken ?? []).catch(() => [] as string[]);
+
+/** Whether an element is inside the window as it is now, without scrolling. */
+async function inView(page: Page, locator: ReturnType<Page['locator']>): Promise<boolean> {
+  const box = await locator.boundingBox();
+  const height = page.viewportSize()!.height;
+  return !!box && box.y >= 0 && box.y + box.height <= height;
+}
+
 /** The label of the element that has the focus. */
 const focused = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.tagName);
 
@@ -132,6 +177,123 @@ test.describe('juf Anna plans in circles by keyboard', () => {
     expect(await labelsOutside(page)).toEqual([]);
     expect(await labelsOverOtherCircles(page)).toEqual([]);
     await expectNoAxeViolations(page);
+  });
+});
+
+test.describe('a Groep 3 pupil who cannot read yet, on a tablet', () => {
+  test.use({ viewport: { width: 810, height: 1080 }, hasTouch: true, isMobile: true });
+
+  async function openClassMode(page: Page): Promise<void> {
+    await signIn(page, DEMO.teacher);
+    await page.goto(`/nl/s/demo/admin/classes/${GROEP_3}`);
+    await page.getByRole('button', { name: 'Klasmodus aanzetten op dit apparaat' }).click();
+    await expect(page).toHaveURL(/\/nl\/class$/);
+  }
+
+  test('enters a wrong code, hears and sees it was wrong, and answers hearing every step, the goal too', async ({ page }, testInfo) => {
+    test.slow();
+    await stubSpeech(page, ['nl-NL']);
+    await openClassMode(page);
+    await page.getByRole('link', { name: 'Amira' }).tap();
+
+    // The code screen speaks its instruction; "Dit ben ik niet" has a picture and can be heard.
+    await expect.poll(() => spoken(page)).toContain('Hoi Amira! Tik op je drie plaatjes.');
+    const notMe = page.getByRole('link', { name: 'Dit ben ik niet' });
+    await expect(notMe.locator('svg')).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Luister: Dit ben ik niet' })).toBeVisible();
+    await expectNoAxeViolations(page);
+
+    // A wrong code: a picture and a spoken sentence, not only text.
+    for (const picture of ['boom', 'vis', 'ster']) await page.getByRole('button', { name: picture, exact: true }).tap();
+    const problem = page.getByRole('alert');
+    await expect(problem).toContainText('Dat waren niet jouw plaatjes');
+    await expect(problem.locator('svg use')).toHaveAttribute('href', '#pic-wrong');
+    await expect.poll(() => spoken(page)).toContainEqual(expect.stringMatching(/^Dat waren niet jouw plaatjes/));
+    await expectNoAxeViolations(page);
+    await keepScreenshot(page, testInfo, 'code-wrong-nl-tablet');
+
+    for (const picture of ['zon', 'kat', 'appel']) await page.getByRole('button', { name: picture, exact: true }).tap();
+    await expect(page).toHaveURL(/\/nl\/pupil(\?hello=1)?$/);
+    await expect.poll(() => spoken(page)).toContain('Wat wil je doen? Tik op een plaatje.');
+    await page.getByRole('link', { name: 'Ik leer het best…' }).tap();
+
+    // The goal is spoken, with the instruction; Verder is in view without scrolling.
+    await expect(page).toHaveURL(/\/nl\/pupil\/goal$/);
+    await expect.poll(() => spoken(page)).toContain('Veters strikken');
+    await expect.poll(() => spoken(page)).toContain('Hoe ver ben jij? Tik op het plaatje dat past.');
+    await expect(page.getByRole('button', { name: 'Luister: Veters strikken' })).toBeVisible();
+    await expect(page.getByRole('button', { name: 'Luister: Terug' })).toBeVisible();
+    await page.getByText('Ik kan het bijna', { exact: true }).tap();
+    const next = page.getByRole('button', { name: 'Verder', exact: true });
+    expect(await inView(page, next)).toBe(true);
+    await expectNoAxeViolations(page);
+    await next.tap();
+
+    // The board: the instruction heard; Verder in view with nine cards above it.
+    await expect(page).toHaveURL(/\/nl\/pupil\/choose\/needs$/);
+    await expect
+      .poll(() => spoken(page))
+      .toContain('Wat helpt jou nu om te leren? Tik op alle plaatjes die bij jou passen. Nog een keer tikken maakt het ongedaan.');
+    await page.locator('label.choice-card', { hasText: 'als ik het op een plaatje zie' }).tap();
+    await page.evaluate(() => window.scrollTo(0, 0));
+    expect(await inView(page, page.getByRole('button', { name: 'Verder', exact: true }))).toBe(true);
+    await keepScreenshot(page, testInfo, 'needs-board-groep3-tablet');
+    await page.getByRole('button', { name: 'Verder', exact: true }).tap();
+
+    // The check screen: heard; Veranderen and Klaar with a picture and a sound; Klaar in view;
+    // writing and drawing are different pictures.
+    await expect(page).toHaveURL(/\/nl\/pupil\/check\/needs$/);
+    await expect.poll(() => spoken(page)).toContain('Dit heb je gekozen. Klopt het? Tik dan op Klaar.');
+    await expect(page.getByRole('link', { name: 'Veranderen' }).first().locator('svg')).toBeVisible();
+    await page.getByRole('button', { name: 'Luister: Veranderen' }).first().tap();
+    await expect.poll(() => spoken(page)).toContain('Veranderen');
+    const write = page.locator('.more__tile', { hasText: 'Schrijven' }).locator('svg use');
+    const draw = page.locator('.more__tile', { hasText: 'Tekenen' }).locator('svg use');
+    const art = (id: string) => page.evaluate((i) => document.querySelector(i)?.innerHTML ?? '', id);
+    expect(await art((await write.getAttribute('href')) as string)).not.toBe(await art((await draw.getAttribute('href')) as string));
+    const ready = page.getByRole('link', { name: 'Klaar', exact: true });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    expect(await inView(page, ready)).toBe(true);
+    await expectNoAxeViolations(page);
+    await keepScreenshot(page, testInfo, 'check-groep3-tablet');
+    await ready.tap();
+    await expect(page).toHaveURL(/\/nl\/pupil\?thanks=1$/);
+    await expect.poll(() => spoken(page)).toContain('Dankjewel! Je juf of meester ziet wat je gekozen hebt.');
+  });
+
+  test('the home language keeps speech: no Arabic voice, so the Dutch words; an animal already taken is not offered', async ({
+    page,
+  }, testInfo) => {
+    test.slow();
+    await stubSpeech(page, ['nl-NL']);
+    await openClassMode(page);
+    // Sara has no animal yet: the nine taken in Groep 3 are not offered; Verder in view.
+    await page.getByRole('link', { name: 'Sara' }).tap();
+    for (const picture of ['zon', 'kat', 'appel']) await page.getByRole('button', { name: picture, exact: true }).tap();
+    await expect(page).toHaveURL(/\/nl\/pupil\/avatar$/);
+    await expect(page.locator('label.choice-card')).toHaveCount(11);
+    await expect(page.locator('label.choice-card', { hasText: 'beer' })).toHaveCount(0);
+    await expect(page.locator('label.choice-card', { hasText: 'konijn' })).toHaveCount(0);
+    expect(await inView(page, page.getByRole('button', { name: 'Verder', exact: true }))).toBe(true);
+    await page.locator('label.choice-card').first().tap();
+    await page.getByRole('button', { name: 'Verder', exact: true }).tap();
+    await expect(page).toHaveURL(/\/nl\/pupil/);
+
+    // Arabic board, no Arabic voice, nothing recorded in Arabic: the speakers stay, in Dutch.
+    await page.goto('/nl/pupil');
+    await page.locator('.board-lang summary').tap();
+    await page.getByRole('button', { name: 'العربية' }).tap();
+    await expect(page).toHaveURL(/\/ar\/pupil/);
+    await expect.poll(() => spoken(page)).toContain('Wat wil je doen? Tik op een plaatje.');
+    await expect(page.locator('button.say:visible').first()).toBeVisible();
+    await expectNoAxeViolations(page);
+    await page.locator('a.start-tile').first().tap();
+    await expect(page).toHaveURL(/\/ar\/pupil\/goal$/);
+    // The goal in the school's words, read by the Dutch voice; every card can be heard.
+    await expect.poll(() => spoken(page)).toContain('Veters strikken');
+    await expect(page.locator('.choice-cards button.say:visible')).toHaveCount(4);
+    await expectNoAxeViolations(page);
+    await keepScreenshot(page, testInfo, 'goal-ar-tablet');
   });
 });
 
