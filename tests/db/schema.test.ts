@@ -47,6 +47,7 @@ const DEFINER_ALLOWLIST = new Set([
   'private.can_hear_voice',
   'public.open_need_round',
   'public.close_need_round',
+  'public.reopen_need_round',
   'public.save_my_choices',
   'public.save_my_goal_step',
   'public.save_my_words',
