@@ -6,6 +6,7 @@ import type leaflets from './locales/nl/leaflets.json';
 import type meetings from './locales/nl/meetings.json';
 import type needs from './locales/nl/needs.json';
 import type notify from './locales/nl/notify.json';
+import type plans from './locales/nl/plans.json';
 import type privacy from './locales/nl/privacy.json';
 import type school from './locales/nl/school.json';
 
@@ -23,6 +24,7 @@ declare module 'i18next' {
       meetings: typeof meetings;
       privacy: typeof privacy;
       notify: typeof notify;
+      plans: typeof plans;
     };
   }
 }

@@ -20,8 +20,10 @@ export const DYNAMIC_KEY_FAMILIES = [
   'meetings:pupilSay.',
   'meetings:who.',
   'needs:label.',
+  'plans:attention.',
   'privacy:',
   'roles.',
+  'school:plan.circle.',
   // An invitation's role: invitations are made only for INVITABLE_ROLES (never 'pupil').
   'school:join.invitedAs.',
 ] as const;

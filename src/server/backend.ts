@@ -54,8 +54,10 @@ async function boot(): Promise<Runtime> {
   }
   const embedded = await startEmbedded(config);
   const admin: Db = embeddedAdminDb(embedded);
+  const mark = performance.now();
   const synced = await syncTemplates(admin);
   if (embedded.report.seeded) await admin.rpc('seed_demo_leaflets', {});
+  embedded.phases[embedded.report.seeded ? 'leaflets synced and published' : 'leaflets synced'] = Math.round(performance.now() - mark);
   const where =
     config.mode === 'pglite'
       ? `PGlite, data in ${embedded.dataDir}`
@@ -63,7 +65,12 @@ async function boot(): Promise<Runtime> {
   const what = embedded.report.fresh
     ? `a new database${embedded.report.seeded ? ' with the demo school' : ''}`
     : `${embedded.report.applied.length} new migration(s) applied`;
-  log(`embedded mode (${where}): ${what}, ${synced} leaflet template(s) updated, ready in ${Math.round(performance.now() - started)} ms`);
+  const phases = Object.entries(embedded.phases)
+    .map(([name, ms]) => `${name} ${ms} ms`)
+    .join(', ');
+  log(
+    `embedded mode (${where}): ${what}, ${synced} leaflet template(s) updated, ready in ${Math.round(performance.now() - started)} ms${phases ? ` (${phases})` : ''}`,
+  );
   // Another instance may share a PostgreSQL database; PGlite is this process's alone.
   if (config.mode !== 'pglite') watchPublicPages(admin, invalidatePublicPages);
   startNightlyBackups(embedded, log); // PGlite only: nightly backups, and npm run backup's requests

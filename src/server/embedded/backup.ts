@@ -6,7 +6,7 @@ import type { Config } from '~/server/config.ts';
 import type { EmbeddedRuntime } from './index.ts';
 import { type ArchiveEntry, MAX_ENTRY, readArchive, writeArchive } from './archive.ts';
 import { DataFolderInUse, lockDataFolder } from './lock.ts';
-import { MigrationMismatch, migrate } from './migrate.ts';
+import { MigrationChanged, MigrationMismatch, migrate } from './migrate.ts';
 import { openPglite, type PgliteEngine, type Sql, type SqlEngine } from './sql.ts';
 
 /**
@@ -724,9 +724,9 @@ export async function restoreBackup(config: Config, file: string, options: { now
       }
       await migrate(engine, { seed: false });
     } catch (err) {
-      if (err instanceof MigrationMismatch) {
+      if (err instanceof MigrationMismatch || err instanceof MigrationChanged) {
         throw new BackupRefused(
-          `${basename(archive)} was made by another version of the portal (${manifest.portalVersion}) with migrations this one does not know: restore it with that version, or update this one first.`,
+          `${basename(archive)} was made by another version of the portal (${manifest.portalVersion}) with migrations this one does not know, or knows in another form: restore it with that version, or update this one first.`,
         );
       }
       throw err;

@@ -10,6 +10,7 @@ import {
   StorageRefused,
   type AuthPort,
   type Backend,
+  FRESH_SIGN_IN_MINUTES,
   type Db,
   type RequestScope,
   type SessionUser,
@@ -213,9 +214,37 @@ export function supabaseBackend(
       return { ok: true, userId: data.user.id };
     },
 
-    async setPassword(password) {
+    async setPassword(password, current) {
+      const { data, error: userError } = await clients.user.auth.getUser();
+      if (userError || !data.user?.email) throw userError ?? new Error('not signed in');
+      const user = data.user;
+      if (user.app_metadata?.has_password === true) {
+        // The current password, checked on a client of its own: this session stays as it is.
+        const check = createClient(settings.url, settings.anonKey, {
+          auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+        });
+        const { error } = await check.auth.signInWithPassword({ email: user.email!, password: current ?? '' });
+        if (error) {
+          await event('password', 'wrong_current');
+          return { ok: false, reason: 'wrong_current' };
+        }
+        await check.auth.signOut({ scope: 'local' });
+      } else if (!user.last_sign_in_at || Date.parse(user.last_sign_in_at) < Date.now() - FRESH_SIGN_IN_MINUTES * 60_000) {
+        await event('password', 'not_fresh');
+        return { ok: false, reason: 'not_fresh' };
+      }
       const { error } = await clients.user.auth.updateUser({ password });
       if (error) throw error;
+      await clients.service.auth.admin.updateUserById(user.id, { app_metadata: { has_password: true } });
+      // Every other session ends (GoTrue revokes their refresh tokens); this one stays.
+      await clients.user.auth.signOut({ scope: 'others' });
+      await event('password', 'set');
+      return { ok: true };
+    },
+
+    async hasPassword() {
+      const { data } = await clients.user.auth.getUser();
+      return data.user?.app_metadata?.has_password === true;
     },
 
     async signOut() {
