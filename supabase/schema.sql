@@ -6566,6 +6566,54 @@ $function$;
 grant execute on function public.save_my_preparation(p_meeting uuid, p_answers jsonb, p_step integer) to authenticated;
 grant execute on function public.save_my_preparation(p_meeting uuid, p_answers jsonb, p_step integer) to service_role;
 
+CREATE OR REPLACE FUNCTION public.save_my_preparation_topic(p_meeting uuid, p_topic text, p_choices text[], p_text text, p_lang text, p_step integer)
+ RETURNS timestamp with time zone
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  v_choices text[] := array(
+    select c from unnest(coalesce(p_choices, '{}'::text[])) with ordinality u(c, i) group by c order by min(i)
+  );
+  v_text text := btrim(replace(coalesce(p_text, ''), E'\r\n', E'\n'));
+  v_answer jsonb;
+  v_at timestamptz;
+begin
+  perform private.preparable(p_meeting);
+  if p_topic is null or not (p_topic = any (private.prep_topics())) then
+    raise exception using errcode = 'P0001', message = 'invalid';
+  end if;
+  if cardinality(v_choices) > 0 or v_text <> '' then
+    v_answer := jsonb_build_object(
+      'choices', to_jsonb(v_choices),
+      'text', v_text,
+      'lang', case when coalesce(p_lang, '') ~ '^[a-z]{2}$' then p_lang else '' end
+    );
+    if not private.valid_preparation(jsonb_build_object(p_topic, v_answer)) then
+      raise exception using errcode = 'P0001', message = 'invalid';
+    end if;
+  end if;
+  insert into public.preparations (meeting_id, user_id, answers, step, updated_at)
+  values (
+    p_meeting, (select auth.uid()),
+    case when v_answer is null then '{}'::jsonb else jsonb_build_object(p_topic, v_answer) end,
+    greatest(0, least(coalesce(p_step, 0), 20)), now()
+  )
+  on conflict (meeting_id, user_id) do update
+    set answers = case
+          when v_answer is null then public.preparations.answers - p_topic
+          else public.preparations.answers || jsonb_build_object(p_topic, v_answer)
+        end,
+        step = excluded.step,
+        updated_at = now()
+  returning updated_at into v_at;
+  return v_at;
+end
+$function$;
+grant execute on function public.save_my_preparation_topic(p_meeting uuid, p_topic text, p_choices text[], p_text text, p_lang text, p_step integer) to authenticated;
+grant execute on function public.save_my_preparation_topic(p_meeting uuid, p_topic text, p_choices text[], p_text text, p_lang text, p_step integer) to service_role;
+
 CREATE OR REPLACE FUNCTION public.save_my_pupil_preparation(p_meeting uuid, p_answers jsonb, p_words text, p_consent boolean)
  RETURNS timestamp with time zone
  LANGUAGE plpgsql

@@ -207,12 +207,17 @@ export const meetings = {
       if (!choices.every((c) => offered.includes(c))) throw new Refusal({ _form: t('meetings:errors.unknownChoice') });
       const normalised = text.replace(/\r\n/g, '\n').trim();
       if (normalised.length > MEETING_LIMITS.text) throw new Refusal({ text: t('validation.tooLong', { count: MEETING_LIMITS.text }) });
-      const [current] = await backend.db.rpc('my_preparation', { p_meeting: meeting });
-      const answers = cleanAnswers(current?.answers ?? {});
-      answers[topic] = { choices: [...new Set(choices)], text: normalised, lang: /^[a-z]{2}$/.test(textLang ?? '') ? textLang! : lang };
       const index = PREP_TOPICS.indexOf(topic) + 1;
       const step = go === 'back' ? index - 1 : index + 1;
-      await backend.db.rpc('save_my_preparation', { p_meeting: meeting, p_answers: cleanAnswers(answers), p_step: step });
+      // Merged into what is saved by the database, as the autosave does (api/preparation).
+      await backend.db.rpc('save_my_preparation_topic', {
+        p_meeting: meeting,
+        p_topic: topic,
+        p_choices: choices,
+        p_text: normalised,
+        p_lang: /^[a-z]{2}$/.test(textLang ?? '') ? textLang! : lang,
+        p_step: step,
+      });
       return { ok: true, to: `/${lang}/app/meetings/${meeting}/prepare/${step}` };
     },
     refusals,

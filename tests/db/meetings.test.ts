@@ -263,6 +263,60 @@ describe.each(DATABASES)('meetings on %s', (_label, open) => {
       expect(await outcome(() => call(p).tryRpc('save_my_preparation', { p_meeting: saraMeeting, p_answers: {}, p_step: 1 }))).toBe(n),
     );
 
+    it.each(each('forbidden', { parent: 1 }))('save_my_preparation_topic (Sara’s meeting): %s → %s', async (p, n) =>
+      expect(
+        await outcome(() =>
+          call(p).tryRpc('save_my_preparation_topic', {
+            p_meeting: saraMeeting,
+            p_topic: 'strengths',
+            p_choices: [],
+            p_text: '',
+            p_lang: 'nl',
+            p_step: 1,
+          }),
+        ),
+      ).toBe(n),
+    );
+
+    it('one screen is merged into what is saved, in the database: other screens stay, an emptied screen goes, a wrong one is refused', async () => {
+      // Two screens saved one after the other in one transaction, then the stored answers.
+      const afterTwo = (second: [string, string[], string]) =>
+        call('parent').tryAll(async (q) => {
+          const save = (t: string, c: string[], x: string, l: string) =>
+            q('select public.save_my_preparation_topic($1, $2, $3, $4, $5, 1)', [saraMeeting, t, c, x, l]);
+          await save('strengths', ['reading', 'kind', 'reading'], 'thuis leest ze veel', 'nl');
+          await save(...second, 'ar');
+          return (await q<{ answers: Record<string, unknown> }>('select answers from public.my_preparation($1)', [saraMeeting]))[0]
+            ?.answers;
+        });
+      // Another screen keeps what the first saved (its choices once each, in the order given).
+      expect(await afterTwo(['other', [], '  over de overstap\r\n naar groep 5  '])).toEqual({
+        strengths: { choices: ['reading', 'kind'], text: 'thuis leest ze veel', lang: 'nl' },
+        other: { choices: [], text: 'over de overstap\n naar groep 5', lang: 'ar' },
+      });
+      // Emptying a screen takes it out.
+      expect(await afterTwo(['strengths', [], '   '])).toEqual({});
+      // An unknown topic, a choice the topic does not offer, text too long: refused.
+      for (const [p_topic, p_choices, p_text] of [
+        ['homework', [], 'x'],
+        ['strengths', ['homework'], ''],
+        ['other', [], 'x'.repeat(1001)],
+      ] as Array<[string, string[], string]>) {
+        expect(
+          await outcome(() =>
+            call('parent').tryRpc('save_my_preparation_topic', {
+              p_meeting: saraMeeting,
+              p_topic,
+              p_choices,
+              p_text,
+              p_lang: 'nl',
+              p_step: 1,
+            }),
+          ),
+        ).toBe('invalid');
+      }
+    });
+
     it.each(each('forbidden', { parent: 1 }))('share_my_preparation (Sara’s meeting): %s → %s', async (p, n) =>
       expect(await outcome(() => call(p).tryRpc('share_my_preparation', { p_meeting: saraMeeting, p_share: false }))).toBe(
         p === 'parent' ? 0 : n,

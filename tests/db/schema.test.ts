@@ -111,6 +111,8 @@ const DEFINER_ALLOWLIST = new Set([
   'public.cancel_meeting',
   'public.set_my_meeting_wishes',
   'public.save_my_preparation',
+  // One screen merged into the stored preparation in one statement (…_meetings_preparation_topic.sql).
+  'public.save_my_preparation_topic',
   'public.share_my_preparation',
   'public.save_my_pupil_preparation',
   'public.add_agreement',

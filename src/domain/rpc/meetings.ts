@@ -117,6 +117,20 @@ export const MEETINGS = {
   save_my_preparation: rpc(z.object({ p_meeting: uuid, p_answers: answers, p_step: z.number().int().min(0).max(20) }).strict(), timestamp, {
     returns: 'scalar',
   }),
+  save_my_preparation_topic: rpc(
+    z
+      .object({
+        p_meeting: uuid,
+        p_topic: z.string().max(40),
+        p_choices: z.array(z.string().max(40)).max(20),
+        p_text: z.string().max(MEETING_LIMITS.text * 2),
+        p_lang: z.string().max(5),
+        p_step: z.number().int().min(0).max(20),
+      })
+      .strict(),
+    timestamp,
+    { returns: 'scalar' },
+  ),
   share_my_preparation: rpc(z.object({ p_meeting: uuid, p_share: z.boolean() }).strict(), timestamp.nullable(), { returns: 'scalar' }),
   my_preparation: rpc(
     idArg('p_meeting'),

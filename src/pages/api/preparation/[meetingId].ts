@@ -1,12 +1,13 @@
 import type { APIRoute } from 'astro';
 import { z } from 'zod';
-import { cleanAnswers, isPrepTopic, MEETING_LIMITS, PREP_CHOICES } from '~/domain/meetings.ts';
+import { MEETING_LIMITS } from '~/domain/meetings.ts';
 import { RpcError } from '~/domain/rpc/index.ts';
 
 /**
  * A parent's preparation saved as they type (PrepDraft): one screen's choices and words, merged
- * into what is saved. Same checks as the form (the database checks again): the caller's own
- * preparation, of a meeting not yet begun. Answers in JSON: { saved_at } or { error }.
+ * into what is saved by save_my_preparation_topic, which the form calls too and which checks the
+ * screen: the caller's own preparation, of a meeting not yet begun. Answers in JSON: { saved_at }
+ * or { error }.
  */
 const body = z.object({
   topic: z.string().max(40),
@@ -31,25 +32,20 @@ export const POST: APIRoute = async ({ params, request, locals }) => {
   } catch {
     return json(400, { error: 'invalid' });
   }
-  if (!isPrepTopic(parsed.topic)) return json(400, { error: 'invalid' });
-  const offered = PREP_CHOICES[parsed.topic] as readonly string[];
-  if (!parsed.choices.every((c) => offered.includes(c))) return json(400, { error: 'invalid' });
   try {
-    const [current] = await locals.backend.db.rpc('my_preparation', { p_meeting: meeting.data });
-    const answers = cleanAnswers(current?.answers ?? {});
-    answers[parsed.topic] = {
-      choices: [...new Set(parsed.choices)],
-      text: parsed.text.replace(/\r\n/g, '\n').trim(),
-      lang: /^[a-z]{2}$/.test(parsed.textLang) ? parsed.textLang : locals.lang,
-    };
-    const savedAt = await locals.backend.db.rpc('save_my_preparation', {
+    // The screen is checked and merged into what is saved by the database, in one statement, as
+    // the form does (actions.meetings.prepare): an autosave and a form post cannot undo each other.
+    const savedAt = await locals.backend.db.rpc('save_my_preparation_topic', {
       p_meeting: meeting.data,
-      p_answers: cleanAnswers(answers),
+      p_topic: parsed.topic,
+      p_choices: parsed.choices,
+      p_text: parsed.text,
+      p_lang: /^[a-z]{2}$/.test(parsed.textLang) ? parsed.textLang : locals.lang,
       p_step: parsed.step,
     });
     return json(200, { saved_at: savedAt });
   } catch (err) {
-    if (err instanceof RpcError) return json(err.code === 'forbidden' ? 404 : 409, { error: err.code });
+    if (err instanceof RpcError) return json(err.code === 'forbidden' ? 404 : err.code === 'invalid' ? 400 : 409, { error: err.code });
     throw err;
   }
 };
