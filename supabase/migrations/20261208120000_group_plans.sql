@@ -631,8 +631,10 @@ grant execute on function public.save_pupil_note(uuid, text, text) to authentica
 -- 1,000 pupils asks this on every view).
 create function private.school_attention(p_school uuid)
 returns table (class_id uuid, pupil_id uuid, reason text)
-language sql stable security definer set search_path = ''
+language plpgsql stable security definer set search_path = ''
 as $$
+begin
+  return query
   with current_plan as (
     select distinct on (g.class_id) g.id, g.class_id from public.group_plans g
     where g.school_id = p_school order by g.class_id, g.created_at desc
@@ -646,20 +648,21 @@ as $$
     from public.need_answers a join public.need_rounds r on r.id = a.round_id
     where r.school_id = p_school and a.goal_step is not null
   )
-  select l.class_id, l.id, 'earring'
+  select l.class_id, l.id, 'earring'::text
   from current_plan cp
   join public.group_plan_pupils gp on gp.plan_id = cp.id and gp.circle in ('very-intensive', 'very-deepened')
   join live l on l.id = gp.pupil_id and l.class_id = cp.class_id
   union all
-  select l.class_id, l.id, 'no_circle'
+  select l.class_id, l.id, 'no_circle'::text
   from live l join current_plan cp on cp.class_id = l.class_id
   where not exists (select 1 from public.group_plan_pupils gp where gp.plan_id = cp.id and gp.pupil_id = l.id)
   union all
-  select l.class_id, l.id, 'not_yet_twice'
+  select l.class_id, l.id, 'not_yet_twice'::text
   from steps s join live l on l.id = s.pupil_id and l.class_id = s.class_id
   where s.n <= 2
   group by l.class_id, l.id
-  having count(*) filter (where s.goal_step = 'not-yet') = 2
+  having count(*) filter (where s.goal_step = 'not-yet') = 2;
+end
 $$;
 revoke execute on function private.school_attention(uuid) from public;
 grant execute on function private.school_attention(uuid) to service_role;
