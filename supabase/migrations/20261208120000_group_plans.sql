@@ -723,19 +723,28 @@ returns table (class_id uuid, pupil_id uuid, first_name text, reasons text[])
 language plpgsql volatile security definer set search_path = ''
 as $$
 declare
-  v_ids uuid[];
+  v_ids uuid[] := '{}';
+  v_row record;
 begin
   if not private.sees_all_classes(p_school) then
     raise exception using errcode = 'P0001', message = 'forbidden';
   end if;
-  return query
-    select x.class_id, x.pupil_id, p.first_name, array_agg(x.reason order by x.reason)
+  -- One pass: the rows shown, and the same pupils logged as read.
+  for v_row in
+    select x.class_id, x.pupil_id, p.first_name, array_agg(x.reason order by x.reason) as reasons
     from private.school_attention(p_school) x
     join public.pupils p on p.id = x.pupil_id
     join public.classes c on c.id = x.class_id
     group by x.class_id, c.name, x.pupil_id, p.first_name
-    order by lower(c.name), lower(p.first_name);
-  v_ids := array(select distinct x.pupil_id from private.school_attention(p_school) x);
+    order by lower(c.name), lower(p.first_name)
+  loop
+    class_id := v_row.class_id;
+    pupil_id := v_row.pupil_id;
+    first_name := v_row.first_name;
+    reasons := v_row.reasons;
+    v_ids := v_ids || v_row.pupil_id;
+    return next;
+  end loop;
   perform private.log_pupil_reads(v_ids, 'needs_answers');
 end
 $$;
