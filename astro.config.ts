@@ -35,7 +35,9 @@ export default defineConfig({
   output: 'server',
   // staticHeaders: Astro then sends its Content-Security-Policy (with the hashes of the few
   // scripts it emits) as a response header instead of a <meta> tag, so frame-ancestors holds.
-  adapter: node({ mode: 'standalone', bodySizeLimit: 20 * 1024 * 1024, staticHeaders: true }),
+  // bodySizeLimit: the ceiling for any body (the largest upload form's); each form's own, far
+  // smaller limit is src/server/body-limits.ts, checked before the body is read.
+  adapter: node({ mode: 'standalone', bodySizeLimit: 16 * 1024 * 1024, staticHeaders: true }),
   integrations: [react(), pgliteTemplate()],
   i18n: {
     locales: [...LOCALE_CODES],
@@ -49,8 +51,9 @@ export default defineConfig({
     // address it builds from the socket, which is http:// behind a TLS proxy. Host names are also
     // checked at run time (knownHost), so nothing about hosts is baked into the build.
     checkOrigin: false,
-    // Form actions take uploads (pictures up to 15 MB, judged and re-encoded before storage).
-    actionBodySizeLimit: 20 * 1024 * 1024,
+    // Form actions take uploads (pictures up to 15 MB, judged and re-encoded before storage); every
+    // other form is held to its own limit first (src/server/body-limits.ts, issue 18).
+    actionBodySizeLimit: 16 * 1024 * 1024,
     // No 'unsafe-inline' for scripts: Astro hashes every script it puts in a page.
     csp: {
       algorithm: 'SHA-256',

@@ -125,3 +125,14 @@ export function circleRadius(circle: PlanCircle, count: number, total: number): 
   const share = Math.min(1, count / total);
   return Math.round(min + (max - min) * Math.sqrt(share));
 }
+
+/** A class has at most this many open rounds at a time (a goal in reading beside one in maths). */
+export const MAX_OPEN_ROUNDS = 3;
+
+/**
+ * Whether a round is open: not closed, or reopened for a day (its closing time still to come).
+ * The database says the same (`private.round_is_open`).
+ */
+export function roundIsOpen(round: { closed_at: string | null }, now: number = Date.now()): boolean {
+  return round.closed_at === null || Date.parse(round.closed_at) > now;
+}

@@ -47,6 +47,7 @@ const DEFINER_ALLOWLIST = new Set([
   'private.can_hear_voice',
   'public.open_need_round',
   'public.close_need_round',
+  'public.reopen_need_round',
   'public.save_my_choices',
   'public.save_my_goal_step',
   'public.save_my_words',
@@ -117,6 +118,12 @@ const DEFINER_ALLOWLIST = new Set([
   'public.give_meeting_feedback',
   'public.meeting_feedback',
   'public.school_feedback_overview',
+  'public.school_anonymous_feedback',
+  // Who looked, truthfully (…_who_looked_truthful.sql): the meeting's own children's needs, and the
+  // grouped, filtered log for the admin and the coach; each checks its caller.
+  'public.meeting_latest_needs',
+  'public.pupil_access_log_grouped',
+  'public.pupil_access_log_people',
   'public.publish_slot_round',
   'public.round_slots',
   'public.book_slot',

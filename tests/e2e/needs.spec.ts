@@ -301,6 +301,14 @@ test.describe('the teacher of Groep 6', () => {
 test.describe('the coach', () => {
   test.use({ storageState: authFile('coach') });
 
+  test('her overview names her role with the Dutch word marked, never a raw [[nl:…]] tag (walk)', async ({ page }) => {
+    for (const lang of ['nl', 'ar', 'en']) {
+      await page.goto(`/${lang}/app`);
+      await expect(page.locator('body')).not.toContainText('[[');
+      await expect(page.locator('.tag [lang=nl]', { hasText: 'intern begeleider' }).first()).toBeVisible();
+    }
+  });
+
   test('sees the school view: counts only, fewer than 5 hidden, no names', async ({ page }) => {
     await page.goto('/nl/s/demo/admin/needs');
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
