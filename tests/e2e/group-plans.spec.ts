@@ -9,7 +9,8 @@ import { authFile } from './helpers.ts';
  * the coach sees it in the groepsbespreking and opens a pupil's page from there. Serial: each
  * step continues the plan of the one before.
  */
-test.describe.configure({ mode: 'serial' });
+// Typing a whole plan key by key takes longer than the default 30 s on a busy machine.
+test.describe.configure({ mode: 'serial', timeout: 120_000 });
 
 const BASE = '/nl/s/demo/admin';
 const GROEP_3 = '20000000-0000-4000-8000-000000000003';
