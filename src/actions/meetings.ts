@@ -1,7 +1,6 @@
 import type { TFunction } from '~/i18n/index.ts';
 import { z } from 'zod';
 import {
-  cleanAnswers,
   FOUR_G_ANSWERS,
   isPrepTopic,
   MEETING_KINDS,
