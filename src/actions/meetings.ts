@@ -1,14 +1,6 @@
 import type { TFunction } from '~/i18n/index.ts';
 import { z } from 'zod';
-import {
-  FOUR_G_ANSWERS,
-  isPrepTopic,
-  MEETING_KINDS,
-  MEETING_LIMITS,
-  PREP_CHOICES,
-  PREP_TOPICS,
-  zonedInstant,
-} from '~/domain/meetings.ts';
+import { FOUR_G_ANSWERS, isPrepTopic, MEETING_KINDS, MEETING_LIMITS, PREP_CHOICES, PREP_TOPICS, zonedInstant } from '~/domain/meetings.ts';
 import { INTERPRETER_MODES, isInterpreterLanguage } from '~/domain/written.ts';
 import { RpcError } from '~/domain/rpc/index.ts';
 import { type FieldErrors, nameField, typedDate, typedInt, typedTime } from '~/server/forms.ts';
