@@ -1,14 +1,44 @@
 import { defineConfig } from 'astro/config';
 import node from '@astrojs/node';
 import react from '@astrojs/react';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { AstroIntegration } from 'astro';
 import { DEFAULT_LOCALE, LOCALE_CODES } from './src/i18n/locales.ts';
+
+/**
+ * When the build is done, the migrations run once into a PGlite data folder beside the build
+ * (dist/pglite-template): a fresh embedded data folder starts as a copy of it (see
+ * src/server/embedded/template.ts), instead of creating a cluster and replaying every migration.
+ */
+function pgliteTemplate(): AstroIntegration {
+  let outDir: URL;
+  return {
+    name: 'portal:pglite-template',
+    hooks: {
+      'astro:config:done': ({ config }) => {
+        outDir = config.outDir;
+      },
+      'astro:build:done': ({ logger }) => {
+        // In its own process: the config's module runner is closed by now.
+        const started = performance.now();
+        const script = fileURLToPath(new URL('./scripts/build-template.ts', import.meta.url));
+        const run = spawnSync(process.execPath, [script, fileURLToPath(new URL('pglite-template/', outDir))], { stdio: 'inherit' });
+        if (run.status !== 0) throw new Error('the pre-migrated PGlite template could not be made (see above)');
+        logger.info(`pre-migrated PGlite template in dist/pglite-template (${Math.round(performance.now() - started)} ms)`);
+      },
+    },
+  };
+}
 
 export default defineConfig({
   output: 'server',
   // staticHeaders: Astro then sends its Content-Security-Policy (with the hashes of the few
   // scripts it emits) as a response header instead of a <meta> tag, so frame-ancestors holds.
-  adapter: node({ mode: 'standalone', bodySizeLimit: 20 * 1024 * 1024, staticHeaders: true }),
-  integrations: [react()],
+  // bodySizeLimit: the ceiling for any body (the largest upload form's); each form's own, far
+  // smaller limit is src/server/body-limits.ts, checked before the body is read.
+  adapter: node({ mode: 'standalone', bodySizeLimit: 16 * 1024 * 1024, staticHeaders: true }),
+  integrations: [react(), pgliteTemplate()],
   i18n: {
     locales: [...LOCALE_CODES],
     defaultLocale: DEFAULT_LOCALE,
@@ -21,8 +51,9 @@ export default defineConfig({
     // address it builds from the socket, which is http:// behind a TLS proxy. Host names are also
     // checked at run time (knownHost), so nothing about hosts is baked into the build.
     checkOrigin: false,
-    // Form actions take uploads (pictures up to 15 MB, judged and re-encoded before storage).
-    actionBodySizeLimit: 20 * 1024 * 1024,
+    // Form actions take uploads (pictures up to 15 MB, judged and re-encoded before storage); every
+    // other form is held to its own limit first (src/server/body-limits.ts, issue 18).
+    actionBodySizeLimit: 16 * 1024 * 1024,
     // No 'unsafe-inline' for scripts: Astro hashes every script it puts in a page.
     csp: {
       algorithm: 'SHA-256',

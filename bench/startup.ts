@@ -45,5 +45,5 @@ for (let i = 0; i < RUNS; i++) {
   rmSync(dir, { recursive: true, force: true });
 }
 const fmt = (xs: number[]) => `median ${(median(xs) / 1000).toFixed(2)} s (runs: ${xs.map((x) => (x / 1000).toFixed(2)).join(', ')})`;
-console.log(`embedded cold start (fresh .data, to first answered page): ${fmt(cold)}   aim < 5 s`);
-console.log(`embedded warm start (existing .data, to first answered page): ${fmt(warm)}   aim < 1.5 s`);
+console.log(`embedded cold start (fresh .data, to first answered page): ${fmt(cold)}   aim < 3 s`);
+console.log(`embedded warm start (existing .data, to first answered page): ${fmt(warm)}   aim < 1 s`);

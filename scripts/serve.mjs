@@ -11,11 +11,14 @@
 // `--demo` (npm start): in embedded mode, switch the dev mailbox on unless it was set either way,
 // so a newcomer can sign in with the demo accounts. The start-up log says so.
 import http from 'node:http';
+import { fileURLToPath } from 'node:url';
 
 if (process.argv.includes('--demo') && !process.env.SUPABASE_URL && process.env.PORTAL_DEV_MAILBOX === undefined) {
   process.env.PORTAL_DEV_MAILBOX = '1';
 }
 process.env.ASTRO_NODE_AUTOSTART = 'disabled';
+// The build's pre-migrated PGlite data folder: a fresh data folder starts as a copy of it.
+process.env.PORTAL_PGLITE_TEMPLATE ??= fileURLToPath(new URL('../dist/pglite-template', import.meta.url));
 const entry = new URL('../dist/server/entry.mjs', import.meta.url);
 const { handler, options } = await import(entry.href);
 const port = Number(process.env.PORT ?? options.port ?? 4321);

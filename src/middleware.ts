@@ -4,13 +4,15 @@ import { type FormOutcome, pageOf } from './actions/define.ts';
 import { getT } from './i18n/index.ts';
 import { dirOf, isLocale } from './i18n/locales.ts';
 import { LOCALE_COOKIE, localeOfPath, negotiateLocale } from './i18n/negotiate.ts';
-import { backendFor, bootBackend, log, requestHasSession } from './server/backend.ts';
+import { backendFor, bootBackend, log, runtimeSecret } from './server/backend.ts';
 import { setFlash } from './server/flash.ts';
-import { valuesOf } from './server/forms.ts';
+import { bodyLimitOf, bodyOverLimit, sizeText, UPLOAD_LIMITS } from './server/body-limits.ts';
+import { forgetRefusal, keepRefusal, takeRefusal } from './server/refusal.ts';
 import { installFastPath } from './server/fast-path.ts';
 import { ONE_CLICK_PATH } from './server/notify/unsubscribe.ts';
 import { notificationsMayWait } from './server/notify/runtime.ts';
 import { cachedPage, isCacheablePath, PUBLIC_CACHE_CONTROL, pageKey, storePage } from './server/page-cache.ts';
+import { cacheMayAnswer, localeToRemember } from './server/public-page-rules.ts';
 import { clientAddressOf, cookiesSecure, hostAllowed, site } from './server/site.ts';
 
 const ONE_YEAR = 60 * 60 * 24 * 365;
@@ -82,6 +84,11 @@ const knownHost = defineMiddleware(async (context, next) => {
   if (context.url.pathname !== '/healthz' && !hostAllowed(context.url.hostname)) {
     return new Response('This portal is not served under this address.', { status: 421, headers: { 'Content-Type': 'text/plain' } });
   }
+  // A NUL byte in an address is no name of anything here; it never reaches the database (where
+  // it was a 500 with a stack in the log: issue 18).
+  if (/%00/.test(context.url.pathname + context.url.search)) {
+    return new Response('Bad request.', { status: 400, headers: { 'Content-Type': 'text/plain', 'Cache-Control': 'no-store' } });
+  }
   return next();
 });
 
@@ -120,16 +127,19 @@ function rememberLocale(context: Parameters<Parameters<typeof defineMiddleware>[
  * answered before anything else runs: this is the page a whole class's parents open at once.
  */
 const publicPages = defineMiddleware(async (context, next) => {
-  const { request, url, cookies } = context;
-  if (request.method !== 'GET' || !isCacheablePath(url.pathname) || cookies.has('portal_flash')) return next();
-  // Whether the request has a session is the running mode's to say (Supabase's cookies are not ours).
-  if (requestHasSession((await bootBackend()).config.mode, request.headers.get('cookie'))) return next();
-  // Stored as sent (headers and compression included), so a hit runs nothing else. The reader's
-  // language is remembered here, outside what is stored: a stored page sets no cookie.
+  const { request, url } = context;
+  const cookieHeader = request.headers.get('cookie');
+  // The same rules as the fast path's (public-page-rules.ts); whether the request has a session is
+  // the running mode's to say (Supabase's cookies are not ours).
+  const read = { method: request.method, pathname: url.pathname, cookieHeader };
+  if (!cacheMayAnswer((await bootBackend()).config.mode, read)) return next();
+  // Stored as sent (headers and compression included), so a hit runs nothing else; only a GET's
+  // page is stored (a HEAD has no body). The reader's language is remembered here, outside what is
+  // stored: a stored page sets no cookie.
   // (Hits usually never get here: scripts/serve.mjs answers them before Astro, see fast-path.ts.)
   const key = pageKey(url.pathname, url.search, request.headers.get('accept-encoding'));
-  const response = cachedPage(key) ?? (await storePage(key, await next()));
-  const lang = localeOfPath(url.pathname);
+  const response = cachedPage(key) ?? (request.method === 'GET' ? await storePage(key, await next()) : await next());
+  const lang = localeToRemember(url.pathname, cookieHeader);
   if (lang && response.status === 200) rememberLocale(context, lang);
   const etag = response.headers.get('etag');
   if (etag && request.headers.get('if-none-match') === etag) {
@@ -168,39 +178,106 @@ const locale = defineMiddleware(async (context, next) => {
 });
 
 /**
+ * Bodies bounded by what the request needs (issue 18, M6; server/body-limits.ts): a form action
+ * by its own limit (large only where a file is uploaded), other endpoints by their path. Judged
+ * by the headers, before anything reads the body. A form action refused this way gets its page
+ * again with the sentence (formActions); anything else a 413 with the sentence, in the person's
+ * language.
+ */
+const boundedBodies = defineMiddleware((context, next) => {
+  const { request, url, cookies } = context;
+  if (url.searchParams.has('_action')) return next();
+  const over = bodyOverLimit(request, bodyLimitOf(null, url.pathname));
+  if (!over) return next();
+  const lang =
+    localeOfPath(url.pathname) ??
+    negotiateLocale({ cookie: cookies.get(LOCALE_COOKIE)?.value, acceptLanguage: request.headers.get('accept-language') });
+  return new Response(getT(lang)('errors.formTooLarge'), {
+    status: over === 'large' ? 413 : 411,
+    headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Language': lang, 'Cache-Control': 'no-store', Connection: 'close' },
+  });
+});
+
+/**
  * Form actions (src/actions): a success is answered with a redirect (post → redirect → get), so a
  * reload never repeats it; a refusal renders the page again with the errors and what was typed.
- * A post the action cannot read (a tampered name, not a form, too large) gets the page with a
- * sentence, never a 500. Actions are for forms only: their RPC endpoint answers 404.
+ * A post the action cannot read (a tampered name, not a form) gets the page with a sentence, never
+ * a 500; one over its size (server/body-limits.ts) the page with a sentence and status 413, its
+ * body never read. The body is read once, by the action (define.ts keeps what was typed, also
+ * when its handler fails). Actions are for forms only: their RPC endpoint answers 404.
  */
 const formActions = defineMiddleware(async (context, next) => {
   const { action, setActionResult, serializeActionResult } = getActionContext(context);
-  if (!action) return next();
+  if (!action) {
+    // The page after a refused form's redirect: the refusal and what was typed, once.
+    if (context.request.method === 'GET') {
+      const kept = takeRefusal({
+        cookies: context.cookies,
+        url: context.url,
+        secret: await runtimeSecret(),
+        userId: context.locals.user?.id ?? null,
+      });
+      if (kept) setActionResult(kept.action, serializeActionResult({ data: kept.refused, error: undefined }));
+    }
+    return next();
+  }
   if (action.calledFrom === 'rpc') return new Response(null, { status: 404 });
-  const result = await action.handler();
+  const limit = bodyLimitOf(action.name, context.url.pathname);
+  const over = bodyOverLimit(context.request, limit);
+  if (over) {
+    const { t } = context.locals;
+    const upload = action.name in UPLOAD_LIMITS;
+    const refused: FormOutcome = {
+      ok: false,
+      errors: { _form: upload ? t('errors.tooLarge', sizeText(limit)) : t('errors.formTooLarge') },
+      values: {},
+    };
+    setActionResult(action.name, serializeActionResult({ data: refused, error: undefined }));
+    const page = await next();
+    const headers = new Headers(page.headers);
+    headers.set('Connection', 'close');
+    return new Response(page.body, { status: over === 'large' ? 413 : 411, headers });
+  }
+  let result: Awaited<ReturnType<typeof action.handler>>;
+  try {
+    result = await action.handler();
+  } catch (err) {
+    // The sender went away while the body came in: nobody to answer, nothing to log (issue 18:
+    // 200 aborted posts wrote 200 stacks).
+    if (aborted(err, context.request)) return new Response(null, { status: 400 });
+    throw err;
+  }
   const outcome = result.error ? null : (result.data as FormOutcome | undefined);
   if (outcome?.ok) {
     // What the action changed may have made notifications: they go out now, not at the next poll.
     notificationsMayWait();
     if (outcome.flash) setFlash(context.cookies, context.url, outcome.flash);
+    forgetRefusal(context.cookies, context.url);
     return context.redirect(outcome.to ?? pageOf(context.url), 303);
   }
   let refused = outcome;
-  if (!refused) {
-    // The action never ran its handler to the end: log what kind of failure, never the input.
-    if (result.error?.code === 'INTERNAL_SERVER_ERROR')
-      log(`action ${action.name.slice(0, 60)} failed: ${result.error.message.slice(0, 200)}`);
-    const form = await context.request.formData().catch(() => null);
-    const message = result.error?.code === 'CONTENT_TOO_LARGE' ? 'errors.tooLarge' : 'errors.generic';
-    refused = {
-      ok: false,
-      errors: { _form: context.locals.t(message) },
-      values: form ? valuesOf(form, ['password', 'password_again']) : {},
-    };
+  if (refused) {
+    // Refused by the action (what was typed does not do): also a redirect, so a reload does not post it again.
+    const scope = { cookies: context.cookies, url: context.url, secret: await runtimeSecret(), userId: context.locals.user?.id ?? null };
+    if (keepRefusal(scope, action.name, refused)) return context.redirect(pageOf(context.url), 303);
+  } else {
+    // The action never ran its handler (not a form, a tampered name): log what kind, never the
+    // input. The body is not read again (issue 18): define.ts keeps what was typed whenever the
+    // handler ran.
+    log(`action ${action.name.slice(0, 60)} refused: ${String(result.error?.code ?? 'unknown').slice(0, 40)}`);
+    refused = { ok: false, errors: { _form: context.locals.t('errors.generic') }, values: {} };
   }
   setActionResult(action.name, serializeActionResult({ data: refused, error: undefined }));
   return next();
 });
+
+/** Whether an error is the client hanging up before its body was read. */
+function aborted(err: unknown, request: Request): boolean {
+  if (request.signal.aborted) return true;
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  return err.message === 'aborted' || err.name === 'AbortError' || code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE';
+}
 
 /** The backend bound to this request, and the user it verifies. */
 const session = defineMiddleware(async (context, next) => {
@@ -215,7 +292,23 @@ const session = defineMiddleware(async (context, next) => {
   const backend = await backendFor({ cookies: context.cookies, url: context.url, request: context.request, client });
   context.locals.backend = backend;
   context.locals.user = await backend.auth.getUser();
+  // A pupil's session ends when the child walked away (the school's idle limit) or left the
+  // school: the class device asks the next child who they are.
+  if (context.locals.user?.kind === 'pupil' && !(await backend.admin.rpc('pupil_session_alive', { p_user: context.locals.user.id }))) {
+    await backend.auth.signOut();
+    context.locals.user = null;
+  }
   return next();
 });
 
-export const onRequest = sequence(knownHost, publicPages, compress, securityHeaders, sameOrigin, session, locale, formActions);
+export const onRequest = sequence(
+  knownHost,
+  publicPages,
+  compress,
+  securityHeaders,
+  sameOrigin,
+  boundedBodies,
+  session,
+  locale,
+  formActions,
+);

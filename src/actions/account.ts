@@ -4,7 +4,8 @@ import { locale } from '~/domain/rpc/shared.ts';
 import { TRANSLATION_LOCALES } from '~/i18n/locales.ts';
 import { nameField } from '~/server/forms.ts';
 import { signedInPerson } from '~/server/guards.ts';
-import { formAction } from './define.ts';
+import { FRESH_SIGN_IN_MINUTES } from '~/server/port.ts';
+import { formAction, Refusal } from './define.ts';
 
 /** Your name as your school sees it, the language you read in, and an optional password. */
 export const account = {
@@ -52,13 +53,17 @@ export const account = {
     guard: signedInPerson,
     input: z
       .object({
+        current: z.string().max(LIMITS.password.max).optional(),
         password: z.string().min(LIMITS.password.min).max(LIMITS.password.max),
         password_again: z.string().max(LIMITS.password.max),
       })
       .refine((d) => d.password === d.password_again, { path: ['password_again'], message: 'app.account.passwordMismatch' }),
-    secret: ['password', 'password_again'],
-    async handler({ password }, _, { locals }) {
-      await locals.backend.auth.setPassword(password);
+    secret: ['current', 'password', 'password_again'],
+    async handler({ current, password }, _, { locals }) {
+      // Issue 18 (L4): the current password, or a fresh sign-in with a code; other sessions end.
+      const set = await locals.backend.auth.setPassword(password, current ?? null);
+      if (!set.ok && set.reason === 'wrong_current') throw new Refusal({ current: locals.t('app.account.currentWrong') });
+      if (!set.ok) throw new Refusal({ _form: locals.t('app.account.notFresh', { minutes: FRESH_SIGN_IN_MINUTES }) });
       return { ok: true, flash: { key: 'app.account.passwordSaved' } };
     },
   }),

@@ -73,7 +73,10 @@ export function formAction<S extends z.ZodType, G>(def: FormActionDef<S, G>) {
           if (known) return refused(known);
           return refused({ _form: t(err instanceof RpcError && err.code === 'forbidden' ? 'errors.forbidden' : 'errors.generic') });
         }
-        throw err;
+        // Anything else: logged by kind (never the input), and the form comes back with what
+        // was typed, from the body read this once (the middleware never reads it again).
+        console.log(`[portal] action failed: ${err instanceof Error ? `${err.name}: ${err.message}` : 'unknown'}`.slice(0, 270));
+        return refused({ _form: t('errors.generic') });
       }
     },
   });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { VOICE_KEYS } from '~/domain/pictograms.ts';
+import { VOICE_KEYS, voiceAnchor } from '~/domain/pictograms.ts';
 import { RpcError } from '~/domain/rpc/index.ts';
 import { LOCALE_CODES } from '~/i18n/locales.ts';
 import { AUDIO_MAX_BYTES, judgeAudio } from '~/server/audio.ts';
@@ -7,7 +7,7 @@ import type { FieldErrors } from '~/server/forms.ts';
 import { signedInPerson } from '~/server/guards.ts';
 import { StorageRefused } from '~/server/port.ts';
 import { removeStoredFile, replaceStoredFile } from '~/server/stored-files.ts';
-import { formAction, Refusal } from './define.ts';
+import { formAction, pageOf, Refusal } from './define.ts';
 
 /**
  * Voices for the pupils' boards: a teacher records the school's (for every pupil), a parent
@@ -26,7 +26,7 @@ export const voices = {
       key: z.enum(VOICE_KEYS),
       audio: z.instanceof(File).optional(),
     }),
-    async handler({ school, pupil, locale, key, audio }, _, { locals }) {
+    async handler({ school, pupil, locale, key, audio }, _, { locals, url }) {
       const { t, backend } = locals;
       if (!audio || audio.size === 0) throw new Refusal({ audio: t('school:voices.errors.empty') });
       const judged = await judgeAudio(new Uint8Array(await audio.arrayBuffer()));
@@ -50,7 +50,8 @@ export const voices = {
         'voices',
       );
       if (replaced) await removeStoredFile(backend, replaced, 'voices');
-      return { ok: true, flash: { key: 'school:voices.saved' } };
+      // Back to the text just recorded, not to the top of a list of 33 (the next one is below it).
+      return { ok: true, flash: { key: 'school:voices.saved' }, to: `${pageOf(url)}#${voiceAnchor(key)}` };
     },
     refusals: (err, t): FieldErrors | undefined => {
       if (err instanceof StorageRefused)
@@ -62,11 +63,11 @@ export const voices = {
 
   remove: formAction({
     guard: signedInPerson,
-    input: z.object({ recording: z.uuid() }),
-    async handler({ recording }, _, { locals }) {
+    input: z.object({ recording: z.uuid(), key: z.enum(VOICE_KEYS).optional() }),
+    async handler({ recording, key }, _, { locals, url }) {
       const path = await locals.backend.db.rpc('delete_voice_recording', { p_recording: recording });
       if (path) await removeStoredFile(locals.backend, path, 'voices');
-      return { ok: true, flash: { key: 'school:voices.removed' } };
+      return { ok: true, flash: { key: 'school:voices.removed' }, ...(key ? { to: `${pageOf(url)}#${voiceAnchor(key)}` } : {}) };
     },
   }),
 };

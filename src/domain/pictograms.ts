@@ -131,3 +131,6 @@ export const LEAFLET_PICTOGRAMS: Record<string, PictogramId> = {
   'uw-kind-praat-mee': 'own-words',
 };
 export const leafletPictogram = (template: string | null): PictogramId => (template && LEAFLET_PICTOGRAMS[template]) || 'learn';
+
+/** The element id of a voice key's row on the voices pages (keys hold dots, ids had better not). */
+export const voiceAnchor = (key: string): string => `voice-${key.replace(/[^a-zA-Z0-9_-]/g, '-')}`;

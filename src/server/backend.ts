@@ -1,3 +1,4 @@
+import { parseCookieHeader } from '@supabase/ssr';
 import { loadConfig, redactUrl, type Config } from './config.ts';
 import { embeddedAdminDb, embeddedBackend, embeddedServiceStorage, startEmbedded, type EmbeddedRuntime } from './embedded/index.ts';
 import { startNightlyBackups } from './embedded/backup.ts';
@@ -53,8 +54,10 @@ async function boot(): Promise<Runtime> {
   }
   const embedded = await startEmbedded(config);
   const admin: Db = embeddedAdminDb(embedded);
+  const mark = performance.now();
   const synced = await syncTemplates(admin);
   if (embedded.report.seeded) await admin.rpc('seed_demo_leaflets', {});
+  embedded.phases[embedded.report.seeded ? 'leaflets synced and published' : 'leaflets synced'] = Math.round(performance.now() - mark);
   const where =
     config.mode === 'pglite'
       ? `PGlite, data in ${embedded.dataDir}`
@@ -62,7 +65,12 @@ async function boot(): Promise<Runtime> {
   const what = embedded.report.fresh
     ? `a new database${embedded.report.seeded ? ' with the demo school' : ''}`
     : `${embedded.report.applied.length} new migration(s) applied`;
-  log(`embedded mode (${where}): ${what}, ${synced} leaflet template(s) updated, ready in ${Math.round(performance.now() - started)} ms`);
+  const phases = Object.entries(embedded.phases)
+    .map(([name, ms]) => `${name} ${ms} ms`)
+    .join(', ');
+  log(
+    `embedded mode (${where}): ${what}, ${synced} leaflet template(s) updated, ready in ${Math.round(performance.now() - started)} ms${phases ? ` (${phases})` : ''}`,
+  );
   // Another instance may share a PostgreSQL database; PGlite is this process's alone.
   if (config.mode !== 'pglite') watchPublicPages(admin, invalidatePublicPages);
   startNightlyBackups(embedded, log); // PGlite only: nightly backups, and npm run backup's requests
@@ -126,10 +134,7 @@ export async function backendFor(scope: RequestScope): Promise<Backend> {
 
 /** Whether a request carries a session cookie of the running mode (see AuthPort.hasSession). */
 export function requestHasSession(mode: Config['mode'], cookieHeader: string | null): boolean {
-  const names = (cookieHeader ?? '')
-    .split(';')
-    .map((part) => part.split('=')[0]!.trim())
-    .filter(Boolean);
+  const names = parseCookieHeader(cookieHeader ?? '').map((c) => c.name);
   return mode === 'supabase' ? supabaseHasSession(names) : embeddedHasSession(names);
 }
 

@@ -132,12 +132,26 @@ export const typedInt = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().int().min(min).max(max));
 
-/** A date as a date field sends it (yyyy-mm-dd), also typed by hand in any digits. */
+/**
+ * Whether yyyy-mm-dd is a day on the calendar, in the years a school plans for: 2026-13-45 or
+ * 2026-02-31 are not rolled over into another day, and 9999-12-31 is no date to invite anyone to.
+ */
+export function isRealDate(value: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (y < 2000 || y > 2099) return false;
+  const at = new Date(Date.UTC(y, mo - 1, d));
+  return at.getUTCFullYear() === y && at.getUTCMonth() === mo - 1 && at.getUTCDate() === d;
+}
+
+/** A date as a date field sends it (yyyy-mm-dd), also typed by hand in any digits; a real one. */
 export const typedDate = typedDigits.pipe(
   z
     .string()
     .trim()
-    .regex(/^\d{4}-\d{2}-\d{2}$/),
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .refine(isRealDate, { message: 'validation.realDate' }),
 );
 
 /** A time of day (hh:mm), also typed by hand in any digits, with a colon or a dot, as "9:30" or "09.30". */

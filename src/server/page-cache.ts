@@ -45,9 +45,21 @@ export function cachedPage(key: string): Response | null {
   return entry ? new Response(entry.body as Uint8Array<ArrayBuffer>, { status: entry.status, headers: entry.headers }) : null;
 }
 
-/** The cache key of a public page: the path, the query, and whether the body is gzipped. */
+/**
+ * The cache key of a public page: the path, the one query parameter these pages read (a
+ * leaflet's `view=both`), and whether the body is gzipped. Any other query is not part of the
+ * page, so it is not part of the key: `?junk=1` … `?junk=1000` are one entry, not a thousand
+ * that push the real pages out (issue 18).
+ */
 export function pageKey(pathname: string, search: string, acceptEncoding: string | null): string {
-  return `${/\bgzip\b/.test(acceptEncoding ?? '') ? 'gz ' : ''}${pathname}${search}`;
+  // The same reading as the leaflet page's (its first `view`).
+  const query = new URLSearchParams(search).get('view') === 'both' ? '?view=both' : '';
+  return `${/\bgzip\b/.test(acceptEncoding ?? '') ? 'gz ' : ''}${pathname}${query}`;
+}
+
+/** How many pages the cache holds (for tests and the operations page). */
+export function cachedCount(): number {
+  return entries.size;
 }
 
 /**

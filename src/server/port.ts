@@ -47,7 +47,14 @@ export interface AuthPort {
   /** The magic link's token; returns where the link was meant to lead. */
   verifyMagicLink(token: string): Promise<SignInResult & { next?: string }>;
   signInWithPassword(email: string, password: string): Promise<SignInResult>;
-  setPassword(password: string): Promise<void>;
+  /**
+   * Sets the signed-in person's password (issue 18, L4). With a password already set, `current`
+   * must be it; without one, the session must be fresh (signed in with a code or link in the last
+   * FRESH_SIGN_IN_MINUTES). Every other session of the person ends; this one stays.
+   */
+  setPassword(password: string, current?: string | null): Promise<SetPasswordResult>;
+  /** Whether the signed-in person has a password (the form then asks for it). */
+  hasPassword(): Promise<boolean>;
   signOut(): Promise<void>;
   /** After the database accepted a pupil's picture code: a session that ends with the school day. */
   startPupilSession(input: { pupilId: string; userId: string | null; endsAt: Date }): Promise<void>;
@@ -106,3 +113,9 @@ export function isLocalhost(url: URL): boolean {
 export function cookieSecurity(url: URL) {
   return { httpOnly: true, sameSite: 'lax' as const, secure: cookiesSecure(url), path: '/' };
 }
+
+/** What setting a password answered. */
+export type SetPasswordResult = { ok: true } | { ok: false; reason: 'wrong_current' | 'not_fresh' };
+
+/** How recent a code sign-in must be to set a first password without the current one. */
+export const FRESH_SIGN_IN_MINUTES = 15;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildWorld, PERSONAS, type PersonaName, type World } from '../factories/index.ts';
+import { buildMembership, buildPupil, buildUser, buildWorld, PERSONAS, type PersonaName, type World } from '../factories/index.ts';
 import { DATABASES, outcome, type Outcome, type TestDb } from './harness.ts';
 
 /**
@@ -153,6 +153,117 @@ describe.each(DATABASES)('the access log on %s', (_label, open) => {
       const rows = await sql.query('select id from public.pupil_access_log');
       expect(rows).toHaveLength(0);
       await sql.query('rollback to savepoint s');
+    });
+  });
+
+  describe('telling the truth (issue 18, item 6)', () => {
+    it("a meeting's page reads and logs only the meeting's children, not their classmates", async () => {
+      // A classmate with an answer in the same round: before, opening Sara's meeting logged both.
+      const classmate = await buildPupil(db.owner, w.school.id, w.klass.id, { firstName: 'Yusuf' });
+      await db.owner.transaction((sql) =>
+        sql.query(`insert into public.need_answers (round_id, pupil_id, school_id, class_id, needs) values ($1, $2, $3, $4, '{listen}')`, [
+          round,
+          classmate.id,
+          w.school.id,
+          w.klass.id,
+        ]),
+      );
+      await clear();
+      const needs = await call('teacher').rpc('meeting_latest_needs', { p_meeting: meeting });
+      expect(needs).toEqual([{ pupil_id: w.pupil.id, first_name: 'Sara', needs: ['look'] }]);
+      expect(await logged()).toEqual([{ reader_id: w.teacher.id, pupil_id: w.pupil.id, kind: 'needs_answers' }]);
+    });
+
+    it.each(
+      table({
+        admin: 1,
+        coach: 1,
+        teacher: 1,
+        otherTeacher: 'forbidden',
+        otherStaff: 'forbidden',
+        parent: 'forbidden',
+        otherParent: 'forbidden',
+        pupil: 'forbidden',
+        otherPupil: 'forbidden',
+        anon: 'forbidden',
+      }),
+    )('meeting_latest_needs: %s → %s', async (p, n) => {
+      expect(await outcome(() => call(p).tryRpc('meeting_latest_needs', { p_meeting: meeting }))).toBe(n);
+    });
+
+    it('once per page view: the same reader, pupil and kind again at once adds no row', async () => {
+      await clear();
+      await call('teacher').rpc('need_round_answers', { p_round: round });
+      await call('teacher').rpc('need_round_answers', { p_round: round });
+      await call('teacher').rpc('need_drawing_path', { p_round: round, p_pupil: w.pupil.id, p_kind: 'needs' });
+      await call('teacher').rpc('need_drawing_path', { p_round: round, p_pupil: w.pupil.id, p_kind: 'needs' });
+      const rows = (await logged()).filter((r) => r.pupil_id === w.pupil.id);
+      expect(rows.map((r) => r.kind)).toEqual(['needs_answers', 'drawing']);
+      // Another reader is another row.
+      await call('coach').rpc('need_round_answers', { p_round: round });
+      expect((await logged()).filter((r) => r.pupil_id === w.pupil.id)).toHaveLength(3);
+    });
+
+    it('a parent linked by an admin is logged with the admin as "who", for the other admins, the coach and the family to see', async () => {
+      await clear();
+      // L1: an admin links a second address of their own as Sara's parent.
+      const spy = await buildUser(db.owner);
+      await buildMembership(db.owner, w.school.id, spy.id, 'parent');
+      await call('admin').rpc('link_guardian', { p_pupil: w.pupil.id, p_parent: spy.id });
+      expect(await logged()).toEqual([{ reader_id: w.admin.id, pupil_id: w.pupil.id, kind: 'parent_link' }]);
+      const [row] = await call('coach').rpc('pupil_access_log_grouped', { p_school: w.school.id });
+      expect(row).toMatchObject({ reader_id: w.admin.id, pupil: 'Sara', kinds: ['parent_link'], views: 1 });
+      const mine = await call('parent').rpc('my_data', {});
+      expect(mine.children[0]!.who_looked.map((l) => l.what)).toContain('parent_link');
+    });
+
+    it('the grouped log filters by pupil, staff member and period, and counts repeated views', async () => {
+      await clear();
+      await call('teacher').rpc('need_round_answers', { p_round: round });
+      await call('teacher').rpc('meeting_preparations', { p_meeting: meeting });
+      await call('coach').rpc('need_round_answers', { p_round: round });
+      // An earlier view by the teacher, yesterday.
+      await db.owner.transaction((sql) =>
+        sql.query(
+          `insert into public.pupil_access_log (school_id, reader_id, pupil_id, kind, at) values ($1, $2, $3, 'drawing', now() - interval '1 day'),
+             ($1, $2, $3, 'drawing', now() - interval '1 day' + interval '1 minute')`,
+          [w.school.id, w.teacher.id, w.pupil.id],
+        ),
+      );
+      const all = await call('admin').rpc('pupil_access_log_grouped', { p_school: w.school.id, p_pupil: w.pupil.id });
+      const teacherToday = all.find((r) => r.reader_id === w.teacher.id && r.kinds.includes('preparation'));
+      expect(teacherToday).toMatchObject({ pupil: 'Sara', kinds: ['needs_answers', 'preparation'], views: 1 });
+      const yesterday = all.find((r) => r.kinds.includes('drawing'));
+      expect(yesterday).toMatchObject({ reader_id: w.teacher.id, views: 2 });
+      const byCoach = await call('admin').rpc('pupil_access_log_grouped', { p_school: w.school.id, p_reader: w.coach.id });
+      expect(byCoach.length).toBeGreaterThan(0);
+      expect(new Set(byCoach.map((r) => r.reader_id))).toEqual(new Set([w.coach.id]));
+      const day = yesterday!.day;
+      const onlyThen = await call('admin').rpc('pupil_access_log_grouped', { p_school: w.school.id, p_from: day, p_to: day });
+      expect(onlyThen.map((r) => r.kinds)).toEqual([['drawing']]);
+      const people = await call('coach').rpc('pupil_access_log_people', { p_school: w.school.id });
+      expect(people).toContainEqual(expect.objectContaining({ role: 'pupil', id: w.pupil.id, name: 'Sara' }));
+      expect(people).toContainEqual(expect.objectContaining({ role: 'staff', id: w.coach.id }));
+    });
+
+    it.each(
+      table({
+        admin: 1,
+        coach: 1,
+        teacher: 'forbidden',
+        otherTeacher: 'forbidden',
+        otherStaff: 'forbidden',
+        parent: 'forbidden',
+        otherParent: 'forbidden',
+        pupil: 'forbidden',
+        otherPupil: 'forbidden',
+        anon: 'forbidden',
+      }),
+    )('pupil_access_log_grouped and _people: %s → %s', async (p, n) => {
+      await clear();
+      await call('teacher').rpc('need_drawing_path', { p_round: round, p_pupil: w.pupil.id, p_kind: 'needs' });
+      expect(await outcome(() => call(p).tryRpc('pupil_access_log_grouped', { p_school: w.school.id }))).toBe(n);
+      expect(await outcome(() => call(p).tryRpc('pupil_access_log_people', { p_school: w.school.id }))).toBe(n === 1 ? 2 : n);
     });
   });
 

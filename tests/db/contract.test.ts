@@ -41,6 +41,7 @@ const embedded: Factory = async () => {
     owner: engine,
     report: { applied: [], seeded: true, fresh: true },
     dataDir: '/tmp/portal-contract',
+    phases: {},
   };
   return { backend: () => embeddedBackend(rt, anonymousScope(), () => undefined), close: () => engine.close() };
 };

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { createEmbeddedAuth, SESSION_COOKIE, hashPassword, verifyPassword } from '~/server/embedded/auth.ts';
+import { createEmbeddedAuth, SESSION_COOKIE, hashPassword, sha256, verifyPassword } from '~/server/embedded/auth.ts';
 import { rpcAs, SERVICE } from '~/server/embedded/rpc.ts';
 import { openPglite, type SqlEngine } from '~/server/embedded/sql.ts';
 import type { Db, RequestScope } from '~/server/port.ts';
@@ -170,6 +170,38 @@ describe('embedded auth', () => {
     await auth(scope).setPassword('mijn geheime zin 2026');
     expect(await auth(browser().scope).signInWithPassword(user.email, 'fout')).toEqual({ ok: false, reason: 'wrong_password' });
     expect(await auth(browser().scope).signInWithPassword(user.email, 'mijn geheime zin 2026')).toMatchObject({ ok: true });
+  });
+
+  it('setting a password asks for the current one, or a fresh sign-in, and ends the other sessions (issue 18, L4)', async () => {
+    const user = await buildUser(engine);
+    const signIn = async () => {
+      const b = browser();
+      await auth(b.scope).sendSignInCode({ email: user.email, lang: 'nl', allowNewAccount: false, next: '/nl/app' });
+      await auth(b.scope).verifySignInCode(user.email, (await lastCode(user.email)).code);
+      return b;
+    };
+    const phone = await signIn();
+    const laptop = await signIn();
+    // A session signed in 20 minutes ago (a borrowed or stolen one) cannot add a first password.
+    await engine.transaction((sql) =>
+      sql.query(`update embedded_auth.sessions set created_at = now() - interval '20 minutes' where token_hash = $1`, [
+        sha256(laptop.jar.get(SESSION_COOKIE)!),
+      ]),
+    );
+    expect(await auth(laptop.scope).setPassword('een nieuw wachtwoord 1')).toEqual({ ok: false, reason: 'not_fresh' });
+    // Just signed in with a code: allowed, and the laptop's session ends.
+    expect(await auth(phone.scope).hasPassword()).toBe(false);
+    expect(await auth(phone.scope).setPassword('een nieuw wachtwoord 1')).toEqual({ ok: true });
+    expect(await auth(laptop.scope).getUser()).toBeNull();
+    expect(await auth(phone.scope).getUser()).toMatchObject({ id: user.id });
+    expect(await auth(phone.scope).hasPassword()).toBe(true);
+    // Changing it takes the current one.
+    const tablet = await signIn();
+    expect(await auth(tablet.scope).setPassword('een ander wachtwoord 2', 'fout')).toEqual({ ok: false, reason: 'wrong_current' });
+    expect(await auth(tablet.scope).setPassword('een ander wachtwoord 2')).toEqual({ ok: false, reason: 'wrong_current' });
+    expect(await auth(tablet.scope).setPassword('een ander wachtwoord 2', 'een nieuw wachtwoord 1')).toEqual({ ok: true });
+    expect(await auth(phone.scope).getUser()).toBeNull();
+    expect(await auth(browser().scope).signInWithPassword(user.email, 'een ander wachtwoord 2')).toMatchObject({ ok: true });
   });
 
   describe('limits that slow an attacker and never leave a person stuck (hole 8)', () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toRpcError } from '~/domain/rpc/index.ts';
 import { SERVICE } from '~/server/embedded/rpc.ts';
+import type { Sql } from '~/server/embedded/sql.ts';
 import { buildWorld, PERSONAS, type PersonaName, type World } from '../factories/index.ts';
 import { DATABASES, outcome, type Outcome, type TestDb } from './harness.ts';
 
@@ -380,40 +381,102 @@ describe.each(DATABASES)('meetings on %s', (_label, open) => {
     it.each(each(0, { parent: 1, anon: 'forbidden' }))('my_meeting_feedback: %s → %s', async (p, n) =>
       expect(await outcome(() => call(p).rpc('my_meeting_feedback', { p_meeting: pastMeeting }))).toBe(n),
     );
-    it.each(each('forbidden', { admin: 1, coach: 1, teacher: 1 }))(
-      'meeting_feedback (staff; anonymous authors hidden): %s → %s',
+    it.each(each('forbidden', { admin: 0, coach: 0, teacher: 0 }))(
+      'meeting_feedback (staff; the meeting’s only feedback is anonymous, so nothing): %s → %s',
       async (p, n) => expect(await outcome(() => call(p).rpc('meeting_feedback', { p_meeting: pastMeeting }))).toBe(n),
     );
-    it('meeting_feedback: the anonymous parent’s name never reaches the teacher', async () => {
-      expect((await call('teacher').rpc('meeting_feedback', { p_meeting: pastMeeting }))[0]).toMatchObject({
-        author: null,
-        top: 'Goed geluisterd',
-      });
+    it('meeting_feedback: anonymous feedback is never on the meeting’s own page, not its name, its words nor its answers', async () => {
+      // Issue 18 (M3): before, the page showed "Anonymous (parent)" with the words next to the
+      // meeting's one invited parent.
+      for (const p of ['teacher', 'coach', 'admin'] as const) {
+        expect(await call(p).rpc('meeting_feedback', { p_meeting: pastMeeting })).toEqual([]);
+      }
     });
     it.each(each(0, { parent: 1, anon: 'error' }))('meeting_feedback table: %s → %s', async (p, n) =>
       expect(await outcome(() => call(p).query('select * from public.meeting_feedback where meeting_id = $1', [pastMeeting]))).toBe(n),
     );
-    it.each(each('forbidden', { admin: 1, coach: 1 }))('school_feedback_overview: %s → %s', async (p, n) =>
+    it.each(each('forbidden', { admin: 0, coach: 0 }))('school_feedback_overview (named only; none yet): %s → %s', async (p, n) =>
       expect(await outcome(() => call(p).rpc('school_feedback_overview', { p_school: w.school.id }))).toBe(n),
     );
-    it('school_feedback_overview hides a group of fewer than 5 answers, parts included; from 5 on it counts', async () => {
+    it.each(each('forbidden', { admin: 0, coach: 0 }))('school_anonymous_feedback: %s → %s', async (p, n) =>
+      expect(await outcome(() => call(p).rpc('school_anonymous_feedback', { p_school: w.school.id }))).toBe(n),
+    );
+
+    const newUser = async (sql: Sql) => {
+      const [u] = await sql.query<{ id: string }>(
+        `insert into auth.users (id, email) values (gen_random_uuid(), 'fb-' || gen_random_uuid() || '@test.example') returning id`,
+      );
+      return u!.id;
+    };
+    it('school_feedback_overview counts named feedback only and hides a group of fewer than 5 answers, parts included', async () => {
+      // Only the anonymous answer so far: the staff member's month is not there at all (counting it
+      // would let named rows on the meeting page be subtracted from the total).
+      expect(await call('coach').rpc('school_feedback_overview', { p_school: w.school.id })).toEqual([]);
+      const named = async (n: number) =>
+        db.owner.transaction(async (sql) => {
+          for (let i = 0; i < n; i++) {
+            await sql.query(
+              `insert into public.meeting_feedback (meeting_id, author_id, role, seen, heard, valued) values ($1, $2, 'parent', 'yes', 'no', 'partly')`,
+              [pastMeeting, await newUser(sql)],
+            );
+          }
+        });
+      await named(4);
       const [row] = await call('coach').rpc('school_feedback_overview', { p_school: w.school.id });
       expect(row).toMatchObject({ answers: null, seen_yes: null, valued_partly: null });
-      // Four more answers for the same teacher and month: five, and the counts show.
-      await db.owner.transaction(async (sql) => {
-        for (let i = 0; i < 4; i++) {
-          const [u] = await sql.query<{ id: string }>(
-            `insert into auth.users (id, email) values (gen_random_uuid(), 'fb' || $1 || '@test.example') returning id`,
-            [`${i}-${Date.now()}`],
-          );
-          await sql.query(
-            `insert into public.meeting_feedback (meeting_id, author_id, role, seen, heard, valued) values ($1, $2, 'parent', 'yes', 'no', 'partly')`,
-            [pastMeeting, u!.id],
-          );
-        }
-      });
+      await named(1);
       const [five] = await call('admin').rpc('school_feedback_overview', { p_school: w.school.id });
-      expect(five).toMatchObject({ answers: 5, seen_yes: 5, heard_yes: 1, heard_no: 4, valued_partly: 5, valued_yes: 0 });
+      expect(five).toMatchObject({ answers: 5, seen_yes: 5, heard_yes: 0, heard_no: 5, valued_partly: 5, valued_yes: 0 });
+    });
+
+    it('school_anonymous_feedback pools a month that is over, only from 5 meetings on, with no meeting, date or author', async () => {
+      // This month's anonymous answer is not shown: the pool may still grow, and a new line would
+      // point at the meeting just held.
+      expect(await call('coach').rpc('school_anonymous_feedback', { p_school: w.school.id })).toEqual([]);
+      const lastMonth = `date_trunc('month', now()) - interval '10 days'`;
+      await db.owner.transaction((sql) =>
+        sql.query(`update public.meeting_feedback set created_at = ${lastMonth} where meeting_id = $1 and anonymous`, [pastMeeting]),
+      );
+      const anonymousIn = async (n: number) => {
+        for (let i = 0; i < n; i++) {
+          const id = await db.as(w.personas.teacher).rpc('create_meeting', {
+            p_pupils: [w.pupil.id],
+            p_starts_at: NEXT_WEEK(),
+            p_kind: 'progress',
+            p_minutes: 20,
+            p_place: null,
+            p_video_url: null,
+            p_attendees: null,
+            p_goal: null,
+            p_interpreter_lang: null,
+            p_interpreter_mode: null,
+            p_interpreter_booked: false,
+          });
+          await db.owner.transaction(async (sql) => {
+            await sql.query(`update public.meetings set starts_at = ${lastMonth} - interval '1 day' where id = $1`, [id]);
+            await sql.query(
+              `insert into public.meeting_feedback (meeting_id, author_id, role, anonymous, seen, tip, created_at)
+               values ($1, $2, 'parent', true, 'no', 'Meer tijd', ${lastMonth})`,
+              [id, await newUser(sql)],
+            );
+          });
+        }
+      };
+      // Four meetings: the month is there, but nothing of it.
+      await anonymousIn(3);
+      const [few] = await call('admin').rpc('school_anonymous_feedback', { p_school: w.school.id });
+      expect(few).toMatchObject({ meetings: null, answers: null, seen_yes: null, seen_no: null, words: null });
+      // Five meetings: the counts and the words, pooled.
+      await anonymousIn(1);
+      const [pool] = await call('coach').rpc('school_anonymous_feedback', { p_school: w.school.id });
+      expect(pool).toMatchObject({ meetings: 5, answers: 5, seen_yes: 1, seen_no: 4, heard_yes: 1, valued_partly: 1 });
+      expect(pool!.words).toHaveLength(5);
+      expect(pool!.words).toContainEqual({ top: 'Goed geluisterd', tip: null });
+      expect(Object.keys(pool!)).not.toContain('meeting_id');
+      // Still nothing on any meeting's own page, and the named overview is unchanged by it.
+      expect(await call('teacher').rpc('meeting_feedback', { p_meeting: pastMeeting })).not.toContainEqual(
+        expect.objectContaining({ top: 'Goed geluisterd' }),
+      );
     });
   });
 

@@ -62,6 +62,24 @@ const DEFINER_ALLOWLIST = new Set([
   'public.school_classes',
   'public.need_round_answers',
   'public.school_needs_overview',
+  // …_group_plans.sql: each checks the caller once (the class's staff, or the coach and admins),
+  // writes tables closed to direct writes, and logs what it shows of pupils' answers.
+  'public.class_group_plans',
+  'public.create_group_plan',
+  'public.evaluate_group_plan',
+  'public.group_discussion',
+  'public.group_discussion_pupils',
+  'public.group_plan',
+  'public.group_plan_circles',
+  'public.group_plan_discussions',
+  'public.group_plan_pupils',
+  'public.next_group_plan',
+  'public.pupil_overview',
+  'public.save_group_discussion',
+  'public.save_group_plan',
+  'public.save_group_plan_circle',
+  'public.save_pupil_note',
+  'public.school_needs_in_period',
   // Meetings (…_meetings.sql): no write policies; each writer checks its caller. The staff's
   // feedback list hides anonymous authors, the school view counts, and a round's slots show a
   // parent only their own children's bookings.
@@ -100,6 +118,12 @@ const DEFINER_ALLOWLIST = new Set([
   'public.give_meeting_feedback',
   'public.meeting_feedback',
   'public.school_feedback_overview',
+  'public.school_anonymous_feedback',
+  // Who looked, truthfully (…_who_looked_truthful.sql): the meeting's own children's needs, and the
+  // grouped, filtered log for the admin and the coach; each checks its caller.
+  'public.meeting_latest_needs',
+  'public.pupil_access_log_grouped',
+  'public.pupil_access_log_people',
   'public.publish_slot_round',
   'public.round_slots',
   'public.book_slot',

@@ -64,6 +64,28 @@ async function stubSpeech(page: Page): Promise<void> {
 test.describe('a parent reads', () => {
   test.use(anonymous);
 
+  test('the list promises listening only on a phone with a voice in its language, and says how to keep it on the home screen (walk)', async ({
+    page,
+  }) => {
+    // No voice at all (as headless Chromium): no promise of listening.
+    await page.goto('/ar/s/demo/leaflets');
+    await expect(page.locator('main')).not.toContainText(/تستمع|بصوت مسموع/, { useInnerText: true });
+    await expect(page.locator('[data-when-voice]')).toBeHidden();
+    const home = page.locator('details.home-screen');
+    await home.locator('summary').click();
+    await expect(home).toContainText('أندرويد');
+    await expect(home).toContainText('آيفون');
+    await expectNoAxeViolations(page);
+    // An Arabic voice: the sentence shows. A Turkish page on that phone (no Turkish voice): it does not.
+    await stubSpeech(page);
+    await page.goto('/ar/s/demo/leaflets');
+    await expect(page.locator('[data-when-voice]')).toBeVisible();
+    await expect(page.locator('[data-when-voice]')).toContainText('«استمع»');
+    await page.goto('/tr/s/demo/leaflets');
+    await expect(page.locator('[data-when-voice]')).toBeHidden();
+    await expect(page.locator('main')).not.toContainText(/sesli/, { useInnerText: true });
+  });
+
   test('a leaflet in Arabic, right to left, nothing unmarked; side by side with Dutch; printed on A4', async ({ page }, testInfo) => {
     await page.goto(LIST);
     await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');

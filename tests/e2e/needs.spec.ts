@@ -291,14 +291,23 @@ test.describe('the teacher of Groep 6', () => {
     // Compared with the round before.
     await page.getByLabel('Ronde', { exact: true }).selectOption({ label: 'De tafels van 3 en 4' });
     await page.getByRole('button', { name: 'Vergelijken' }).click();
-    await expect(page.locator('table', { hasText: 'Verschil' }).locator('tr', { hasText: 'Kijken naar een plaatje' })).toContainText(
-      /[-−]8/,
-    );
+    // Shares of those who answered, not counts: the new round has no answers yet, so no change to show.
+    const compared = page.locator('table', { hasText: 'Verschil in procentpunten' }).locator('tr', { hasText: 'Kijken naar een plaatje' });
+    await expect(compared.locator('td').first()).toContainText(/\d+\s?%/);
+    await expect(compared.locator('td').last()).toHaveText('—');
   });
 });
 
 test.describe('the coach', () => {
   test.use({ storageState: authFile('coach') });
+
+  test('her overview names her role with the Dutch word marked, never a raw [[nl:…]] tag (walk)', async ({ page }) => {
+    for (const lang of ['nl', 'ar', 'en']) {
+      await page.goto(`/${lang}/app`);
+      await expect(page.locator('body')).not.toContainText('[[');
+      await expect(page.locator('.tag [lang=nl]', { hasText: 'intern begeleider' }).first()).toBeVisible();
+    }
+  });
 
   test('sees the school view: counts only, fewer than 5 hidden, no names', async ({ page }) => {
     await page.goto('/nl/s/demo/admin/needs');
@@ -317,5 +326,54 @@ test.describe('voices', () => {
     await expect(page.locator('.voice-list__item')).toHaveCount(33);
     await expect(page.locator('.voice-list__item').first()).toContainText('عندما أراه في صورة');
     await expectNoAxeViolations(page);
+  });
+
+  test('after saving a recording far down the list, the page comes back at that text, not at the top (walk)', async ({ page }) => {
+    await page.goto('/nl/s/demo/admin/voices?in=tr');
+    const items = page.locator('.voice-list__item');
+    const twentieth = items.nth(19);
+    const id = await twentieth.getAttribute('id');
+    const fields = Object.fromEntries(
+      await twentieth
+        .locator('input[type=hidden]')
+        .evaluateAll((inputs) => inputs.map((i) => [(i as HTMLInputElement).name, (i as HTMLInputElement).value])),
+    );
+    const action = await twentieth.locator('form').getAttribute('action');
+    // A second of silence as a WAV file, as the recorder would send it.
+    const samples = 8000;
+    const wav = Buffer.alloc(44 + samples);
+    wav.write('RIFF', 0);
+    wav.writeUInt32LE(36 + samples, 4);
+    wav.write('WAVEfmt ', 8);
+    wav.writeUInt32LE(16, 16);
+    wav.writeUInt16LE(1, 20);
+    wav.writeUInt16LE(1, 22);
+    wav.writeUInt32LE(8000, 24);
+    wav.writeUInt32LE(8000, 28);
+    wav.writeUInt16LE(1, 32);
+    wav.writeUInt16LE(8, 34);
+    wav.write('data', 36);
+    wav.writeUInt32LE(samples, 40);
+    wav.fill(128, 44);
+    const origin = new URL(page.url()).origin;
+    const response = await page.request.post(new URL(action!, page.url()).href, {
+      multipart: { ...fields, audio: { name: 'stem.wav', mimeType: 'audio/wav', buffer: wav } },
+      headers: { origin },
+      maxRedirects: 0,
+    });
+    expect(response.status()).toBe(303);
+    const location = response.headers().location!;
+    expect(location).toMatch(new RegExp(`#${id}$`));
+    // Where the browser lands after the post (a new load, not a jump within the page it was on).
+    await page.goto('about:blank');
+    await page.goto(new URL(location, origin).href);
+    await expect(page.locator(`#${id} .tag--ok`)).toBeVisible();
+    await expect(page.locator(`#${id}`)).toBeInViewport();
+    expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(1000);
+    // Removing it comes back to the same place.
+    await page.locator(`#${id}`).getByRole('button', { name: 'Verwijderen' }).click();
+    await expect(page).toHaveURL(new RegExp(`#${id}$`));
+    await expect(page.locator(`#${id} .tag--ok`)).toHaveCount(0);
+    await expect(page.locator(`#${id}`)).toBeInViewport();
   });
 });

@@ -74,6 +74,9 @@ test.describe('a parent signs in with a code from the mailbox', () => {
   test('a used or expired link says so, in the reader’s language', async ({ page }) => {
     await page.goto('/tr/');
     await page.goto('/auth/confirm?token=not-a-real-token');
+    // Opening the link signs nobody in: a button does (issue 18, L3).
+    await expect(page.locator('html')).toHaveAttribute('lang', 'tr');
+    await page.locator('form[action="/auth/confirm"] button').click();
     await expect(page).toHaveURL(/\/tr\/sign-in\?error=expired$/);
     await expect(page.locator('.notice')).toBeVisible();
   });

@@ -101,6 +101,44 @@ test.describe('no page asks another host for anything, and no address holds pers
     });
   });
 
+  test.describe('who looked, truthfully (issue 18)', () => {
+    test.use({ storageState: authFile('admin') });
+    test('opening Yusuf’s meeting logs Yusuf, not his classmates; the log filters by pupil, staff member and day, and groups', async ({
+      page,
+    }) => {
+      const admin = '10000000-0000-4000-8000-000000000001';
+      const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam' }).format(new Date());
+      const log = `/nl/s/demo/admin/access-log?staff=${admin}&from=${today}&to=${today}`;
+      // Per pupil: how many times the admin looked today (other tests may have looked too).
+      const counts = async () => {
+        await page.goto(log);
+        const out: Record<string, number> = {};
+        for (const row of await page.locator('tbody tr').all()) {
+          const pupil = (await row.locator('td').nth(2).innerText()).split('·')[0]!.trim();
+          out[pupil] = (out[pupil] ?? 0) + Number(await row.locator('td').nth(4).innerText());
+        }
+        return out;
+      };
+      const before = await counts();
+      // Twice, 11 seconds apart: two views of Yusuf, on one line; before, each view logged 8 classmates.
+      await page.goto('/nl/s/demo/admin/meetings/50000000-0000-4000-8000-000000000001');
+      await page.waitForTimeout(11_000);
+      await page.reload();
+      const after = await counts();
+      const changed = Object.keys(after).filter((pupil) => after[pupil] !== before[pupil]);
+      expect(changed).toEqual(['Yusuf']);
+      expect(after.Yusuf! - (before.Yusuf ?? 0)).toBe(2);
+      await expect(page.locator('tbody tr', { hasText: 'Yusuf' })).toHaveCount(1);
+      await expect(page.locator('tbody tr', { hasText: 'Yusuf' })).toContainText('Marieke de Vries');
+      await expect(page.locator('#log-staff')).toHaveValue(admin);
+      await expectNoAxeViolations(page);
+      // A date that does not exist is no filter, and no error.
+      const odd = await page.goto('/nl/s/demo/admin/access-log?from=2026-13-45');
+      expect(odd?.status()).toBe(200);
+      await expect(page.locator('#log-from')).toHaveValue('');
+    });
+  });
+
   test.describe('a teacher', () => {
     test.use({ storageState: authFile('teacher') });
     test('does not see the access log, nor the requests for erasure', async ({ page }) => {

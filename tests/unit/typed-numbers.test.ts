@@ -27,3 +27,17 @@ describe('numbers typed in any digits', () => {
     expect(typedDate.safeParse('3-12-2026').success).toBe(false);
   });
 });
+
+describe('impossible dates are refused, not rolled over (issue 18, L7)', () => {
+  it('2026-13-45, 2026-02-31, 0000-00-00 and 9999-12-31 are no dates; 2028-02-29 is one', () => {
+    for (const odd of ['2026-13-45', '2026-02-31', '2026-02-29', '0000-00-00', '9999-12-31', '2026-00-10', '2026-04-31']) {
+      const parsed = typedDate.safeParse(odd);
+      expect(parsed.success, odd).toBe(false);
+      expect(parsed.error?.issues[0]?.message, odd).toBe(
+        odd.length === 10 && /^\d{4}-\d{2}-\d{2}$/.test(odd) ? 'validation.realDate' : undefined,
+      );
+    }
+    expect(typedDate.parse('2028-02-29')).toBe('2028-02-29');
+    expect(typedDate.parse('2026-12-31')).toBe('2026-12-31');
+  });
+});

@@ -128,7 +128,12 @@ export const MEETINGS = {
   ),
   save_my_pupil_preparation: rpc(
     z
-      .object({ p_meeting: uuid, p_answers: z.record(z.string(), z.array(z.string())), p_words: text(300), p_consent: z.boolean() })
+      .object({
+        p_meeting: uuid,
+        p_answers: z.record(z.string(), z.array(z.string())),
+        p_words: text(300),
+        p_consent: z.boolean().nullable(),
+      })
       .strict(),
     timestamp,
     { returns: 'scalar' },
@@ -215,6 +220,8 @@ export const MEETINGS = {
       }),
     ),
   ),
+  /** Each child of a meeting with their latest needs; logs only those it returns (issue 18). */
+  meeting_latest_needs: rpc(idArg('p_meeting'), z.array(z.object({ pupil_id: uuid, first_name: z.string(), needs: z.array(z.string()) }))),
   meeting_feedback: rpc(
     idArg('p_meeting'),
     z.array(
@@ -247,6 +254,27 @@ export const MEETINGS = {
         valued_yes: z.number().int().nullable(),
         valued_partly: z.number().int().nullable(),
         valued_no: z.number().int().nullable(),
+      }),
+    ),
+  ),
+  /** Anonymous feedback, pooled per month that is over; null below 5 meetings (issue 18). */
+  school_anonymous_feedback: rpc(
+    idArg('p_school'),
+    z.array(
+      z.object({
+        month: z.string(),
+        meetings: z.number().int().nullable(),
+        answers: z.number().int().nullable(),
+        seen_yes: z.number().int().nullable(),
+        seen_partly: z.number().int().nullable(),
+        seen_no: z.number().int().nullable(),
+        heard_yes: z.number().int().nullable(),
+        heard_partly: z.number().int().nullable(),
+        heard_no: z.number().int().nullable(),
+        valued_yes: z.number().int().nullable(),
+        valued_partly: z.number().int().nullable(),
+        valued_no: z.number().int().nullable(),
+        words: z.array(z.object({ top: z.string().nullable(), tip: z.string().nullable() })).nullable(),
       }),
     ),
   ),

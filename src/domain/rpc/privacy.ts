@@ -8,7 +8,7 @@ import { idArg, rpc, timestamp, uuid } from './shared.ts';
  * and a person's request for erasure, carried out or declined by the school's admins.
  */
 
-export const ACCESS_KINDS = ['needs_answers', 'drawing', 'preparation', 'pupil_preparation', 'feedback'] as const;
+export const ACCESS_KINDS = ['needs_answers', 'drawing', 'preparation', 'pupil_preparation', 'feedback', 'parent_link'] as const;
 
 const json = z.record(z.string(), z.unknown());
 const list = z.array(z.string()).nullable();
@@ -34,15 +34,17 @@ export const myDataShape = z.object({
           goal_step: z.string().nullable(),
           own_words: z.string().nullable(),
           drawing: z.boolean(),
-          tops: list,
-          tips: list,
-          top_words: z.string().nullable(),
-          tip_words: z.string().nullable(),
           updated_at: timestamp.nullable(),
         }),
       ),
       meeting_parts: z.array(
-        z.object({ meeting_at: timestamp.nullable(), answers: json, words: z.string().nullable(), agreed_to_share: z.boolean() }),
+        // Only what the child agreed to share (…_pupil_consent_and_my_data.sql; docs/privacy.md).
+        z.object({
+          meeting_at: timestamp.nullable(),
+          answers: z.record(z.string(), z.array(z.string())),
+          words: z.string().nullable(),
+          agreed_at: timestamp,
+        }),
       ),
       who_looked: z.array(z.object({ at: timestamp, who: z.string().nullable(), what: z.enum(ACCESS_KINDS) })),
     }),
@@ -91,6 +93,38 @@ export const PRIVACY = {
         kind: z.enum(ACCESS_KINDS),
       }),
     ),
+  ),
+  /** The log grouped per staff member, pupil and day; filtered by pupil, staff member, period. */
+  pupil_access_log_grouped: rpc(
+    z
+      .object({
+        p_school: uuid,
+        p_pupil: uuid.nullable().optional(),
+        p_reader: uuid.nullable().optional(),
+        p_from: z.iso.date().nullable().optional(),
+        p_to: z.iso.date().nullable().optional(),
+        p_limit: z.number().int().min(1).max(1000).optional(),
+      })
+      .strict(),
+    z.array(
+      z.object({
+        day: z.string(),
+        reader_id: uuid.nullable(),
+        reader: z.string().nullable(),
+        pupil_id: uuid,
+        pupil: z.string(),
+        class_name: z.string().nullable(),
+        kinds: z.array(z.enum(ACCESS_KINDS)),
+        views: z.number().int(),
+        first_at: timestamp,
+        last_at: timestamp,
+      }),
+    ),
+  ),
+  /** The pupils and staff members the log names, for its filters. */
+  pupil_access_log_people: rpc(
+    idArg('p_school'),
+    z.array(z.object({ role: z.enum(['pupil', 'staff']), id: uuid, name: z.string().nullable(), class_name: z.string().nullable() })),
   ),
   /** The pupil's first name, and the stored files to remove after the rows are gone. */
   erase_pupil: rpc(

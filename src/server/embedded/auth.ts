@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomInt, scrypt as scryptCb, timingSafeEqual
 import { promisify } from 'node:util';
 import { getT } from '~/i18n/index.ts';
 import type { AuthPort, Db, RequestScope, SessionUser, SignInResult } from '../port.ts';
-import { cookieSecurity } from '../port.ts';
+import { cookieSecurity, FRESH_SIGN_IN_MINUTES } from '../port.ts';
 import { mailQueued } from '../mail/signal.ts';
 import { signInLimits } from '../sign-in-limits.ts';
 import { publicUrl } from '../site.ts';
@@ -221,10 +221,42 @@ export function createEmbeddedAuth({ owner, admin, scope, log }: EmbeddedAuthDep
       return { ok: true, userId: account.id };
     },
 
-    async setPassword(password) {
+    async setPassword(password, current) {
       const user = await this.getUser();
       if (user?.kind !== 'person') throw new Error('not signed in');
+      const token = sha256(cookies.get(SESSION_COOKIE)?.value ?? '');
+      const [row] = await call<{ encrypted_password: string | null; fresh: boolean }>(
+        `select u.encrypted_password,
+                s.created_at > now() - make_interval(mins => $3) as fresh
+         from auth.users u join embedded_auth.sessions s on s.user_id = u.id and s.token_hash = $2
+         where u.id = $1`,
+        [user.id, token, FRESH_SIGN_IN_MINUTES],
+      );
+      if (!row) throw new Error('not signed in');
+      if (row.encrypted_password) {
+        // A borrowed session does not know the password it would replace.
+        if (!(await verifyPassword(current ?? '', row.encrypted_password))) {
+          await event('password', 'wrong_current');
+          return { ok: false, reason: 'wrong_current' };
+        }
+      } else if (!row.fresh) {
+        await event('password', 'not_fresh');
+        return { ok: false, reason: 'not_fresh' };
+      }
       await call('select embedded_auth.set_password($1, $2)', [user.id, await hashPassword(password)]);
+      // Every other session ends: a copied cookie or a forgotten device no longer opens the account.
+      await call('delete from embedded_auth.sessions where user_id = $1 and token_hash <> $2', [user.id, token]);
+      await event('password', 'set');
+      return { ok: true };
+    },
+
+    async hasPassword() {
+      const user = await this.getUser();
+      if (user?.kind !== 'person') return false;
+      const [row] = await call<{ has: boolean }>(`select coalesce(encrypted_password, '') <> '' as has from auth.users where id = $1`, [
+        user.id,
+      ]);
+      return row?.has ?? false;
     },
 
     async signOut() {

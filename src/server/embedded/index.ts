@@ -1,9 +1,10 @@
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Config } from '~/server/config.ts';
 import type { Backend, Db, RequestScope, StoragePort } from '~/server/port.ts';
 import { createEmbeddedAuth } from './auth.ts';
-import { migrate, type MigrationReport } from './migrate.ts';
+import { migrate, type MigrationReport, schemaFiles, schemaKey } from './migrate.ts';
+import { copyTemplate } from './template.ts';
 import { ANON, SERVICE, rpcAs, type Claims } from './rpc.ts';
 import { lockDataFolder } from './lock.ts';
 import { openPglite, openPostgres, type SqlEngine } from './sql.ts';
@@ -23,6 +24,8 @@ export interface EmbeddedRuntime {
   owner: SqlEngine;
   report: MigrationReport;
   dataDir: string;
+  /** How long each part of the start took (ms), for the start-up log. */
+  phases: Record<string, number>;
 }
 
 export async function startEmbedded(config: Config): Promise<EmbeddedRuntime> {
@@ -32,12 +35,26 @@ export async function startEmbedded(config: Config): Promise<EmbeddedRuntime> {
     const owner = await openPostgres(config.databaseAdminUrl!, 4);
     const report = await migrate(owner, { seed: config.seed });
     const api = config.databaseAdminUrl === config.databaseUrl ? owner : await openPostgres(config.databaseUrl!, 10);
-    return { config, api, owner, report, dataDir };
+    return { config, api, owner, report, dataDir, phases: {} };
   }
   lockDataFolder(dataDir);
+  const phases: Record<string, number> = {};
+  let mark = performance.now();
+  const phase = (name: string) => {
+    const now = performance.now();
+    phases[name] = Math.round(now - mark);
+    mark = now;
+  };
+  const pgliteDir = resolve(dataDir, 'pglite');
+  // A fresh folder starts as a copy of the build's pre-migrated template (scripts/serve.mjs says
+  // where it is), when that template was made from this build's migrations.
+  const template = process.env.PORTAL_PGLITE_TEMPLATE;
+  if (template && !existsSync(join(pgliteDir, 'PG_VERSION')) && copyTemplate(template, schemaKey(schemaFiles()), pgliteDir)) {
+    phase('template copied');
+  }
   let engine: SqlEngine;
   try {
-    engine = await openPglite({ dataDir: resolve(dataDir, 'pglite') });
+    engine = await openPglite({ dataDir: pgliteDir });
     // A folder that opens but cannot answer is as damaged as one that does not open.
     await engine.transaction((sql) => sql.query('select 1'));
   } catch (err) {
@@ -47,8 +64,10 @@ export async function startEmbedded(config: Config): Promise<EmbeddedRuntime> {
         'or move the folder away to start with a new, empty one.',
     );
   }
+  phase('opened');
   const report = await migrate(engine, { seed: config.seed });
-  return { config, api: engine, owner: engine, report, dataDir };
+  phase(report.seeded ? 'migrated and seeded' : 'migrated');
+  return { config, api: engine, owner: engine, report, dataDir, phases };
 }
 
 function dbAs(engine: SqlEngine, claims: () => Promise<Claims>): Db {

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { createServerClient } from '@supabase/ssr';
+import { createServerClient, parseCookieHeader } from '@supabase/ssr';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { type RpcArgs, type RpcName, type RpcResult, toRpcError, validatedRpc } from '~/domain/rpc/index.ts';
 import type { Config } from '~/server/config.ts';
@@ -10,6 +10,7 @@ import {
   StorageRefused,
   type AuthPort,
   type Backend,
+  FRESH_SIGN_IN_MINUTES,
   type Db,
   type RequestScope,
   type SessionUser,
@@ -41,31 +42,11 @@ export function supabaseHasSession(cookieNames: readonly string[]): boolean {
 }
 const PUPIL_UNTIL_COOKIE = 'portal_pupil_until';
 
-function parseCookieHeader(header: string | null): { name: string; value: string }[] {
-  if (!header) return [];
-  return header
-    .split(';')
-    .map((part) => part.trim())
-    .filter(Boolean)
-    .map((part) => {
-      const eq = part.indexOf('=');
-      const name = eq === -1 ? part : part.slice(0, eq);
-      const raw = eq === -1 ? '' : part.slice(eq + 1);
-      let value = raw;
-      try {
-        value = decodeURIComponent(raw);
-      } catch {
-        // keep raw
-      }
-      return { name, value };
-    });
-}
-
 export function makeSupabaseClients(config: NonNullable<Config['supabase']>, scope: RequestScope): SupabaseClients {
   const security = cookieSecurity(scope.url);
   const user = createServerClient(config.url, config.anonKey, {
     cookies: {
-      getAll: () => parseCookieHeader(scope.request.headers.get('cookie')),
+      getAll: () => parseCookieHeader(scope.request.headers.get('cookie') ?? ''),
       setAll: (list) => {
         for (const { name, value, options } of list) {
           scope.cookies.set(name, value, { ...options, ...security } as Parameters<typeof scope.cookies.set>[2]);
@@ -145,7 +126,7 @@ export function supabaseBackend(
   const limits = signInLimits(admin);
 
   const auth: AuthPort = {
-    hasSession: () => supabaseHasSession(parseCookieHeader(scope.request.headers.get('cookie')).map((c) => c.name)),
+    hasSession: () => supabaseHasSession(parseCookieHeader(scope.request.headers.get('cookie') ?? '').map((c) => c.name)),
 
     getUser() {
       cached ??= (async () => {
@@ -233,9 +214,37 @@ export function supabaseBackend(
       return { ok: true, userId: data.user.id };
     },
 
-    async setPassword(password) {
+    async setPassword(password, current) {
+      const { data, error: userError } = await clients.user.auth.getUser();
+      if (userError || !data.user?.email) throw userError ?? new Error('not signed in');
+      const user = data.user;
+      if (user.app_metadata?.has_password === true) {
+        // The current password, checked on a client of its own: this session stays as it is.
+        const check = createClient(settings.url, settings.anonKey, {
+          auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+        });
+        const { error } = await check.auth.signInWithPassword({ email: user.email!, password: current ?? '' });
+        if (error) {
+          await event('password', 'wrong_current');
+          return { ok: false, reason: 'wrong_current' };
+        }
+        await check.auth.signOut({ scope: 'local' });
+      } else if (!user.last_sign_in_at || Date.parse(user.last_sign_in_at) < Date.now() - FRESH_SIGN_IN_MINUTES * 60_000) {
+        await event('password', 'not_fresh');
+        return { ok: false, reason: 'not_fresh' };
+      }
       const { error } = await clients.user.auth.updateUser({ password });
       if (error) throw error;
+      await clients.service.auth.admin.updateUserById(user.id, { app_metadata: { has_password: true } });
+      // Every other session ends (GoTrue revokes their refresh tokens); this one stays.
+      await clients.user.auth.signOut({ scope: 'others' });
+      await event('password', 'set');
+      return { ok: true };
+    },
+
+    async hasPassword() {
+      const { data } = await clients.user.auth.getUser();
+      return data.user?.app_metadata?.has_password === true;
     },
 
     async signOut() {

@@ -1,12 +1,10 @@
-import { plainText } from '~/domain/inline.ts';
 import type { APIRoute } from 'astro';
 import { z } from 'zod';
 import { buildIcs, meetingUid } from '~/domain/ics.ts';
 import { RpcError, type RpcResult } from '~/domain/rpc/index.ts';
-import { intlLocale } from '~/i18n/format.ts';
 import { publicUrl } from '~/server/site.ts';
 
-/** A meeting as a calendar file, in the reader's language and the school's time zone. */
+/** A meeting as a calendar file, in the reader's language and the school's time zone; the same event the invitation mail attaches. */
 export const GET: APIRoute = async ({ params, locals }) => {
   const { backend, lang, user } = locals;
   const id = z.uuid().safeParse(params.meetingId);
@@ -22,7 +20,7 @@ export const GET: APIRoute = async ({ params, locals }) => {
   if (!meeting?.starts_at || meeting.status !== 'planned') return notFound();
   const sequence = await backend.db.rpc('meeting_calendar_sequence', { p_meeting: meeting.meeting_id });
   const t = locals.t;
-  const names = new Intl.ListFormat(intlLocale(lang)).format((meeting.pupils ?? []).map((p) => p.first_name));
+  const school = (await backend.db.rpc('my_memberships', {})).find((m) => m.school_id === meeting.school_id)?.school_name ?? '';
   const url = publicUrl(`/${lang}/app/meetings/${meeting.meeting_id}`);
   const body = buildIcs({
     uid: meetingUid(meeting.meeting_id),
@@ -30,8 +28,10 @@ export const GET: APIRoute = async ({ params, locals }) => {
     alarm: { minutesBefore: 60, description: t('notify:calendar.alarm') },
     start: new Date(meeting.starts_at),
     minutes: meeting.minutes ?? 15,
-    summary: t('meetings:calendar.summary', { kind: plainText(t(`meetings:kind.${meeting.kind}`)), names }),
-    description: [meeting.goal, url].filter(Boolean).join('\n'),
+    // What a calendar shows on a lock screen or a shared family agenda: like a mail's subject, no
+    // child, no kind of meeting and not the school's goal (issue 18) — those are behind the link.
+    summary: t('notify:calendar.summary', { school }),
+    description: [t('notify:calendar.description', { school }), url].join('\n'),
     location: meeting.place ?? meeting.video_url,
     url,
     now: new Date(),
