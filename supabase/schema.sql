@@ -110,6 +110,14 @@ create table private.pupil_codes (
 );
 alter table private.pupil_codes enable row level security;
 
+create table private.pupil_presence (
+  pupil_id uuid not null,
+  last_seen_at timestamp with time zone default now() not null,
+  constraint pupil_presence_pkey PRIMARY KEY (pupil_id),
+  constraint pupil_presence_pupil_id_fkey FOREIGN KEY (pupil_id) REFERENCES public.pupils(id) ON DELETE CASCADE
+);
+alter table private.pupil_presence enable row level security;
+
 create table private.push_subscriptions (
   id uuid default gen_random_uuid() not null,
   user_id uuid not null,
@@ -286,6 +294,119 @@ CREATE TRIGGER translations_erasure_requests AFTER UPDATE ON public.erasure_requ
 grant references, select, trigger on public.erasure_requests to authenticated;
 grant delete, insert, references, select, trigger, truncate, update on public.erasure_requests to service_role;
 
+create table public.group_discussions (
+  id uuid default gen_random_uuid() not null,
+  plan_id uuid not null,
+  school_id uuid not null,
+  class_id uuid not null,
+  agreed text not null,
+  written_by uuid,
+  created_at timestamp with time zone default now() not null,
+  constraint group_discussions_agreed_check CHECK (char_length(btrim(agreed)) >= 1 AND char_length(btrim(agreed)) <= 1000 AND private.is_clean_text(agreed)),
+  constraint group_discussions_class_id_fkey FOREIGN KEY (class_id) REFERENCES public.classes(id) ON DELETE CASCADE,
+  constraint group_discussions_pkey PRIMARY KEY (id),
+  constraint group_discussions_plan_id_fkey FOREIGN KEY (plan_id) REFERENCES public.group_plans(id) ON DELETE CASCADE,
+  constraint group_discussions_school_id_fkey FOREIGN KEY (school_id) REFERENCES public.schools(id) ON DELETE CASCADE,
+  constraint group_discussions_written_by_fkey FOREIGN KEY (written_by) REFERENCES auth.users(id) ON DELETE SET NULL
+);
+CREATE INDEX group_discussions_plan_idx ON public.group_discussions USING btree (plan_id, created_at DESC);
+alter table public.group_discussions enable row level security;
+create policy "the class's teachers, the coach and admins see what was agreed" on public.group_discussions
+  as permissive for select to authenticated
+  using (( SELECT private.can_see_class_pupils(group_discussions.class_id) AS can_see_class_pupils));
+grant references, select, trigger on public.group_discussions to authenticated;
+grant delete, insert, references, select, trigger, truncate, update on public.group_discussions to service_role;
+
+create table public.group_plan_circles (
+  plan_id uuid not null,
+  circle text not null,
+  goal text,
+  instruction text,
+  practice text,
+  enrichment text,
+  materials text,
+  shared_needs text[] default '{}'::text[] not null,
+  organisation text,
+  attention text,
+  reached text,
+  worked text,
+  next_step text,
+  constraint group_plan_circles_attention_check CHECK (attention IS NULL OR char_length(attention) <= 600 AND private.is_clean_text(attention)),
+  constraint group_plan_circles_circle_check CHECK (circle = ANY (private.plan_circles())),
+  constraint group_plan_circles_enrichment_check CHECK (enrichment IS NULL OR char_length(enrichment) <= 600 AND private.is_clean_text(enrichment)),
+  constraint group_plan_circles_goal_check CHECK (goal IS NULL OR char_length(goal) <= 300 AND private.is_clean_text(goal)),
+  constraint group_plan_circles_instruction_check CHECK (instruction IS NULL OR char_length(instruction) <= 600 AND private.is_clean_text(instruction)),
+  constraint group_plan_circles_materials_check CHECK (materials IS NULL OR char_length(materials) <= 300 AND private.is_clean_text(materials)),
+  constraint group_plan_circles_next_step_check CHECK (next_step IS NULL OR char_length(next_step) <= 600 AND private.is_clean_text(next_step)),
+  constraint group_plan_circles_organisation_check CHECK (organisation IS NULL OR char_length(organisation) <= 300 AND private.is_clean_text(organisation)),
+  constraint group_plan_circles_pkey PRIMARY KEY (plan_id, circle),
+  constraint group_plan_circles_plan_id_fkey FOREIGN KEY (plan_id) REFERENCES public.group_plans(id) ON DELETE CASCADE,
+  constraint group_plan_circles_practice_check CHECK (practice IS NULL OR char_length(practice) <= 600 AND private.is_clean_text(practice)),
+  constraint group_plan_circles_reached_check CHECK (reached IS NULL OR char_length(reached) <= 600 AND private.is_clean_text(reached)),
+  constraint group_plan_circles_shared_needs_check CHECK (private.valid_need_list(shared_needs)),
+  constraint group_plan_circles_worked_check CHECK (worked IS NULL OR char_length(worked) <= 600 AND private.is_clean_text(worked))
+);
+alter table public.group_plan_circles enable row level security;
+create policy "the class's teachers, the coach and admins see a plan's circles" on public.group_plan_circles
+  as permissive for select to authenticated
+  using ((EXISTS ( SELECT 1
+   FROM public.group_plans g
+  WHERE ((g.id = group_plan_circles.plan_id) AND private.can_see_class_pupils(g.class_id)))));
+grant references, select, trigger on public.group_plan_circles to authenticated;
+grant delete, insert, references, select, trigger, truncate, update on public.group_plan_circles to service_role;
+
+create table public.group_plan_pupils (
+  plan_id uuid not null,
+  pupil_id uuid not null,
+  circle text not null,
+  next_circle text,
+  constraint group_plan_pupils_circle_check CHECK (circle = ANY (private.plan_circles())),
+  constraint group_plan_pupils_next_circle_check CHECK (next_circle IS NULL OR (next_circle = ANY (private.plan_circles()))),
+  constraint group_plan_pupils_pkey PRIMARY KEY (plan_id, pupil_id),
+  constraint group_plan_pupils_plan_id_fkey FOREIGN KEY (plan_id) REFERENCES public.group_plans(id) ON DELETE CASCADE,
+  constraint group_plan_pupils_pupil_id_fkey FOREIGN KEY (pupil_id) REFERENCES public.pupils(id) ON DELETE CASCADE
+);
+CREATE INDEX group_plan_pupils_pupil_idx ON public.group_plan_pupils USING btree (pupil_id);
+alter table public.group_plan_pupils enable row level security;
+create policy "the class's teachers, the coach and admins see who is in which " on public.group_plan_pupils
+  as permissive for select to authenticated
+  using ((EXISTS ( SELECT 1
+   FROM public.group_plans g
+  WHERE ((g.id = group_plan_pupils.plan_id) AND private.can_see_class_pupils(g.class_id)))));
+grant references, select, trigger on public.group_plan_pupils to authenticated;
+grant delete, insert, references, select, trigger, truncate, update on public.group_plan_pupils to service_role;
+
+create table public.group_plans (
+  id uuid default gen_random_uuid() not null,
+  school_id uuid not null,
+  class_id uuid not null,
+  round_id uuid,
+  goal_round_id uuid,
+  previous_id uuid,
+  period text not null,
+  evaluate_on date not null,
+  evaluated_at timestamp with time zone,
+  created_by uuid,
+  created_at timestamp with time zone default now() not null,
+  updated_at timestamp with time zone default now() not null,
+  constraint group_plans_class_id_school_id_fkey FOREIGN KEY (class_id, school_id) REFERENCES public.classes(id, school_id) ON DELETE CASCADE,
+  constraint group_plans_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL,
+  constraint group_plans_goal_round_id_fkey FOREIGN KEY (goal_round_id) REFERENCES public.need_rounds(id) ON DELETE SET NULL,
+  constraint group_plans_period_check CHECK (char_length(btrim(period)) >= 1 AND char_length(btrim(period)) <= 80 AND private.is_clean_text(period)),
+  constraint group_plans_pkey PRIMARY KEY (id),
+  constraint group_plans_previous_id_fkey FOREIGN KEY (previous_id) REFERENCES public.group_plans(id) ON DELETE SET NULL,
+  constraint group_plans_round_id_fkey FOREIGN KEY (round_id) REFERENCES public.need_rounds(id) ON DELETE SET NULL
+);
+CREATE INDEX group_plans_class_idx ON public.group_plans USING btree (class_id, created_at DESC);
+CREATE UNIQUE INDEX group_plans_one_next ON public.group_plans USING btree (previous_id) WHERE (previous_id IS NOT NULL);
+CREATE INDEX group_plans_school_idx ON public.group_plans USING btree (school_id, class_id, created_at DESC);
+alter table public.group_plans enable row level security;
+create policy "the class's teachers, the coach and admins see its group plans" on public.group_plans
+  as permissive for select to authenticated
+  using (( SELECT private.can_see_class_pupils(group_plans.class_id) AS can_see_class_pupils));
+grant references, select, trigger on public.group_plans to authenticated;
+grant delete, insert, references, select, trigger, truncate, update on public.group_plans to service_role;
+
 create table public.guardian_links (
   id uuid default gen_random_uuid() not null,
   school_id uuid not null,
@@ -318,6 +439,7 @@ create policy "admins link a parent of their school to a pupil of their school" 
 create policy "admins remove links in their school" on public.guardian_links
   as permissive for delete to authenticated
   using (( SELECT private.is_school_admin(guardian_links.school_id) AS is_school_admin));
+CREATE TRIGGER guardian_links_logged AFTER INSERT ON public.guardian_links FOR EACH ROW EXECUTE FUNCTION private.log_parent_link();
 grant delete, insert, references, select, trigger, truncate, update on public.guardian_links to authenticated;
 grant delete, insert, references, select, trigger, truncate, update on public.guardian_links to service_role;
 
@@ -777,6 +899,8 @@ create table public.need_rounds (
   opened_by uuid,
   opened_at timestamp with time zone default now() not null,
   closed_at timestamp with time zone,
+  cards text[],
+  constraint need_rounds_cards_check CHECK (cards IS NULL OR private.valid_need_list(cards) AND cardinality(cards) >= 2),
   constraint need_rounds_check CHECK (closed_at IS NULL OR closed_at >= opened_at),
   constraint need_rounds_class_id_school_id_fkey FOREIGN KEY (class_id, school_id) REFERENCES public.classes(id, school_id) ON DELETE CASCADE,
   constraint need_rounds_goal_check CHECK (goal IS NULL OR char_length(btrim(goal)) >= 1 AND char_length(btrim(goal)) <= 120 AND private.is_clean_text(goal)),
@@ -784,7 +908,6 @@ create table public.need_rounds (
   constraint need_rounds_pkey PRIMARY KEY (id)
 );
 CREATE INDEX need_rounds_class_idx ON public.need_rounds USING btree (class_id, opened_at DESC);
-CREATE UNIQUE INDEX need_rounds_one_open_per_class ON public.need_rounds USING btree (class_id) WHERE (closed_at IS NULL);
 CREATE INDEX need_rounds_school_idx ON public.need_rounds USING btree (school_id, class_id, opened_at DESC);
 alter table public.need_rounds enable row level security;
 create policy "the class's people see its rounds" on public.need_rounds
@@ -898,8 +1021,8 @@ create table public.pupil_access_log (
   reader_id uuid,
   pupil_id uuid not null,
   kind text not null,
-  at timestamp with time zone default now() not null,
-  constraint pupil_access_log_kind_check CHECK (kind = ANY (ARRAY['needs_answers'::text, 'drawing'::text, 'preparation'::text, 'pupil_preparation'::text, 'feedback'::text])),
+  at timestamp with time zone default clock_timestamp() not null,
+  constraint pupil_access_log_kind_check CHECK (kind = ANY (ARRAY['needs_answers'::text, 'drawing'::text, 'preparation'::text, 'pupil_preparation'::text, 'feedback'::text, 'parent_link'::text])),
   constraint pupil_access_log_pkey PRIMARY KEY (id),
   constraint pupil_access_log_pupil_id_fkey FOREIGN KEY (pupil_id) REFERENCES public.pupils(id) ON DELETE CASCADE,
   constraint pupil_access_log_reader_id_fkey FOREIGN KEY (reader_id) REFERENCES auth.users(id) ON DELETE SET NULL,
@@ -907,6 +1030,7 @@ create table public.pupil_access_log (
 );
 CREATE INDEX pupil_access_log_pupil_idx ON public.pupil_access_log USING btree (pupil_id);
 CREATE INDEX pupil_access_log_reader_idx ON public.pupil_access_log USING btree (reader_id);
+CREATE INDEX pupil_access_log_recent_idx ON public.pupil_access_log USING btree (reader_id, pupil_id, kind, at DESC);
 CREATE INDEX pupil_access_log_school_idx ON public.pupil_access_log USING btree (school_id, at DESC);
 alter table public.pupil_access_log enable row level security;
 create policy "the admin and the coach read who looked at their school's pupil" on public.pupil_access_log
@@ -915,6 +1039,29 @@ create policy "the admin and the coach read who looked at their school's pupil" 
 grant delete, insert, references, select, trigger, truncate, update on public.pupil_access_log to anon;
 grant delete, insert, references, select, trigger, truncate, update on public.pupil_access_log to authenticated;
 grant delete, insert, references, select, trigger, truncate, update on public.pupil_access_log to service_role;
+
+create table public.pupil_notes (
+  pupil_id uuid not null,
+  school_id uuid not null,
+  helps text,
+  hinders text,
+  updated_by uuid,
+  updated_at timestamp with time zone default now() not null,
+  constraint pupil_notes_helps_check CHECK (helps IS NULL OR char_length(helps) <= 600 AND private.is_clean_text(helps)),
+  constraint pupil_notes_hinders_check CHECK (hinders IS NULL OR char_length(hinders) <= 600 AND private.is_clean_text(hinders)),
+  constraint pupil_notes_pkey PRIMARY KEY (pupil_id),
+  constraint pupil_notes_pupil_id_fkey FOREIGN KEY (pupil_id) REFERENCES public.pupils(id) ON DELETE CASCADE,
+  constraint pupil_notes_school_id_fkey FOREIGN KEY (school_id) REFERENCES public.schools(id) ON DELETE CASCADE,
+  constraint pupil_notes_updated_by_fkey FOREIGN KEY (updated_by) REFERENCES auth.users(id) ON DELETE SET NULL
+);
+alter table public.pupil_notes enable row level security;
+create policy "the class's teachers, the coach and admins see a pupil's note" on public.pupil_notes
+  as permissive for select to authenticated
+  using ((EXISTS ( SELECT 1
+   FROM public.pupils p
+  WHERE ((p.id = pupil_notes.pupil_id) AND private.can_see_class_pupils(p.class_id)))));
+grant references, trigger on public.pupil_notes to authenticated;
+grant delete, insert, references, select, trigger, truncate, update on public.pupil_notes to service_role;
 
 create table public.pupil_preparations (
   meeting_id uuid not null,
@@ -989,6 +1136,7 @@ create table public.schools (
   privacy_board text,
   privacy_contact text,
   retention_months integer default 24 not null,
+  pupil_idle_minutes integer default 5 not null,
   constraint schools_contact_email_check CHECK (char_length(contact_email) <= 254),
   constraint schools_contact_name_check CHECK (char_length(contact_name) <= 80),
   constraint schools_contact_phone_check CHECK (char_length(contact_phone) <= 40),
@@ -998,6 +1146,7 @@ create table public.schools (
   constraint schools_pkey PRIMARY KEY (id),
   constraint schools_privacy_board_check CHECK (privacy_board IS NULL OR char_length(btrim(privacy_board)) >= 1 AND char_length(btrim(privacy_board)) <= 120 AND private.is_clean_text(privacy_board)),
   constraint schools_privacy_contact_check CHECK (privacy_contact IS NULL OR char_length(btrim(privacy_contact)) >= 1 AND char_length(btrim(privacy_contact)) <= 200 AND private.is_clean_text(privacy_contact)),
+  constraint schools_pupil_idle_minutes_check CHECK (pupil_idle_minutes >= 2 AND pupil_idle_minutes <= 15),
   constraint schools_retention_months_check CHECK (retention_months >= 6 AND retention_months <= 120),
   constraint schools_slug_check CHECK (slug ~ '^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$'::text),
   constraint schools_slug_key UNIQUE (slug)
@@ -1316,10 +1465,10 @@ CREATE OR REPLACE FUNCTION private.can_see_class(p_class uuid)
 AS $function$
   select private.can_see_class_pupils(p_class) or exists (
     select 1 from public.pupils p
-    where p.class_id = p_class and private.is_guardian_of(p.id)
+    where p.class_id = p_class and p.left_at is null and private.is_guardian_of(p.id)
   ) or exists (
     select 1 from public.pupils p
-    where p.class_id = p_class and p.user_id = (select auth.uid())
+    where p.class_id = p_class and p.left_at is null and p.user_id = (select auth.uid())
   )
 $function$;
 grant execute on function private.can_see_class(p_class uuid) to authenticated;
@@ -1361,6 +1510,31 @@ $function$;
 grant execute on function private.can_see_profile(p_user uuid) to authenticated;
 grant execute on function private.can_see_profile(p_user uuid) to service_role;
 
+CREATE OR REPLACE FUNCTION private.check_places(p_class uuid, p_places jsonb)
+ RETURNS void
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if p_places is null or jsonb_typeof(p_places) <> 'array' or jsonb_array_length(p_places) > 40 then
+    raise exception using errcode = 'P0001', message = 'invalid';
+  end if;
+  if exists (
+    select 1 from jsonb_array_elements(p_places) e
+    where jsonb_typeof(e) <> 'object'
+      or not (e ->> 'circle' = any (private.plan_circles()))
+      or not exists (
+        select 1 from public.pupils p
+        where p.id = private.uuid_or_null(e ->> 'pupil') and p.class_id = p_class
+      )
+  ) or (select count(distinct e ->> 'pupil') from jsonb_array_elements(p_places) e) <> jsonb_array_length(p_places) then
+    raise exception using errcode = 'P0001', message = 'invalid';
+  end if;
+end
+$function$;
+grant execute on function private.check_places(p_class uuid, p_places jsonb) to service_role;
+
 CREATE OR REPLACE FUNCTION private.children_in_meeting(p_meeting uuid)
  RETURNS jsonb
  LANGUAGE sql
@@ -1371,6 +1545,17 @@ AS $function$
   from public.meeting_pupils mp join public.pupils p on p.id = mp.pupil_id
   where mp.meeting_id = p_meeting
 $function$;
+
+CREATE OR REPLACE FUNCTION private.circle_rank(p_circle text)
+ RETURNS integer
+ LANGUAGE sql
+ IMMUTABLE
+ SET search_path TO ''
+AS $function$
+  select array_position(array['very-intensive', 'intensive', 'basis', 'deepened', 'very-deepened'], p_circle)
+$function$;
+grant execute on function private.circle_rank(p_circle text) to authenticated;
+grant execute on function private.circle_rank(p_circle text) to service_role;
 
 CREATE OR REPLACE FUNCTION private.digest_kinds()
  RETURNS text[]
@@ -1445,6 +1630,31 @@ AS $function$
 $function$;
 grant execute on function private.essential_kinds() to authenticated;
 grant execute on function private.essential_kinds() to service_role;
+
+CREATE OR REPLACE FUNCTION private.fill_group_plan(p_plan public.group_plans, p_places jsonb, p_from uuid)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  insert into public.group_plan_pupils (plan_id, pupil_id, circle)
+  select p_plan.id, p.id, e ->> 'circle' from jsonb_array_elements(p_places) e
+  join public.pupils p on p.id = (e ->> 'pupil')::uuid and p.left_at is null;
+  insert into public.group_plan_circles (plan_id, circle, shared_needs, goal, instruction, practice, enrichment,
+                                         materials, organisation, attention)
+  select p_plan.id, c.circle,
+         private.shared_needs(p_plan.class_id, array(
+           select gp.pupil_id from public.group_plan_pupils gp where gp.plan_id = p_plan.id and gp.circle = c.circle)),
+         coalesce(prev.next_step, prev.goal), prev.instruction, prev.practice, prev.enrichment, prev.materials,
+         prev.organisation, prev.attention
+  from unnest(private.plan_circles()) as c(circle)
+  left join public.group_plan_circles prev on prev.plan_id = p_from and prev.circle = c.circle
+  where c.circle = 'basis'
+     or exists (select 1 from public.group_plan_pupils gp where gp.plan_id = p_plan.id and gp.circle = c.circle);
+end
+$function$;
+grant execute on function private.fill_group_plan(p_plan public.group_plans, p_places jsonb, p_from uuid) to service_role;
 
 CREATE OR REPLACE FUNCTION private.forget_changed_translations()
  RETURNS trigger
@@ -1585,7 +1795,7 @@ CREATE OR REPLACE FUNCTION private.is_pupil_self(p_pupil uuid)
 AS $function$
   select exists (
     select 1 from public.pupils p
-    where p.id = p_pupil and p.user_id is not null and p.user_id = (select auth.uid())
+    where p.id = p_pupil and p.user_id is not null and p.user_id = (select auth.uid()) and p.left_at is null
   )
 $function$;
 grant execute on function private.is_pupil_self(p_pupil uuid) to authenticated;
@@ -1684,6 +1894,22 @@ grant execute on function private.leaflet_titles(p_leaflet uuid) to anon;
 grant execute on function private.leaflet_titles(p_leaflet uuid) to authenticated;
 grant execute on function private.leaflet_titles(p_leaflet uuid) to service_role;
 
+CREATE OR REPLACE FUNCTION private.log_parent_link()
+ RETURNS trigger
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  -- A person's request (an invitation redeemed, people.link), not the seed or a restore.
+  if new.created_by is not null and private.acting_person() then
+    insert into public.pupil_access_log (school_id, reader_id, pupil_id, kind)
+    values (new.school_id, new.created_by, new.pupil_id, 'parent_link');
+  end if;
+  return null;
+end
+$function$;
+
 CREATE OR REPLACE FUNCTION private.log_pupil_reads(p_pupils uuid[], p_kind text)
  RETURNS void
  LANGUAGE sql
@@ -1696,6 +1922,12 @@ AS $function$
   where p.id = any (p_pupils)
     and (select auth.uid()) is not null
     and private.is_school_staff(p.school_id)
+    -- Once per page view: not again within 10 seconds for the same reader, pupil and kind.
+    and not exists (
+      select 1 from public.pupil_access_log l
+      where l.reader_id = (select auth.uid()) and l.pupil_id = p.id and l.kind = p_kind
+        and l.at > clock_timestamp() - interval '10 seconds'
+    )
 $function$;
 grant execute on function private.log_pupil_reads(p_pupils uuid[], p_kind text) to authenticated;
 grant execute on function private.log_pupil_reads(p_pupils uuid[], p_kind text) to service_role;
@@ -1788,6 +2020,24 @@ end
 $function$;
 grant execute on function private.my_answer_row(p_round uuid) to service_role;
 
+CREATE OR REPLACE FUNCTION private.my_group_plan(p_plan uuid)
+ RETURNS public.group_plans
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  v_plan public.group_plans;
+begin
+  select * into v_plan from public.group_plans g where g.id = p_plan;
+  if v_plan.id is null or not private.can_see_class_pupils(v_plan.class_id) then
+    raise exception using errcode = 'P0001', message = 'forbidden';
+  end if;
+  return v_plan;
+end
+$function$;
+grant execute on function private.my_group_plan(p_plan uuid) to service_role;
+
 CREATE OR REPLACE FUNCTION private.my_open_round(p_round uuid)
  RETURNS public.pupils
  LANGUAGE plpgsql
@@ -1806,7 +2056,7 @@ begin
   if v_round.id is null or v_round.class_id <> v_pupil.class_id then
     raise exception using errcode = 'P0001', message = 'forbidden';
   end if;
-  if v_round.closed_at is not null then
+  if not private.round_is_open(v_round.closed_at) then
     raise exception using errcode = 'P0001', message = 'round_closed';
   end if;
   return v_pupil;
@@ -1820,7 +2070,8 @@ CREATE OR REPLACE FUNCTION private.my_pupil_row()
  STABLE SECURITY DEFINER
  SET search_path TO ''
 AS $function$
-  select p.* from public.pupils p where p.user_id is not null and p.user_id = (select auth.uid())
+  select p.* from public.pupils p
+  where p.user_id is not null and p.user_id = (select auth.uid()) and p.left_at is null
 $function$;
 grant execute on function private.my_pupil_row() to service_role;
 
@@ -2456,6 +2707,52 @@ $function$;
 grant execute on function private.reminder_kinds() to authenticated;
 grant execute on function private.reminder_kinds() to service_role;
 
+CREATE OR REPLACE FUNCTION private.round_is_open(p_closed_at timestamp with time zone)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$
+  select p_closed_at is null or p_closed_at > now()
+$function$;
+grant execute on function private.round_is_open(p_closed_at timestamp with time zone) to service_role;
+
+CREATE OR REPLACE FUNCTION private.school_attention(p_school uuid)
+ RETURNS TABLE(class_id uuid, pupil_id uuid, reason text)
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  with current_plan as (
+    select distinct on (g.class_id) g.id, g.class_id from public.group_plans g
+    where g.school_id = p_school order by g.class_id, g.created_at desc
+  ),
+  live as (
+    select p.id, p.class_id from public.pupils p where p.school_id = p_school and p.left_at is null
+  ),
+  steps as (
+    select a.pupil_id, a.class_id, a.goal_step,
+           row_number() over (partition by a.pupil_id order by r.opened_at desc) as n
+    from public.need_answers a join public.need_rounds r on r.id = a.round_id
+    where r.school_id = p_school and a.goal_step is not null
+  )
+  select l.class_id, l.id, 'earring'
+  from current_plan cp
+  join public.group_plan_pupils gp on gp.plan_id = cp.id and gp.circle in ('very-intensive', 'very-deepened')
+  join live l on l.id = gp.pupil_id and l.class_id = cp.class_id
+  union all
+  select l.class_id, l.id, 'no_circle'
+  from live l join current_plan cp on cp.class_id = l.class_id
+  where not exists (select 1 from public.group_plan_pupils gp where gp.plan_id = cp.id and gp.pupil_id = l.id)
+  union all
+  select l.class_id, l.id, 'not_yet_twice'
+  from steps s join live l on l.id = s.pupil_id and l.class_id = s.class_id
+  where s.n <= 2
+  group by l.class_id, l.id
+  having count(*) filter (where s.goal_step = 'not-yet') = 2
+$function$;
+grant execute on function private.school_attention(p_school uuid) to service_role;
+
 CREATE OR REPLACE FUNCTION private.school_day_end(p_now timestamp with time zone DEFAULT now())
  RETURNS timestamp with time zone
  LANGUAGE sql
@@ -2510,6 +2807,29 @@ AS $function$
 $function$;
 grant execute on function private.sees_meeting(p_meeting uuid) to authenticated;
 grant execute on function private.sees_meeting(p_meeting uuid) to service_role;
+
+CREATE OR REPLACE FUNCTION private.shared_needs(p_class uuid, p_pupils uuid[])
+ RETURNS text[]
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  with latest as (
+    select distinct on (a.pupil_id) a.pupil_id, a.needs
+    from public.need_answers a join public.need_rounds r on r.id = a.round_id
+    where a.class_id = p_class and a.pupil_id = any (p_pupils) and cardinality(a.needs) > 0
+    order by a.pupil_id, r.opened_at desc
+  ),
+  counted as (
+    select x.need, count(*) as n from latest l cross join unnest(l.needs) as x(need) group by x.need
+  )
+  select coalesce(array(
+    select c.need from counted c
+    where c.n * 2 >= (select count(*) from latest)
+    order by array_position(private.need_ids(), c.need)
+  ), '{}')
+$function$;
+grant execute on function private.shared_needs(p_class uuid, p_pupils uuid[]) to service_role;
 
 CREATE OR REPLACE FUNCTION private.staff_sees_meeting(p_meeting uuid)
  RETURNS boolean
@@ -3102,6 +3422,26 @@ AS $function$
 $function$;
 grant execute on function public.class_device_roster(p_device_token text) to service_role;
 
+CREATE OR REPLACE FUNCTION public.class_group_plans(p_class uuid)
+ RETURNS TABLE(plan_id uuid, period text, evaluate_on date, evaluated_at timestamp with time zone, pupils integer, created_at timestamp with time zone)
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if not private.can_see_class_pupils(p_class) then
+    raise exception using errcode = 'P0001', message = 'forbidden';
+  end if;
+  return query
+    select g.id, g.period, g.evaluate_on, g.evaluated_at,
+           (select count(*)::int from public.group_plan_pupils gp where gp.plan_id = g.id), g.created_at
+    from public.group_plans g where g.class_id = p_class
+    order by g.created_at desc;
+end
+$function$;
+grant execute on function public.class_group_plans(p_class uuid) to authenticated;
+grant execute on function public.class_group_plans(p_class uuid) to service_role;
+
 CREATE OR REPLACE FUNCTION public.class_lockouts(p_class uuid)
  RETURNS TABLE(pupil_id uuid, locked_until timestamp with time zone, needs_teacher boolean, lockouts integer)
  LANGUAGE sql
@@ -3204,7 +3544,7 @@ begin
   if v_round.id is null or not private.can_see_class_pupils(v_round.class_id) then
     raise exception using errcode = 'P0001', message = 'forbidden';
   end if;
-  if v_round.closed_at is not null then
+  if not private.round_is_open(v_round.closed_at) then
     raise exception using errcode = 'P0001', message = 'round_closed';
   end if;
   return query update public.need_rounds set closed_at = now() where id = p_round returning *;
@@ -3276,6 +3616,35 @@ AS $function$
 $function$;
 grant execute on function public.create_class(p_school uuid, p_name text, p_school_year text) to authenticated;
 grant execute on function public.create_class(p_school uuid, p_name text, p_school_year text) to service_role;
+
+CREATE OR REPLACE FUNCTION public.create_group_plan(p_round uuid, p_places jsonb, p_period text, p_evaluate_on date)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  v_round public.need_rounds;
+  v_plan public.group_plans;
+begin
+  select * into v_round from public.need_rounds r where r.id = p_round;
+  if v_round.id is null or not private.can_see_class_pupils(v_round.class_id) then
+    raise exception using errcode = 'P0001', message = 'forbidden';
+  end if;
+  if p_evaluate_on is null or p_evaluate_on < current_date or p_evaluate_on > current_date + 400 then
+    raise exception using errcode = 'P0001', message = 'invalid_date';
+  end if;
+  perform private.check_places(v_round.class_id, p_places);
+  insert into public.group_plans (school_id, class_id, round_id, goal_round_id, period, evaluate_on, created_by)
+  values (v_round.school_id, v_round.class_id, v_round.id, case when v_round.goal is not null then v_round.id end,
+          btrim(p_period), p_evaluate_on, (select auth.uid()))
+  returning * into v_plan;
+  perform private.fill_group_plan(v_plan, p_places, null);
+  return v_plan.id;
+end
+$function$;
+grant execute on function public.create_group_plan(p_round uuid, p_places jsonb, p_period text, p_evaluate_on date) to authenticated;
+grant execute on function public.create_group_plan(p_round uuid, p_places jsonb, p_period text, p_evaluate_on date) to service_role;
 
 CREATE OR REPLACE FUNCTION public.create_invitation(p_school uuid, p_role public.school_role, p_pupils uuid[], p_locale text, p_label text)
  RETURNS TABLE(invitation_id uuid, code text, expires_at timestamp with time zone)
@@ -3512,6 +3881,48 @@ $function$;
 grant execute on function public.erase_pupil(p_pupil uuid) to authenticated;
 grant execute on function public.erase_pupil(p_pupil uuid) to service_role;
 
+CREATE OR REPLACE FUNCTION public.evaluate_group_plan(p_plan uuid, p_circles jsonb, p_pupils jsonb)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  v_plan public.group_plans;
+begin
+  v_plan := private.my_group_plan(p_plan);
+  if exists (select 1 from public.group_plans n where n.previous_id = p_plan) then
+    raise exception using errcode = 'P0001', message = 'plan_continued';
+  end if;
+  if p_circles is null or jsonb_typeof(p_circles) <> 'array' or jsonb_array_length(p_circles) > 5
+    or p_pupils is null or jsonb_typeof(p_pupils) <> 'array' or jsonb_array_length(p_pupils) > 40
+    or exists (select 1 from jsonb_array_elements(p_circles) e where jsonb_typeof(e) <> 'object')
+    or exists (select 1 from jsonb_array_elements(p_pupils) e
+               where jsonb_typeof(e) <> 'object' or not (e ->> 'circle' = any (private.plan_circles())))
+    or (select count(*) from public.group_plan_pupils gp where gp.plan_id = p_plan)
+       <> (select count(distinct gp.pupil_id) from public.group_plan_pupils gp
+           join jsonb_array_elements(p_pupils) e on private.uuid_or_null(e ->> 'pupil') = gp.pupil_id
+           where gp.plan_id = p_plan)
+    or jsonb_array_length(p_pupils) <> (select count(*) from public.group_plan_pupils gp where gp.plan_id = p_plan)
+  then
+    raise exception using errcode = 'P0001', message = 'invalid';
+  end if;
+  update public.group_plan_circles gc
+  set reached = nullif(btrim(e ->> 'reached'), ''),
+      worked = nullif(btrim(e ->> 'worked'), ''),
+      next_step = nullif(btrim(e ->> 'next_step'), '')
+  from jsonb_array_elements(p_circles) e
+  where gc.plan_id = p_plan and gc.circle = e ->> 'circle';
+  update public.group_plan_pupils gp
+  set next_circle = e ->> 'circle'
+  from jsonb_array_elements(p_pupils) e
+  where gp.plan_id = p_plan and gp.pupil_id = private.uuid_or_null(e ->> 'pupil');
+  update public.group_plans g set evaluated_at = now(), updated_at = now() where g.id = p_plan;
+end
+$function$;
+grant execute on function public.evaluate_group_plan(p_plan uuid, p_circles jsonb, p_pupils jsonb) to authenticated;
+grant execute on function public.evaluate_group_plan(p_plan uuid, p_circles jsonb, p_pupils jsonb) to service_role;
+
 CREATE OR REPLACE FUNCTION public.give_meeting_feedback(p_meeting uuid, p_top text, p_tip text, p_seen text, p_heard text, p_valued text, p_anonymous boolean)
  RETURNS timestamp with time zone
  LANGUAGE plpgsql
@@ -3550,6 +3961,173 @@ end
 $function$;
 grant execute on function public.give_meeting_feedback(p_meeting uuid, p_top text, p_tip text, p_seen text, p_heard text, p_valued text, p_anonymous boolean) to authenticated;
 grant execute on function public.give_meeting_feedback(p_meeting uuid, p_top text, p_tip text, p_seen text, p_heard text, p_valued text, p_anonymous boolean) to service_role;
+
+CREATE OR REPLACE FUNCTION public.group_discussion(p_school uuid)
+ RETURNS TABLE(class_id uuid, class_name text, pupils integer, plan_id uuid, period text, evaluate_on date, evaluated_at timestamp with time zone, status text, attention integer, agreed text, agreed_at timestamp with time zone)
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if not private.sees_all_classes(p_school) then
+    raise exception using errcode = 'P0001', message = 'forbidden';
+  end if;
+  return query
+    with current_plan as (
+      select distinct on (g.class_id) g.* from public.group_plans g
+      where g.school_id = p_school order by g.class_id, g.created_at desc
+    ),
+    attention as (
+      select x.class_id, count(distinct x.pupil_id)::int as n from private.school_attention(p_school) x group by x.class_id
+    ),
+    sizes as (
+      select p.class_id, count(*)::int as n from public.pupils p
+      where p.school_id = p_school and p.left_at is null group by p.class_id
+    )
+    select c.id, c.name, coalesce(sz.n, 0),
+           g.id, g.period, g.evaluate_on, g.evaluated_at,
+           case when g.id is null then 'none'
+                when g.evaluated_at is not null then 'evaluated'
+                when g.evaluate_on <= current_date then 'due'
+                else 'running' end,
+           coalesce(at.n, 0),
+           d.agreed, d.created_at
+    from public.classes c
+    left join current_plan g on g.class_id = c.id
+    left join attention at on at.class_id = c.id
+    left join sizes sz on sz.class_id = c.id
+    left join lateral (
+      select gd.agreed, gd.created_at from public.group_discussions gd
+      where gd.plan_id = g.id order by gd.created_at desc limit 1
+    ) d on true
+    where c.school_id = p_school
+    order by lower(c.name);
+end
+$function$;
+grant execute on function public.group_discussion(p_school uuid) to authenticated;
+grant execute on function public.group_discussion(p_school uuid) to service_role;
+
+CREATE OR REPLACE FUNCTION public.group_discussion_pupils(p_school uuid)
+ RETURNS TABLE(class_id uuid, pupil_id uuid, first_name text, reasons text[])
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  v_ids uuid[];
+begin
+  if not private.sees_all_classes(p_school) then
+    raise exception using errcode = 'P0001', message = 'forbidden';
+  end if;
+  return query
+    select x.class_id, x.pupil_id, p.first_name, array_agg(x.reason order by x.reason)
+    from private.school_attention(p_school) x
+    join public.pupils p on p.id = x.pupil_id
+    join public.classes c on c.id = x.class_id
+    group by x.class_id, c.name, x.pupil_id, p.first_name
+    order by lower(c.name), lower(p.first_name);
+  v_ids := array(select distinct x.pupil_id from private.school_attention(p_school) x);
+  perform private.log_pupil_reads(v_ids, 'needs_answers');
+end
+$function$;
+grant execute on function public.group_discussion_pupils(p_school uuid) to authenticated;
+grant execute on function public.group_discussion_pupils(p_school uuid) to service_role;
+
+CREATE OR REPLACE FUNCTION public.group_plan(p_plan uuid)
+ RETURNS TABLE(plan_id uuid, school_id uuid, class_id uuid, class_name text, period text, evaluate_on date, evaluated_at timestamp with time zone, round_id uuid, goal_round_id uuid, goal text, previous_id uuid, next_id uuid, created_at timestamp with time zone, updated_at timestamp with time zone)
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  v_plan public.group_plans;
+begin
+  v_plan := private.my_group_plan(p_plan);
+  return query
+    select v_plan.id, v_plan.school_id, v_plan.class_id, c.name, v_plan.period, v_plan.evaluate_on,
+           v_plan.evaluated_at, v_plan.round_id, v_plan.goal_round_id, r.goal, v_plan.previous_id,
+           (select n.id from public.group_plans n where n.previous_id = v_plan.id), v_plan.created_at, v_plan.updated_at
+    from public.classes c
+    left join public.need_rounds r on r.id = v_plan.goal_round_id
+    where c.id = v_plan.class_id;
+end
+$function$;
+grant execute on function public.group_plan(p_plan uuid) to authenticated;
+grant execute on function public.group_plan(p_plan uuid) to service_role;
+
+CREATE OR REPLACE FUNCTION public.group_plan_circles(p_plan uuid)
+ RETURNS TABLE(circle text, goal text, instruction text, practice text, enrichment text, materials text, shared_needs text[], organisation text, attention text, reached text, worked text, next_step text, pupils integer, answered integer, not_yet integer, almost integer, can integer)
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  v_plan public.group_plans;
+begin
+  v_plan := private.my_group_plan(p_plan);
+  return query
+    select gc.circle, gc.goal, gc.instruction, gc.practice, gc.enrichment, gc.materials, gc.shared_needs,
+           gc.organisation, gc.attention, gc.reached, gc.worked, gc.next_step,
+           count(gp.pupil_id)::int,
+           count(a.goal_step)::int,
+           count(*) filter (where a.goal_step = 'not-yet')::int,
+           count(*) filter (where a.goal_step = 'almost')::int,
+           count(*) filter (where a.goal_step in ('can', 'can-more'))::int
+    from public.group_plan_circles gc
+    left join public.group_plan_pupils gp on gp.plan_id = gc.plan_id and gp.circle = gc.circle
+    left join public.need_answers a on a.round_id = v_plan.goal_round_id and a.pupil_id = gp.pupil_id
+    where gc.plan_id = p_plan
+    group by gc.plan_id, gc.circle
+    order by private.circle_rank(gc.circle);
+end
+$function$;
+grant execute on function public.group_plan_circles(p_plan uuid) to authenticated;
+grant execute on function public.group_plan_circles(p_plan uuid) to service_role;
+
+CREATE OR REPLACE FUNCTION public.group_plan_discussions(p_plan uuid)
+ RETURNS TABLE(agreed text, written_by text, created_at timestamp with time zone)
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  perform private.my_group_plan(p_plan);
+  return query
+    select gd.agreed, pf.display_name, gd.created_at
+    from public.group_discussions gd left join public.profiles pf on pf.user_id = gd.written_by
+    where gd.plan_id = p_plan
+    order by gd.created_at desc;
+end
+$function$;
+grant execute on function public.group_plan_discussions(p_plan uuid) to authenticated;
+grant execute on function public.group_plan_discussions(p_plan uuid) to service_role;
+
+CREATE OR REPLACE FUNCTION public.group_plan_pupils(p_plan uuid)
+ RETURNS TABLE(pupil_id uuid, first_name text, circle text, next_circle text, goal_step text)
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  v_plan public.group_plans;
+begin
+  v_plan := private.my_group_plan(p_plan);
+  return query
+    select gp.pupil_id, p.first_name, gp.circle, gp.next_circle, a.goal_step
+    from public.group_plan_pupils gp
+    join public.pupils p on p.id = gp.pupil_id
+    left join public.need_answers a on a.round_id = v_plan.goal_round_id and a.pupil_id = gp.pupil_id
+    where gp.plan_id = p_plan
+    order by private.circle_rank(gp.circle), lower(p.first_name);
+  -- The pupils' own steps are their answers: a read of them, as on the round page.
+  perform private.log_pupil_reads(
+    array(select a.pupil_id from public.need_answers a join public.group_plan_pupils gp
+            on gp.plan_id = p_plan and gp.pupil_id = a.pupil_id
+          where a.round_id = v_plan.goal_round_id and a.goal_step is not null), 'needs_answers');
+end
+$function$;
+grant execute on function public.group_plan_pupils(p_plan uuid) to authenticated;
+grant execute on function public.group_plan_pupils(p_plan uuid) to service_role;
 
 CREATE OR REPLACE FUNCTION public.handle_erasure_request(p_request uuid, p_erase boolean, p_reason text)
  RETURNS jsonb
@@ -3876,11 +4454,10 @@ begin
     raise exception using errcode = 'P0001', message = 'forbidden';
   end if;
   return query
-    select case when f.anonymous then null
-                when f.role = 'pupil' then (select p.first_name from public.pupils p where p.user_id = f.author_id)
+    select case when f.role = 'pupil' then (select p.first_name from public.pupils p where p.user_id = f.author_id)
                 else (select pf.display_name from public.profiles pf where pf.user_id = f.author_id) end,
            f.role, f.top, f.tip, f.seen, f.heard, f.valued, f.created_at
-    from public.meeting_feedback f where f.meeting_id = p_meeting
+    from public.meeting_feedback f where f.meeting_id = p_meeting and not f.anonymous
     order by f.created_at;
   if found then
     perform private.log_pupil_reads(
@@ -3890,6 +4467,49 @@ end
 $function$;
 grant execute on function public.meeting_feedback(p_meeting uuid) to authenticated;
 grant execute on function public.meeting_feedback(p_meeting uuid) to service_role;
+
+CREATE OR REPLACE FUNCTION public.meeting_latest_needs(p_meeting uuid)
+ RETURNS TABLE(pupil_id uuid, first_name text, needs text[])
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if not private.staff_sees_meeting(p_meeting) then
+    raise exception using errcode = 'P0001', message = 'forbidden';
+  end if;
+  return query
+    with kids as (
+      select mp.pupil_id, p.first_name, mp.class_id
+      from public.meeting_pupils mp join public.pupils p on p.id = mp.pupil_id
+      where mp.meeting_id = p_meeting
+    ),
+    latest as (
+      select k.pupil_id,
+             (select a.needs from public.need_rounds r
+                join public.need_answers a on a.round_id = r.id and a.pupil_id = k.pupil_id
+              where r.class_id = k.class_id
+                and r.id = (select r2.id from public.need_rounds r2 where r2.class_id = k.class_id order by r2.opened_at desc limit 1)
+             ) as needs
+      from kids k
+      where private.can_see_class_pupils(k.class_id)
+    )
+    select k.pupil_id, k.first_name, coalesce(l.needs, '{}')
+    from kids k left join latest l on l.pupil_id = k.pupil_id
+    order by lower(k.first_name);
+  perform private.log_pupil_reads(
+    array(select k.pupil_id
+          from public.meeting_pupils k
+          join public.need_rounds r on r.class_id = k.class_id
+          join public.need_answers a on a.round_id = r.id and a.pupil_id = k.pupil_id
+          where k.meeting_id = p_meeting and private.can_see_class_pupils(k.class_id)
+            and r.id = (select r2.id from public.need_rounds r2 where r2.class_id = k.class_id order by r2.opened_at desc limit 1)
+            and cardinality(a.needs) > 0),
+    'needs_answers');
+end
+$function$;
+grant execute on function public.meeting_latest_needs(p_meeting uuid) to authenticated;
+grant execute on function public.meeting_latest_needs(p_meeting uuid) to service_role;
 
 CREATE OR REPLACE FUNCTION public.meeting_mail_recipients(p_meeting uuid)
  RETURNS TABLE(email text, locale text, name text)
@@ -4039,16 +4659,16 @@ begin
         'needs_answers', (
           select coalesce(jsonb_agg(jsonb_build_object(
             'round_opened', r.opened_at, 'goal', r.goal, 'needs', a.needs, 'goal_step', a.goal_step,
-            'own_words', a.own_words, 'drawing', a.drawing_path is not null, 'tops', a.tops, 'tips', a.tips,
-            'top_words', a.top_words, 'tip_words', a.tip_words, 'updated_at', a.updated_at) order by r.opened_at), '[]')
+            'own_words', a.own_words, 'drawing', a.drawing_path is not null, 'updated_at', a.updated_at)
+            order by r.opened_at), '[]')
           from public.need_answers a join public.need_rounds r on r.id = a.round_id
           where a.pupil_id = p.id),
         'meeting_parts', (
           select coalesce(jsonb_agg(jsonb_build_object(
-            'meeting_at', m.starts_at, 'answers', pp.answers, 'words', pp.words,
-            'agreed_to_share', pp.consented_at is not null) order by m.starts_at), '[]')
+            'meeting_at', m.starts_at, 'answers', pp.answers, 'words', pp.words, 'agreed_at', pp.consented_at)
+            order by m.starts_at), '[]')
           from public.pupil_preparations pp join public.meetings m on m.id = pp.meeting_id
-          where pp.pupil_id = p.id),
+          where pp.pupil_id = p.id and pp.consented_at is not null),
         'who_looked', (
           select coalesce(jsonb_agg(jsonb_build_object('at', l.at, 'who', pf.display_name, 'what', l.kind)
                                     order by l.at desc), '[]')
@@ -4174,18 +4794,19 @@ grant execute on function public.my_memberships() to authenticated;
 grant execute on function public.my_memberships() to service_role;
 
 CREATE OR REPLACE FUNCTION public.my_need_round()
- RETURNS TABLE(round_id uuid, goal text, opened_at timestamp with time zone, answered boolean, needs text[], goal_step text, own_words text, has_drawing boolean, tops text[], tips text[], top_words text, tip_words text, has_feedback_drawing boolean)
+ RETURNS TABLE(round_id uuid, goal text, opened_at timestamp with time zone, answered boolean, needs text[], goal_step text, own_words text, has_drawing boolean, tops text[], tips text[], top_words text, tip_words text, has_feedback_drawing boolean, cards text[])
  LANGUAGE sql
  STABLE
  SET search_path TO ''
 AS $function$
   select r.id, r.goal, r.opened_at, a.pupil_id is not null, coalesce(a.needs, '{}'), a.goal_step,
          a.own_words, a.drawing_path is not null, coalesce(a.tops, '{}'), coalesce(a.tips, '{}'),
-         a.top_words, a.tip_words, a.feedback_drawing_path is not null
+         a.top_words, a.tip_words, a.feedback_drawing_path is not null, r.cards
   from public.pupils p
-  join public.need_rounds r on r.class_id = p.class_id and r.closed_at is null
+  join public.need_rounds r on r.class_id = p.class_id and (r.closed_at is null or r.closed_at > now())
   left join public.need_answers a on a.round_id = r.id and a.pupil_id = p.id
   where p.user_id is not null and p.user_id = (select auth.uid())
+  order by r.opened_at, r.id
 $function$;
 grant execute on function public.my_need_round() to authenticated;
 grant execute on function public.my_need_round() to service_role;
@@ -4431,6 +5052,41 @@ $function$;
 grant execute on function public.need_round_answers(p_round uuid) to authenticated;
 grant execute on function public.need_round_answers(p_round uuid) to service_role;
 
+CREATE OR REPLACE FUNCTION public.next_group_plan(p_plan uuid, p_period text, p_evaluate_on date)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  v_plan public.group_plans;
+  v_next public.group_plans;
+begin
+  v_plan := private.my_group_plan(p_plan);
+  if v_plan.evaluated_at is null then
+    raise exception using errcode = 'P0001', message = 'plan_not_evaluated';
+  end if;
+  if exists (select 1 from public.group_plans n where n.previous_id = p_plan) then
+    raise exception using errcode = 'P0001', message = 'plan_continued';
+  end if;
+  if p_evaluate_on is null or p_evaluate_on < current_date or p_evaluate_on > current_date + 400 then
+    raise exception using errcode = 'P0001', message = 'invalid_date';
+  end if;
+  insert into public.group_plans (school_id, class_id, round_id, goal_round_id, previous_id, period, evaluate_on, created_by)
+  values (v_plan.school_id, v_plan.class_id, v_plan.round_id, null, v_plan.id, btrim(p_period), p_evaluate_on, (select auth.uid()))
+  returning * into v_next;
+  perform private.fill_group_plan(v_next, coalesce((
+    select jsonb_agg(jsonb_build_object('pupil', p.id, 'circle', coalesce(gp.next_circle, gp.circle, 'basis')))
+    from public.pupils p
+    left join public.group_plan_pupils gp on gp.plan_id = p_plan and gp.pupil_id = p.id
+    where p.class_id = v_plan.class_id and p.left_at is null
+  ), '[]'), p_plan);
+  return v_next.id;
+end
+$function$;
+grant execute on function public.next_group_plan(p_plan uuid, p_period text, p_evaluate_on date) to authenticated;
+grant execute on function public.next_group_plan(p_plan uuid, p_period text, p_evaluate_on date) to service_role;
+
 CREATE OR REPLACE FUNCTION public.next_notification_due()
  RETURNS timestamp with time zone
  LANGUAGE plpgsql
@@ -4565,7 +5221,7 @@ $function$;
 grant execute on function public.open_class_mode(p_class uuid) to authenticated;
 grant execute on function public.open_class_mode(p_class uuid) to service_role;
 
-CREATE OR REPLACE FUNCTION public.open_need_round(p_class uuid, p_goal text)
+CREATE OR REPLACE FUNCTION public.open_need_round(p_class uuid, p_goal text, p_cards text[] DEFAULT NULL::text[])
  RETURNS SETOF public.need_rounds
  LANGUAGE plpgsql
  SECURITY DEFINER
@@ -4574,22 +5230,30 @@ AS $function$
 declare
   v_class public.classes;
   v_goal text := nullif(btrim(p_goal), '');
+  v_cards text[] := case when p_cards is null or cardinality(p_cards) = 0
+                           or cardinality(p_cards) = cardinality(private.need_ids()) then null else p_cards end;
 begin
-  select * into v_class from public.classes c where c.id = p_class;
+  select * into v_class from public.classes c where c.id = p_class for update;
   if v_class.id is null or not private.can_see_class_pupils(p_class) then
     raise exception using errcode = 'P0001', message = 'forbidden';
   end if;
-  if exists (select 1 from public.need_rounds r where r.class_id = p_class and r.closed_at is null) then
+  if v_cards is not null and not private.valid_need_list(v_cards) then
+    raise exception using errcode = 'P0001', message = 'unknown_pictogram';
+  end if;
+  if v_cards is not null and cardinality(v_cards) < 2 then
+    raise exception using errcode = 'P0001', message = 'too_few_cards';
+  end if;
+  if (select count(*) from public.need_rounds r where r.class_id = p_class and private.round_is_open(r.closed_at)) >= 3 then
     raise exception using errcode = 'P0001', message = 'round_open';
   end if;
   return query
-    insert into public.need_rounds (school_id, class_id, goal, opened_by)
-    values (v_class.school_id, p_class, v_goal, (select auth.uid()))
+    insert into public.need_rounds (school_id, class_id, goal, opened_by, cards)
+    values (v_class.school_id, p_class, v_goal, (select auth.uid()), v_cards)
     returning *;
 end
 $function$;
-grant execute on function public.open_need_round(p_class uuid, p_goal text) to authenticated;
-grant execute on function public.open_need_round(p_class uuid, p_goal text) to service_role;
+grant execute on function public.open_need_round(p_class uuid, p_goal text, p_cards text[]) to authenticated;
+grant execute on function public.open_need_round(p_class uuid, p_goal text, p_cards text[]) to service_role;
 
 CREATE OR REPLACE FUNCTION public.plan_meeting(p_meeting uuid, p_kind text, p_starts_at timestamp with time zone, p_minutes integer, p_place text, p_video_url text, p_attendees text, p_goal text, p_interpreter_lang text, p_interpreter_mode text, p_interpreter_booked boolean)
  RETURNS text
@@ -4781,6 +5445,166 @@ AS $function$
 $function$;
 grant execute on function public.pupil_access_log(p_school uuid, p_limit integer) to authenticated;
 grant execute on function public.pupil_access_log(p_school uuid, p_limit integer) to service_role;
+
+CREATE OR REPLACE FUNCTION public.pupil_access_log_grouped(p_school uuid, p_pupil uuid DEFAULT NULL::uuid, p_reader uuid DEFAULT NULL::uuid, p_from date DEFAULT NULL::date, p_to date DEFAULT NULL::date, p_limit integer DEFAULT 300)
+ RETURNS TABLE(day text, reader_id uuid, reader text, pupil_id uuid, pupil text, class_name text, kinds text[], views integer, first_at timestamp with time zone, last_at timestamp with time zone)
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if not private.has_school_role(p_school, array['admin', 'coach']::public.school_role[]) then
+    raise exception using errcode = 'P0001', message = 'forbidden';
+  end if;
+  return query
+    select ((l.at at time zone 'Europe/Amsterdam')::date)::text, l.reader_id, pf.display_name, l.pupil_id, p.first_name, c.name,
+           array_agg(distinct l.kind order by l.kind),
+           count(distinct floor(extract(epoch from l.at) / 10))::int,
+           min(l.at), max(l.at)
+    from public.pupil_access_log l
+    join public.pupils p on p.id = l.pupil_id
+    left join public.classes c on c.id = p.class_id
+    left join public.profiles pf on pf.user_id = l.reader_id
+    where l.school_id = p_school
+      and (p_pupil is null or l.pupil_id = p_pupil)
+      and (p_reader is null or l.reader_id = p_reader)
+      and (p_from is null or l.at >= (p_from::timestamp at time zone 'Europe/Amsterdam'))
+      and (p_to is null or l.at < ((p_to + 1)::timestamp at time zone 'Europe/Amsterdam'))
+    group by 1, l.reader_id, pf.display_name, l.pupil_id, p.first_name, c.name
+    order by max(l.at) desc
+    limit least(greatest(p_limit, 1), 1000);
+end
+$function$;
+grant execute on function public.pupil_access_log_grouped(p_school uuid, p_pupil uuid, p_reader uuid, p_from date, p_to date, p_limit integer) to authenticated;
+grant execute on function public.pupil_access_log_grouped(p_school uuid, p_pupil uuid, p_reader uuid, p_from date, p_to date, p_limit integer) to service_role;
+
+CREATE OR REPLACE FUNCTION public.pupil_access_log_people(p_school uuid)
+ RETURNS TABLE(role text, id uuid, name text, class_name text)
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if not private.has_school_role(p_school, array['admin', 'coach']::public.school_role[]) then
+    raise exception using errcode = 'P0001', message = 'forbidden';
+  end if;
+  return query
+    select 'pupil', p.id, p.first_name, c.name
+    from public.pupils p left join public.classes c on c.id = p.class_id
+    where p.id in (select l.pupil_id from public.pupil_access_log l where l.school_id = p_school)
+    union all
+    select 'staff', pf.user_id, pf.display_name, null
+    from public.profiles pf
+    where pf.user_id in (select l.reader_id from public.pupil_access_log l where l.school_id = p_school)
+    order by 1, 3;
+end
+$function$;
+grant execute on function public.pupil_access_log_people(p_school uuid) to authenticated;
+grant execute on function public.pupil_access_log_people(p_school uuid) to service_role;
+
+CREATE OR REPLACE FUNCTION public.pupil_overview(p_pupil uuid)
+ RETURNS jsonb
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  v_pupil public.pupils;
+  v_result jsonb;
+begin
+  select * into v_pupil from public.pupils p where p.id = p_pupil;
+  if v_pupil.id is null or not private.can_see_class_pupils(v_pupil.class_id) then
+    raise exception using errcode = 'P0001', message = 'forbidden';
+  end if;
+  select jsonb_build_object(
+    'pupil_id', v_pupil.id,
+    'first_name', v_pupil.first_name,
+    'class_id', v_pupil.class_id,
+    'class_name', (select c.name from public.classes c where c.id = v_pupil.class_id),
+    'left', v_pupil.left_at is not null,
+    'helps', n.helps,
+    'hinders', n.hinders,
+    'note_updated_at', n.updated_at,
+    'answers', coalesce((
+      select jsonb_agg(jsonb_build_object(
+        'round_id', r.id, 'class_id', r.class_id, 'goal', r.goal, 'opened_at', r.opened_at, 'closed_at', r.closed_at,
+        'answered', a.pupil_id is not null, 'needs', coalesce(to_jsonb(a.needs), '[]'), 'goal_step', a.goal_step,
+        'own_words', a.own_words, 'has_drawing', a.drawing_path is not null,
+        'tops', coalesce(to_jsonb(a.tops), '[]'), 'tips', coalesce(to_jsonb(a.tips), '[]'),
+        'top_words', a.top_words, 'tip_words', a.tip_words) order by r.opened_at desc)
+      from public.need_rounds r
+      left join public.need_answers a on a.round_id = r.id and a.pupil_id = v_pupil.id
+      where r.class_id = v_pupil.class_id or a.pupil_id is not null
+    ), '[]'),
+    'plans', coalesce((
+      select jsonb_agg(jsonb_build_object(
+        'plan_id', g.id, 'class_id', g.class_id, 'period', g.period, 'evaluate_on', g.evaluate_on,
+        'evaluated_at', g.evaluated_at, 'circle', gp.circle, 'next_circle', gp.next_circle,
+        'goal', gc.goal, 'reached', gc.reached, 'worked', gc.worked, 'next_step', gc.next_step) order by g.created_at desc)
+      from public.group_plan_pupils gp
+      join public.group_plans g on g.id = gp.plan_id
+      left join public.group_plan_circles gc on gc.plan_id = g.id and gc.circle = gp.circle
+      where gp.pupil_id = v_pupil.id
+    ), '[]'),
+    'meetings', coalesce((
+      select jsonb_agg(jsonb_build_object(
+        'meeting_id', m.id, 'kind', m.kind, 'starts_at', m.starts_at, 'goal', m.goal,
+        'agreements', coalesce((
+          select jsonb_agg(jsonb_build_object('text', ag.text, 'who', ag.who, 'due_on', ag.due_on, 'evaluate_on', ag.evaluate_on)
+                           order by ag.created_at)
+          from public.agreements ag where ag.meeting_id = m.id), '[]')) order by m.starts_at desc nulls first)
+      from public.meeting_pupils mp join public.meetings m on m.id = mp.meeting_id
+      where mp.pupil_id = v_pupil.id and m.status <> 'cancelled'
+    ), '[]')
+  ) into v_result
+  from (select 1) one
+  left join public.pupil_notes n on n.pupil_id = v_pupil.id;
+  perform private.log_pupil_reads(array[v_pupil.id], 'needs_answers');
+  return v_result;
+end
+$function$;
+grant execute on function public.pupil_overview(p_pupil uuid) to authenticated;
+grant execute on function public.pupil_overview(p_pupil uuid) to service_role;
+
+CREATE OR REPLACE FUNCTION public.pupil_session_alive(p_user uuid)
+ RETURNS boolean
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  v_pupil public.pupils;
+  v_minutes int;
+begin
+  select * into v_pupil from public.pupils p where p.user_id = p_user;
+  if v_pupil.id is null then
+    return false;
+  end if;
+  select s.pupil_idle_minutes into v_minutes from public.schools s where s.id = v_pupil.school_id;
+  update private.pupil_presence pp set last_seen_at = now()
+  where pp.pupil_id = v_pupil.id
+    and v_pupil.left_at is null
+    and pp.last_seen_at > now() - make_interval(mins => v_minutes);
+  if found then
+    return true;
+  end if;
+  delete from private.pupil_presence pp where pp.pupil_id = v_pupil.id;
+  return false;
+end
+$function$;
+grant execute on function public.pupil_session_alive(p_user uuid) to service_role;
+
+CREATE OR REPLACE FUNCTION public.pupil_session_started(p_pupil uuid)
+ RETURNS void
+ LANGUAGE sql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  insert into private.pupil_presence (pupil_id, last_seen_at)
+  select p.id, now() from public.pupils p where p.id = p_pupil and p.left_at is null
+  on conflict (pupil_id) do update set last_seen_at = excluded.last_seen_at
+$function$;
+grant execute on function public.pupil_session_started(p_pupil uuid) to service_role;
 
 CREATE OR REPLACE FUNCTION public.pupil_sign_in(p_device_token text, p_pupil uuid, p_code text)
  RETURNS TABLE(status text, pupil_user_id uuid, first_name text, attempts_left integer, locked_until timestamp with time zone, session_ends_at timestamp with time zone)
@@ -5079,6 +5903,35 @@ end
 $function$;
 grant execute on function public.remove_slot_round(p_round uuid) to authenticated;
 grant execute on function public.remove_slot_round(p_round uuid) to service_role;
+
+CREATE OR REPLACE FUNCTION public.reopen_need_round(p_round uuid)
+ RETURNS SETOF public.need_rounds
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  v_round public.need_rounds;
+begin
+  select * into v_round from public.need_rounds r where r.id = p_round;
+  if v_round.id is null or not private.can_see_class_pupils(v_round.class_id) then
+    raise exception using errcode = 'P0001', message = 'forbidden';
+  end if;
+  perform 1 from public.classes c where c.id = v_round.class_id for update;
+  select * into v_round from public.need_rounds r where r.id = p_round for update;
+  if private.round_is_open(v_round.closed_at) then
+    raise exception using errcode = 'P0001', message = 'round_open';
+  end if;
+  if (select count(*) from public.need_rounds r
+      where r.class_id = v_round.class_id and private.round_is_open(r.closed_at)) >= 3 then
+    raise exception using errcode = 'P0001', message = 'round_open';
+  end if;
+  return query
+    update public.need_rounds set closed_at = now() + interval '1 day' where id = p_round returning *;
+end
+$function$;
+grant execute on function public.reopen_need_round(p_round uuid) to authenticated;
+grant execute on function public.reopen_need_round(p_round uuid) to service_role;
 
 CREATE OR REPLACE FUNCTION public.request_erasure(p_school uuid, p_include_children boolean, p_message text)
  RETURNS uuid
@@ -5458,6 +6311,98 @@ $function$;
 grant execute on function public.save_class_plan(p_round uuid, p_places jsonb) to authenticated;
 grant execute on function public.save_class_plan(p_round uuid, p_places jsonb) to service_role;
 
+CREATE OR REPLACE FUNCTION public.save_group_discussion(p_plan uuid, p_agreed text)
+ RETURNS uuid
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  v_plan public.group_plans;
+  v_id uuid;
+begin
+  select * into v_plan from public.group_plans g where g.id = p_plan;
+  if v_plan.id is null or not private.sees_all_classes(v_plan.school_id) then
+    raise exception using errcode = 'P0001', message = 'forbidden';
+  end if;
+  insert into public.group_discussions (plan_id, school_id, class_id, agreed, written_by)
+  values (v_plan.id, v_plan.school_id, v_plan.class_id, btrim(p_agreed), (select auth.uid()))
+  returning id into v_id;
+  return v_id;
+end
+$function$;
+grant execute on function public.save_group_discussion(p_plan uuid, p_agreed text) to authenticated;
+grant execute on function public.save_group_discussion(p_plan uuid, p_agreed text) to service_role;
+
+CREATE OR REPLACE FUNCTION public.save_group_plan(p_plan uuid, p_period text, p_evaluate_on date, p_goal_round uuid)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  v_plan public.group_plans;
+begin
+  v_plan := private.my_group_plan(p_plan);
+  if v_plan.evaluated_at is not null then
+    raise exception using errcode = 'P0001', message = 'plan_evaluated';
+  end if;
+  if p_evaluate_on is null or p_evaluate_on < v_plan.created_at::date or p_evaluate_on > v_plan.created_at::date + 400 then
+    raise exception using errcode = 'P0001', message = 'invalid_date';
+  end if;
+  if p_goal_round is not null and not exists (
+    select 1 from public.need_rounds r where r.id = p_goal_round and r.class_id = v_plan.class_id
+  ) then
+    raise exception using errcode = 'P0001', message = 'invalid';
+  end if;
+  update public.group_plans g
+  set period = btrim(p_period), evaluate_on = p_evaluate_on, goal_round_id = p_goal_round, updated_at = now()
+  where g.id = p_plan;
+end
+$function$;
+grant execute on function public.save_group_plan(p_plan uuid, p_period text, p_evaluate_on date, p_goal_round uuid) to authenticated;
+grant execute on function public.save_group_plan(p_plan uuid, p_period text, p_evaluate_on date, p_goal_round uuid) to service_role;
+
+CREATE OR REPLACE FUNCTION public.save_group_plan_circle(p_plan uuid, p_circle text, p_fields jsonb)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  v_plan public.group_plans;
+  v_needs text[];
+begin
+  v_plan := private.my_group_plan(p_plan);
+  if v_plan.evaluated_at is not null then
+    raise exception using errcode = 'P0001', message = 'plan_evaluated';
+  end if;
+  if p_fields is null or jsonb_typeof(p_fields) <> 'object' or jsonb_typeof(coalesce(p_fields -> 'shared_needs', '[]')) <> 'array' then
+    raise exception using errcode = 'P0001', message = 'invalid';
+  end if;
+  v_needs := array(select jsonb_array_elements_text(coalesce(p_fields -> 'shared_needs', '[]')));
+  if not private.valid_need_list(v_needs) then
+    raise exception using errcode = 'P0001', message = 'invalid';
+  end if;
+  update public.group_plan_circles gc
+  set goal = nullif(btrim(p_fields ->> 'goal'), ''),
+      instruction = nullif(btrim(p_fields ->> 'instruction'), ''),
+      practice = nullif(btrim(p_fields ->> 'practice'), ''),
+      enrichment = nullif(btrim(p_fields ->> 'enrichment'), ''),
+      materials = nullif(btrim(p_fields ->> 'materials'), ''),
+      organisation = nullif(btrim(p_fields ->> 'organisation'), ''),
+      attention = nullif(btrim(p_fields ->> 'attention'), ''),
+      shared_needs = v_needs
+  where gc.plan_id = p_plan and gc.circle = p_circle;
+  if not found then
+    raise exception using errcode = 'P0001', message = 'invalid';
+  end if;
+  update public.group_plans g set updated_at = now() where g.id = p_plan;
+end
+$function$;
+grant execute on function public.save_group_plan_circle(p_plan uuid, p_circle text, p_fields jsonb) to authenticated;
+grant execute on function public.save_group_plan_circle(p_plan uuid, p_circle text, p_fields jsonb) to service_role;
+
 CREATE OR REPLACE FUNCTION public.save_machine_translations(p_leaflet uuid, p_revision integer, p_locale text, p_items jsonb)
  RETURNS TABLE(revision integer, saved integer)
  LANGUAGE plpgsql
@@ -5516,6 +6461,11 @@ begin
     raise exception using errcode = 'P0001', message = 'unknown_pictogram';
   end if;
   v_answer := private.my_answer_row(p_round);
+  if p_kind = 'needs' and exists (
+    select 1 from public.need_rounds r where r.id = p_round and r.cards is not null and not (p_ids <@ r.cards)
+  ) then
+    raise exception using errcode = 'P0001', message = 'unknown_pictogram';
+  end if;
   update public.need_answers a
   set needs = case when p_kind = 'needs' then p_ids else a.needs end,
       tops = case when p_kind = 'tops' then p_ids else a.tops end,
@@ -5641,7 +6591,14 @@ begin
   values (p_meeting, v_pupil, p_answers, nullif(btrim(p_words), ''), case when p_consent then now() end, now())
   on conflict (meeting_id, pupil_id) do update
     set answers = excluded.answers, words = excluded.words,
-        consented_at = case when p_consent then coalesce(public.pupil_preparations.consented_at, now()) else public.pupil_preparations.consented_at end,
+        consented_at = case
+          when p_consent then now()
+          when p_consent is null
+               and public.pupil_preparations.answers = excluded.answers
+               and public.pupil_preparations.words is not distinct from excluded.words
+            then public.pupil_preparations.consented_at
+          else null
+        end,
         updated_at = now()
   returning updated_at into v_at;
   return v_at;
@@ -5705,6 +6662,28 @@ end
 $function$;
 grant execute on function public.save_my_words(p_round uuid, p_kind text, p_words text) to authenticated;
 grant execute on function public.save_my_words(p_round uuid, p_kind text, p_words text) to service_role;
+
+CREATE OR REPLACE FUNCTION public.save_pupil_note(p_pupil uuid, p_helps text, p_hinders text)
+ RETURNS void
+ LANGUAGE plpgsql
+ SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+declare
+  v_pupil public.pupils;
+begin
+  select * into v_pupil from public.pupils p where p.id = p_pupil;
+  if v_pupil.id is null or not private.can_see_class_pupils(v_pupil.class_id) then
+    raise exception using errcode = 'P0001', message = 'forbidden';
+  end if;
+  insert into public.pupil_notes (pupil_id, school_id, helps, hinders, updated_by, updated_at)
+  values (v_pupil.id, v_pupil.school_id, nullif(btrim(p_helps), ''), nullif(btrim(p_hinders), ''), (select auth.uid()), now())
+  on conflict (pupil_id) do update
+    set helps = excluded.helps, hinders = excluded.hinders, updated_by = excluded.updated_by, updated_at = now();
+end
+$function$;
+grant execute on function public.save_pupil_note(p_pupil uuid, p_helps text, p_hinders text) to authenticated;
+grant execute on function public.save_pupil_note(p_pupil uuid, p_helps text, p_hinders text) to service_role;
 
 CREATE OR REPLACE FUNCTION public.save_voice_recording(p_school uuid, p_pupil uuid, p_locale public.locale_code, p_key text, p_path text)
  RETURNS text
@@ -5856,6 +6835,49 @@ end
 $function$;
 grant execute on function public.schedule_notifications(p_now timestamp with time zone) to service_role;
 
+CREATE OR REPLACE FUNCTION public.school_anonymous_feedback(p_school uuid)
+ RETURNS TABLE(month text, meetings integer, answers integer, seen_yes integer, seen_partly integer, seen_no integer, heard_yes integer, heard_partly integer, heard_no integer, valued_yes integer, valued_partly integer, valued_no integer, words jsonb)
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if not private.sees_all_classes(p_school) then
+    raise exception using errcode = 'P0001', message = 'forbidden';
+  end if;
+  return query
+    with g as (
+      select date_trunc('month', f.created_at at time zone 'Europe/Amsterdam')::date as month, f.*
+      from public.meeting_feedback f
+      join public.meetings m on m.id = f.meeting_id
+      where m.school_id = p_school and f.anonymous
+        and f.created_at < (date_trunc('month', now() at time zone 'Europe/Amsterdam') at time zone 'Europe/Amsterdam')
+    ),
+    k as (select g.month, count(distinct g.meeting_id) >= 5 as enough from g group by g.month)
+    select g.month::text,
+           case when k.enough then count(distinct g.meeting_id)::int end,
+           case when k.enough then count(*)::int end,
+           case when k.enough then (count(*) filter (where g.seen = 'yes'))::int end,
+           case when k.enough then (count(*) filter (where g.seen = 'partly'))::int end,
+           case when k.enough then (count(*) filter (where g.seen = 'no'))::int end,
+           case when k.enough then (count(*) filter (where g.heard = 'yes'))::int end,
+           case when k.enough then (count(*) filter (where g.heard = 'partly'))::int end,
+           case when k.enough then (count(*) filter (where g.heard = 'no'))::int end,
+           case when k.enough then (count(*) filter (where g.valued = 'yes'))::int end,
+           case when k.enough then (count(*) filter (where g.valued = 'partly'))::int end,
+           case when k.enough then (count(*) filter (where g.valued = 'no'))::int end,
+           case when k.enough then coalesce(
+             jsonb_agg(jsonb_build_object('top', g.top, 'tip', g.tip) order by md5(g.meeting_id::text || g.author_id::text))
+               filter (where g.top is not null or g.tip is not null),
+             '[]'::jsonb) end
+    from g join k on k.month = g.month
+    group by g.month, k.enough
+    order by g.month desc;
+end
+$function$;
+grant execute on function public.school_anonymous_feedback(p_school uuid) to authenticated;
+grant execute on function public.school_anonymous_feedback(p_school uuid) to service_role;
+
 CREATE OR REPLACE FUNCTION public.school_by_slug(p_slug text)
  RETURNS SETOF public.schools
  LANGUAGE sql
@@ -5938,7 +6960,7 @@ begin
       from public.meeting_feedback f
       join public.meetings m on m.id = f.meeting_id
       join public.meeting_people mp on mp.meeting_id = m.id and mp.role = 'staff'
-      where m.school_id = p_school
+      where m.school_id = p_school and not f.anonymous
     )
     select g.staff_id, pf.display_name, g.month::text,
            case when count(*) < 5 then null else count(*)::int end,
@@ -6004,6 +7026,55 @@ AS $function$
 $function$;
 grant execute on function public.school_leaflets(p_school uuid) to authenticated;
 grant execute on function public.school_leaflets(p_school uuid) to service_role;
+
+CREATE OR REPLACE FUNCTION public.school_needs_in_period(p_school uuid, p_from date, p_to date)
+ RETURNS TABLE(class_id uuid, class_name text, round_id uuid, goal text, opened_at timestamp with time zone, closed_at timestamp with time zone, answered integer, need text, pupils integer)
+ LANGUAGE plpgsql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+begin
+  if not private.sees_all_classes(p_school) then
+    raise exception using errcode = 'P0001', message = 'forbidden';
+  end if;
+  if p_from is null or p_to is null or p_to < p_from or p_to - p_from > 800 then
+    raise exception using errcode = 'P0001', message = 'invalid';
+  end if;
+  return query
+    with chosen_round as (
+      select distinct on (r.class_id) r.id, r.class_id, r.goal, r.opened_at, r.closed_at
+      from public.need_rounds r
+      where r.school_id = p_school
+        and (r.opened_at at time zone 'Europe/Amsterdam')::date between p_from and p_to
+        and exists (select 1 from public.need_answers a where a.round_id = r.id)
+      order by r.class_id, r.opened_at desc
+    ),
+    answered as (
+      select a.round_id, count(*)::int as n
+      from public.need_answers a join chosen_round l on l.id = a.round_id
+      group by a.round_id
+    ),
+    chosen as (
+      select a.round_id, x.need, count(*)::int as n
+      from public.need_answers a
+      join chosen_round l on l.id = a.round_id
+      cross join unnest(a.needs) as x(need)
+      group by a.round_id, x.need
+    )
+    select c.id, c.name, l.id, l.goal, l.opened_at, l.closed_at,
+           case when coalesce(an.n, 0) < 5 then null else an.n end,
+           n.need,
+           case when coalesce(ch.n, 0) < 5 then null else ch.n end
+    from chosen_round l
+    join public.classes c on c.id = l.class_id
+    cross join unnest(private.need_ids()) with ordinality as n(need, ord)
+    left join answered an on an.round_id = l.id
+    left join chosen ch on ch.round_id = l.id and ch.need = n.need
+    order by lower(c.name), n.ord;
+end
+$function$;
+grant execute on function public.school_needs_in_period(p_school uuid, p_from date, p_to date) to authenticated;
+grant execute on function public.school_needs_in_period(p_school uuid, p_from date, p_to date) to service_role;
 
 CREATE OR REPLACE FUNCTION public.school_needs_overview(p_school uuid)
  RETURNS TABLE(class_id uuid, class_name text, round_id uuid, opened_at timestamp with time zone, closed_at timestamp with time zone, answered integer, need text, pupils integer)
@@ -6312,17 +7383,24 @@ CREATE OR REPLACE FUNCTION public.set_pupil_avatar(p_pupil uuid, p_avatar text)
 AS $function$
 declare
   v_pupil public.pupils;
+  v_teacher boolean;
 begin
   select * into v_pupil from public.pupils p where p.id = p_pupil for update;
   if v_pupil.id is null then
     raise exception using errcode = 'P0001', message = 'forbidden';
   end if;
-  if not (private.can_see_class_pupils(v_pupil.class_id)
-          or (private.is_pupil_self(p_pupil) and v_pupil.avatar is null)) then
+  v_teacher := private.can_see_class_pupils(v_pupil.class_id);
+  if not (v_teacher or (private.is_pupil_self(p_pupil) and v_pupil.avatar is null)) then
     raise exception using errcode = 'P0001', message = 'forbidden';
   end if;
   if p_avatar is not null and not (p_avatar = any (private.avatar_ids())) then
     raise exception using errcode = 'P0001', message = 'invalid';
+  end if;
+  if not v_teacher and exists (
+    select 1 from public.pupils o
+    where o.class_id = v_pupil.class_id and o.id <> v_pupil.id and o.left_at is null and o.avatar = p_avatar
+  ) then
+    raise exception using errcode = 'P0001', message = 'avatar_taken';
   end if;
   update public.pupils set avatar = p_avatar where id = p_pupil;
   return p_avatar;
@@ -6359,6 +7437,55 @@ begin
   update public.pupils p set left_at = coalesce(p.left_at, now()) where p.id = p_pupil
   returning p.left_at into v_pupil.left_at;
   delete from private.pupil_codes c where c.pupil_id = p_pupil;
+
+  -- Every session ends at once: the server's next question finds no presence.
+  delete from private.pupil_presence pp where pp.pupil_id = p_pupil;
+  if v_pupil.user_id is not null then
+    -- (Where the auth service keeps them out of reach, the presence alone ends them.)
+    begin
+      if to_regclass('embedded_auth.sessions') is not null then
+        execute 'delete from embedded_auth.sessions where user_id = $1' using v_pupil.user_id;
+      end if;
+      if to_regclass('auth.sessions') is not null then
+        execute 'delete from auth.sessions where user_id = $1' using v_pupil.user_id;
+      end if;
+    exception when insufficient_privilege then
+      null;
+    end;
+  end if;
+
+  -- Their future times in meeting rounds are free again; the meeting each booking made goes.
+  update public.meetings m set status = 'cancelled'
+  where m.id in (
+    select s.meeting_id from public.slots s
+    where s.pupil_id = p_pupil and s.starts_at > now() and s.meeting_id is not null
+  );
+  update public.slots s set pupil_id = null, booked_by = null, meeting_id = null
+  where s.pupil_id = p_pupil and s.starts_at > now();
+
+  -- Meetings still to come: about them alone, cancelled; a group meeting goes on without them
+  -- (and without their parents, unless another of their children is in it).
+  update public.meetings m set status = 'cancelled'
+  where m.status in ('planned', 'requested') and (m.starts_at is null or m.starts_at > now())
+    and exists (select 1 from public.meeting_pupils mp where mp.meeting_id = m.id and mp.pupil_id = p_pupil)
+    and not exists (select 1 from public.meeting_pupils mp where mp.meeting_id = m.id and mp.pupil_id <> p_pupil);
+  delete from public.meeting_people mpe
+  using public.meetings m
+  where m.id = mpe.meeting_id and mpe.role = 'parent'
+    and m.status in ('planned', 'requested') and (m.starts_at is null or m.starts_at > now())
+    and exists (select 1 from public.meeting_pupils mp where mp.meeting_id = m.id and mp.pupil_id = p_pupil)
+    and exists (select 1 from public.meeting_pupils mp where mp.meeting_id = m.id and mp.pupil_id <> p_pupil)
+    and exists (select 1 from public.guardian_links g where g.pupil_id = p_pupil and g.parent_user_id = mpe.user_id)
+    and not exists (
+      select 1 from public.meeting_pupils mp join public.guardian_links g on g.pupil_id = mp.pupil_id
+      where mp.meeting_id = m.id and mp.pupil_id <> p_pupil and g.parent_user_id = mpe.user_id
+    );
+  delete from public.meeting_pupils mp
+  using public.meetings m
+  where m.id = mp.meeting_id and mp.pupil_id = p_pupil
+    and m.status in ('planned', 'requested') and (m.starts_at is null or m.starts_at > now())
+    and exists (select 1 from public.meeting_pupils o where o.meeting_id = m.id and o.pupil_id <> p_pupil);
+
   select s.retention_months into v_months from public.schools s where s.id = v_pupil.school_id;
   return v_pupil.left_at + make_interval(months => v_months);
 end
@@ -6649,6 +7776,16 @@ AS $function$
 $function$;
 grant execute on function public.update_my_profile(p_display_name text, p_locale text) to authenticated;
 grant execute on function public.update_my_profile(p_display_name text, p_locale text) to service_role;
+
+CREATE OR REPLACE FUNCTION public.update_pupil_idle_minutes(p_school uuid, p_minutes integer)
+ RETURNS SETOF public.schools
+ LANGUAGE sql
+ SET search_path TO ''
+AS $function$
+  update public.schools set pupil_idle_minutes = p_minutes where id = p_school returning *
+$function$;
+grant execute on function public.update_pupil_idle_minutes(p_school uuid, p_minutes integer) to authenticated;
+grant execute on function public.update_pupil_idle_minutes(p_school uuid, p_minutes integer) to service_role;
 
 CREATE OR REPLACE FUNCTION public.update_school(p_school uuid, p_name text, p_contact_name text, p_contact_email text, p_contact_phone text, p_default_locale text)
  RETURNS SETOF public.schools
