@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { expect, expectNoAxeViolations, keepScreenshot, test } from './fixtures.ts';
+import { expect, expectNoAxeViolations, keepScreenshot, PHONE, test } from './fixtures.ts';
 import { authFile, DEMO, signIn } from './helpers.ts';
 
 /**
@@ -308,7 +308,7 @@ test.describe('juf Anna runs rounds as teachers do', () => {
   test.use({ storageState: authFile('teacher') });
   test('a second open round with a subset of the cards, closed and reopened for a day; a third and the class page says why the form is gone', async ({
     page,
-  }) => {
+  }, testInfo) => {
     test.slow();
     await page.goto(`/nl/s/demo/admin/classes/${GROEP_3}`);
     // Veters strikken is open; a second round beside it.
@@ -321,6 +321,7 @@ test.describe('juf Anna runs rounds as teachers do', () => {
       if (!/plaatje zie|iemand het mij vertelt|meer tijd/.test(text)) await label.getByRole('checkbox').uncheck();
     }
     await expectNoAxeViolations(page);
+    await keepScreenshot(page, testInfo, 'class-round-form-nl');
     await page.getByRole('button', { name: 'Ronde openen' }).click();
     await expect(page.getByText('De ronde is open.')).toBeVisible();
     await expect(page.getByRole('heading', { level: 1, name: 'Lezen' })).toBeVisible();
@@ -358,6 +359,8 @@ test.describe('juf Anna runs rounds as teachers do', () => {
     await page.goto(`/ar/s/demo/admin/classes/${GROEP_3}`);
     await expect(page.getByText('في هذا الصف ثلاث جولات مفتوحة بالفعل', { exact: false })).toBeVisible();
     await expectNoAxeViolations(page);
+    await page.setViewportSize(PHONE);
+    await keepScreenshot(page, testInfo, 'class-rounds-three-open-ar-phone');
 
     // Closed again, so the other specs find Groep 3 as the demo has it: one open round.
     for (const goal of ['Lezen', 'Rekenen']) {
