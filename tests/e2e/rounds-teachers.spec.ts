@@ -265,21 +265,26 @@ test.describe('a Groep 3 pupil who cannot read yet, on a tablet', () => {
 
   test('the home language keeps speech: no Arabic voice, so the Dutch words; an animal already taken is not offered', async ({
     page,
+    browser,
   }, testInfo) => {
     test.slow();
     await stubSpeech(page, ['nl-NL']);
     // A new pupil of her own (Sara's first sign-in belongs to platform.spec, whichever runs first):
-    // no animal yet, so the animals others in Groep 3 have are not offered; Verder in view.
-    await signIn(page, DEMO.teacher);
-    await page.goto(`/nl/s/demo/admin/classes/${GROEP_3}`);
-    await page.getByLabel('Voornamen').fill('Noa');
-    await page.getByRole('button', { name: 'Toevoegen en inlogkaartjes maken' }).click();
-    const code = await page.locator('.login-card', { hasText: 'Noa' }).locator('.login-card__code li span').allInnerTexts();
+    // no animal yet, so the animals others in Groep 3 have are not offered; Verder in view. The
+    // school's admin adds pupils; juf Anna turns class mode on.
+    const admin = await browser.newContext({ storageState: authFile('admin') });
+    const adminPage = await admin.newPage();
+    await adminPage.goto(`/nl/s/demo/admin/classes/${GROEP_3}`);
+    await adminPage.getByLabel('Voornamen').fill('Noa');
+    await adminPage.getByRole('button', { name: 'Toevoegen en inlogkaartjes maken' }).click();
+    const code = await adminPage.locator('.login-card', { hasText: 'Noa' }).locator('.login-card__code li span').allInnerTexts();
     expect(code).toHaveLength(3);
+    await admin.close();
+    await signIn(page, DEMO.teacher);
     await page.goto(`/nl/s/demo/admin/classes/${GROEP_3}`);
     await page.getByRole('button', { name: 'Klasmodus aanzetten op dit apparaat' }).click();
     await expect(page).toHaveURL(/\/nl\/class$/);
-    await page.getByRole('link', { name: 'Noa' }).tap();
+    await page.getByRole('link', { name: 'Noa', exact: true }).tap();
     for (const picture of code) await page.getByRole('button', { name: picture, exact: true }).tap();
     await expect(page).toHaveURL(/\/nl\/pupil\/avatar$/);
     // Twenty animals, less those taken in the class (nine in the demo, ten once Sara has chosen).
