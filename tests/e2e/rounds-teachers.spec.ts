@@ -108,23 +108,23 @@ test.describe('juf Anna plans in circles by keyboard', () => {
     // An arrow key moves Noah to another circle; the focus stays on Noah.
     await page.keyboard.press(start.endsWith(':basis') ? 'ArrowDown' : 'ArrowUp');
     await expect(noah).not.toHaveValue(start);
-    expect(await focused(page)).toBe('Cirkel voor Noah');
+    await expect.poll(() => focused(page)).toBe('Cirkel voor Noah');
     await page.keyboard.press('ArrowDown');
-    expect(await focused(page)).toBe('Cirkel voor Noah');
+    await expect.poll(() => focused(page)).toBe('Cirkel voor Noah');
 
     // The first letter chooses the circle; again, the next one with that letter.
     await page.keyboard.press('z');
     await expect(noah).toHaveValue(/:very-intensive$/);
-    expect(await focused(page)).toBe('Cirkel voor Noah');
+    await expect.poll(() => focused(page)).toBe('Cirkel voor Noah');
     await expect(page.getByRole('status')).toContainText('Noah staat nu in de cirkel Zeer intensief');
     await page.keyboard.press('z');
     await expect(noah).toHaveValue(/:very-deepened$/);
-    expect(await focused(page)).toBe('Cirkel voor Noah');
+    await expect.poll(() => focused(page)).toBe('Cirkel voor Noah');
     await page.keyboard.press('z');
     await expect(noah).toHaveValue(/:very-intensive$/);
     await page.keyboard.press('b');
     await expect(noah).toHaveValue(/:basis$/);
-    expect(await focused(page)).toBe('Cirkel voor Noah');
+    await expect.poll(() => focused(page)).toBe('Cirkel voor Noah');
 
     // Both earrings on: every label inside the picture, none over another circle, on screen and on paper.
     await page.keyboard.press('z');
