@@ -1,13 +1,14 @@
-// The teacher's class overview and the school view for a school of 1,000 pupils in 40 classes,
-// under 20 concurrent readers.
+// The teacher's class overview, the school view, one pupil's page and the coach's
+// groepsbespreking for a school of 1,000 pupils in 40 classes, under 20 concurrent readers.
 //   npm run bench:needs   (builds first)
 // Prints figures; asserts nothing. Environment: READERS (20), SECONDS (10), PORT (4620).
 // On a PostgreSQL server instead of the embedded database:
 //   scripts/with-postgres.sh env BENCH_POSTGRES=1 node bench/needs.ts
 //
 // The school is the demo school grown to 40 classes of 25 pupils, each class with an open round
-// (with a goal) that 22 of its pupils answered, written straight into a fresh data folder's
-// database while the server is stopped. Times are measured at the client on the same machine:
+// (with a goal) that 22 of its pupils answered, an earlier closed round on the same goal, and a
+// groepsplan from the open round's circles (a quarter of the pupils in an earring), written
+// straight into a fresh data folder's database while the server is stopped. Times are measured at the client on the same machine:
 // the server's time plus a loopback round trip.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -110,6 +111,26 @@ await db.exec(`
     select * from public.pupils p where p.class_id = r.class_id order by p.first_name limit ${ANSWERED_PER_CLASS}
   ) p on true
   where r.class_id::text like '21000000-%';
+  -- An earlier round on the same goal: some pupils say "not yet" twice.
+  insert into public.need_rounds (school_id, class_id, goal, opened_at, closed_at)
+  select school_id, class_id, goal, now() - interval '40 days', now() - interval '30 days'
+  from public.need_rounds where class_id::text like '21000000-%';
+  insert into public.need_answers (round_id, pupil_id, school_id, class_id, needs, goal_step)
+  select r.id, p.id, r.school_id, r.class_id, '{look,group}', (private.goal_steps())[1 + (abs(hashtext(p.id::text || 'x')) % 4)]
+  from public.need_rounds r join public.pupils p on p.class_id = r.class_id
+  where r.class_id::text like '21000000-%' and r.closed_at is not null;
+  -- Each class's groepsplan, from the open round's circles.
+  insert into public.group_plans (school_id, class_id, round_id, goal_round_id, period, evaluate_on)
+  select school_id, class_id, id, id, 'Periode 2', current_date + 30
+  from public.need_rounds where class_id::text like '21000000-%' and closed_at is null;
+  insert into public.group_plan_pupils (plan_id, pupil_id, circle)
+  select g.id, p.id, (array['very-intensive', 'intensive', 'basis', 'basis', 'basis', 'basis', 'deepened', 'very-deepened'])[1 + abs(hashtext(p.id::text)) % 8]
+  from public.group_plans g join public.pupils p on p.class_id = g.class_id
+  where g.class_id::text like '21000000-%';
+  insert into public.group_plan_circles (plan_id, circle, goal, instruction, practice, shared_needs)
+  select g.id, c, 'Doel ' || c, 'Voordoen in kleine stappen', 'Oefenen in tweetallen', '{look}'
+  from public.group_plans g cross join unnest(private.plan_circles()) c
+  where g.class_id::text like '21000000-%';
 `);
 const [{ pupils }] = (await db.query<{ pupils: number }>(`select count(*)::int as pupils from public.pupils where school_id = '${SCHOOL}'`))
   .rows as [{ pupils: number }];
@@ -120,6 +141,9 @@ const rounds = (
   await db.query<{ class_id: string; id: string }>(
     `select class_id, id from public.need_rounds where class_id::text like '21000000-%' order by class_id`,
   )
+).rows;
+const benchPupils = (
+  await db.query<{ id: string }>(`select id from public.pupils where class_id::text like '21000000-%' order by first_name`)
 ).rows;
 await db.close();
 console.log(
@@ -193,8 +217,11 @@ const overview = () => {
   return `/nl/s/demo/admin/classes/${r.class_id}/rounds/${r.id}`;
 };
 const schoolView = () => '/nl/s/demo/admin/needs';
+let nextPupil = 0;
+const pupilPage = () => `/nl/s/demo/admin/pupils/${benchPupils[nextPupil++ % benchPupils.length]!.id}`;
+const groupDiscussion = () => '/nl/s/demo/admin/group-discussion';
 
-for (const path of [overview(), schoolView()]) {
+for (const path of [overview(), schoolView(), pupilPage(), groupDiscussion()]) {
   const started = performance.now();
   const res = await send(path);
   if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
@@ -202,6 +229,8 @@ for (const path of [overview(), schoolView()]) {
 }
 await load(overview, 2);
 await load(schoolView, 2);
+await load(pupilPage, 2);
+await load(groupDiscussion, 2);
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 const line = (name: string, r: Awaited<ReturnType<typeof load>>) =>
   console.log(`  ${name.padEnd(36)} p50 ${ms(r.p50)}  p95 ${ms(r.p95)}  ${r.rps.toFixed(0)} req/s  (${r.n} requests)   aim p95 < 50 ms`);
@@ -211,8 +240,12 @@ console.log(
 console.log(' as people read (each reader opens a page about once a second):');
 line('class overview (one of 40 rounds)', await load(overview, SECONDS, 1000));
 line('school view (40 classes × 9 needs)', await load(schoolView, SECONDS, 1000));
+line('pupil page (one of 1,000)', await load(pupilPage, SECONDS, 1000));
+line('groepsbespreking (40 classes)', await load(groupDiscussion, SECONDS, 1000));
 console.log(' flat out (each reader opens the next page the moment one arrives; the server is saturated):');
 line('class overview (one of 40 rounds)', await load(overview, SECONDS));
 line('school view (40 classes × 9 needs)', await load(schoolView, SECONDS));
+line('pupil page (one of 1,000)', await load(pupilPage, SECONDS));
+line('groepsbespreking (40 classes)', await load(groupDiscussion, SECONDS));
 agent.destroy();
 await stopServer();

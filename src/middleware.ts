@@ -4,7 +4,7 @@ import { type FormOutcome, pageOf } from './actions/define.ts';
 import { getT } from './i18n/index.ts';
 import { dirOf, isLocale } from './i18n/locales.ts';
 import { LOCALE_COOKIE, localeOfPath, negotiateLocale } from './i18n/negotiate.ts';
-import { backendFor, bootBackend, log, requestHasSession, runtimeSecret } from './server/backend.ts';
+import { backendFor, bootBackend, log, runtimeSecret } from './server/backend.ts';
 import { setFlash } from './server/flash.ts';
 import { bodyLimitOf, bodyOverLimit, sizeText, UPLOAD_LIMITS } from './server/body-limits.ts';
 import { forgetRefusal, keepRefusal, takeRefusal } from './server/refusal.ts';
@@ -12,6 +12,7 @@ import { installFastPath } from './server/fast-path.ts';
 import { ONE_CLICK_PATH } from './server/notify/unsubscribe.ts';
 import { notificationsMayWait } from './server/notify/runtime.ts';
 import { cachedPage, isCacheablePath, PUBLIC_CACHE_CONTROL, pageKey, storePage } from './server/page-cache.ts';
+import { cacheMayAnswer, localeToRemember } from './server/public-page-rules.ts';
 import { clientAddressOf, cookiesSecure, hostAllowed, site } from './server/site.ts';
 
 const ONE_YEAR = 60 * 60 * 24 * 365;
@@ -126,16 +127,19 @@ function rememberLocale(context: Parameters<Parameters<typeof defineMiddleware>[
  * answered before anything else runs: this is the page a whole class's parents open at once.
  */
 const publicPages = defineMiddleware(async (context, next) => {
-  const { request, url, cookies } = context;
-  if (request.method !== 'GET' || !isCacheablePath(url.pathname) || cookies.has('portal_flash')) return next();
-  // Whether the request has a session is the running mode's to say (Supabase's cookies are not ours).
-  if (requestHasSession((await bootBackend()).config.mode, request.headers.get('cookie'))) return next();
-  // Stored as sent (headers and compression included), so a hit runs nothing else. The reader's
-  // language is remembered here, outside what is stored: a stored page sets no cookie.
+  const { request, url } = context;
+  const cookieHeader = request.headers.get('cookie');
+  // The same rules as the fast path's (public-page-rules.ts); whether the request has a session is
+  // the running mode's to say (Supabase's cookies are not ours).
+  const read = { method: request.method, pathname: url.pathname, cookieHeader };
+  if (!cacheMayAnswer((await bootBackend()).config.mode, read)) return next();
+  // Stored as sent (headers and compression included), so a hit runs nothing else; only a GET's
+  // page is stored (a HEAD has no body). The reader's language is remembered here, outside what is
+  // stored: a stored page sets no cookie.
   // (Hits usually never get here: scripts/serve.mjs answers them before Astro, see fast-path.ts.)
   const key = pageKey(url.pathname, url.search, request.headers.get('accept-encoding'));
-  const response = cachedPage(key) ?? (await storePage(key, await next()));
-  const lang = localeOfPath(url.pathname);
+  const response = cachedPage(key) ?? (request.method === 'GET' ? await storePage(key, await next()) : await next());
+  const lang = localeToRemember(url.pathname, cookieHeader);
   if (lang && response.status === 200) rememberLocale(context, lang);
   const etag = response.headers.get('etag');
   if (etag && request.headers.get('if-none-match') === etag) {
@@ -288,6 +292,12 @@ const session = defineMiddleware(async (context, next) => {
   const backend = await backendFor({ cookies: context.cookies, url: context.url, request: context.request, client });
   context.locals.backend = backend;
   context.locals.user = await backend.auth.getUser();
+  // A pupil's session ends when the child walked away (the school's idle limit) or left the
+  // school: the class device asks the next child who they are.
+  if (context.locals.user?.kind === 'pupil' && !(await backend.admin.rpc('pupil_session_alive', { p_user: context.locals.user.id }))) {
+    await backend.auth.signOut();
+    context.locals.user = null;
+  }
   return next();
 });
 

@@ -41,6 +41,8 @@ export const classMode = {
           userId: result.pupil_user_id,
           endsAt: new Date(result.session_ends_at!),
         });
+        // The idle clock starts: a few minutes without a request and the session ends.
+        await backend.admin.rpc('pupil_session_started', { p_pupil: pupil.data });
         return { ok: true, to: `/${lang}/pupil?hello=1` };
       }
       if (result?.status === 'wrong_code') return { ok: true, to: `${here}?wrong=${result.attempts_left ?? 0}` };

@@ -2,6 +2,7 @@ import { account } from './account.ts';
 import { auth } from './auth.ts';
 import { classMode } from './class-mode.ts';
 import { classes } from './classes.ts';
+import { groupPlans } from './group-plans.ts';
 import { invitations } from './invitations.ts';
 import { join } from './join.ts';
 import { leaflets } from './leaflets.ts';
@@ -24,6 +25,7 @@ export const server = {
   auth,
   classMode,
   classes,
+  groupPlans,
   invitations,
   join,
   leaflets,

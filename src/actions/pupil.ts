@@ -162,7 +162,8 @@ export const pupil = {
         p_meeting: meeting,
         p_answers: answers,
         p_words: part === 'words' ? words || null : mine.words,
-        p_consent: part === 'consent' && consent === 'yes',
+        // "Yes" shares the part as it is now, "Not yet" takes it back; elsewhere a change waits for a new "yes".
+        p_consent: part === 'consent' ? consent === 'yes' : null,
       });
       const order = ['goes-well', 'hard', 'want-to-say', 'who', 'words', 'consent'] as const;
       const next = part === 'consent' ? null : order[order.indexOf(part) + 1];

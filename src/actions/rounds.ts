@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NEEDS_LIMITS, PLAN_CIRCLES } from '~/domain/pictograms.ts';
+import { NEED_IDS, NEEDS_LIMITS, PLAN_CIRCLES } from '~/domain/pictograms.ts';
 import { RpcError } from '~/domain/rpc/index.ts';
 import { nameField } from '~/server/forms.ts';
 import { schoolStaff } from '~/server/guards.ts';
@@ -21,10 +21,32 @@ function idOfPage(ctx: ActionContext, key: 'classId' | 'roundId'): string {
 export const rounds = {
   open: formAction({
     guard: schoolStaff(),
-    input: z.object({ goal: nameField({ max: NEEDS_LIMITS.goal }).optional() }),
-    async handler({ goal }, _, ctx) {
-      const [round] = await ctx.locals.backend.db.rpc('open_need_round', { p_class: idOfPage(ctx, 'classId'), p_goal: goal || null });
+    // The cards the round offers: the form lists all nine, ticked; `cardsShown` tells "none ticked" from an older form.
+    input: z.object({
+      goal: nameField({ max: NEEDS_LIMITS.goal }).optional(),
+      cards: z.array(z.enum(NEED_IDS)).max(NEED_IDS.length).optional(),
+      cardsShown: z.literal('1').optional(),
+    }),
+    async handler({ goal, cards, cardsShown }, _, ctx) {
+      const chosen = cardsShown ? [...new Set(cards ?? [])] : null;
+      if (chosen && chosen.length < 2) throw new Refusal({ cards: ctx.locals.t('school:rounds.cardsTooFew') });
+      const [round] = await ctx.locals.backend.db.rpc('open_need_round', {
+        p_class: idOfPage(ctx, 'classId'),
+        p_goal: goal || null,
+        p_cards: chosen && chosen.length < NEED_IDS.length ? NEED_IDS.filter((id) => chosen.includes(id)) : null,
+      });
       return { ok: true, to: `${classPath(ctx)}/rounds/${round!.id}`, flash: { key: 'school:rounds.opened' } };
+    },
+    refusals: (err, t) => (err instanceof RpcError && err.code === 'round_open' ? { _form: t('school:rounds.alreadyOpen') } : undefined),
+  }),
+
+  /** A closed round open again for a day, for the pupils who were away. */
+  reopen: formAction({
+    guard: schoolStaff(),
+    input: z.object({}),
+    async handler(_, __, ctx) {
+      await ctx.locals.backend.db.rpc('reopen_need_round', { p_round: idOfPage(ctx, 'roundId') });
+      return { ok: true, flash: { key: 'school:rounds.reopened' } };
     },
     refusals: (err, t) => (err instanceof RpcError && err.code === 'round_open' ? { _form: t('school:rounds.alreadyOpen') } : undefined),
   }),

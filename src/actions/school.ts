@@ -39,7 +39,10 @@ export const school = {
     },
   }),
 
-  /** The school's privacy details, shown on its privacy page: the board, the contact, how long pupils' data is kept. */
+  /**
+   * The school's privacy details, shown on its privacy page: the board, the contact, how long pupils' data is kept;
+   * and after how many idle minutes a pupil's session on a class device ends.
+   */
   savePrivacy: formAction({
     guard: schoolStaff('admin'),
     input: z.object({
@@ -47,11 +50,18 @@ export const school = {
       privacy_contact: nameField({ max: PRIVACY_LIMITS.contact }),
       // Checked in the handler, so the message names the range instead of a length in characters.
       retention_months: z.string().max(20),
+      pupil_idle_minutes: z.string().max(20),
     }),
     async handler(d, ctx, { locals }) {
       const { min, max } = PRIVACY_LIMITS.retentionMonths;
       const months = typedInt(min, max).safeParse(d.retention_months);
       if (!months.success) throw new Refusal({ retention_months: locals.t('school:settings.privacy.retentionRange', { min, max }) });
+      const idle = PRIVACY_LIMITS.pupilIdleMinutes;
+      const minutes = typedInt(idle.min, idle.max).safeParse(d.pupil_idle_minutes);
+      if (!minutes.success) {
+        throw new Refusal({ pupil_idle_minutes: locals.t('school:settings.privacy.idleRange', { min: idle.min, max: idle.max }) });
+      }
+      await locals.backend.db.rpc('update_pupil_idle_minutes', { p_school: ctx.school.id, p_minutes: minutes.data });
       await locals.backend.db.rpc('update_school_privacy', {
         p_school: ctx.school.id,
         p_board: d.privacy_board,

@@ -31,6 +31,8 @@ export interface NeedSummary {
   need: NeedId;
   count: number;
   names: string[];
+  /** The same pupils' ids, in the same order (names link to the pupil's page). */
+  ids: string[];
   suggestion: Suggestion;
 }
 
@@ -38,32 +40,46 @@ export interface RoundSummary {
   pupils: number;
   answered: number;
   notAnswered: string[];
+  notAnsweredIds: string[];
   needs: NeedSummary[];
-  steps: { step: GoalStep; names: string[] }[];
+  steps: { step: GoalStep; names: string[]; ids: string[] }[];
 }
 
 /** Per need: how many chose it, who, and what that suggests; with who has not answered yet. */
 export function summarise(answers: readonly Answer[]): RoundSummary {
   const given = answers.filter((a) => a.answered);
   const needs = NEED_IDS.map((need) => {
-    const names = given.filter((a) => a.needs.includes(need)).map((a) => a.first_name);
-    return { need, count: names.length, names, suggestion: suggestionFor(names.length, given.length) };
+    const chose = given.filter((a) => a.needs.includes(need));
+    const names = chose.map((a) => a.first_name);
+    return { need, count: names.length, names, ids: chose.map((a) => a.pupil_id), suggestion: suggestionFor(names.length, given.length) };
   });
   return {
     pupils: answers.length,
     answered: given.length,
     notAnswered: answers.filter((a) => !a.answered).map((a) => a.first_name),
+    notAnsweredIds: answers.filter((a) => !a.answered).map((a) => a.pupil_id),
     needs,
-    steps: GOAL_STEPS.map((step) => ({ step, names: given.filter((a) => a.goal_step === step).map((a) => a.first_name) })),
+    steps: GOAL_STEPS.map((step) => {
+      const at = given.filter((a) => a.goal_step === step);
+      return { step, names: at.map((a) => a.first_name), ids: at.map((a) => a.pupil_id) };
+    }),
   };
 }
 
-/** Two rounds side by side: per need, the count in each and the difference. */
+/**
+ * Two rounds side by side: per need, the count in each, its share of the pupils who answered
+ * that round (null: nobody answered), and the change in percentage points. Shares, not counts:
+ * two rounds rarely have as many answers.
+ */
 export function compareRounds(before: RoundSummary, after: RoundSummary) {
+  const share = (count: number, of: number) => (of === 0 ? null : count / of);
   return NEED_IDS.map((need, i) => {
     const a = before.needs[i]!.count;
     const b = after.needs[i]!.count;
-    return { need, before: a, after: b, change: b - a };
+    const beforeShare = share(a, before.answered);
+    const afterShare = share(b, after.answered);
+    const points = beforeShare === null || afterShare === null ? null : Math.round((afterShare - beforeShare) * 100);
+    return { need, before: a, after: b, beforeShare, afterShare, points };
   });
 }
 
@@ -108,4 +124,15 @@ export function circleRadius(circle: PlanCircle, count: number, total: number): 
   if (total <= 0 || count <= 0) return min;
   const share = Math.min(1, count / total);
   return Math.round(min + (max - min) * Math.sqrt(share));
+}
+
+/** A class has at most this many open rounds at a time (a goal in reading beside one in maths). */
+export const MAX_OPEN_ROUNDS = 3;
+
+/**
+ * Whether a round is open: not closed, or reopened for a day (its closing time still to come).
+ * The database says the same (`private.round_is_open`).
+ */
+export function roundIsOpen(round: { closed_at: string | null }, now: number = Date.now()): boolean {
+  return round.closed_at === null || Date.parse(round.closed_at) > now;
 }

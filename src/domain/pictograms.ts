@@ -66,6 +66,13 @@ export const SCREEN_IDS = [
   'learn',
   'language',
   'school',
+  // The buttons a pupil needs, each with its own picture (walk 2026-12): a wrong picture code,
+  // change an answer, back, "this is not me".
+  'wrong',
+  'change',
+  'back',
+  'next',
+  'not-me',
 ] as const;
 export type ScreenPictogramId = (typeof SCREEN_IDS)[number];
 

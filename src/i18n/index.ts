@@ -2,7 +2,7 @@ import i18next, { type TFunction } from 'i18next';
 import { LOCALE_CODES, SOURCE_LOCALE, type Locale } from './locales.ts';
 
 /** Namespaces per area of the product; each is one JSON file per locale. */
-export const NAMESPACES = ['common', 'auth', 'school', 'leaflets', 'needs', 'meetings', 'privacy', 'notify'] as const;
+export const NAMESPACES = ['common', 'auth', 'school', 'leaflets', 'needs', 'meetings', 'privacy', 'notify', 'plans'] as const;
 export type Namespace = (typeof NAMESPACES)[number];
 
 type Resources = Record<string, Record<string, Record<string, string>>>;

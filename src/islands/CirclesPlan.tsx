@@ -1,5 +1,5 @@
 import './circles-plan.css';
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { circleRadius, visibleCircles } from '~/domain/needs.ts';
 import { PLAN_CIRCLES, type PlanCircle } from '~/domain/pictograms.ts';
 
@@ -23,6 +23,7 @@ interface Props {
     picture: string;
     empty: string;
     dragHint: string;
+    unsaved: string;
   };
 }
 
@@ -31,7 +32,29 @@ type Geometry = { circle: PlanCircle; cx: number; cy: number; r: number };
 const fill = (template: string, values: Record<string, string | number>) =>
   template.replace(/\{\{(\w+)\}\}/g, (_, k: string) => String(values[k] ?? ''));
 
-function layout(places: Record<string, PlanCircle>, total: number): { circles: Geometry[]; box: string } {
+const LABEL_SIZE = 22;
+
+/** A generous guess of a bold label's width (the picture is laid out before it is drawn). */
+const labelWidth = (text: string) => [...text].length * LABEL_SIZE * 0.62;
+
+/**
+ * Where a circle's name and count go (the middle of the text): above an ear, inside the top of
+ * the basis, and beside an earring on the outer side, where no other circle is.
+ */
+function labelSpot(g: Geometry, label: string): { x: number; y: number } {
+  if (g.circle === 'basis') return { x: g.cx, y: g.cy - g.r * 0.62 };
+  if (g.circle === 'very-intensive' || g.circle === 'very-deepened') {
+    const side = g.circle === 'very-intensive' ? -1 : 1;
+    return { x: g.cx + side * (g.r + 10 + labelWidth(label) / 2), y: g.cy + LABEL_SIZE * 0.35 };
+  }
+  return { x: g.cx, y: g.cy - g.r - 10 };
+}
+
+function layout(
+  places: Record<string, PlanCircle>,
+  total: number,
+  labelOf: (c: PlanCircle) => string,
+): { circles: Geometry[]; box: string } {
   const count = (c: PlanCircle) => Object.values(places).filter((p) => p === c).length;
   const shown = visibleCircles(places);
   const rb = circleRadius('basis', count('basis'), total);
@@ -54,11 +77,19 @@ function layout(places: Record<string, PlanCircle>, total: number): { circles: G
   earring('very-intensive', left, -1);
   earring('very-deepened', right, 1);
   const pad = 12;
-  const minX = Math.min(...circles.map((c) => c.cx - c.r)) - pad;
-  const maxX = Math.max(...circles.map((c) => c.cx + c.r)) + pad;
-  // Room above each circle for its name and count.
-  const minY = Math.min(...circles.map((c) => c.cy - c.r)) - pad - 34;
-  const maxY = Math.max(...circles.map((c) => c.cy + c.r)) + pad;
+  // Every circle and every label fits: a label wider than its circle widens the picture.
+  const extents = circles.flatMap((c) => {
+    const at = labelSpot(c, labelOf(c.circle));
+    const half = labelWidth(labelOf(c.circle)) / 2;
+    return [
+      { x0: c.cx - c.r, x1: c.cx + c.r, y0: c.cy - c.r, y1: c.cy + c.r },
+      { x0: at.x - half, x1: at.x + half, y0: at.y - LABEL_SIZE, y1: at.y + LABEL_SIZE * 0.3 },
+    ];
+  });
+  const minX = Math.min(...extents.map((e) => e.x0)) - pad;
+  const maxX = Math.max(...extents.map((e) => e.x1)) + pad;
+  const minY = Math.min(...extents.map((e) => e.y0)) - pad;
+  const maxY = Math.max(...extents.map((e) => e.y1)) + pad;
   return { circles, box: `${Math.round(minX)} ${Math.round(minY)} ${Math.round(maxX - minX)} ${Math.round(maxY - minY)}` };
 }
 
@@ -94,13 +125,54 @@ export default function CirclesPlan({ action, pupils, places: initial, labels }:
   const [places, setPlaces] = useState<Record<string, PlanCircle>>(initial);
   const [said, setSaid] = useState('');
   const [drag, setDrag] = useState<{ id: string; x: number; y: number } | null>(null);
+  const [focusOn, setFocusOn] = useState<string | null>(null);
+  const submitting = useRef(false);
   const svg = useRef<SVGSVGElement>(null);
-  const { circles, box } = useMemo(() => layout(places, pupils.length), [places, pupils.length]);
+  const labelOf = (c: PlanCircle) => `${labels.circles[c]} · ${pupils.filter((p) => places[p.id] === c).length}`;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: labelOf reads only places, pupils and labels
+  const { circles, box } = useMemo(() => layout(places, pupils.length, labelOf), [places, pupils, labels.circles]);
   const nameOf = useMemo(() => new Map(pupils.map((p) => [p.id, p.name])), [pupils]);
+  const dirty = pupils.some((p) => places[p.id] !== initial[p.id]);
 
-  const move = (id: string, circle: PlanCircle) => {
+  // A moved pupil's row goes to another list (a new element): the focus follows it there.
+  useEffect(() => {
+    if (!focusOn) return;
+    document.getElementById(`place-${focusOn}`)?.focus();
+    setFocusOn(null);
+  }, [focusOn]);
+
+  // Leaving with changes not saved asks first.
+  useEffect(() => {
+    if (!dirty) return;
+    const ask = (event: BeforeUnloadEvent) => {
+      if (submitting.current) return;
+      event.preventDefault();
+      event.returnValue = '';
+    };
+    window.addEventListener('beforeunload', ask);
+    return () => window.removeEventListener('beforeunload', ask);
+  }, [dirty]);
+
+  const move = (id: string, circle: PlanCircle, keepFocus = false) => {
     setPlaces((p) => ({ ...p, [id]: circle }));
     setSaid(fill(labels.moved, { name: nameOf.get(id) ?? '', circle: labels.circles[circle] }));
+    if (keepFocus) setFocusOn(id);
+  };
+
+  /**
+   * Typing a letter chooses the next circle whose name starts with it, and again the one after
+   * (Zeer intensief, then Zeer verdiept): the browser's own type-ahead starts over on the new
+   * element each time a pupil moves.
+   */
+  const typeAhead = (event: React.KeyboardEvent<HTMLSelectElement>, id: string) => {
+    if (event.key.length !== 1 || event.altKey || event.ctrlKey || event.metaKey || event.key === ' ') return;
+    const letter = event.key.toLocaleLowerCase();
+    const matching = PLAN_CIRCLES.filter((c) => labels.circles[c].toLocaleLowerCase().startsWith(letter));
+    if (matching.length === 0) return;
+    event.preventDefault();
+    const now = matching.indexOf(places[id]!);
+    const next = matching[(now + 1) % matching.length]!;
+    if (next !== places[id]) move(id, next, true);
   };
 
   const point = (event: React.PointerEvent) => {
@@ -125,7 +197,14 @@ export default function CirclesPlan({ action, pupils, places: initial, labels }:
   const members = (circle: PlanCircle) => pupils.filter((p) => places[p.id] === circle);
 
   return (
-    <form method="post" action={action} className="plan">
+    <form
+      method="post"
+      action={action}
+      className="plan"
+      onSubmit={() => {
+        submitting.current = true;
+      }}
+    >
       <div className="plan__picture-wrap">
         <svg
           ref={svg}
@@ -153,12 +232,12 @@ export default function CirclesPlan({ action, pupils, places: initial, labels }:
                 strokeDasharray={members(g.circle).length === 0 && g.circle !== 'basis' ? '10 8' : undefined}
               />
               <text
-                x={g.cx}
-                y={g.circle === 'basis' ? g.cy - g.r * 0.62 : g.cy - g.r - 10}
+                x={labelSpot(g, labelOf(g.circle)).x}
+                y={labelSpot(g, labelOf(g.circle)).y}
                 textAnchor="middle"
                 className="plan__circle-label"
               >
-                {labels.circles[g.circle]} · {members(g.circle).length}
+                {labelOf(g.circle)}
               </text>
               {nameSpots(
                 g,
@@ -208,10 +287,12 @@ export default function CirclesPlan({ action, pupils, places: initial, labels }:
                   <li key={p.id}>
                     <bdi>{p.name}</bdi>
                     <select
+                      id={`place-${p.id}`}
                       name="places"
                       aria-label={fill(labels.moveLabel, { name: p.name })}
                       value={`${p.id}:${circle}`}
-                      onChange={(e) => move(p.id, e.currentTarget.value.split(':')[1] as PlanCircle)}
+                      onChange={(e) => move(p.id, e.currentTarget.value.split(':')[1] as PlanCircle, true)}
+                      onKeyDown={(e) => typeAhead(e, p.id)}
                     >
                       {PLAN_CIRCLES.map((c) => (
                         <option key={c} value={`${p.id}:${c}`}>
@@ -233,6 +314,7 @@ export default function CirclesPlan({ action, pupils, places: initial, labels }:
         <button type="submit" className="button">
           {labels.save}
         </button>
+        {dirty && <p className="plan__unsaved">{labels.unsaved}</p>}
       </div>
     </form>
   );

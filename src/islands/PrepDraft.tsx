@@ -10,23 +10,30 @@ import { useEffect, useRef, useState } from 'react';
  * Without a network, Next, Back and the screen's other links (`data-prep-nav`) stay on this screen
  * and say so, instead of the browser's error page: what was typed is already kept on the phone.
  * On a screen without questions (the first and the last) there is no form: only that.
+ *
+ * A family's phone is shared: the kept draft is the signed-in parent's (`owner`, in its key and in
+ * the draft; one with another owner is never put back), leaves the phone once the form is sent,
+ * and goes with every other draft when the parent signs out (ForgetDrafts).
  */
 interface Props {
   /** Where the screen's answers are saved as they are typed; none on a screen without questions. */
   endpoint?: string | undefined;
-  /** Where the kept draft lives on this device: per meeting and screen. */
+  /** Where the kept draft lives on this device: per parent, meeting and screen. */
   storageKey: string;
+  /** Whose draft it is (src/server/draft-owner.ts). */
+  owner: string;
   step: number;
   /** When the server last saved this preparation (ISO), to tell a newer kept draft from an older one. */
   savedAt: string | null;
   labels: { saving: string; saved: string; offline: string; restored: string; offlineNext: string };
 }
 
-type Draft = { topic: string; choices: string[]; text: string; textLang: string; step: number; at: number };
+type Draft = { owner: string; topic: string; choices: string[]; text: string; textLang: string; step: number; at: number };
 
-function read(form: HTMLFormElement, step: number): Draft {
+function read(form: HTMLFormElement, step: number, owner: string): Draft {
   const data = new FormData(form);
   return {
+    owner,
     topic: String(data.get('topic') ?? ''),
     choices: data.getAll('choices').map(String),
     text: String(data.get('text') ?? ''),
@@ -44,7 +51,7 @@ function fill(form: HTMLFormElement, draft: Draft): void {
   if (lang && draft.textLang) lang.value = draft.textLang;
 }
 
-export default function PrepDraft({ endpoint, storageKey, step, savedAt, labels }: Props) {
+export default function PrepDraft({ endpoint, storageKey, owner, step, savedAt, labels }: Props) {
   const [status, setStatus] = useState('');
   const [stuck, setStuck] = useState(false);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -58,7 +65,7 @@ export default function PrepDraft({ endpoint, storageKey, step, savedAt, labels 
       event.preventDefault();
       if (form) {
         try {
-          localStorage.setItem(storageKey, JSON.stringify(read(form, step)));
+          localStorage.setItem(storageKey, JSON.stringify(read(form, step, owner)));
         } catch {
           /* storage off: the form still has it */
         }
@@ -80,11 +87,11 @@ export default function PrepDraft({ endpoint, storageKey, step, savedAt, labels 
       document.removeEventListener('click', onClick);
       window.removeEventListener('online', back);
     };
-  }, [storageKey, step]);
+  }, [storageKey, owner, step]);
 
   useEffect(() => {
     const form = document.querySelector<HTMLFormElement>('form[data-prepare]');
-    if (!form || !endpoint) return;
+    if (!form || !endpoint || !owner) return;
     const keep = (draft: Draft) => {
       try {
         localStorage.setItem(storageKey, JSON.stringify(draft));
@@ -125,7 +132,8 @@ export default function PrepDraft({ endpoint, storageKey, step, savedAt, labels 
     // Something kept here that the server does not have: back into the form, and sent.
     try {
       const kept = JSON.parse(localStorage.getItem(storageKey) ?? 'null') as Draft | null;
-      if (kept && (!savedAt || kept.at > Date.parse(savedAt))) {
+      if (kept && kept.owner !== owner) forget();
+      else if (kept && (!savedAt || kept.at > Date.parse(savedAt))) {
         fill(form, kept);
         setStatus(labels.restored);
         void send(kept);
@@ -134,7 +142,7 @@ export default function PrepDraft({ endpoint, storageKey, step, savedAt, labels 
       /* nothing usable kept */
     }
     const changed = () => {
-      const draft = read(form, step);
+      const draft = read(form, step, owner);
       keep(draft);
       if (timer.current) clearTimeout(timer.current);
       timer.current = setTimeout(() => void send(draft), 1000);
@@ -142,20 +150,29 @@ export default function PrepDraft({ endpoint, storageKey, step, savedAt, labels 
     const online = () => {
       try {
         const kept = JSON.parse(localStorage.getItem(storageKey) ?? 'null') as Draft | null;
-        if (kept) void send(kept);
+        if (kept?.owner === owner) void send(kept);
       } catch {
         /* nothing kept */
       }
     };
+    // Next or Back sends the form, which saves it: nothing stays on the phone (offline, the
+    // other effect keeps it and stays on the screen).
+    const sent = () => {
+      if (navigator.onLine === false) return;
+      if (timer.current) clearTimeout(timer.current);
+      forget();
+    };
     form.addEventListener('input', changed);
     form.addEventListener('change', changed);
+    form.addEventListener('submit', sent);
     window.addEventListener('online', online);
     return () => {
       form.removeEventListener('input', changed);
       form.removeEventListener('change', changed);
+      form.removeEventListener('submit', sent);
       window.removeEventListener('online', online);
     };
-  }, [endpoint, storageKey, step, savedAt, labels]);
+  }, [endpoint, storageKey, owner, step, savedAt, labels]);
 
   return (
     <>

@@ -22,43 +22,74 @@ function stop() {
   }
 }
 
-function say(button: HTMLButtonElement, lang: string, hasVoice: boolean): void {
-  stop();
+/**
+ * What a speaker button can say on this device, best first: the recording in the board's language,
+ * the device's voice in the words' language, the recorded Dutch word, the device's Dutch voice
+ * reading the Dutch words. Empty: nothing (the button stays hidden).
+ */
+type Way = { audio: string } | { text: string; lang: string };
+function waysOf(button: HTMLButtonElement, lang: string): Way[] {
+  const ways: Way[] = [];
   const text = button.dataset.say ?? '';
-  const recorded = button.dataset.voice;
-  button.setAttribute('aria-pressed', 'true');
-  const done = () => button.setAttribute('aria-pressed', 'false');
-  if (recorded) {
-    const audio = new Audio(recorded);
-    playing = audio;
-    audio.addEventListener('ended', done);
-    audio.play().catch(() => {
-      // A recording that cannot play (removed, or a format this device lacks): the device's voice.
-      if (hasVoice) speak(text, lang, { onEnd: done });
-      else done();
-    });
+  const wordsLang = button.dataset.lang || lang;
+  if (button.dataset.voice) ways.push({ audio: button.dataset.voice });
+  if (voiceFor(wordsLang)) ways.push({ text, lang: wordsLang });
+  const nl = button.dataset.sayNl;
+  if (nl) {
+    if (button.dataset.voiceNl) ways.push({ audio: button.dataset.voiceNl });
+    if (voiceFor('nl')) ways.push({ text: nl, lang: 'nl' });
+  }
+  return ways;
+}
+
+function sayWith(ways: Way[], done: () => void): void {
+  const [way, ...rest] = ways;
+  if (!way) {
+    done();
     return;
   }
-  if (!speak(text, lang, { onEnd: done })) done();
+  if ('audio' in way) {
+    const audio = new Audio(way.audio);
+    playing = audio;
+    audio.addEventListener('ended', done);
+    // A recording that cannot play (removed, or a format this device lacks): the next way.
+    audio.play().catch(() => sayWith(rest, done));
+    return;
+  }
+  if (!speak(way.text, way.lang, { onEnd: done })) sayWith(rest, done);
+}
+
+function say(button: HTMLButtonElement, lang: string): void {
+  stop();
+  button.setAttribute('aria-pressed', 'true');
+  sayWith(waysOf(button, lang), () => button.setAttribute('aria-pressed', 'false'));
 }
 
 export default function PupilVoice({ lang }: Props) {
   useEffect(() => {
     let alive = true;
-    let hasVoice = false;
     const onClick = (event: MouseEvent) => {
       const button = (event.target as Element | null)?.closest<HTMLButtonElement>('button.say');
-      if (button) say(button, lang, hasVoice);
+      if (button) say(button, lang);
     };
     document.addEventListener('click', onClick);
     void whenVoicesReady().then(() => {
       if (!alive) return;
-      hasVoice = !!voiceFor(lang);
       for (const button of document.querySelectorAll<HTMLButtonElement>('button.say')) {
-        if (button.dataset.voice || hasVoice) button.hidden = false;
+        if (waysOf(button, lang).length > 0) button.hidden = false;
       }
-      const first = document.querySelector<HTMLButtonElement>('button.say[data-auto]');
-      if (first && !first.hidden) say(first, lang, hasVoice);
+      // Every button marked to speak on arrival, in order (a wrong code: what happened, then what to do).
+      const auto = [...document.querySelectorAll<HTMLButtonElement>('button.say[data-auto]')].filter((b) => !b.hidden);
+      const next = (i: number) => {
+        const button = auto[i];
+        if (!button || !alive) return;
+        button.setAttribute('aria-pressed', 'true');
+        sayWith(waysOf(button, lang), () => {
+          button.setAttribute('aria-pressed', 'false');
+          next(i + 1);
+        });
+      };
+      next(0);
     });
     return () => {
       alive = false;

@@ -32,7 +32,12 @@ import chair from 'openmoji/color/svg/1FA91.svg?raw';
 import shush from 'openmoji/color/svg/1F92B.svg?raw';
 import hourglass from 'openmoji/color/svg/23F3.svg?raw';
 import pencil from 'openmoji/color/svg/270F.svg?raw';
-import crayon from 'openmoji/color/svg/1F58D.svg?raw';
+import palette from 'openmoji/color/svg/1F3A8.svg?raw';
+import crossMark from 'openmoji/color/svg/274C.svg?raw';
+import arrowsAround from 'openmoji/color/svg/1F504.svg?raw';
+import arrowLeft from 'openmoji/color/svg/2B05.svg?raw';
+import arrowRight from 'openmoji/color/svg/27A1.svg?raw';
+import personNo from 'openmoji/color/svg/1F645.svg?raw';
 import thumbsUp from 'openmoji/color/svg/1F44D.svg?raw';
 import bulb from 'openmoji/color/svg/1F4A1.svg?raw';
 import seedling from 'openmoji/color/svg/1F331.svg?raw';
@@ -213,7 +218,13 @@ export const PICTOGRAM_ART: Record<PictogramId, Art> = {
   valued: cleanSvg(heart),
   missed: cleanSvg(hug),
   'own-words': cleanSvg(pencil),
-  drawing: cleanSvg(crayon),
+  // Writing is a pencil, drawing a palette: two different pictures (walk 2026-12).
+  drawing: cleanSvg(palette),
+  wrong: cleanSvg(crossMark),
+  change: cleanSvg(arrowsAround),
+  back: cleanSvg(arrowLeft),
+  next: cleanSvg(arrowRight),
+  'not-me': cleanSvg(personNo),
   top: cleanSvg(thumbsUp),
   tip: cleanSvg(bulb),
   'ask-teacher': cleanSvg(teacher),

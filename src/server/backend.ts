@@ -1,3 +1,4 @@
+import { parseCookieHeader } from '@supabase/ssr';
 import { loadConfig, redactUrl, type Config } from './config.ts';
 import { embeddedAdminDb, embeddedBackend, embeddedServiceStorage, startEmbedded, type EmbeddedRuntime } from './embedded/index.ts';
 import { startNightlyBackups } from './embedded/backup.ts';
@@ -133,10 +134,7 @@ export async function backendFor(scope: RequestScope): Promise<Backend> {
 
 /** Whether a request carries a session cookie of the running mode (see AuthPort.hasSession). */
 export function requestHasSession(mode: Config['mode'], cookieHeader: string | null): boolean {
-  const names = (cookieHeader ?? '')
-    .split(';')
-    .map((part) => part.split('=')[0]!.trim())
-    .filter(Boolean);
+  const names = parseCookieHeader(cookieHeader ?? '').map((c) => c.name);
   return mode === 'supabase' ? supabaseHasSession(names) : embeddedHasSession(names);
 }
 

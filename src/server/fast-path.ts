@@ -1,15 +1,16 @@
+import { serializeCookieHeader } from '@supabase/ssr';
 import type { Config } from './config.ts';
-import { requestHasSession } from './backend.ts';
-import { LOCALE_COOKIE, localeOfPath } from '~/i18n/negotiate.ts';
-import { cachedEntry, isCacheablePath, PUBLIC_CACHE_CONTROL, pageKey } from './page-cache.ts';
+import { LOCALE_COOKIE } from '~/i18n/negotiate.ts';
+import { cachedEntry, PUBLIC_CACHE_CONTROL, pageKey } from './page-cache.ts';
+import { cacheMayAnswer, localeToRemember } from './public-page-rules.ts';
 import { cookiesSecure, hostAllowed } from './site.ts';
 
 /**
  * The answer to a cached public page (a published leaflet, a school's list) before Astro's
  * pipeline runs: scripts/serve.mjs asks this first for every request and hands the rest to Astro.
  * It answers only what the pipeline would have answered from the cache itself (publicPages in
- * src/middleware.ts): a GET or HEAD of a public page, on a known host, with no session cookie and
- * no one-time message waiting, whose copy is in the cache and fresh. Everything else — a miss, a
+ * src/middleware.ts, by the same rules: public-page-rules.ts), on a known host, whose copy is in
+ * the cache and fresh. Everything else — a miss, a
  * signed-in reader, any other page — goes through Astro as before.
  *
  * It lives in the bundle and is handed to serve.mjs through a global symbol, so the one cache and
@@ -34,13 +35,11 @@ const header = (req: FastRequest, name: string) => {
 };
 
 export function fastPath(mode: Config['mode'], req: FastRequest): FastAnswer | null {
-  if (req.method !== 'GET' && req.method !== 'HEAD') return null;
   const q = req.url.indexOf('?');
   const pathname = q === -1 ? req.url : req.url.slice(0, q);
   const search = q === -1 ? '' : req.url.slice(q);
-  if (!isCacheablePath(pathname)) return null;
   const cookie = header(req, 'cookie');
-  if (cookie?.includes('portal_flash=') || requestHasSession(mode, cookie)) return null;
+  if (!cacheMayAnswer(mode, { method: req.method, pathname, cookieHeader: cookie })) return null;
   const host = header(req, 'host');
   if (!host) return null;
   let url: URL;
@@ -55,11 +54,17 @@ export function fastPath(mode: Config['mode'], req: FastRequest): FastAnswer | n
 
   const headers = [...entry.headers];
   // The reader's language is remembered as on every page read (not part of what is stored).
-  const lang = localeOfPath(pathname);
-  if (lang && !(cookie ?? '').split(';').some((part) => part.trim() === `${LOCALE_COOKIE}=${lang}`)) {
+  const lang = localeToRemember(pathname, cookie);
+  if (lang) {
     headers.push([
       'set-cookie',
-      `${LOCALE_COOKIE}=${lang}; Path=/; Max-Age=${ONE_YEAR}; HttpOnly; SameSite=Lax${cookiesSecure(url) ? '; Secure' : ''}`,
+      serializeCookieHeader(LOCALE_COOKIE, lang, {
+        path: '/',
+        maxAge: ONE_YEAR,
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: cookiesSecure(url),
+      }),
     ]);
   }
   if (header(req, 'if-none-match') === entry.etag) {

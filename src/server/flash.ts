@@ -5,7 +5,7 @@ import { cookieSecurity } from './port.ts';
  * A one-time message that survives a redirect (post → redirect → get): a key of the
  * `common` namespace and optional values, kept in a short cookie and read once.
  */
-const FLASH_COOKIE = 'portal_flash';
+export const FLASH_COOKIE = 'portal_flash';
 
 export interface Flash {
   key: string;

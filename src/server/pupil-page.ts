@@ -10,10 +10,17 @@ import { requireUser } from './guards.ts';
  */
 export interface PupilPage {
   me: RpcResult<'my_pupil'>[number];
+  /** The round the pupil is answering: the one they chose on the start screen, else the oldest open one. */
   round: RpcResult<'my_need_round'>[number] | null;
+  /** Every open round of the class (a teacher may have more than one open, each with its goal). */
+  rounds: RpcResult<'my_need_round'>;
   /** Where the recorded voice for a key is played from. */
   voices: Partial<Record<VoiceKey, string>>;
+  /** The Dutch recordings, for a board language with neither a recording nor a device voice. */
+  voicesNl: Partial<Record<VoiceKey, string>>;
 }
+
+const ROUND_COOKIE = 'pupil_round';
 
 type Ctx = Pick<AstroGlobal, 'locals' | 'url' | 'redirect' | 'rewrite' | 'cookies'>;
 
@@ -21,19 +28,36 @@ export async function loadPupilPage(ctx: Ctx): Promise<PupilPage | Response> {
   const user = requireUser(ctx, 'pupil');
   if (user instanceof Response) return user;
   const { backend, lang } = ctx.locals;
-  const [[me], [round], voices] = await Promise.all([
+  const [[me], rounds, voices, voicesNl] = await Promise.all([
     backend.db.rpc('my_pupil', {}),
     backend.db.rpc('my_need_round', {}),
     backend.db.rpc('my_voices', { p_locale: lang }),
+    lang === 'nl' ? Promise.resolve([]) : backend.db.rpc('my_voices', { p_locale: 'nl' }),
   ]);
+  const byKey = (list: typeof voices) => Object.fromEntries(list.map((v) => [v.key, `/files/voice/${v.recording_id}`]));
   if (!me) {
     await backend.auth.signOut();
     return ctx.redirect(`/${lang}/class`, 303);
   }
+  // `?round=` (a start tile) chooses the round for the next screens; a cookie keeps it for this visit.
+  const asked = ctx.url.searchParams.get('round');
+  const askedRound = asked ? rounds.find((r) => r.round_id === asked) : undefined;
+  if (askedRound) {
+    ctx.cookies.set(ROUND_COOKIE, askedRound.round_id, {
+      path: `/`,
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: ctx.url.protocol === 'https:',
+    });
+  }
+  const kept = ctx.cookies.get(ROUND_COOKIE)?.value;
+  const round = askedRound ?? rounds.find((r) => r.round_id === kept) ?? rounds[0] ?? null;
   return {
     me,
-    round: round ?? null,
-    voices: Object.fromEntries(voices.map((v) => [v.key, `/files/voice/${v.recording_id}`])),
+    round,
+    rounds,
+    voices: byKey(voices),
+    voicesNl: lang === 'nl' ? byKey(voices) : byKey(voicesNl),
   };
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NEEDS_LIMITS } from '~/domain/pictograms.ts';
+import { NEED_IDS, NEEDS_LIMITS } from '~/domain/pictograms.ts';
 import { toRpcError } from '~/domain/rpc/index.ts';
 import { buildClass, buildClassTeacher, buildWorld, PERSONAS, type PersonaName, type World } from '../factories/index.ts';
 import { DATABASES, outcome, type Outcome, type TestDb } from './harness.ts';
@@ -100,6 +100,7 @@ describe.each(DATABASES)("pupils' needs on %s", (_label, open) => {
   afterAll(() => db?.close());
 
   const call = (p: PersonaName) => db.as(w.personas[p]);
+  const ownerQuery = (text: string, params: unknown[]) => db.owner.transaction((sql) => sql.query(text, params));
   const select = (p: PersonaName, text: string, params: unknown[]) => outcome(() => call(p).query(text, params));
   /** A statement rolled back afterwards; the database's own refusal codes mapped as the app maps them. */
   const write = (p: PersonaName, text: string, params: unknown[]) => outcome(() => call(p).tryQuery(text, params).catch(asRpcError));
@@ -109,8 +110,40 @@ describe.each(DATABASES)("pupils' needs on %s", (_label, open) => {
       expect(await outcome(() => call(p).tryRpc('open_need_round', { p_class: freshClass, p_goal: 'Tafel van 3' }))).toBe(n),
     );
 
-    it('open_need_round: a class has one open round at a time', async () => {
-      expect(await outcome(() => call('teacher').tryRpc('open_need_round', { p_class: w.klass.id, p_goal: null }))).toBe('round_open');
+    it.each(table(STAFF_ONLY_OF_CLASS))('open_need_round beside an open round (a reading goal and a maths goal): %s → %s', async (p, n) =>
+      expect(await outcome(() => call(p).tryRpc('open_need_round', { p_class: w.klass.id, p_goal: 'Rekenen', p_cards: null }))).toBe(n),
+    );
+
+    it('open_need_round: at most three open rounds per class; a subset of at least two known cards', async () => {
+      const groep4 = (await buildClass(db.owner, w.school.id, { name: 'Groep 4' })).id;
+      await buildClassTeacher(db.owner, w.school.id, groep4, w.teacher.id);
+      try {
+        const teacher = call('teacher');
+        const [two] = await teacher.tryRpc('open_need_round', { p_class: groep4, p_goal: 'Lezen', p_cards: ['look', 'listen'] });
+        expect(two).toMatchObject({ goal: 'Lezen', cards: ['look', 'listen'], closed_at: null });
+        // All nine is the same as none chosen.
+        const [all] = await teacher.tryRpc('open_need_round', { p_class: groep4, p_goal: null, p_cards: [...NEED_IDS] });
+        expect(all!.cards).toBeNull();
+        const openSql = (cards: string[]) => write('teacher', 'select public.open_need_round($1, null, $2)', [groep4, cards]);
+        expect(await openSql(['look'])).toBe('too_few_cards');
+        expect(await openSql(['look', 'dance'])).toBe('unknown_pictogram');
+        await ownerQuery(
+          `insert into public.need_rounds (school_id, class_id, goal, opened_at, closed_at) values
+             ($1, $2, 'Lezen', now(), null), ($1, $2, 'Rekenen', now() - interval '3 days', now() + interval '2 hours'),
+             ($1, $2, 'Schrijven', now(), null)`,
+          [w.school.id, groep4],
+        );
+        expect(await outcome(() => teacher.tryRpc('open_need_round', { p_class: groep4, p_goal: 'Tekenen', p_cards: null }))).toBe(
+          'round_open',
+        );
+        // A round whose reopened day is over no longer counts.
+        await ownerQuery(`update public.need_rounds set closed_at = now() - interval '1 minute' where class_id = $1 and goal = 'Rekenen'`, [
+          groep4,
+        ]);
+        expect(await outcome(() => teacher.tryRpc('open_need_round', { p_class: groep4, p_goal: 'Tekenen', p_cards: null }))).toBe(1);
+      } finally {
+        await ownerQuery('delete from public.classes where id = $1', [groep4]);
+      }
     });
 
     it('open_need_round: a goal over the limit is refused by the database too', async () => {
@@ -131,6 +164,14 @@ describe.each(DATABASES)("pupils' needs on %s", (_label, open) => {
 
     it('close_need_round: a closed round stays closed', async () => {
       expect(await outcome(() => call('teacher').tryRpc('close_need_round', { p_round: closedRound }))).toBe('round_closed');
+    });
+
+    it.each(table(STAFF_ONLY_OF_CLASS))('reopen_need_round (a closed round, for a day): %s → %s', async (p, n) =>
+      expect(await outcome(() => call(p).tryRpc('reopen_need_round', { p_round: closedRound }))).toBe(n),
+    );
+
+    it('reopen_need_round: an open round is not reopened', async () => {
+      expect(await outcome(() => call('teacher').tryRpc('reopen_need_round', { p_round: round }))).toBe('round_open');
     });
 
     it.each(table({ ...STAFF_ONLY_OF_CLASS, admin: 2, coach: 2, teacher: 2 }))('class_need_rounds: %s → %s', async (p, n) =>
@@ -291,6 +332,52 @@ describe.each(DATABASES)("pupils' needs on %s", (_label, open) => {
     )('set_my_board_locale: %s → %s', async (p, n) =>
       expect(await outcome(() => call(p).tryRpc('set_my_board_locale', { p_locale: 'uk' }))).toBe(n),
     );
+  });
+
+  describe("more than one open round, a reopened day, the round's cards", () => {
+    it('a reopened round is open for a day: the pupil sees both open rounds and answers; closed again, refused', async () => {
+      const [reopened] = await call('teacher').rpc('reopen_need_round', { p_round: closedRound });
+      const until = Date.parse(reopened!.closed_at!);
+      expect(until - Date.now()).toBeGreaterThan(23 * 3600_000);
+      expect(until - Date.now()).toBeLessThanOrEqual(24 * 3600_000 + 60_000);
+      const sara = call('pupil');
+      expect((await sara.rpc('my_need_round', {})).map((r) => r.round_id)).toEqual([closedRound, round]);
+      expect(await outcome(() => sara.tryRpc('save_my_choices', { p_round: closedRound, p_kind: 'needs', p_ids: ['look'] }))).toBe(1);
+      // The day is over: closed by itself.
+      await ownerQuery(`update public.need_rounds set closed_at = now() - interval '1 second' where id = $1`, [closedRound]);
+      expect(await outcome(() => sara.tryRpc('save_my_choices', { p_round: closedRound, p_kind: 'needs', p_ids: ['look'] }))).toBe(
+        'round_closed',
+      );
+      expect((await sara.rpc('my_need_round', {})).map((r) => r.round_id)).toEqual([round]);
+      // Reopened again and closed early by the teacher.
+      await call('teacher').rpc('reopen_need_round', { p_round: closedRound });
+      const [closed] = await call('teacher').rpc('close_need_round', { p_round: closedRound });
+      expect(Date.parse(closed!.closed_at!)).toBeLessThanOrEqual(Date.now() + 1000);
+      expect(await outcome(() => sara.tryRpc('save_my_choices', { p_round: closedRound, p_kind: 'needs', p_ids: ['look'] }))).toBe(
+        'round_closed',
+      );
+    });
+
+    it("a round with a subset of the cards: the pupil's needs are those cards only; other rounds' boards are unchanged", async () => {
+      const [reading] = await call('teacher').rpc('open_need_round', { p_class: w.klass.id, p_goal: 'Lezen', p_cards: ['look', 'listen'] });
+      try {
+        const sara = call('pupil');
+        const mine = await sara.rpc('my_need_round', {});
+        expect(mine.map((r) => [r.round_id, r.cards])).toEqual([
+          [round, null],
+          [reading!.id, ['look', 'listen']],
+        ]);
+        expect(await outcome(() => sara.tryRpc('save_my_choices', { p_round: reading!.id, p_kind: 'needs', p_ids: ['look'] }))).toBe(1);
+        expect(
+          await outcome(() => sara.tryRpc('save_my_choices', { p_round: reading!.id, p_kind: 'needs', p_ids: ['look', 'group'] })),
+        ).toBe('unknown_pictogram');
+        // Tops and tips keep all nine; the other open round too.
+        expect(await outcome(() => sara.tryRpc('save_my_choices', { p_round: reading!.id, p_kind: 'tops', p_ids: ['group'] }))).toBe(1);
+        expect(await outcome(() => sara.tryRpc('save_my_choices', { p_round: round, p_kind: 'needs', p_ids: ['group'] }))).toBe(1);
+      } finally {
+        await ownerQuery('delete from public.need_rounds where id = $1', [reading!.id]);
+      }
+    });
   });
 
   describe('the class plan', () => {

@@ -47,6 +47,7 @@ const DEFINER_ALLOWLIST = new Set([
   'private.can_hear_voice',
   'public.open_need_round',
   'public.close_need_round',
+  'public.reopen_need_round',
   'public.save_my_choices',
   'public.save_my_goal_step',
   'public.save_my_words',
@@ -61,6 +62,24 @@ const DEFINER_ALLOWLIST = new Set([
   'public.school_classes',
   'public.need_round_answers',
   'public.school_needs_overview',
+  // …_group_plans.sql: each checks the caller once (the class's staff, or the coach and admins),
+  // writes tables closed to direct writes, and logs what it shows of pupils' answers.
+  'public.class_group_plans',
+  'public.create_group_plan',
+  'public.evaluate_group_plan',
+  'public.group_discussion',
+  'public.group_discussion_pupils',
+  'public.group_plan',
+  'public.group_plan_circles',
+  'public.group_plan_discussions',
+  'public.group_plan_pupils',
+  'public.next_group_plan',
+  'public.pupil_overview',
+  'public.save_group_discussion',
+  'public.save_group_plan',
+  'public.save_group_plan_circle',
+  'public.save_pupil_note',
+  'public.school_needs_in_period',
   // Meetings (…_meetings.sql): no write policies; each writer checks its caller. The staff's
   // feedback list hides anonymous authors, the school view counts, and a round's slots show a
   // parent only their own children's bookings.

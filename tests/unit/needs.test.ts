@@ -51,7 +51,13 @@ describe('the suggestion rule (basis ≥ two thirds of those who answered, subgr
     expect(summary.pupils).toBe(6);
     expect(summary.notAnswered).toEqual(['Noah', 'Elif', 'Bram']);
     // 2 of 3 answered: basis, although 2 of 6 pupils would not be.
-    expect(summary.needs.find((n) => n.need === 'look')).toEqual({ need: 'look', count: 2, names: ['Sara', 'Daan'], suggestion: 'basis' });
+    expect(summary.needs.find((n) => n.need === 'look')).toEqual({
+      need: 'look',
+      count: 2,
+      names: ['Sara', 'Daan'],
+      ids: ['id-Sara', 'id-Daan'],
+      suggestion: 'basis',
+    });
     expect(summary.needs.find((n) => n.need === 'group')?.suggestion).toBe('individual');
     expect(summary.needs.find((n) => n.need === 'listen')).toMatchObject({ count: 0, suggestion: 'none' });
   });
@@ -71,20 +77,34 @@ describe('the suggestion rule (basis ≥ two thirds of those who answered, subgr
       answer('Noah', null),
     ]);
     expect(summary.steps).toEqual([
-      { step: 'not-yet', names: ['Sara', 'Mila'] },
-      { step: 'almost', names: [] },
-      { step: 'can', names: [] },
-      { step: 'can-more', names: ['Daan'] },
+      { step: 'not-yet', names: ['Sara', 'Mila'], ids: ['id-Sara', 'id-Mila'] },
+      { step: 'almost', names: [], ids: [] },
+      { step: 'can', names: [], ids: [] },
+      { step: 'can-more', names: ['Daan'], ids: ['id-Daan'] },
     ]);
   });
 
-  it('compares two rounds per need', () => {
+  it('compares two rounds per need by shares of the pupils who answered, not raw counts', () => {
     const before = summarise([answer('Sara', ['look']), answer('Daan', ['look', 'group'])]);
-    const after = summarise([answer('Sara', ['group']), answer('Daan', ['group', 'more-time'])]);
+    const after = summarise([
+      answer('Sara', ['group']),
+      answer('Daan', ['group', 'more-time']),
+      answer('Mila', ['look']),
+      answer('Noah', ['group']),
+    ]);
     const rows = compareRounds(before, after);
-    expect(rows.find((r) => r.need === 'look')).toEqual({ need: 'look', before: 2, after: 0, change: -2 });
-    expect(rows.find((r) => r.need === 'group')).toEqual({ need: 'group', before: 1, after: 2, change: 1 });
-    expect(rows.find((r) => r.need === 'more-time')?.change).toBe(1);
+    expect(rows.find((r) => r.need === 'look')).toEqual({
+      need: 'look',
+      before: 2,
+      after: 1,
+      beforeShare: 1,
+      afterShare: 0.25,
+      points: -75,
+    });
+    expect(rows.find((r) => r.need === 'more-time')).toMatchObject({ before: 0, after: 1, points: 25 });
+    expect(rows.find((r) => r.need === 'group')).toMatchObject({ before: 1, after: 3, beforeShare: 0.5, afterShare: 0.75, points: 25 });
+    const empty = summarise([answer('Sara', null)]);
+    expect(compareRounds(before, empty).find((r) => r.need === 'look')).toMatchObject({ afterShare: null, points: null });
   });
 });
 

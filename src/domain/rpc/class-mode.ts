@@ -38,6 +38,9 @@ export const CLASS_MODE = {
     ),
     { access: 'service' },
   ),
+  /** …_pupil_sessions_idle_and_leaving.sql: a pupil's idle clock starts, and is asked on every request. */
+  pupil_session_started: rpc(z.object({ p_pupil: uuid }).strict(), z.null(), { returns: 'void', access: 'service' }),
+  pupil_session_alive: rpc(z.object({ p_user: uuid }).strict(), z.boolean(), { returns: 'scalar', access: 'service' }),
   link_pupil_user: rpc(z.object({ p_pupil: uuid, p_user: uuid }).strict(), z.null(), { returns: 'void', access: 'service' }),
   record_sign_in_event: rpc(z.object({ p_kind: z.string().max(20), p_outcome: z.string().max(40) }).strict(), z.null(), {
     returns: 'void',

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { CLASS_MODE } from './class-mode.ts';
 import { CLASSES_PUPILS } from './classes-pupils.ts';
 import { RpcError, toRpcError } from './errors.ts';
+import { GROUP_PLANS } from './group-plans.ts';
 import { INVITATIONS } from './invitations.ts';
 import { LEAFLETS } from './leaflets.ts';
 import { MEETINGS } from './meetings.ts';
@@ -29,6 +30,7 @@ export const RPC = {
   ...PRIVACY,
   ...TRANSLATIONS,
   ...NOTIFICATIONS,
+  ...GROUP_PLANS,
 } as const satisfies Record<string, RpcEntry>;
 
 export type RpcName = keyof typeof RPC;

@@ -128,7 +128,12 @@ export const MEETINGS = {
   ),
   save_my_pupil_preparation: rpc(
     z
-      .object({ p_meeting: uuid, p_answers: z.record(z.string(), z.array(z.string())), p_words: text(300), p_consent: z.boolean() })
+      .object({
+        p_meeting: uuid,
+        p_answers: z.record(z.string(), z.array(z.string())),
+        p_words: text(300),
+        p_consent: z.boolean().nullable(),
+      })
       .strict(),
     timestamp,
     { returns: 'scalar' },

@@ -21,16 +21,22 @@ const roundRow = z.object({
   opened_by: uuid.nullable(),
   opened_at: timestamp,
   closed_at: timestamp.nullable(),
+  cards: needList.nullable(),
 });
 /** Where a file is kept: `<school>/<pupil or "school">/<generated name>`. */
 const storedPath = z.string().max(200);
 
 export const NEEDS = {
+  /** A goal (optional) and the cards the needs board offers (null: all nine); at most three open per class. */
   open_need_round: rpc(
-    z.object({ p_class: uuid, p_goal: z.string().trim().max(NEEDS_LIMITS.goal).nullable() }).strict(),
+    z
+      .object({ p_class: uuid, p_goal: z.string().trim().max(NEEDS_LIMITS.goal).nullable(), p_cards: needList.nullable().optional() })
+      .strict(),
     z.array(roundRow),
   ),
   close_need_round: rpc(idArg('p_round'), z.array(roundRow)),
+  /** A closed round open again for a day (its closing time a day ahead). */
+  reopen_need_round: rpc(idArg('p_round'), z.array(roundRow)),
   class_need_rounds: rpc(
     idArg('p_class'),
     z.array(
@@ -81,6 +87,8 @@ export const NEEDS = {
         top_words: z.string().nullable(),
         tip_words: z.string().nullable(),
         has_feedback_drawing: z.boolean(),
+        /** The cards the round offers; null: all nine. */
+        cards: needList.nullable(),
       }),
     ),
   ),

@@ -34,15 +34,17 @@ export const myDataShape = z.object({
           goal_step: z.string().nullable(),
           own_words: z.string().nullable(),
           drawing: z.boolean(),
-          tops: list,
-          tips: list,
-          top_words: z.string().nullable(),
-          tip_words: z.string().nullable(),
           updated_at: timestamp.nullable(),
         }),
       ),
       meeting_parts: z.array(
-        z.object({ meeting_at: timestamp.nullable(), answers: json, words: z.string().nullable(), agreed_to_share: z.boolean() }),
+        // Only what the child agreed to share (…_pupil_consent_and_my_data.sql; docs/privacy.md).
+        z.object({
+          meeting_at: timestamp.nullable(),
+          answers: z.record(z.string(), z.array(z.string())),
+          words: z.string().nullable(),
+          agreed_at: timestamp,
+        }),
       ),
       who_looked: z.array(z.object({ at: timestamp, who: z.string().nullable(), what: z.enum(ACCESS_KINDS) })),
     }),

@@ -11,6 +11,8 @@ export const PRIVACY_LIMITS = {
   contact: 200,
   /** How long a pupil's data is kept after they leave; 24 months is two school years. */
   retentionMonths: { min: 6, max: 120, default: 24 },
+  /** Minutes without a request after which a pupil's session on a class device ends. */
+  pupilIdleMinutes: { min: 2, max: 15, default: 5 },
 } as const;
 
 export const schoolRow = z.object({
@@ -28,6 +30,8 @@ export const schoolRow = z.object({
   /** Who parents ask about privacy: a name and/or an e-mail address or phone number. */
   privacy_contact: z.string().nullable(),
   retention_months: z.number().int(),
+  /** Minutes without a request after which a pupil's session ends (PRIVACY_LIMITS.pupilIdleMinutes). */
+  pupil_idle_minutes: z.number().int(),
 });
 export type School = z.infer<typeof schoolRow>;
 
@@ -77,6 +81,15 @@ export const SCHOOLS_PEOPLE = {
         p_board: z.string().trim().max(PRIVACY_LIMITS.board),
         p_contact: z.string().trim().max(PRIVACY_LIMITS.contact),
         p_retention_months: z.number().int().min(PRIVACY_LIMITS.retentionMonths.min).max(PRIVACY_LIMITS.retentionMonths.max),
+      })
+      .strict(),
+    z.array(schoolRow),
+  ),
+  update_pupil_idle_minutes: rpc(
+    z
+      .object({
+        p_school: uuid,
+        p_minutes: z.number().int().min(PRIVACY_LIMITS.pupilIdleMinutes.min).max(PRIVACY_LIMITS.pupilIdleMinutes.max),
       })
       .strict(),
     z.array(schoolRow),

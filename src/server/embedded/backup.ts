@@ -1,22 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import {
-  createReadStream,
-  createWriteStream,
-  existsSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { copyFile, link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import { pipeline as pipe } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { createGunzip, createGzip } from 'node:zlib';
 import type { Config } from '~/server/config.ts';
 import type { EmbeddedRuntime } from './index.ts';
+import { type ArchiveEntry, MAX_ENTRY, readArchive, writeArchive } from './archive.ts';
 import { DataFolderInUse, lockDataFolder } from './lock.ts';
 import { MigrationChanged, MigrationMismatch, migrate } from './migrate.ts';
 import { openPglite, type PgliteEngine, type Sql, type SqlEngine } from './sql.ts';
@@ -126,138 +114,6 @@ function freeName(dir: string, at: Date): string {
     if (!existsSync(join(dir, name)) && !existsSync(join(dir, `.${name}.partial`))) return name;
   }
   throw new BackupRefused(`too many backups in the same second in ${dir}.`);
-}
-
-// ---------------------------------------------------------------------------------------------
-// A small tar (ustar, with pax headers for long names): enough for our own archives
-
-const BLOCK = 512;
-const MAX_ENTRY = 4 * 1024 ** 3;
-
-function octal(value: number, length: number): string {
-  return `${value.toString(8).padStart(length - 1, '0')}\0`;
-}
-
-function tarHeader(name: string, size: number, mode: number, mtime: number, type: '0' | 'x'): Buffer {
-  const h = Buffer.alloc(BLOCK);
-  h.write(name, 0, 100, 'utf8');
-  h.write(octal(mode & 0o777, 8), 100, 'ascii');
-  h.write(octal(0, 8), 108, 'ascii');
-  h.write(octal(0, 8), 116, 'ascii');
-  h.write(octal(size, 12), 124, 'ascii');
-  h.write(octal(Math.max(0, Math.floor(mtime)), 12), 136, 'ascii');
-  h.write('        ', 148, 'ascii');
-  h.write(type, 156, 'ascii');
-  h.write('ustar\0', 257, 'ascii');
-  h.write('00', 263, 'ascii');
-  let sum = 0;
-  for (const byte of h) sum += byte;
-  h.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
-  return h;
-}
-
-const padding = (size: number) => Buffer.alloc((BLOCK - (size % BLOCK)) % BLOCK);
-
-function paxRecord(key: string, value: string): Buffer {
-  const body = ` ${key}=${value}\n`;
-  let length = Buffer.byteLength(body) + 1;
-  while (String(length).length + Buffer.byteLength(body) !== length) length = String(length).length + Buffer.byteLength(body);
-  return Buffer.from(`${length}${body}`, 'utf8');
-}
-
-function* tarEntry(name: string, data: Uint8Array, mode = 0o644, mtime = Date.now() / 1000): Generator<Uint8Array> {
-  if (data.byteLength >= MAX_ENTRY) throw new BackupRefused(`a file of ${data.byteLength} bytes is too large for a backup.`);
-  if (Buffer.byteLength(name) > 100) {
-    const pax = paxRecord('path', name);
-    yield tarHeader('PaxHeader', pax.byteLength, 0o644, mtime, 'x');
-    yield pax;
-    yield padding(pax.byteLength);
-  }
-  yield tarHeader(name.slice(0, 100), data.byteLength, mode, mtime, '0');
-  yield data;
-  yield padding(data.byteLength);
-}
-
-interface TarEntry {
-  name: string;
-  mode: number;
-  data: Buffer;
-}
-
-/** Reads exactly n bytes at a time from a stream of chunks. */
-class ByteReader {
-  #it: AsyncIterator<Buffer>;
-  #buf: Buffer = Buffer.alloc(0);
-  constructor(source: AsyncIterable<Buffer>) {
-    this.#it = source[Symbol.asyncIterator]();
-  }
-  async read(n: number): Promise<Buffer | null> {
-    const parts = [this.#buf];
-    let have = this.#buf.byteLength;
-    while (have < n) {
-      const next = await this.#it.next();
-      if (next.done) {
-        if (have === 0) return null;
-        throw new Error('the archive ends in the middle of a file');
-      }
-      parts.push(next.value);
-      have += next.value.byteLength;
-    }
-    const all = parts.length === 1 ? parts[0]! : Buffer.concat(parts, have);
-    this.#buf = all.subarray(n);
-    return all.subarray(0, n);
-  }
-  async close(): Promise<void> {
-    await this.#it.return?.();
-  }
-}
-
-function parseOctal(field: Buffer): number {
-  const text = field.toString('ascii').replace(/\0.*$/s, '').trim();
-  if (!/^[0-7]*$/.test(text)) throw new Error('a header field is not a number');
-  return text === '' ? 0 : Number.parseInt(text, 8);
-}
-
-/** The entries of a tar stream, each read whole (backups hold a database dump and small files). */
-async function* tarEntries(source: AsyncIterable<Buffer>): AsyncGenerator<TarEntry> {
-  const reader = new ByteReader(source);
-  try {
-    let paxPath: string | null = null;
-    for (;;) {
-      const header = await reader.read(BLOCK);
-      if (!header || header.every((b) => b === 0)) return;
-      let sum = 0;
-      for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 32 : header[i]!;
-      if (sum !== parseOctal(header.subarray(148, 156))) throw new Error('not a tar archive (a header checksum does not match)');
-      const size = parseOctal(header.subarray(124, 136));
-      if (size >= MAX_ENTRY) throw new Error('an entry is too large');
-      const type = String.fromCharCode(header[156]!);
-      const data = size > 0 ? await reader.read(size) : Buffer.alloc(0);
-      if (!data) throw new Error('the archive ends in the middle of a file');
-      if (size % BLOCK) await reader.read(BLOCK - (size % BLOCK));
-      if (type === 'x') {
-        for (const line of data.toString('utf8').split('\n')) {
-          const m = /^\d+ path=(.*)$/s.exec(line);
-          if (m) paxPath = m[1]!;
-        }
-        continue;
-      }
-      if (type === 'g' || type === '5') continue;
-      if (type !== '0' && type !== '\0') throw new Error(`the archive holds something other than files (type ${JSON.stringify(type)})`);
-      const short = header.subarray(0, 100).toString('utf8').replace(/\0.*$/s, '');
-      const prefix = header.subarray(345, 500).toString('utf8').replace(/\0.*$/s, '');
-      const name = paxPath ?? (prefix ? `${prefix}/${short}` : short);
-      paxPath = null;
-      yield { name, mode: parseOctal(header.subarray(100, 108)), data: Buffer.from(data) };
-    }
-  } finally {
-    await reader.close();
-  }
-}
-
-function gunzipped(file: string): AsyncIterable<Buffer> {
-  // pipe() passes an error of either stream on to the last one, so reading it throws.
-  return pipe(createReadStream(file), createGunzip(), () => undefined);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -378,18 +234,19 @@ export async function writeBackup(
     };
     const name = freeName(backupDir, now);
     partial = join(backupDir, `.${name}.partial`);
-    const mtime = now.getTime() / 1000;
-    async function* entries(): AsyncGenerator<Uint8Array> {
-      yield* tarEntry('manifest.json', Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`), 0o644, mtime);
-      yield* tarEntry('database.tar', snap.dump, 0o600, mtime);
+    await writeArchive(partial, async (archive) => {
+      const add = (entry: string, data: Uint8Array, mode: number, mtime: Date) => {
+        if (data.byteLength >= MAX_ENTRY) throw new BackupRefused(`a file of ${data.byteLength} bytes is too large for a backup.`);
+        return archive.add(entry, data, mode, mtime);
+      };
+      await add('manifest.json', Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`), 0o644, now);
+      await add('database.tar', snap.dump, 0o600, now);
       for (const rel of snap.files) {
         const file = join(staging, rel);
         const info = await stat(file);
-        yield* tarEntry(`data/${rel}`, await readFile(file), info.mode, info.mtimeMs / 1000);
+        await add(`data/${rel}`, await readFile(file), info.mode, info.mtime);
       }
-      yield Buffer.alloc(2 * BLOCK);
-    }
-    await pipeline(entries, createGzip(), createWriteStream(partial, { flags: 'wx', mode: 0o600 }));
+    });
     const file = join(backupDir, name);
     await rename(partial, file);
     partial = null;
@@ -702,7 +559,7 @@ function notABackup(file: string, why: string): NotAPortalBackup {
   return new NotAPortalBackup(`${basename(file)} is not a portal backup (${why}); make one with npm run backup.`);
 }
 
-function checkManifest(file: string, entry: TarEntry | undefined): BackupManifest {
+function checkManifest(file: string, entry: ArchiveEntry | undefined): BackupManifest {
   if (entry?.name !== 'manifest.json') throw notABackup(file, 'it has no manifest.json first');
   let manifest: BackupManifest;
   try {
@@ -726,7 +583,7 @@ function checkManifest(file: string, entry: TarEntry | undefined): BackupManifes
 /** The manifest of a backup, read without unpacking the rest; throws NotAPortalBackup for anything else. */
 export async function readManifest(file: string): Promise<BackupManifest> {
   try {
-    for await (const entry of tarEntries(gunzipped(file))) return checkManifest(file, entry);
+    for await (const entry of readArchive(file)) return checkManifest(file, entry);
     return checkManifest(file, undefined);
   } catch (err) {
     if (err instanceof NotAPortalBackup || err instanceof BackupRefused) throw err;
@@ -742,7 +599,7 @@ async function unpack(file: string, staging: string): Promise<{ manifest: Backup
   let count = 0;
   let bytes = 0;
   try {
-    for await (const entry of tarEntries(gunzipped(file))) {
+    for await (const entry of readArchive(file)) {
       if (!manifest) {
         manifest = checkManifest(file, entry);
         continue;

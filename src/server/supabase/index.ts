@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { createServerClient } from '@supabase/ssr';
+import { createServerClient, parseCookieHeader } from '@supabase/ssr';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { type RpcArgs, type RpcName, type RpcResult, toRpcError, validatedRpc } from '~/domain/rpc/index.ts';
 import type { Config } from '~/server/config.ts';
@@ -42,31 +42,11 @@ export function supabaseHasSession(cookieNames: readonly string[]): boolean {
 }
 const PUPIL_UNTIL_COOKIE = 'portal_pupil_until';
 
-function parseCookieHeader(header: string | null): { name: string; value: string }[] {
-  if (!header) return [];
-  return header
-    .split(';')
-    .map((part) => part.trim())
-    .filter(Boolean)
-    .map((part) => {
-      const eq = part.indexOf('=');
-      const name = eq === -1 ? part : part.slice(0, eq);
-      const raw = eq === -1 ? '' : part.slice(eq + 1);
-      let value = raw;
-      try {
-        value = decodeURIComponent(raw);
-      } catch {
-        // keep raw
-      }
-      return { name, value };
-    });
-}
-
 export function makeSupabaseClients(config: NonNullable<Config['supabase']>, scope: RequestScope): SupabaseClients {
   const security = cookieSecurity(scope.url);
   const user = createServerClient(config.url, config.anonKey, {
     cookies: {
-      getAll: () => parseCookieHeader(scope.request.headers.get('cookie')),
+      getAll: () => parseCookieHeader(scope.request.headers.get('cookie') ?? ''),
       setAll: (list) => {
         for (const { name, value, options } of list) {
           scope.cookies.set(name, value, { ...options, ...security } as Parameters<typeof scope.cookies.set>[2]);
@@ -146,7 +126,7 @@ export function supabaseBackend(
   const limits = signInLimits(admin);
 
   const auth: AuthPort = {
-    hasSession: () => supabaseHasSession(parseCookieHeader(scope.request.headers.get('cookie')).map((c) => c.name)),
+    hasSession: () => supabaseHasSession(parseCookieHeader(scope.request.headers.get('cookie') ?? '').map((c) => c.name)),
 
     getUser() {
       cached ??= (async () => {

@@ -1,0 +1,98 @@
+import type { Page } from '@playwright/test';
+import { expect, expectNoAxeViolations, test } from './fixtures.ts';
+import { DEMO, signIn } from './helpers.ts';
+
+/**
+ * One device, several people (issue 18): the class tablet and a family's phone. What one person
+ * typed never reaches the next one's screen, and nothing of it stays in the browser once they
+ * are done. Each test is one browser context, as on a real shared device. Class mode is opened
+ * by the admin (meester Karim's sign-ins are the needs spec's).
+ */
+
+const GROEP_6 = '20000000-0000-4000-8000-000000000006';
+const YUSUF_MEETING = '50000000-0000-4000-8000-000000000001';
+const ZOFIA_MEETING = '50000000-0000-4000-8000-000000000007';
+
+/** Everything this portal keeps in the browser's storage, as one text. */
+const stored = (page: Page) =>
+  page.evaluate(() => [localStorage, sessionStorage].flatMap((s) => Object.keys(s).map((k) => `${k}=${s.getItem(k)}`)).join('\n'));
+
+async function openClassMode(page: Page): Promise<void> {
+  await signIn(page, DEMO.admin);
+  await page.goto(`/nl/s/demo/admin/classes/${GROEP_6}`);
+  await page.getByRole('button', { name: 'Klasmodus aanzetten op dit apparaat' }).click();
+  await expect(page).toHaveURL(/\/nl\/class$/);
+}
+
+async function pupilSignsIn(page: Page, name: string): Promise<void> {
+  await page.getByRole('link', { name, exact: true }).click();
+  for (const picture of ['zon', 'kat', 'appel']) await page.getByRole('button', { name: picture, exact: true }).click();
+  await expect(page).toHaveURL(/\/nl\/pupil(\?hello=1)?$/);
+}
+
+test.describe('a shared class tablet', () => {
+  test("what one pupil wrote is never in the next pupil's box, saved or walked away from", async ({ page }) => {
+    test.slow();
+    await openClassMode(page);
+
+    // Mehmet writes something private, saves it and taps Klaar.
+    await pupilSignsIn(page, 'Mehmet');
+    await page.goto('/nl/pupil/words/needs');
+    await page.locator('#field-words').fill('MEHMET-PRIVE ik word gepest op het plein');
+    await page.getByRole('button', { name: 'Bewaren' }).click();
+    await expect(page).toHaveURL(/\/nl\/pupil\/check\/needs$/);
+    await page.goto('/nl/pupil');
+    await page.getByRole('button', { name: 'Klaar' }).click();
+    await expect(page).toHaveURL(/\/nl\/class$/);
+    expect(await stored(page)).not.toContain('MEHMET-PRIVE');
+
+    // Fatima, on the same tablet, finds an empty box and no "we restored what you typed".
+    await pupilSignsIn(page, 'Fatima');
+    await page.goto('/nl/pupil/words/needs');
+    await expect(page.locator('#field-words')).toHaveValue('');
+    await expect(page.locator('.draft-note')).toHaveCount(0);
+    await expectNoAxeViolations(page);
+
+    // Fatima types and walks away without saving or Klaar: the next child opens the class page,
+    // which asks who they are (Fatima is signed out), and Fatima's words are gone from the tablet.
+    await page.locator('#field-words').fill('FATIMA-PRIVE niet bewaard');
+    await page.goto('/nl/class');
+    await expect(page.getByRole('link', { name: 'Mehmet', exact: true })).toBeVisible();
+    expect(await stored(page)).not.toContain('FATIMA-PRIVE');
+    await page.goto('/nl/pupil');
+    await expect(page).toHaveURL(/\/nl\/class$/);
+    await pupilSignsIn(page, 'Mehmet');
+    await page.goto('/nl/pupil/words/needs');
+    await expect(page.locator('#field-words')).toHaveValue('MEHMET-PRIVE ik word gepest op het plein');
+    await expect(page.locator('.draft-note')).toHaveCount(0);
+  });
+});
+
+test.describe("a family's shared phone", () => {
+  test.use({ viewport: { width: 390, height: 844 } });
+
+  test("one parent's preparation stays off the phone once sent and after signing out", async ({ page }) => {
+    test.slow();
+    await signIn(page, DEMO.parentAr);
+    await page.goto(`/nl/app/meetings/${YUSUF_MEETING}/prepare/6`);
+    await page.locator('#field-text').fill('SAMIRA-PRIVE over thuis');
+    await page.getByRole('button', { name: 'Verder', exact: true }).click();
+    await expect(page).toHaveURL(/\/prepare\/7$/);
+    expect(await stored(page)).not.toContain('SAMIRA-PRIVE');
+    // Typed again and left unsent (kept on the phone for a dropped network), then signing out.
+    await page.goto(`/nl/app/meetings/${YUSUF_MEETING}/prepare/5`);
+    await page.locator('#field-text').fill('SAMIRA-NIET-VERSTUURD');
+    await page.goto('/nl/app');
+    await page.getByRole('button', { name: 'Uitloggen' }).click();
+    await expect(page).toHaveURL(/\/nl\/$/);
+    const left = await stored(page);
+    expect(left).not.toContain('SAMIRA');
+    expect(left).not.toContain('portal-prep:');
+
+    await signIn(page, DEMO.parentPl);
+    await page.goto(`/nl/app/meetings/${ZOFIA_MEETING}/prepare/5`);
+    await expect(page.locator('#field-text')).not.toHaveValue(/SAMIRA/);
+    expect(await stored(page)).not.toContain('SAMIRA');
+    await expectNoAxeViolations(page);
+  });
+});
