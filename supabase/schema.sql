@@ -885,6 +885,9 @@ create table public.need_answers (
 CREATE INDEX need_answers_class_idx ON public.need_answers USING btree (class_id);
 CREATE INDEX need_answers_pupil_idx ON public.need_answers USING btree (pupil_id);
 alter table public.need_answers enable row level security;
+create policy "only the pupil and their parents read answers directly; staff t" on public.need_answers
+  as restrictive for select to authenticated
+  using ((( SELECT private.is_pupil_self(need_answers.pupil_id) AS is_pupil_self) OR ( SELECT private.is_guardian_of(need_answers.pupil_id) AS is_guardian_of)));
 create policy "pupils see their own answers, parents their child's, teachers t" on public.need_answers
   as permissive for select to authenticated
   using ((( SELECT private.is_pupil_self(need_answers.pupil_id) AS is_pupil_self) OR ( SELECT private.is_guardian_of(need_answers.pupil_id) AS is_guardian_of) OR ( SELECT private.can_see_class_pupils(need_answers.class_id) AS can_see_class_pupils)));
@@ -975,6 +978,9 @@ alter table public.preparations enable row level security;
 create policy "a preparation is its author's, and the school's once shared" on public.preparations
   as permissive for select to authenticated
   using (((user_id = ( SELECT auth.uid() AS uid)) OR ((shared_at IS NOT NULL) AND ( SELECT private.staff_sees_meeting(preparations.meeting_id) AS staff_sees_meeting))));
+create policy "only its author reads a preparation directly; staff through mee" on public.preparations
+  as restrictive for select to authenticated
+  using ((user_id = ( SELECT auth.uid() AS uid)));
 CREATE TRIGGER notify_preparation_shared AFTER INSERT OR UPDATE OF shared_at ON public.preparations FOR EACH ROW EXECUTE FUNCTION private.notify_preparation_shared();
 CREATE TRIGGER translations_preparations AFTER UPDATE ON public.preparations FOR EACH ROW EXECUTE FUNCTION private.forget_changed_translations();
 grant references, select, trigger on public.preparations to authenticated;
@@ -4526,6 +4532,7 @@ grant execute on function public.meeting_mail_recipients(p_meeting uuid) to serv
 CREATE OR REPLACE FUNCTION public.meeting_preparations(p_meeting uuid)
  RETURNS TABLE(user_id uuid, author text, answers jsonb, shared_at timestamp with time zone, updated_at timestamp with time zone)
  LANGUAGE plpgsql
+ SECURITY DEFINER
  SET search_path TO ''
 AS $function$
 begin
@@ -4533,6 +4540,7 @@ begin
     select p.user_id, pf.display_name, p.answers, p.shared_at, p.updated_at
     from public.preparations p left join public.profiles pf on pf.user_id = p.user_id
     where p.meeting_id = p_meeting and p.shared_at is not null
+      and (p.user_id = (select auth.uid()) or private.staff_sees_meeting(p_meeting))
     order by pf.display_name;
   if found then
     perform private.log_pupil_reads(
@@ -5006,6 +5014,7 @@ grant execute on function public.my_voices(p_locale public.locale_code) to servi
 CREATE OR REPLACE FUNCTION public.need_drawing_path(p_round uuid, p_pupil uuid, p_kind text)
  RETURNS text
  LANGUAGE plpgsql
+ SECURITY DEFINER
  SET search_path TO ''
 AS $function$
 declare
@@ -5013,7 +5022,8 @@ declare
 begin
   select case when p_kind = 'feedback' then a.feedback_drawing_path else a.drawing_path end into v_path
   from public.need_answers a
-  where a.round_id = p_round and a.pupil_id = p_pupil;
+  where a.round_id = p_round and a.pupil_id = p_pupil
+    and (private.is_pupil_self(a.pupil_id) or private.is_guardian_of(a.pupil_id) or private.can_see_class_pupils(a.class_id));
   if v_path is not null then
     perform private.log_pupil_reads(array[p_pupil], 'drawing');
   end if;
