@@ -1086,6 +1086,9 @@ alter table public.pupil_preparations enable row level security;
 create policy "a child's part is theirs, and their parents' and teacher's once" on public.pupil_preparations
   as permissive for select to authenticated
   using ((( SELECT private.is_pupil_self(pupil_preparations.pupil_id) AS is_pupil_self) OR ((consented_at IS NOT NULL) AND (( SELECT private.is_guardian_of(pupil_preparations.pupil_id) AS is_guardian_of) OR ( SELECT private.staff_sees_meeting(pupil_preparations.meeting_id) AS staff_sees_meeting)))));
+create policy "only the child and their parents read a part directly; staff th" on public.pupil_preparations
+  as restrictive for select to authenticated
+  using ((( SELECT private.is_pupil_self(pupil_preparations.pupil_id) AS is_pupil_self) OR ( SELECT private.is_guardian_of(pupil_preparations.pupil_id) AS is_guardian_of)));
 CREATE TRIGGER translations_pupil_preparations AFTER UPDATE ON public.pupil_preparations FOR EACH ROW EXECUTE FUNCTION private.forget_changed_translations();
 grant references, select, trigger on public.pupil_preparations to authenticated;
 grant delete, insert, references, select, trigger, truncate, update on public.pupil_preparations to service_role;
@@ -1302,13 +1305,9 @@ CASE source
     WHEN 'wish'::text THEN (EXISTS ( SELECT 1
        FROM public.meeting_people p
       WHERE ((p.meeting_id = translations.meeting_id) AND (p.user_id = translations.wish_user))))
-    WHEN 'preparation'::text THEN (EXISTS ( SELECT 1
-       FROM public.preparations p
-      WHERE ((p.meeting_id = translations.meeting_id) AND (p.user_id = translations.prep_user))))
+    WHEN 'preparation'::text THEN ( SELECT private.sees_preparation(translations.meeting_id, translations.prep_user) AS sees_preparation)
     WHEN 'feedback'::text THEN ( SELECT private.sees_feedback(translations.meeting_id, translations.feedback_author) AS sees_feedback)
-    WHEN 'pupil_part'::text THEN (EXISTS ( SELECT 1
-       FROM public.pupil_preparations p
-      WHERE ((p.meeting_id = translations.meeting_id) AND (p.pupil_id = translations.part_pupil))))
+    WHEN 'pupil_part'::text THEN ( SELECT private.sees_pupil_part(translations.meeting_id, translations.part_pupil) AS sees_pupil_part)
     WHEN 'slot_round'::text THEN (EXISTS ( SELECT 1
        FROM public.slot_rounds r
       WHERE (r.id = translations.slot_round_id)))
@@ -2813,6 +2812,37 @@ AS $function$
 $function$;
 grant execute on function private.sees_meeting(p_meeting uuid) to authenticated;
 grant execute on function private.sees_meeting(p_meeting uuid) to service_role;
+
+CREATE OR REPLACE FUNCTION private.sees_preparation(p_meeting uuid, p_user uuid)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select exists (
+    select 1 from public.preparations p
+    where p.meeting_id = p_meeting and p.user_id = p_user
+      and (p.user_id = (select auth.uid()) or (p.shared_at is not null and private.staff_sees_meeting(p_meeting)))
+  )
+$function$;
+grant execute on function private.sees_preparation(p_meeting uuid, p_user uuid) to authenticated;
+grant execute on function private.sees_preparation(p_meeting uuid, p_user uuid) to service_role;
+
+CREATE OR REPLACE FUNCTION private.sees_pupil_part(p_meeting uuid, p_pupil uuid)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select exists (
+    select 1 from public.pupil_preparations p
+    where p.meeting_id = p_meeting and p.pupil_id = p_pupil
+      and (private.is_pupil_self(p.pupil_id)
+           or (p.consented_at is not null and (private.is_guardian_of(p.pupil_id) or private.staff_sees_meeting(p_meeting))))
+  )
+$function$;
+grant execute on function private.sees_pupil_part(p_meeting uuid, p_pupil uuid) to authenticated;
+grant execute on function private.sees_pupil_part(p_meeting uuid, p_pupil uuid) to service_role;
 
 CREATE OR REPLACE FUNCTION private.shared_needs(p_class uuid, p_pupils uuid[])
  RETURNS text[]
@@ -4554,6 +4584,7 @@ grant execute on function public.meeting_preparations(p_meeting uuid) to service
 CREATE OR REPLACE FUNCTION public.meeting_pupil_preparations(p_meeting uuid)
  RETURNS TABLE(pupil_id uuid, first_name text, answers jsonb, words text, updated_at timestamp with time zone)
  LANGUAGE plpgsql
+ SECURITY DEFINER
  SET search_path TO ''
 AS $function$
 begin
@@ -4561,6 +4592,7 @@ begin
     select pp.pupil_id, p.first_name, pp.answers, pp.words, pp.updated_at
     from public.pupil_preparations pp join public.pupils p on p.id = pp.pupil_id
     where pp.meeting_id = p_meeting and pp.consented_at is not null
+      and (private.is_pupil_self(pp.pupil_id) or private.is_guardian_of(pp.pupil_id) or private.staff_sees_meeting(p_meeting))
     order by lower(p.first_name);
   if found then
     perform private.log_pupil_reads(

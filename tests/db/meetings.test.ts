@@ -347,6 +347,13 @@ describe.each(DATABASES)('meetings on %s', (_label, open) => {
       'meeting_pupil_preparations (Sara’s): %s → %s',
       async (p, n) => expect(await outcome(() => call(p).rpc('meeting_pupil_preparations', { p_meeting: saraMeeting }))).toBe(n),
     );
+
+    // Issue 18: staff read a child's part only through meeting_pupil_preparations(), which logs;
+    // selected directly (a token and the anon key), only the child and their parents see it.
+    // Before: staff 1.
+    it.each(each(0, { parent: 1, pupil: 1, anon: 'error' }))('pupil_preparations table, Sara’s part, directly: %s → %s', async (p, n) =>
+      expect(await outcome(() => call(p).query('select * from public.pupil_preparations where meeting_id = $1', [saraMeeting]))).toBe(n),
+    );
   });
 
   describe('agreements and feedback', () => {

