@@ -259,7 +259,8 @@ const formActions = defineMiddleware(async (context, next) => {
   if (refused) {
     // Refused by the action (what was typed does not do): also a redirect, so a reload does not post it again.
     const scope = { cookies: context.cookies, url: context.url, secret: await runtimeSecret(), userId: context.locals.user?.id ?? null };
-    if (keepRefusal(scope, action.name, refused)) return context.redirect(pageOf(context.url), 303);
+    const to = keepRefusal(scope, pageOf(context.url), action.name, refused);
+    if (to) return context.redirect(to, 303);
   } else {
     // The action never ran its handler (not a form, a tampered name): log what kind, never the
     // input. The body is not read again (issue 18): define.ts keeps what was typed whenever the

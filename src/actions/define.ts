@@ -89,6 +89,7 @@ export const anyone = () => true as const;
 export function pageOf(url: URL): string {
   const params = new URLSearchParams(url.search);
   params.delete('_action');
+  params.delete('refused');
   const search = params.toString();
   return `${url.pathname}${search ? `?${search}` : ''}`;
 }

@@ -13,6 +13,7 @@ export function actionUrl(url: URL, action: ActionRef, path = url.pathname): str
   const name = new URLSearchParams(String(action)).get('_action') ?? '';
   const params = new URLSearchParams(path === url.pathname ? url.search : '');
   params.delete('_action');
+  params.delete('refused');
   params.set('_action', name);
   return `${path}?${params.toString()}`;
 }

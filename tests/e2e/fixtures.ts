@@ -14,11 +14,18 @@ const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const AXE_LANGUAGES = new Set(['nl', 'ar']);
 
 export async function expectLanguageRight(page: Page): Promise<void> {
-  const { lang, dir, text } = await page.evaluate(() => ({
-    lang: document.documentElement.lang,
-    dir: document.documentElement.dir,
-    text: document.body.innerText,
-  }));
+  const { lang, dir, text } = await page.evaluate(() => {
+    // What a person reads: visible text, not code samples (the editor's help shows [[nl:…]]).
+    const parts: string[] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const parent = node.parentElement;
+      if (!parent || parent.closest('code, kbd, samp, pre, script, style, template, textarea')) continue;
+      if (!parent.checkVisibility()) continue;
+      parts.push(node.textContent ?? '');
+    }
+    return { lang: document.documentElement.lang, dir: document.documentElement.dir, text: parts.join(' ') };
+  });
   expect(['nl', 'en', 'ar', 'uk', 'pl', 'tr'], `the page's language on ${page.url()}`).toContain(lang);
   expect(dir, `the page's direction on ${page.url()}`).toBe(lang === 'ar' ? 'rtl' : 'ltr');
   // A key i18next could not find (namespace:key.path), an interpolation or a mark left raw.

@@ -32,8 +32,10 @@ function start(env: Record<string, string>): Server {
 /** A raw request, so Host and forwarded headers are exactly what a proxy (or an attacker) sends. */
 function send(options: { host: string; port: number; path: string; method?: string; headers?: Record<string, string>; body?: string }) {
   return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
+    // A body goes with its length, as a browser's form does (the portal refuses a body of no stated length).
+    const headers = options.body ? { 'content-length': String(Buffer.byteLength(options.body)), ...options.headers } : options.headers;
     const req = http.request(
-      { host: options.host, port: options.port, path: options.path, method: options.method ?? 'GET', headers: options.headers },
+      { host: options.host, port: options.port, path: options.path, method: options.method ?? 'GET', headers },
       (res) => {
         let body = '';
         res.on('data', (d) => (body += d));

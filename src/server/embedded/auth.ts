@@ -91,11 +91,14 @@ export function createEmbeddedAuth({ owner, admin, scope, log }: EmbeddedAuthDep
 
   const personSessionEnd = () => new Date(Date.now() + PERSON_SESSION_DAYS * 24 * 3600 * 1000);
 
-  /** A right code or link: the person is signed in (and a password lock on the address lifted). */
+  /**
+   * A right code or link: the person is signed in, and the address's locks lifted (the owner has
+   * shown they hold it: asking for codes no longer counts against them; a stranger cannot lift it).
+   */
   async function completeCode(codeId: string, address: string): Promise<SignInResult> {
     const [row] = await call<{ id: string | null }>('select embedded_auth.complete_code($1) as id', [codeId]);
     if (!row?.id) return { ok: false, reason: 'no_account' };
-    await limits.clear(['passwordAddress', address], ['codeCheckAddress', address]);
+    await limits.clear(['passwordAddress', address], ['codeCheckAddress', address], ['codeSendAddress', address]);
     await startSession(row.id, 'person', personSessionEnd());
     return { ok: true, userId: row.id };
   }

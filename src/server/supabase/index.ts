@@ -181,7 +181,8 @@ export function supabaseBackend(
         await event('email_code', until ? 'limited' : 'wrong_code');
         return until ? { ok: false, reason: 'limited', until } : { ok: false, reason: 'wrong_code' };
       }
-      await limits.clear(['codeCheckAddress', address], ['passwordAddress', address]);
+      // Signed in: the address's locks go, asking for codes included (its owner holds it).
+      await limits.clear(['codeCheckAddress', address], ['passwordAddress', address], ['codeSendAddress', address]);
       await event('email_code', 'ok');
       cached = undefined;
       return { ok: true, userId: data.user.id };
