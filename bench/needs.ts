@@ -7,7 +7,7 @@
 //
 // The school is the demo school grown to 40 classes of 25 pupils, each class with an open round
 // (with a goal) that 22 of its pupils answered, an earlier closed round on the same goal, and a
-// groepsplan from the open round's circles (a quarter of the pupils in an earring), written
+// groepsplan from the open round's circles (one pupil in ten in an earring), written
 // straight into a fresh data folder's database while the server is stopped. Times are measured at the client on the same machine:
 // the server's time plus a loopback round trip.
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -124,7 +124,8 @@ await db.exec(`
   select school_id, class_id, id, id, 'Periode 2', current_date + 30
   from public.need_rounds where class_id::text like '21000000-%' and closed_at is null;
   insert into public.group_plan_pupils (plan_id, pupil_id, circle)
-  select g.id, p.id, (array['very-intensive', 'intensive', 'basis', 'basis', 'basis', 'basis', 'deepened', 'very-deepened'])[1 + abs(hashtext(p.id::text)) % 8]
+  select g.id, p.id, (array['very-intensive', 'intensive', 'intensive', 'intensive', 'basis', 'basis', 'basis', 'basis', 'basis', 'basis',
+                             'basis', 'basis', 'basis', 'basis', 'basis', 'basis', 'deepened', 'deepened', 'deepened', 'very-deepened'])[1 + abs(hashtext(p.id::text)) % 20]
   from public.group_plans g join public.pupils p on p.class_id = g.class_id
   where g.class_id::text like '21000000-%';
   insert into public.group_plan_circles (plan_id, circle, goal, instruction, practice, shared_needs)

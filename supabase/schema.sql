@@ -2724,10 +2724,12 @@ grant execute on function private.round_is_open(p_closed_at timestamp with time 
 
 CREATE OR REPLACE FUNCTION private.school_attention(p_school uuid)
  RETURNS TABLE(class_id uuid, pupil_id uuid, reason text)
- LANGUAGE sql
+ LANGUAGE plpgsql
  STABLE SECURITY DEFINER
  SET search_path TO ''
 AS $function$
+begin
+  return query
   with current_plan as (
     select distinct on (g.class_id) g.id, g.class_id from public.group_plans g
     where g.school_id = p_school order by g.class_id, g.created_at desc
@@ -2741,20 +2743,21 @@ AS $function$
     from public.need_answers a join public.need_rounds r on r.id = a.round_id
     where r.school_id = p_school and a.goal_step is not null
   )
-  select l.class_id, l.id, 'earring'
+  select l.class_id, l.id, 'earring'::text
   from current_plan cp
   join public.group_plan_pupils gp on gp.plan_id = cp.id and gp.circle in ('very-intensive', 'very-deepened')
   join live l on l.id = gp.pupil_id and l.class_id = cp.class_id
   union all
-  select l.class_id, l.id, 'no_circle'
+  select l.class_id, l.id, 'no_circle'::text
   from live l join current_plan cp on cp.class_id = l.class_id
   where not exists (select 1 from public.group_plan_pupils gp where gp.plan_id = cp.id and gp.pupil_id = l.id)
   union all
-  select l.class_id, l.id, 'not_yet_twice'
+  select l.class_id, l.id, 'not_yet_twice'::text
   from steps s join live l on l.id = s.pupil_id and l.class_id = s.class_id
   where s.n <= 2
   group by l.class_id, l.id
-  having count(*) filter (where s.goal_step = 'not-yet') = 2
+  having count(*) filter (where s.goal_step = 'not-yet') = 2;
+end
 $function$;
 grant execute on function private.school_attention(p_school uuid) to service_role;
 
@@ -4050,19 +4053,28 @@ CREATE OR REPLACE FUNCTION public.group_discussion_pupils(p_school uuid)
  SET search_path TO ''
 AS $function$
 declare
-  v_ids uuid[];
+  v_ids uuid[] := '{}';
+  v_row record;
 begin
   if not private.sees_all_classes(p_school) then
     raise exception using errcode = 'P0001', message = 'forbidden';
   end if;
-  return query
-    select x.class_id, x.pupil_id, p.first_name, array_agg(x.reason order by x.reason)
+  -- One pass: the rows shown, and the same pupils logged as read.
+  for v_row in
+    select x.class_id, x.pupil_id, p.first_name, array_agg(x.reason order by x.reason) as reasons
     from private.school_attention(p_school) x
     join public.pupils p on p.id = x.pupil_id
     join public.classes c on c.id = x.class_id
     group by x.class_id, c.name, x.pupil_id, p.first_name
-    order by lower(c.name), lower(p.first_name);
-  v_ids := array(select distinct x.pupil_id from private.school_attention(p_school) x);
+    order by lower(c.name), lower(p.first_name)
+  loop
+    class_id := v_row.class_id;
+    pupil_id := v_row.pupil_id;
+    first_name := v_row.first_name;
+    reasons := v_row.reasons;
+    v_ids := v_ids || v_row.pupil_id;
+    return next;
+  end loop;
   perform private.log_pupil_reads(v_ids, 'needs_answers');
 end
 $function$;

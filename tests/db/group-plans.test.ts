@@ -321,12 +321,12 @@ describe.each(DATABASES)('group plans on %s', (_label, open) => {
       const [{ before }] = (await db.owner.transaction((sql) =>
         sql.query<{ before: number }>('select count(*)::int as before from public.pupil_access_log where pupil_id = $1', [w.pupil.id]),
       )) as [{ before: number }];
-      const o = await call('teacher').rpc('pupil_overview', { p_pupil: w.pupil.id });
+      const o = await call('admin').rpc('pupil_overview', { p_pupil: w.pupil.id });
       expect(o.answers.map((a) => a.goal_step)).toEqual(['not-yet', 'not-yet']);
       expect(o.plans.find((x) => x.plan_id === evaluated)).toMatchObject({ circle: 'very-intensive', next_circle: 'intensive' });
       expect(o.meetings[0]!.agreements).toEqual([expect.objectContaining({ text: 'Elke dag lezen', who: 'ouders' })]);
       // The same view asking again (a page and its parts) adds no row.
-      await call('teacher').rpc('pupil_overview', { p_pupil: w.pupil.id });
+      await call('admin').rpc('pupil_overview', { p_pupil: w.pupil.id });
       const [{ after }] = (await db.owner.transaction((sql) =>
         sql.query<{ after: number }>('select count(*)::int as after from public.pupil_access_log where pupil_id = $1', [w.pupil.id]),
       )) as [{ after: number }];

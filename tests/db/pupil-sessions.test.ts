@@ -176,6 +176,12 @@ describe.each(DATABASES)('pupil sessions on %s', (_label, open) => {
       expect((await owner(`select 1 from public.meeting_pupils where meeting_id = $1`, [held])).length).toBe(1);
       // Her mother no longer sees the class's round with "choose a time".
       expect(await roundsSeen()).not.toContain(round!.id);
+      // A request her mother makes by hand to book Zofia again is refused (the round is hidden, the call too).
+      const [another] = await owner<{ id: string }>(
+        `insert into public.slots (round_id, starts_at, minutes, teacher_id) values ($1, now() + interval '8 days', 15, $2) returning id`,
+        [round!.id, w.teacher.id],
+      );
+      await expect(db.as(mother.claims).tryRpc('book_slot', { p_slot: another!.id, p_pupil: zofia.id })).rejects.toThrow(/forbidden/);
       // The time can be booked for another child.
       expect(await db.as(w.otherParent.claims).rpc('book_slot', { p_slot: slot!.id, p_pupil: emma.id })).toBeTruthy();
     });

@@ -9,7 +9,8 @@ import { authFile } from './helpers.ts';
  * the coach sees it in the groepsbespreking and opens a pupil's page from there. Serial: each
  * step continues the plan of the one before.
  */
-test.describe.configure({ mode: 'serial' });
+// Typing a whole plan key by key takes longer than the default 30 s on a busy machine.
+test.describe.configure({ mode: 'serial', timeout: 120_000 });
 
 const BASE = '/nl/s/demo/admin';
 const GROEP_3 = '20000000-0000-4000-8000-000000000003';
@@ -68,6 +69,26 @@ test.describe('juf Anna: a groepsplan from the circles, printed, evaluated, cont
     await typeInto(page, '#basis-organisation', 'Dinsdag en donderdag na de kring');
     await press(page, 'button', 'Bewaren: Basis');
     await expect(page.locator('#circle-basis')).toBeVisible();
+    // The ears filled in as fully as a teacher would: the printed plan must still fit one A4.
+    for (const circle of ['intensive', 'deepened']) {
+      await typeInto(page, `#${circle}-goal`, 'Strikt een strik met één lus, zonder hulp, binnen een minuut');
+      await typeInto(
+        page,
+        `#${circle}-instruction`,
+        'Verlengde instructie aan de instructietafel: voordoen, samen doen, zelf doen, met plaatjes van elke stap',
+      );
+      await typeInto(page, `#${circle}-practice`, 'Elke dag vijf minuten oefenen met het veterbord, in tweetallen, met een stappenkaart');
+      await typeInto(page, `#${circle}-enrichment`, 'Een ander kind helpen; een dubbele knoop en een strik met twee lussen proberen');
+      await typeInto(page, `#${circle}-materials`, 'Veterbord, stappenkaart, eigen schoenen');
+      await typeInto(page, `#${circle}-organisation`, 'Maandag, woensdag en vrijdag na de kring, met de onderwijsassistent');
+      await typeInto(
+        page,
+        `#${circle}-attention`,
+        'Complimenteer elke stap; let op vermoeidheid na de gym; laat het kind zelf vertellen wat lukte',
+      );
+      await press(page, 'button', circle === 'intensive' ? 'Bewaren: Intensief' : 'Bewaren: Verdiept');
+      await expect(page.locator(`#${circle}-goal`)).toHaveValue('Strikt een strik met één lus, zonder hulp, binnen een minuut');
+    }
     await expect(page.locator('#basis-goal')).toHaveValue('Iedereen strikt zelf een strik');
     await expect(page.locator('#evaluation')).toContainText('De evaluatie is op');
     await expectNoAxeViolations(page);
@@ -82,6 +103,7 @@ test.describe('juf Anna: a groepsplan from the circles, printed, evaluated, cont
     const pdf = await page.pdf({ format: 'A4' });
     const pages = pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? [];
     expect(pages.length).toBe(1);
+    await keepScreenshot(page, testInfo, 'group-plan-print-nl');
     await page.emulateMedia({ media: 'screen' });
     await keepScreenshot(page, testInfo, 'group-plan-desktop-nl');
     await page.setViewportSize(PHONE);

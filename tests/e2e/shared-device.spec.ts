@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
-import { expect, expectNoAxeViolations, test } from './fixtures.ts';
-import { DEMO, signIn } from './helpers.ts';
+import { expect, expectNoAxeViolations, keepScreenshot, test } from './fixtures.ts';
+import { authFile, DEMO, signIn } from './helpers.ts';
 
 /**
  * One device, several people (issue 18): the class tablet and a family's phone. What one person
@@ -27,7 +27,8 @@ async function openClassMode(page: Page): Promise<void> {
 async function pupilSignsIn(page: Page, name: string): Promise<void> {
   await page.getByRole('link', { name, exact: true }).click();
   for (const picture of ['zon', 'kat', 'appel']) await page.getByRole('button', { name: picture, exact: true }).click();
-  await expect(page).toHaveURL(/\/nl\/pupil(\?hello=1)?$/);
+  // (A pupil without a picture chooses one first.)
+  await expect(page).toHaveURL(/\/nl\/pupil(\?hello=1|\/avatar)?$/);
 }
 
 test.describe('a shared class tablet', () => {
@@ -65,6 +66,70 @@ test.describe('a shared class tablet', () => {
     await page.goto('/nl/pupil/words/needs');
     await expect(page.locator('#field-words')).toHaveValue('MEHMET-PRIVE ik word gepest op het plein');
     await expect(page.locator('.draft-note')).toHaveCount(0);
+  });
+});
+
+test.describe("a child's consent on the tablet", () => {
+  test.use({ viewport: { width: 820, height: 1180 } });
+
+  test('"Not yet" takes a "yes" back, and new words wait for the next "yes"; the screen says which', async ({
+    page,
+    browser,
+  }, testInfo) => {
+    test.slow();
+    await openClassMode(page);
+    await pupilSignsIn(page, 'Yusuf');
+    const consent = `/nl/pupil/meeting/${YUSUF_MEETING}/consent`;
+    const state = page.locator('.consent-state');
+    // His mother's view of the meeting and of her data, in a browser of her own.
+    const mother = await browser.newContext({ storageState: authFile('parentAr') });
+    const motherPage = await mother.newPage();
+    const motherSees = async () => {
+      await motherPage.goto(`/nl/app/meetings/${YUSUF_MEETING}`);
+      const shown = await motherPage.locator('main').innerText();
+      await motherPage.goto('/nl/app/my-data');
+      const page = await motherPage.locator('main').innerText();
+      const file = await (await motherPage.request.get('/nl/app/my-data/download.json')).text();
+      // The data page and its file say the same.
+      expect(page.includes('YUSUF-')).toBe(file.includes('YUSUF-'));
+      return `${shown}\n${page}\n${file}`;
+    };
+
+    await page.goto(`/nl/pupil/meeting/${YUSUF_MEETING}/words`);
+    await page.locator('textarea[name=words]').fill('YUSUF-EERST ik lees graag');
+    await page.getByRole('button', { name: 'Verder', exact: true }).click();
+    await expect(page).toHaveURL(/\/consent$/);
+    await expect(state).toHaveText('Nu ziet nog niemand anders dit.');
+    expect(await motherSees()).not.toContain('YUSUF-EERST');
+    await page.getByRole('button', { name: 'Ja, ze mogen het zien' }).click();
+    await page.goto(consent);
+    await expect(state).toHaveText('Je ouders en je juf of meester kunnen dit nu zien.');
+    expect(await motherSees()).toContain('YUSUF-EERST');
+
+    // New words after the "yes": not shown, not even the old ones, until he says yes again.
+    await page.goto(`/nl/pupil/meeting/${YUSUF_MEETING}/words`);
+    await page.locator('textarea[name=words]').fill('YUSUF-NIEUW na ja');
+    await page.getByRole('button', { name: 'Verder', exact: true }).click();
+    await expect(state).toHaveText('Nu ziet nog niemand anders dit.');
+    await expectNoAxeViolations(page);
+    await keepScreenshot(page, testInfo, 'consent-not-shared-nl-tablet');
+    const afterEdit = await motherSees();
+    expect(afterEdit).not.toContain('YUSUF-NIEUW');
+    expect(afterEdit).not.toContain('YUSUF-EERST');
+    // "Not yet": still nobody else.
+    await page.getByRole('button', { name: 'Nog niet' }).click();
+    await page.goto(consent);
+    await expect(state).toHaveText('Nu ziet nog niemand anders dit.');
+    expect(await motherSees()).not.toContain('YUSUF-NIEUW');
+    await page.goto(`/ar/pupil/meeting/${YUSUF_MEETING}/consent`);
+    await keepScreenshot(page, testInfo, 'consent-not-shared-ar-tablet');
+    await motherPage.setViewportSize({ width: 390, height: 844 });
+    for (const lang of ['nl', 'ar']) {
+      await motherPage.goto(`/${lang}/app/my-data`);
+      await expectNoAxeViolations(motherPage);
+      await keepScreenshot(motherPage, testInfo, `my-data-${lang}-phone`);
+    }
+    await mother.close();
   });
 });
 
