@@ -3330,7 +3330,8 @@ begin
   select * into v_slot from public.slots s where s.id = p_slot;
   select * into v_round from public.slot_rounds r where r.id = v_slot.round_id;
   select * into v_pupil from public.pupils p where p.id = p_pupil;
-  if v_slot.id is null or v_pupil.id is null or not private.is_guardian_of(p_pupil) or v_pupil.class_id <> v_round.class_id then
+  if v_slot.id is null or v_pupil.id is null or v_pupil.left_at is not null
+     or not private.is_guardian_of(p_pupil) or v_pupil.class_id <> v_round.class_id then
     raise exception using errcode = 'P0001', message = 'forbidden';
   end if;
   if v_round.deadline < now() then
