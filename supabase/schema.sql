@@ -885,6 +885,9 @@ create table public.need_answers (
 CREATE INDEX need_answers_class_idx ON public.need_answers USING btree (class_id);
 CREATE INDEX need_answers_pupil_idx ON public.need_answers USING btree (pupil_id);
 alter table public.need_answers enable row level security;
+create policy "only the pupil and their parents read answers directly; staff t" on public.need_answers
+  as restrictive for select to authenticated
+  using ((( SELECT private.is_pupil_self(need_answers.pupil_id) AS is_pupil_self) OR ( SELECT private.is_guardian_of(need_answers.pupil_id) AS is_guardian_of)));
 create policy "pupils see their own answers, parents their child's, teachers t" on public.need_answers
   as permissive for select to authenticated
   using ((( SELECT private.is_pupil_self(need_answers.pupil_id) AS is_pupil_self) OR ( SELECT private.is_guardian_of(need_answers.pupil_id) AS is_guardian_of) OR ( SELECT private.can_see_class_pupils(need_answers.class_id) AS can_see_class_pupils)));
@@ -975,6 +978,9 @@ alter table public.preparations enable row level security;
 create policy "a preparation is its author's, and the school's once shared" on public.preparations
   as permissive for select to authenticated
   using (((user_id = ( SELECT auth.uid() AS uid)) OR ((shared_at IS NOT NULL) AND ( SELECT private.staff_sees_meeting(preparations.meeting_id) AS staff_sees_meeting))));
+create policy "only its author reads a preparation directly; staff through mee" on public.preparations
+  as restrictive for select to authenticated
+  using ((user_id = ( SELECT auth.uid() AS uid)));
 CREATE TRIGGER notify_preparation_shared AFTER INSERT OR UPDATE OF shared_at ON public.preparations FOR EACH ROW EXECUTE FUNCTION private.notify_preparation_shared();
 CREATE TRIGGER translations_preparations AFTER UPDATE ON public.preparations FOR EACH ROW EXECUTE FUNCTION private.forget_changed_translations();
 grant references, select, trigger on public.preparations to authenticated;
@@ -1080,6 +1086,9 @@ alter table public.pupil_preparations enable row level security;
 create policy "a child's part is theirs, and their parents' and teacher's once" on public.pupil_preparations
   as permissive for select to authenticated
   using ((( SELECT private.is_pupil_self(pupil_preparations.pupil_id) AS is_pupil_self) OR ((consented_at IS NOT NULL) AND (( SELECT private.is_guardian_of(pupil_preparations.pupil_id) AS is_guardian_of) OR ( SELECT private.staff_sees_meeting(pupil_preparations.meeting_id) AS staff_sees_meeting)))));
+create policy "only the child and their parents read a part directly; staff th" on public.pupil_preparations
+  as restrictive for select to authenticated
+  using ((( SELECT private.is_pupil_self(pupil_preparations.pupil_id) AS is_pupil_self) OR ( SELECT private.is_guardian_of(pupil_preparations.pupil_id) AS is_guardian_of)));
 CREATE TRIGGER translations_pupil_preparations AFTER UPDATE ON public.pupil_preparations FOR EACH ROW EXECUTE FUNCTION private.forget_changed_translations();
 grant references, select, trigger on public.pupil_preparations to authenticated;
 grant delete, insert, references, select, trigger, truncate, update on public.pupil_preparations to service_role;
@@ -1296,13 +1305,9 @@ CASE source
     WHEN 'wish'::text THEN (EXISTS ( SELECT 1
        FROM public.meeting_people p
       WHERE ((p.meeting_id = translations.meeting_id) AND (p.user_id = translations.wish_user))))
-    WHEN 'preparation'::text THEN (EXISTS ( SELECT 1
-       FROM public.preparations p
-      WHERE ((p.meeting_id = translations.meeting_id) AND (p.user_id = translations.prep_user))))
+    WHEN 'preparation'::text THEN ( SELECT private.sees_preparation(translations.meeting_id, translations.prep_user) AS sees_preparation)
     WHEN 'feedback'::text THEN ( SELECT private.sees_feedback(translations.meeting_id, translations.feedback_author) AS sees_feedback)
-    WHEN 'pupil_part'::text THEN (EXISTS ( SELECT 1
-       FROM public.pupil_preparations p
-      WHERE ((p.meeting_id = translations.meeting_id) AND (p.pupil_id = translations.part_pupil))))
+    WHEN 'pupil_part'::text THEN ( SELECT private.sees_pupil_part(translations.meeting_id, translations.part_pupil) AS sees_pupil_part)
     WHEN 'slot_round'::text THEN (EXISTS ( SELECT 1
        FROM public.slot_rounds r
       WHERE (r.id = translations.slot_round_id)))
@@ -2810,6 +2815,37 @@ AS $function$
 $function$;
 grant execute on function private.sees_meeting(p_meeting uuid) to authenticated;
 grant execute on function private.sees_meeting(p_meeting uuid) to service_role;
+
+CREATE OR REPLACE FUNCTION private.sees_preparation(p_meeting uuid, p_user uuid)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select exists (
+    select 1 from public.preparations p
+    where p.meeting_id = p_meeting and p.user_id = p_user
+      and (p.user_id = (select auth.uid()) or (p.shared_at is not null and private.staff_sees_meeting(p_meeting)))
+  )
+$function$;
+grant execute on function private.sees_preparation(p_meeting uuid, p_user uuid) to authenticated;
+grant execute on function private.sees_preparation(p_meeting uuid, p_user uuid) to service_role;
+
+CREATE OR REPLACE FUNCTION private.sees_pupil_part(p_meeting uuid, p_pupil uuid)
+ RETURNS boolean
+ LANGUAGE sql
+ STABLE SECURITY DEFINER
+ SET search_path TO ''
+AS $function$
+  select exists (
+    select 1 from public.pupil_preparations p
+    where p.meeting_id = p_meeting and p.pupil_id = p_pupil
+      and (private.is_pupil_self(p.pupil_id)
+           or (p.consented_at is not null and (private.is_guardian_of(p.pupil_id) or private.staff_sees_meeting(p_meeting))))
+  )
+$function$;
+grant execute on function private.sees_pupil_part(p_meeting uuid, p_pupil uuid) to authenticated;
+grant execute on function private.sees_pupil_part(p_meeting uuid, p_pupil uuid) to service_role;
 
 CREATE OR REPLACE FUNCTION private.shared_needs(p_class uuid, p_pupils uuid[])
  RETURNS text[]
@@ -4539,6 +4575,7 @@ grant execute on function public.meeting_mail_recipients(p_meeting uuid) to serv
 CREATE OR REPLACE FUNCTION public.meeting_preparations(p_meeting uuid)
  RETURNS TABLE(user_id uuid, author text, answers jsonb, shared_at timestamp with time zone, updated_at timestamp with time zone)
  LANGUAGE plpgsql
+ SECURITY DEFINER
  SET search_path TO ''
 AS $function$
 begin
@@ -4546,6 +4583,7 @@ begin
     select p.user_id, pf.display_name, p.answers, p.shared_at, p.updated_at
     from public.preparations p left join public.profiles pf on pf.user_id = p.user_id
     where p.meeting_id = p_meeting and p.shared_at is not null
+      and (p.user_id = (select auth.uid()) or private.staff_sees_meeting(p_meeting))
     order by pf.display_name;
   if found then
     perform private.log_pupil_reads(
@@ -4559,6 +4597,7 @@ grant execute on function public.meeting_preparations(p_meeting uuid) to service
 CREATE OR REPLACE FUNCTION public.meeting_pupil_preparations(p_meeting uuid)
  RETURNS TABLE(pupil_id uuid, first_name text, answers jsonb, words text, updated_at timestamp with time zone)
  LANGUAGE plpgsql
+ SECURITY DEFINER
  SET search_path TO ''
 AS $function$
 begin
@@ -4566,6 +4605,7 @@ begin
     select pp.pupil_id, p.first_name, pp.answers, pp.words, pp.updated_at
     from public.pupil_preparations pp join public.pupils p on p.id = pp.pupil_id
     where pp.meeting_id = p_meeting and pp.consented_at is not null
+      and (private.is_pupil_self(pp.pupil_id) or private.is_guardian_of(pp.pupil_id) or private.staff_sees_meeting(p_meeting))
     order by lower(p.first_name);
   if found then
     perform private.log_pupil_reads(
@@ -5019,6 +5059,7 @@ grant execute on function public.my_voices(p_locale public.locale_code) to servi
 CREATE OR REPLACE FUNCTION public.need_drawing_path(p_round uuid, p_pupil uuid, p_kind text)
  RETURNS text
  LANGUAGE plpgsql
+ SECURITY DEFINER
  SET search_path TO ''
 AS $function$
 declare
@@ -5026,7 +5067,8 @@ declare
 begin
   select case when p_kind = 'feedback' then a.feedback_drawing_path else a.drawing_path end into v_path
   from public.need_answers a
-  where a.round_id = p_round and a.pupil_id = p_pupil;
+  where a.round_id = p_round and a.pupil_id = p_pupil
+    and (private.is_pupil_self(a.pupil_id) or private.is_guardian_of(a.pupil_id) or private.can_see_class_pupils(a.class_id));
   if v_path is not null then
     perform private.log_pupil_reads(array[p_pupil], 'drawing');
   end if;
@@ -7444,17 +7486,24 @@ CREATE OR REPLACE FUNCTION public.set_pupil_avatar(p_pupil uuid, p_avatar text)
 AS $function$
 declare
   v_pupil public.pupils;
+  v_teacher boolean;
 begin
   select * into v_pupil from public.pupils p where p.id = p_pupil for update;
   if v_pupil.id is null then
     raise exception using errcode = 'P0001', message = 'forbidden';
   end if;
-  if not (private.can_see_class_pupils(v_pupil.class_id)
-          or (private.is_pupil_self(p_pupil) and v_pupil.avatar is null)) then
+  v_teacher := private.can_see_class_pupils(v_pupil.class_id);
+  if not (v_teacher or (private.is_pupil_self(p_pupil) and v_pupil.avatar is null)) then
     raise exception using errcode = 'P0001', message = 'forbidden';
   end if;
   if p_avatar is not null and not (p_avatar = any (private.avatar_ids())) then
     raise exception using errcode = 'P0001', message = 'invalid';
+  end if;
+  if not v_teacher and exists (
+    select 1 from public.pupils o
+    where o.class_id = v_pupil.class_id and o.id <> v_pupil.id and o.left_at is null and o.avatar = p_avatar
+  ) then
+    raise exception using errcode = 'P0001', message = 'avatar_taken';
   end if;
   update public.pupils set avatar = p_avatar where id = p_pupil;
   return p_avatar;

@@ -209,5 +209,7 @@ export const pupil = {
       await backend.db.rpc('set_pupil_avatar', { p_pupil: me.pupil_id, p_avatar: avatar });
       return { ok: true, to: `/${lang}/pupil` };
     },
+    // Another pupil of the class took it a moment ago (the page no longer offers taken ones).
+    refusals: (err, t) => (err instanceof RpcError && err.code === 'avatar_taken' ? { avatar: t('needs:errors.avatarTaken') } : undefined),
   }),
 };

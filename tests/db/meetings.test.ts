@@ -369,6 +369,12 @@ describe.each(DATABASES)('meetings on %s', (_label, open) => {
       expect(await outcome(() => call(p).rpc('meeting_preparations', { p_meeting: daanMeeting }))).toBe(n),
     );
 
+    // Issue 18: a shared preparation reaches staff only through meeting_preparations(), which logs;
+    // selected directly (a token and the anon key), only its author sees it. Before: staff 1.
+    it.each(each(0, { parent: 1, anon: 'error' }))('preparations table, Sara’s shared preparation, directly: %s → %s', async (p, n) =>
+      expect(await outcome(() => call(p).query('select * from public.preparations where meeting_id = $1', [saraMeeting]))).toBe(n),
+    );
+
     it.each(each(0, { otherParent: 1, anon: 'error' }))('preparations table, Daan’s unshared preparation: %s → %s', async (p, n) =>
       expect(await outcome(() => call(p).query('select * from public.preparations where meeting_id = $1', [daanMeeting]))).toBe(n),
     );
@@ -394,6 +400,13 @@ describe.each(DATABASES)('meetings on %s', (_label, open) => {
     it.each(each(0, { admin: 1, coach: 1, teacher: 1, parent: 1, pupil: 1, anon: 'forbidden' }))(
       'meeting_pupil_preparations (Sara’s): %s → %s',
       async (p, n) => expect(await outcome(() => call(p).rpc('meeting_pupil_preparations', { p_meeting: saraMeeting }))).toBe(n),
+    );
+
+    // Issue 18: staff read a child's part only through meeting_pupil_preparations(), which logs;
+    // selected directly (a token and the anon key), only the child and their parents see it.
+    // Before: staff 1.
+    it.each(each(0, { parent: 1, pupil: 1, anon: 'error' }))('pupil_preparations table, Sara’s part, directly: %s → %s', async (p, n) =>
+      expect(await outcome(() => call(p).query('select * from public.pupil_preparations where meeting_id = $1', [saraMeeting]))).toBe(n),
     );
   });
 

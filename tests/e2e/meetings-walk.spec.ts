@@ -46,6 +46,8 @@ async function publishRound(
   await page.getByLabel('Tot', { exact: true }).fill(r.to);
   await page.getByLabel('Ouders kiezen tot (datum)').fill(r.deadline);
   await page.getByRole('button', { name: 'Ronde klaarzetten' }).click();
+  // Made at once, or first asked about (fewer times than pupils: the refusal's own page).
+  await page.waitForURL(/\/rounds\/[0-9a-f-]{36}$|[?&]refused=/);
   const confirm = page.getByRole('button', { name: 'Toch klaarzetten' });
   if (await confirm.isVisible()) await confirm.click();
   await expect(page).toHaveURL(/\/admin\/meetings\/rounds\/[0-9a-f-]{36}$/);

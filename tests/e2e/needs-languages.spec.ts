@@ -10,6 +10,9 @@ test.describe('every new school page passes axe in every language', () => {
   test.use({ storageState: authFile('admin') });
   for (const lang of LOCALES) {
     test(`school pages (${lang})`, async ({ page }) => {
+      // Six pages, two of them long (a class of ten, its round form with nine cards) through axe:
+      // 22 s alone, over 30 s on a busy machine.
+      test.slow();
       for (const path of [
         `/${lang}/s/demo/admin/classes/${GROEP_3}`,
         `/${lang}/s/demo/admin/classes/${GROEP_3}/rounds/${VETERS}`,

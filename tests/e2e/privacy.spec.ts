@@ -122,14 +122,19 @@ test.describe('no page asks another host for anything, and no address holds pers
       const before = await counts();
       // Twice, 11 seconds apart: two views of Yusuf, on one line; before, each view logged 8 classmates.
       await page.goto('/nl/s/demo/admin/meetings/50000000-0000-4000-8000-000000000001');
+      // Yusuf's latest needs are on the page only while his class's newest round has his answer
+      // (needs.spec opens a new round for Groep 6): logged exactly when shown.
+      const shown = (await page.locator('#latest-needs-title').count()) > 0;
       await page.waitForTimeout(11_000);
       await page.reload();
       const after = await counts();
       const changed = Object.keys(after).filter((pupil) => after[pupil] !== before[pupil]);
-      expect(changed).toEqual(['Yusuf']);
-      expect(after.Yusuf! - (before.Yusuf ?? 0)).toBe(2);
-      await expect(page.locator('tbody tr', { hasText: 'Yusuf' })).toHaveCount(1);
-      await expect(page.locator('tbody tr', { hasText: 'Yusuf' })).toContainText('Marieke de Vries');
+      expect(changed).toEqual(shown ? ['Yusuf'] : []);
+      if (shown) {
+        expect(after.Yusuf! - (before.Yusuf ?? 0)).toBe(2);
+        await expect(page.locator('tbody tr', { hasText: 'Yusuf' })).toHaveCount(1);
+        await expect(page.locator('tbody tr', { hasText: 'Yusuf' })).toContainText('Marieke de Vries');
+      }
       await expect(page.locator('#log-staff')).toHaveValue(admin);
       await expectNoAxeViolations(page);
       // A date that does not exist is no filter, and no error.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  roundIsOpen,
   type Answer,
   circleForStep,
   circleRadius,
@@ -143,5 +144,15 @@ describe('the class plan in circles', () => {
     expect(circleRadius('intensive', 3, 24)).toBeLessThan(circleRadius('intensive', 6, 24));
     expect(circleRadius('very-deepened', 1, 24)).toBeLessThan(circleRadius('deepened', 1, 24));
     expect(circleRadius('basis', 5, 0)).toBe(110);
+  });
+});
+
+describe('a round is open: not closed, or reopened for a day and the day not over', () => {
+  const now = Date.parse('2026-12-08T10:00:00Z');
+  it('open without a closing time, open before it, closed from it on', () => {
+    expect(roundIsOpen({ closed_at: null }, now)).toBe(true);
+    expect(roundIsOpen({ closed_at: '2026-12-09T09:59:00Z' }, now)).toBe(true);
+    expect(roundIsOpen({ closed_at: '2026-12-08T10:00:00Z' }, now)).toBe(false);
+    expect(roundIsOpen({ closed_at: '2026-12-01T10:00:00Z' }, now)).toBe(false);
   });
 });
