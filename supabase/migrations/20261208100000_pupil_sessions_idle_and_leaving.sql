@@ -150,11 +150,13 @@ begin
   if v_pupil.user_id is not null then
     -- (Where the auth service keeps them out of reach, the presence alone ends them.)
     begin
+      -- The schema is named at run time: one of the two does not exist in each mode (and a
+      -- static name would be checked, and refused, by plpgsql_check where it is missing).
       if to_regclass('embedded_auth.sessions') is not null then
-        execute 'delete from embedded_auth.sessions where user_id = $1' using v_pupil.user_id;
+        execute format('delete from %I.sessions where user_id = $1', 'embedded_auth') using v_pupil.user_id;
       end if;
       if to_regclass('auth.sessions') is not null then
-        execute 'delete from auth.sessions where user_id = $1' using v_pupil.user_id;
+        execute format('delete from %I.sessions where user_id = $1', 'auth') using v_pupil.user_id;
       end if;
     exception when insufficient_privilege then
       null;
