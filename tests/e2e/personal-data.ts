@@ -19,6 +19,7 @@ const NAMES = [
   'Taras',
   'Lina',
   'Bram',
+  'Jesse',
   'Amira',
   'Yusuf',
   'Emma',

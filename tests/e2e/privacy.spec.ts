@@ -129,7 +129,10 @@ test.describe('no page asks another host for anything, and no address holds pers
       await page.reload();
       const after = await counts();
       const changed = Object.keys(after).filter((pupil) => after[pupil] !== before[pupil]);
-      expect(changed).toEqual(shown ? ['Yusuf'] : []);
+      // Never his classmates. (Yusuf himself may also have been looked at by another admin test
+      // running beside this one; when the page showed his needs, exactly two views are his.)
+      expect(changed.filter((pupil) => pupil !== 'Yusuf')).toEqual([]);
+      if (shown) expect(changed).toEqual(['Yusuf']);
       if (shown) {
         expect(after.Yusuf! - (before.Yusuf ?? 0)).toBe(2);
         await expect(page.locator('tbody tr', { hasText: 'Yusuf' })).toHaveCount(1);
@@ -264,28 +267,34 @@ test.describe('a request for erasure', () => {
 
 test.describe('a pupil who leaves', () => {
   test.use({ storageState: authFile('admin') });
-  test('the admin marks Bram as left: he leaves the class list, the date of erasure is shown, and a mistake is undone', async ({
+  test('the admin marks a pupil as left: they leave the class list, the date of erasure is shown, and a mistake is undone', async ({
     page,
   }) => {
+    // A pupil of this test's own: leaving deletes the picture code, so a pupil other specs sign in
+    // with (Bram, in rounds-teachers) would come back without one.
     await page.goto(`/nl/s/demo/admin/classes/${GROEP_3}`);
-    const row = page.locator('#pupils-title + * tr, section[aria-labelledby="pupils-title"] tbody tr', { hasText: 'Bram' }).first();
+    await page.getByLabel('Voornamen').fill('Jesse');
+    await page.getByRole('button', { name: 'Toevoegen en inlogkaartjes maken' }).click();
+    await expect(page.locator('.login-card', { hasText: 'Jesse' })).toHaveCount(1);
+    await page.goto(`/nl/s/demo/admin/classes/${GROEP_3}`);
+    const row = page.locator('#pupils-title + * tr, section[aria-labelledby="pupils-title"] tbody tr', { hasText: 'Jesse' }).first();
     await row.locator('summary', { hasText: 'Van school gegaan' }).click();
     await expect(row).toContainText('wordt op');
-    await row.getByRole('button', { name: 'Ja, Bram is van school gegaan' }).click();
+    await row.getByRole('button', { name: 'Ja, Jesse is van school gegaan' }).click();
     await expect(
-      page.getByText(/Bram staat niet meer in de groep\. Wat over Bram is opgeslagen, wordt verwijderd op \d+ \w+ \d{4}\./),
+      page.getByText(/Jesse staat niet meer in de groep\. Wat over Jesse is opgeslagen, wordt verwijderd op \d+ \w+ \d{4}\./),
     ).toBeVisible();
-    await expect(page.locator('section[aria-labelledby="pupils-title"]')).not.toContainText('Bram');
+    await expect(page.locator('section[aria-labelledby="pupils-title"]')).not.toContainText('Jesse');
     const left = page.locator('section[aria-labelledby="left-title"]');
-    await expect(left).toContainText('Bram');
+    await expect(left).toContainText('Jesse');
     await expectNoAxeViolations(page);
     await page.goto(`/ar/s/demo/admin/classes/${GROEP_3}`);
     await expect(page.locator('section[aria-labelledby="left-title"] h2')).toHaveText('التلاميذ الذين غادروا المدرسة');
     await expectNoAxeViolations(page);
     await page.goto(`/nl/s/demo/admin/classes/${GROEP_3}`);
-    await page.locator('section[aria-labelledby="left-title"]').getByRole('button', { name: 'Toch terug in de groep: Bram' }).click();
-    await expect(page.getByText('Bram staat weer in de groep.')).toBeVisible();
-    await expect(page.locator('section[aria-labelledby="pupils-title"]')).toContainText('Bram');
+    await page.locator('section[aria-labelledby="left-title"]').getByRole('button', { name: 'Toch terug in de groep: Jesse' }).click();
+    await expect(page.getByText('Jesse staat weer in de groep.')).toBeVisible();
+    await expect(page.locator('section[aria-labelledby="pupils-title"]')).toContainText('Jesse');
     await expect(page.locator('section[aria-labelledby="left-title"]')).toHaveCount(0);
   });
 });
