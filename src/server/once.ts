@@ -20,23 +20,28 @@ export interface OnceScope {
   userId: string;
 }
 
-function seal(secret: Buffer, plain: string): string {
+/** Sealed with the server's secret (AES-256-GCM): readable and unforgeable only by the server. */
+export function sealBytes(secret: Buffer, plain: Uint8Array): string {
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', secret, iv);
-  const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+  const body = Buffer.concat([cipher.update(plain), cipher.final()]);
   return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
 }
 
-function open(secret: Buffer, sealed: string): string | null {
+/** What sealBytes sealed, or null for anything else (tampered, cut, another secret). */
+export function openBytes(secret: Buffer, sealed: string): Buffer | null {
   try {
     const raw = Buffer.from(sealed, 'base64url');
     const decipher = createDecipheriv('aes-256-gcm', secret, raw.subarray(0, 12));
     decipher.setAuthTag(raw.subarray(12, 28));
-    return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+    return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]);
   } catch {
     return null;
   }
 }
+
+const seal = (secret: Buffer, plain: string) => sealBytes(secret, Buffer.from(plain, 'utf8'));
+const open = (secret: Buffer, sealed: string) => openBytes(secret, sealed)?.toString('utf8') ?? null;
 
 /** A kind of result shown once, e.g. `once('cards', schema)`; its cookie lives on `path`. */
 export function once<S extends z.ZodType>(kind: string, schema: S) {

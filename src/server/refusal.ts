@@ -1,7 +1,8 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import type { AstroCookies } from 'astro';
 import type { Refused } from '~/actions/define.ts';
+import { openBytes, sealBytes } from './once.ts';
 import { cookieSecurity } from './port.ts';
 
 /**
@@ -32,19 +33,14 @@ interface Kept {
   r: Refused;
 }
 
-function seal(secret: Buffer, plain: string): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', secret, iv);
-  const body = Buffer.concat([cipher.update(deflateRawSync(Buffer.from(plain, 'utf8'))), cipher.final()]);
-  return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
-}
+// Compressed, then sealed as once.ts seals what a page shows once.
+const seal = (secret: Buffer, plain: string) => sealBytes(secret, deflateRawSync(Buffer.from(plain, 'utf8')));
 
 function open(secret: Buffer, sealed: string): string | null {
+  const bytes = openBytes(secret, sealed);
+  if (!bytes) return null;
   try {
-    const raw = Buffer.from(sealed, 'base64url');
-    const decipher = createDecipheriv('aes-256-gcm', secret, raw.subarray(0, 12));
-    decipher.setAuthTag(raw.subarray(12, 28));
-    return inflateRawSync(Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()])).toString('utf8');
+    return inflateRawSync(bytes).toString('utf8');
   } catch {
     return null;
   }
