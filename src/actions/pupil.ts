@@ -6,7 +6,8 @@ import { isAvatarId, isGoalStep, isNeedId, NEEDS_LIMITS } from '~/domain/pictogr
 import { switchLocalePath } from '~/i18n/negotiate.ts';
 import { LOCALE_CODES } from '~/i18n/locales.ts';
 import { RpcError } from '~/domain/rpc/index.ts';
-import { type FieldErrors, nameField } from '~/server/forms.ts';
+import { normalizeLine } from '~/domain/text.ts';
+import type { FieldErrors } from '~/server/forms.ts';
 import { cleanDrawing } from '~/server/images.ts';
 import { StorageRefused } from '~/server/port.ts';
 import { removeStoredFile, replaceStoredFile } from '~/server/stored-files.ts';
@@ -20,6 +21,12 @@ import { formAction, Refusal } from './define.ts';
 const pupilOnly = (ctx: { locals: App.Locals }) => (ctx.locals.user?.kind === 'pupil' ? true : null);
 const round = z.uuid();
 const PUPIL_CHOICES_FOR = { ...PUPIL_PREP_CHOICES, who: WHO_IDS };
+/** A pupil's own words: tidied like a name, judged for length in the handler (a sentence, not a cut). */
+const pupilWords = z
+  .string()
+  .max(NEEDS_LIMITS.words * 20)
+  .transform(normalizeLine)
+  .optional();
 /** Unknown ids are a refusal with a sentence, not a silent drop. */
 const ids = z.array(z.string().max(40)).max(20);
 
@@ -65,12 +72,17 @@ export const pupil = {
     input: z.object({
       round,
       kind: z.enum(['needs', 'teacher']),
-      words: nameField({ max: NEEDS_LIMITS.words }).optional(),
-      top: nameField({ max: NEEDS_LIMITS.words }).optional(),
-      tip: nameField({ max: NEEDS_LIMITS.words }).optional(),
+      // Never cut: a longer text is refused with a sentence a child hears, and comes back whole.
+      words: pupilWords,
+      top: pupilWords,
+      tip: pupilWords,
     }),
     async handler({ round, kind, words, top, tip }, _, { locals }) {
-      const { backend, lang } = locals;
+      const { backend, lang, t } = locals;
+      const tooLong = Object.entries({ words, top, tip }).filter(([, v]) => v && [...v].length > NEEDS_LIMITS.words);
+      if (tooLong.length) {
+        throw new Refusal(Object.fromEntries(tooLong.map(([k]) => [k, t('needs:errors.wordsTooLong', { count: NEEDS_LIMITS.words })])));
+      }
       if (kind === 'needs') {
         await backend.db.rpc('save_my_words', { p_round: round, p_kind: 'needs', p_words: words || null });
       } else {
@@ -145,11 +157,12 @@ export const pupil = {
       meeting: z.uuid(),
       part: z.enum(['goes-well', 'hard', 'want-to-say', 'who', 'words', 'consent']),
       chosen: ids,
-      words: nameField({ max: 300 }).optional(),
+      words: pupilWords,
       consent: z.enum(['yes', 'no']).optional(),
     }),
     async handler({ meeting, part, chosen, words, consent }, _, { locals }) {
       const { t, backend, lang } = locals;
+      if (words && [...words].length > NEEDS_LIMITS.words) throw new Refusal({ words: t('needs:errors.wordsTooLong', { count: NEEDS_LIMITS.words }) });
       const mine = (await backend.db.rpc('my_pupil_meetings', {})).find((m) => m.meeting_id === meeting);
       if (!mine) throw new Refusal({ _form: t('errors.forbidden') });
       const answers = { ...mine.answers };

@@ -62,6 +62,7 @@ export const SCREEN_IDS = [
   'ask-teacher',
   'wait',
   'done',
+  'bye',
   'speaker',
   'learn',
   'language',

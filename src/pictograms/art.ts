@@ -47,6 +47,7 @@ import rocket from 'openmoji/color/svg/1F680.svg?raw';
 import heart from 'openmoji/color/svg/2764.svg?raw';
 import hug from 'openmoji/color/svg/1FAC2.svg?raw';
 import check from 'openmoji/color/svg/2705.svg?raw';
+import wavingHand from 'openmoji/color/svg/1F44B.svg?raw';
 import speaker from 'openmoji/color/svg/1F50A.svg?raw';
 import brain from 'openmoji/color/svg/1F9E0.svg?raw';
 import globe from 'openmoji/color/svg/1F310.svg?raw';
@@ -230,6 +231,8 @@ export const PICTOGRAM_ART: Record<PictogramId, Art> = {
   'ask-teacher': cleanSvg(teacher),
   wait: cleanSvg(hourglass),
   done: cleanSvg(check),
+  // Signing out, handing the tablet on: a wave, not the tick that confirms an answer (walk 2026-12).
+  bye: cleanSvg(wavingHand),
   speaker: cleanSvg(speaker),
   learn: cleanSvg(brain),
   language: cleanSvg(globe),

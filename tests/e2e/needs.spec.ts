@@ -141,7 +141,7 @@ test.describe('a pupil on a class tablet', () => {
     await page.getByRole('button', { name: 'Verder', exact: true }).tap();
     await expect(chosen.locator('li')).toHaveText(['als ik het op een plaatje zie', 'alleen, met een koptelefoon op']);
     await keepScreenshot(page, testInfo, 'needs-check-nl-tablet');
-    await page.getByRole('link', { name: 'Klaar', exact: true }).tap();
+    await page.getByRole('link', { name: 'Dit klopt', exact: true }).tap();
     await expect(page).toHaveURL(/\/nl\/pupil\?thanks=1$/);
     await expect.poll(() => spoken(page)).toContain('Dankjewel! Je juf of meester ziet wat je gekozen hebt.');
 

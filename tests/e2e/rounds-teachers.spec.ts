@@ -244,10 +244,10 @@ test.describe('a Groep 3 pupil who cannot read yet, on a tablet', () => {
     await keepScreenshot(page, testInfo, 'needs-board-groep3-tablet');
     await page.getByRole('button', { name: 'Verder', exact: true }).tap();
 
-    // The check screen: heard; Veranderen and Klaar with a picture and a sound; Klaar in view;
+    // The check screen: heard; Veranderen and Dit klopt with a picture and a sound; Dit klopt in view;
     // writing and drawing are different pictures.
     await expect(page).toHaveURL(/\/nl\/pupil\/check\/needs$/);
-    await expect.poll(() => spoken(page)).toContain('Dit heb je gekozen. Klopt het? Tik dan op Klaar.');
+    await expect.poll(() => spoken(page)).toContain('Dit heb je gekozen. Klopt het? Tik dan op ‘Dit klopt’.');
     await expect(page.getByRole('link', { name: 'Veranderen' }).first().locator('svg')).toBeVisible();
     await page.getByRole('button', { name: 'Luister: Veranderen' }).first().tap();
     await expect.poll(() => spoken(page)).toContain('Veranderen');
@@ -255,7 +255,7 @@ test.describe('a Groep 3 pupil who cannot read yet, on a tablet', () => {
     const draw = page.locator('.more__tile', { hasText: 'Tekenen' }).locator('svg use');
     const art = (id: string) => page.evaluate((i) => document.querySelector(i)?.innerHTML ?? '', id);
     expect(await art((await write.getAttribute('href')) as string)).not.toBe(await art((await draw.getAttribute('href')) as string));
-    const ready = page.getByRole('link', { name: 'Klaar', exact: true });
+    const ready = page.getByRole('link', { name: 'Dit klopt', exact: true });
     await page.evaluate(() => window.scrollTo(0, 0));
     expect(await inView(page, ready)).toBe(true);
     await expectNoAxeViolations(page);
