@@ -41,10 +41,29 @@ export const pupil = {
   /** "I learn best…", "what helps me" (tops), "what could be different" (tips). */
   choose: formAction({
     guard: pupilOnly,
-    input: z.object({ round, kind: z.enum(['needs', 'tops', 'tips']), chosen: ids }),
-    async handler({ round, kind, chosen }, _, { locals }) {
+    input: z.object({
+      round,
+      kind: z.enum(['needs', 'tops', 'tips']),
+      chosen: ids,
+      /** The answer to "more or less explanation?", when both were tapped. */
+      resolve: z.enum(['more-explanation', 'less-explanation', 'both']).optional(),
+    }),
+    async handler({ round, kind, chosen: tapped, resolve }, _, { locals }) {
       const { t, backend, lang } = locals;
-      if (!chosen.every(isNeedId)) throw new Refusal({ _form: t('needs:errors.unknownPictogram') });
+      if (!tapped.every(isNeedId)) throw new Refusal({ _form: t('needs:errors.unknownPictogram') });
+      let chosen = tapped;
+      // "More explanation" and "less explanation" together: the child is asked which one they
+      // mean (a picture each, and both), nothing is saved until then; "both" keeps both, and the
+      // teacher sees them as chosen (walk 2026-12).
+      if (kind === 'needs' && chosen.includes('more-explanation') && chosen.includes('less-explanation')) {
+        if (resolve === 'more-explanation') chosen = chosen.filter((id) => id !== 'less-explanation');
+        else if (resolve === 'less-explanation') chosen = chosen.filter((id) => id !== 'more-explanation');
+        else if (resolve !== 'both') {
+          throw new Refusal({
+            both: t('needs:errors.moreAndLess', { more: t('needs:name.more-explanation'), less: t('needs:name.less-explanation') }),
+          });
+        }
+      }
       await backend.db.rpc('save_my_choices', { p_round: round, p_kind: kind, p_ids: [...new Set(chosen)] });
       const next = kind === 'needs' ? 'check/needs' : kind === 'tops' ? 'choose/tips' : 'check/teacher';
       return { ok: true, to: `/${lang}/pupil/${next}` };
