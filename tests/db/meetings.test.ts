@@ -465,6 +465,9 @@ describe.each(DATABASES)('meetings on %s', (_label, open) => {
     it.each(each('forbidden', { admin: 0, coach: 0 }))('school_feedback_overview (named only; none yet): %s → %s', async (p, n) =>
       expect(await outcome(() => call(p).rpc('school_feedback_overview', { p_school: w.school.id }))).toBe(n),
     );
+    it.each(each('forbidden', { admin: 0, coach: 0 }))('school_feedback_totals (named only; none yet): %s → %s', async (p, n) =>
+      expect(await outcome(() => call(p).rpc('school_feedback_totals', { p_school: w.school.id }))).toBe(n),
+    );
     it.each(each('forbidden', { admin: 0, coach: 0 }))('school_anonymous_feedback: %s → %s', async (p, n) =>
       expect(await outcome(() => call(p).rpc('school_anonymous_feedback', { p_school: w.school.id }))).toBe(n),
     );
@@ -494,6 +497,58 @@ describe.each(DATABASES)('meetings on %s', (_label, open) => {
       await named(1);
       const [five] = await call('admin').rpc('school_feedback_overview', { p_school: w.school.id });
       expect(five).toMatchObject({ answers: 5, seen_yes: 5, heard_yes: 0, heard_no: 5, valued_partly: 5, valued_yes: 0 });
+    });
+
+    it('school_feedback_totals shows the school per month and in all, never a small group by subtraction (walk)', async () => {
+      // Five named answers on the teacher's past meeting (the test above): her row is shown, and
+      // so are the school's month and all months together.
+      const month = (await call('coach').rpc('school_feedback_overview', { p_school: w.school.id }))[0]!.month;
+      const totals = () => call('coach').rpc('school_feedback_totals', { p_school: w.school.id });
+      expect(await totals()).toEqual([
+        expect.objectContaining({ month: null, hidden: null, answers: 5, heard_no: 5 }),
+        expect.objectContaining({ month, hidden: null, answers: 5, seen_yes: 5, valued_partly: 5 }),
+      ]);
+      // A meeting of the coach's own in the same month, with one answer: her row is "fewer than
+      // 5", so a school total of 6 would give her 1 by subtraction. Both totals are withheld, no numbers.
+      const coachMeeting = await db.as(w.personas.teacher).rpc('create_meeting', {
+        p_pupils: [w.pupil.id],
+        p_starts_at: NEXT_WEEK(),
+        p_kind: 'progress',
+        p_minutes: 20,
+        p_place: null,
+        p_video_url: null,
+        p_attendees: null,
+        p_goal: null,
+        p_interpreter_lang: null,
+        p_interpreter_mode: null,
+        p_interpreter_booked: false,
+      });
+      const answer = (n: number) =>
+        db.owner.transaction(async (sql) => {
+          for (let i = 0; i < n; i++) {
+            await sql.query(
+              `insert into public.meeting_feedback (meeting_id, author_id, role, seen, heard, valued) values ($1, $2, 'parent', 'no', 'no', 'no')`,
+              [coachMeeting, await newUser(sql)],
+            );
+          }
+        });
+      await db.owner.transaction(async (sql) => {
+        await sql.query(`update public.meetings set starts_at = (select starts_at from public.meetings where id = $2) where id = $1`, [coachMeeting, pastMeeting]);
+        await sql.query(`update public.meeting_people set user_id = $2 where meeting_id = $1 and role = 'staff'`, [coachMeeting, w.coach.id]);
+      });
+      await answer(1);
+      const withheld = await totals();
+      expect(withheld).toEqual([
+        expect.objectContaining({ month: null, hidden: 'would_reveal', answers: null, seen_no: null }),
+        expect.objectContaining({ month, hidden: 'would_reveal', answers: null, seen_yes: null }),
+      ]);
+      // Four more: her row is shown (5), and the totals are back: 10 answers.
+      await answer(4);
+      expect(await totals()).toEqual([
+        expect.objectContaining({ month: null, hidden: null, answers: 10, seen_no: 5, seen_yes: 5 }),
+        expect.objectContaining({ month, hidden: null, answers: 10 }),
+      ]);
+      await db.owner.transaction((sql) => sql.query(`delete from public.meetings where id = $1`, [coachMeeting]));
     });
 
     it('school_anonymous_feedback pools a month that is over, only from 5 meetings on, with no meeting, date or author', async () => {

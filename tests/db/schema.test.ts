@@ -120,6 +120,7 @@ const DEFINER_ALLOWLIST = new Set([
   'public.give_meeting_feedback',
   'public.meeting_feedback',
   'public.school_feedback_overview',
+  'public.school_feedback_totals',
   'public.school_anonymous_feedback',
   // Who looked, truthfully (…_who_looked_truthful.sql): the meeting's own children's needs, and the
   // grouped, filtered log for the admin and the coach; each checks its caller.

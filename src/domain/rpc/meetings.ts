@@ -271,6 +271,29 @@ export const MEETINGS = {
       }),
     ),
   ),
+  /**
+   * The whole school's named feedback per month, and all months together (month null); a row
+   * that would show fewer than 5 answers, or a small group by subtraction, is `hidden` with no numbers.
+   */
+  school_feedback_totals: rpc(
+    idArg('p_school'),
+    z.array(
+      z.object({
+        month: z.string().nullable(),
+        hidden: z.enum(['fewer_than_5', 'would_reveal']).nullable(),
+        answers: z.number().int().nullable(),
+        seen_yes: z.number().int().nullable(),
+        seen_partly: z.number().int().nullable(),
+        seen_no: z.number().int().nullable(),
+        heard_yes: z.number().int().nullable(),
+        heard_partly: z.number().int().nullable(),
+        heard_no: z.number().int().nullable(),
+        valued_yes: z.number().int().nullable(),
+        valued_partly: z.number().int().nullable(),
+        valued_no: z.number().int().nullable(),
+      }),
+    ),
+  ),
   /** Anonymous feedback, pooled per month that is over; null below 5 meetings (issue 18). */
   school_anonymous_feedback: rpc(
     idArg('p_school'),
