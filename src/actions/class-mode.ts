@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isPictureId, joinPictureCode, PICTURE_CODE_LENGTH } from '~/domain/pictures.ts';
 import { LOCALE_CODES } from '~/i18n/locales.ts';
 import { runtimeSecret } from '~/server/backend.ts';
-import { adultControlsOpen, closeAdultControls, gateAnswerRight, openAdultControls } from '~/server/class-adult.ts';
+import { adultControlsOpen, checkAdultPin, clearAdultPin, closeAdultControls, openAdultControls } from '~/server/class-adult.ts';
 import { classDeviceToken, clearClassDevice, setClassLanguage } from '~/server/class-mode.ts';
 import { typedDigits } from '~/server/forms.ts';
 import { formAction, Refusal } from './define.ts';
@@ -53,14 +53,18 @@ export const classMode = {
     },
   }),
 
-  /** The teacher's sum: right, and the adult controls open on this device for a few minutes. */
+  /** The teacher's PIN (chosen when class mode was turned on): right, and the adult controls open here for a few minutes. */
   teacherGate: formAction({
     guard: (ctx) => classDeviceToken(ctx.cookies),
-    input: z.object({ answer: typedDigits.pipe(z.string().trim().max(6)), proof: z.string().max(200) }),
-    async handler({ answer, proof }, token, { locals, cookies, url }) {
+    input: z.object({ pin: typedDigits.pipe(z.string().trim().max(12)) }),
+    secret: ['pin'],
+    async handler({ pin }, token, { locals, cookies, url }) {
+      const { t } = locals;
       const secret = await runtimeSecret();
-      if (!/^\d{1,3}$/.test(answer) || !gateAnswerRight(secret, token, Number(answer), proof)) {
-        throw new Refusal({ answer: locals.t('classMode.gateWrong') });
+      const outcome = checkAdultPin(cookies, url, secret, token, pin);
+      if (!outcome.ok) {
+        if (outcome.reason === 'wrong') throw new Refusal({ pin: t('classMode.pinWrong', { count: outcome.triesLeft }) });
+        throw new Refusal({ pin: t(outcome.reason === 'locked' ? 'classMode.pinLocked' : 'classMode.noPin') });
       }
       openAdultControls(cookies, url, secret, token);
       return { ok: true, to: `/${locals.lang}/class/teacher` };
@@ -71,7 +75,8 @@ export const classMode = {
   language: formAction({
     guard: async (ctx) => {
       const token = classDeviceToken(ctx.cookies);
-      return token && adultControlsOpen(ctx.cookies, await runtimeSecret(), token) ? token : null;
+      if (!token) return null;
+      return ctx.locals.user?.kind === 'person' || adultControlsOpen(ctx.cookies, await runtimeSecret(), token) ? token : null;
     },
     input: z.object({ locale: z.enum(LOCALE_CODES) }),
     async handler({ locale }, _, { cookies, url }) {
@@ -97,6 +102,7 @@ export const classMode = {
       if (token) await locals.backend.admin.rpc('close_class_device', { p_device_token: token });
       clearClassDevice(cookies);
       closeAdultControls(cookies);
+      clearAdultPin(cookies);
       if (locals.user?.kind === 'pupil') await locals.backend.auth.signOut();
       return { ok: true, to: `/${locals.lang}/`, flash: { key: 'flash.classModeClosed' } };
     },

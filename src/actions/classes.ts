@@ -10,7 +10,9 @@ import { intlLocale } from '~/i18n/format.ts';
 import type { TFunction } from '~/i18n/index.ts';
 import type { Locale } from '~/i18n/locales.ts';
 import { setClassDevice } from '~/server/class-mode.ts';
-import { nameField } from '~/server/forms.ts';
+import { clearAdultPin, pinAcceptable, setAdultPin } from '~/server/class-adult.ts';
+import { runtimeSecret } from '~/server/backend.ts';
+import { nameField, typedDigits } from '~/server/forms.ts';
 import { schoolStaff } from '~/server/guards.ts';
 import { loginCards } from '~/server/shown-once.ts';
 import { removeStoredFile } from '~/server/stored-files.ts';
@@ -198,12 +200,18 @@ export const classes = {
   /** Hands this device to the class: the teacher's own session ends on it. */
   openClassMode: formAction({
     guard: schoolStaff(),
-    input: z.object({}),
-    async handler(_, __, ctx) {
-      const { backend, lang } = ctx.locals;
+    // The teacher's own PIN for the adult controls on this device (class-adult.ts); may be left out.
+    input: z.object({ pin: typedDigits.pipe(z.string().trim().max(12)).optional() }),
+    secret: ['pin'],
+    async handler({ pin }, __, ctx) {
+      const { backend, lang, t } = ctx.locals;
+      if (pin && !pinAcceptable(pin)) throw new Refusal({ pin: t('school:classMode.pinInvalid') });
       const [device] = await backend.db.rpc('open_class_mode', { p_class: classOfPage(ctx) });
       await backend.auth.signOut();
-      setClassDevice(ctx.cookies, ctx.url, device!.device_token, new Date(device!.expires_at), ctx.locals.lang);
+      const expires = new Date(device!.expires_at);
+      setClassDevice(ctx.cookies, ctx.url, device!.device_token, expires, ctx.locals.lang);
+      if (pin) setAdultPin(ctx.cookies, ctx.url, await runtimeSecret(), device!.device_token, pin, expires);
+      else clearAdultPin(ctx.cookies);
       return { ok: true, to: `/${lang}/class` };
     },
   }),

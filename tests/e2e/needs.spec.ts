@@ -195,22 +195,38 @@ test.describe('a pupil on a class tablet', () => {
     await expectNoAxeViolations(page);
   });
 
-  test('the adult controls are behind the teacher’s sum; a pupil page without a pupil goes to the names', async ({ page }) => {
-    await openClassMode(page);
+  test('the adult controls are behind the teacher’s own PIN, not a sum a Groep 6 pupil can do; wrong PINs are counted (walk)', async ({
+    page,
+  }) => {
+    await signIn(page, DEMO.teacher6);
+    await page.goto(`/nl/s/demo/admin/classes/${GROEP_6}`);
+    // A PIN a child would guess first is refused, with the reason; the teacher is still here.
+    await page.getByLabel(/Pincode voor de instellingen/).fill('1234');
+    await page.getByRole('button', { name: 'Klasmodus aanzetten op dit apparaat' }).click();
+    await expect(page.locator('.field__error')).toContainText('niet op een rij');
+    await page.getByLabel(/Pincode voor de instellingen/).fill('2580');
+    await page.getByRole('button', { name: 'Klasmodus aanzetten op dit apparaat' }).click();
+    await expect(page).toHaveURL(/\/nl\/class$/);
     await page.goto('/nl/pupil/choose/needs');
     await expect(page).toHaveURL(/\/nl\/class$/);
     await page.getByRole('link', { name: 'Voor de leerkracht' }).click();
+    // No sum to work out: the teacher's PIN, or her own sign-in.
+    await expect(page.getByText(/Hoeveel is/)).toHaveCount(0);
     await expect(page.getByRole('button', { name: 'Klasmodus uitzetten' })).toHaveCount(0);
-    await page.getByLabel(/Hoeveel is/).fill('1');
+    await expect(page.getByRole('link', { name: 'Inloggen' })).toHaveAttribute('href', /sign-in\?next=%2Fnl%2Fclass%2Fteacher/);
+    await page.getByLabel('Pincode', { exact: true }).fill('1111');
     await page.getByRole('button', { name: 'Openen' }).click();
-    await expect(page.locator('.field__error')).toContainText('niet het goede antwoord');
-    const [a, b] = (await page.getByLabel(/Hoeveel is/).evaluate((el) => el.closest('.field')!.querySelector('label')!.textContent!))
-      .match(/\d+/g)!
-      .map(Number);
+    await expect(page.locator('.field__error')).toContainText('nog 4 keer');
+    // A reload shows the refusal again without counting another try.
+    await page.reload();
+    await expect(page.locator('.field__error')).toContainText('nog 4 keer');
+    await page.getByLabel('Pincode', { exact: true }).fill('0000');
+    await page.getByRole('button', { name: 'Openen' }).click();
+    await expect(page.locator('.field__error')).toContainText('nog 3 keer');
     // Arabic-Indic digits, as a phone may type them.
-    const sum = String(a! + b!).replace(/\d/g, (d) => '٠١٢٣٤٥٦٧٨٩'[Number(d)]!);
-    await page.getByLabel(/Hoeveel is/).fill(sum);
+    await page.getByLabel('Pincode', { exact: true }).fill('٢٥٨٠');
     await page.getByRole('button', { name: 'Openen' }).click();
+    await expect(page.getByRole('button', { name: 'Klasmodus uitzetten' })).toBeVisible();
     await expectNoAxeViolations(page);
     await page.locator('button[name=locale][value=ar]').click();
     await expect(page).toHaveURL(/\/ar\/class$/);
