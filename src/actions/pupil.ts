@@ -181,7 +181,8 @@ export const pupil = {
     }),
     async handler({ meeting, part, chosen, words, consent }, _, { locals }) {
       const { t, backend, lang } = locals;
-      if (words && [...words].length > NEEDS_LIMITS.words) throw new Refusal({ words: t('needs:errors.wordsTooLong', { count: NEEDS_LIMITS.words }) });
+      if (words && [...words].length > NEEDS_LIMITS.words)
+        throw new Refusal({ words: t('needs:errors.wordsTooLong', { count: NEEDS_LIMITS.words }) });
       const mine = (await backend.db.rpc('my_pupil_meetings', {})).find((m) => m.meeting_id === meeting);
       if (!mine) throw new Refusal({ _form: t('errors.forbidden') });
       const answers = { ...mine.answers };

@@ -72,14 +72,7 @@ export function hasAdultPin(cookies: AstroCookies, secret: Buffer, device: strin
 export type PinOutcome = { ok: true } | { ok: false; reason: 'none' | 'locked' } | { ok: false; reason: 'wrong'; triesLeft: number };
 
 /** Checks a typed PIN, counting wrong ones: after five, the gate stays shut for 15 minutes. */
-export function checkAdultPin(
-  cookies: AstroCookies,
-  url: URL,
-  secret: Buffer,
-  device: string,
-  pin: string,
-  now = Date.now(),
-): PinOutcome {
+export function checkAdultPin(cookies: AstroCookies, url: URL, secret: Buffer, device: string, pin: string, now = Date.now()): PinOutcome {
   const state = readPin(cookies, secret, device);
   if (!state) return { ok: false, reason: 'none' };
   const seconds = Math.floor(now / 1000);

@@ -533,8 +533,14 @@ describe.each(DATABASES)('meetings on %s', (_label, open) => {
           }
         });
       await db.owner.transaction(async (sql) => {
-        await sql.query(`update public.meetings set starts_at = (select starts_at from public.meetings where id = $2) where id = $1`, [coachMeeting, pastMeeting]);
-        await sql.query(`update public.meeting_people set user_id = $2 where meeting_id = $1 and role = 'staff'`, [coachMeeting, w.coach.id]);
+        await sql.query(`update public.meetings set starts_at = (select starts_at from public.meetings where id = $2) where id = $1`, [
+          coachMeeting,
+          pastMeeting,
+        ]);
+        await sql.query(`update public.meeting_people set user_id = $2 where meeting_id = $1 and role = 'staff'`, [
+          coachMeeting,
+          w.coach.id,
+        ]);
       });
       await answer(1);
       const withheld = await totals();

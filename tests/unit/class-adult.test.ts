@@ -41,7 +41,11 @@ describe("the teacher's PIN on a class device (walk 2026-12: a sum is no gate fo
     const now = Date.now();
     setAdultPin(cookies, url, secret, 'device-a', '2580', until);
     for (let i = 1; i < PIN_TRIES; i++) {
-      expect(checkAdultPin(cookies, url, secret, 'device-a', String(1000 + i), now)).toEqual({ ok: false, reason: 'wrong', triesLeft: PIN_TRIES - i });
+      expect(checkAdultPin(cookies, url, secret, 'device-a', String(1000 + i), now)).toEqual({
+        ok: false,
+        reason: 'wrong',
+        triesLeft: PIN_TRIES - i,
+      });
     }
     expect(checkAdultPin(cookies, url, secret, 'device-a', '1111', now)).toEqual({ ok: false, reason: 'locked' });
     expect(checkAdultPin(cookies, url, secret, 'device-a', '2580', now + 14 * 60_000)).toEqual({ ok: false, reason: 'locked' });
