@@ -263,10 +263,7 @@ test.describe('the walks (issue 25): pupils on a tablet and a phone', () => {
         badges: await page
           .locator('label.choice-card svg.choice-card__badge use')
           .evaluateAll((els) => els.map((e) => e.getAttribute('href'))),
-        banner: await page
-          .locator('.choice-cards__banner svg use')
-          .getAttribute('href')
-          .catch(() => null),
+        banner: await page.locator('.choice-cards__banner svg use').evaluateAll((els) => els[0]?.getAttribute('href') ?? null),
         cards: await page.locator('label.choice-card').count(),
         size: [box.width, box.height] as const,
       };
