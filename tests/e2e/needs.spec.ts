@@ -131,6 +131,8 @@ test.describe('a pupil on a class tablet', () => {
     await expect(page).toHaveURL(/\/nl\/pupil\/check\/needs$/);
     const drawing = page.getByRole('img', { name: 'Tekening van Liam' });
     await expect(drawing).toBeVisible();
+    // Under its own heading, not "In je eigen woorden" (walk).
+    await expect(page.locator('section', { has: drawing }).getByRole('heading')).toHaveText('Jouw tekening');
     expect(await drawing.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(100);
 
     // Change an answer: the board comes back as chosen.

@@ -321,6 +321,20 @@ test.describe('the walks (issue 25): the teacher', () => {
   });
 });
 
+test.describe('the walks (issue 25): meester Karim', () => {
+  test.use({ storageState: authFile('teacher6') });
+
+  test('comparing two rounds comes back at the comparison, not at the top of the page', async ({ page }) => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto('/nl/s/demo/admin/classes/20000000-0000-4000-8000-000000000006/rounds/40000000-0000-4000-8000-000000000061');
+    await page.locator('#compare').selectOption({ index: 0 });
+    await page.getByRole('button', { name: 'Vergelijken' }).click();
+    await expect(page).toHaveURL(/compare=.*#compare-title$/);
+    await expect(page.locator('#compare-title')).toBeInViewport();
+    expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(0);
+  });
+});
+
 test.describe('the walks (issue 25): the coach', () => {
   test.use({ storageState: authFile('coach') });
 
