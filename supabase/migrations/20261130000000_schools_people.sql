@@ -11,7 +11,7 @@
 -- indexes → row level security (with the helpers its policies call, which must exist first)
 -- → functions, each with who may execute it right under it → triggers. Each function is defined
 -- once, in this set of files. From here on, a change to a function or table that has been
--- released is a new migration dated after these files; tests/db/migrations.test.ts says so.
+-- released is a new migration dated after these files; tests/unit/migrations.test.ts says so.
 
 -- ---------------------------------------------------------------------------------------
 -- Schemas

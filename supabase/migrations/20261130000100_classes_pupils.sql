@@ -105,6 +105,24 @@ revoke all on private.pupil_codes from anon, authenticated;
 revoke all on public.class_teachers from anon;
 
 -- ---------------------------------------------------------------------------------------
+-- The shared rule: who is a current pupil
+-- ---------------------------------------------------------------------------------------
+
+-- A pupil who left (`left_at` set) stays in `pupils` until retention erases them, with what they
+-- answered and prepared, but is nobody's current pupil: not in the class's lists and counts, not
+-- signed in, not asked, not booked. Every function asks this view instead of repeating
+-- `left_at is null` (tests/unit/migrations.test.ts fails when a function body says it itself).
+-- `security_invoker`: the view reads `pupils` as whoever asks, through its row level security,
+-- exactly as the query it replaces (a definer function, as its owner, sees every row as before).
+-- In `private`, so the API does not offer it as another way to list pupils. Its columns are
+-- those of `pupils` when it was made: a later migration that adds a column to `pupils` and needs
+-- it here recreates the view.
+create view private.current_pupils with (security_invoker = true) as
+  select p.* from public.pupils p where p.left_at is null;
+revoke all on private.current_pupils from public, anon;
+grant select on private.current_pupils to authenticated, service_role;
+
+-- ---------------------------------------------------------------------------------------
 -- Indexes
 -- ---------------------------------------------------------------------------------------
 
@@ -191,8 +209,8 @@ returns boolean
 language sql stable security definer set search_path = ''
 as $$
   select exists (
-    select 1 from public.pupils p
-    where p.id = p_pupil and p.user_id is not null and p.user_id = (select auth.uid()) and p.left_at is null
+    select 1 from private.current_pupils p
+    where p.id = p_pupil and p.user_id is not null and p.user_id = (select auth.uid())
   )
 $$;
 revoke execute on function private.is_pupil_self(uuid) from public;
@@ -218,11 +236,11 @@ returns boolean
 language sql stable security definer set search_path = ''
 as $$
   select private.can_see_class_pupils(p_class) or exists (
-    select 1 from public.pupils p
-    where p.class_id = p_class and p.left_at is null and private.is_guardian_of(p.id)
+    select 1 from private.current_pupils p
+    where p.class_id = p_class and private.is_guardian_of(p.id)
   ) or exists (
-    select 1 from public.pupils p
-    where p.class_id = p_class and p.left_at is null and p.user_id = (select auth.uid())
+    select 1 from private.current_pupils p
+    where p.class_id = p_class and p.user_id = (select auth.uid())
   )
 $$;
 revoke execute on function private.can_see_class(uuid) from public;
@@ -368,9 +386,9 @@ language sql stable security definer set search_path = ''
 as $$
   select c.id, c.name, c.school_year,
          case when private.can_see_class_pupils(c.id)
-           then (select count(*)::int from public.pupils p where p.class_id = c.id and p.left_at is null)
-           else (select count(*)::int from public.pupils p
-                 where p.class_id = c.id and p.left_at is null
+           then (select count(*)::int from private.current_pupils p where p.class_id = c.id)
+           else (select count(*)::int from private.current_pupils p
+                 where p.class_id = c.id
                    and (private.is_pupil_self(p.id) or private.is_guardian_of(p.id)))
          end
   from public.classes c
@@ -406,9 +424,9 @@ returns table (pupil_id uuid, first_name text, class_id uuid, class_name text)
 language sql stable security invoker set search_path = ''
 as $$
   select p.id, p.first_name, c.id, c.name
-  from public.pupils p
+  from private.current_pupils p
   join public.classes c on c.id = p.class_id
-  where p.school_id = p_school and p.left_at is null
+  where p.school_id = p_school
   order by c.school_year desc, c.name, lower(p.first_name)
 $$;
 revoke execute on function public.school_pupils(uuid) from public, anon, authenticated;
@@ -434,14 +452,14 @@ begin
   if coalesce(array_length(p_names, 1), 0) = 0 or array_length(p_names, 1) > 40 then
     raise exception using errcode = 'P0001', message = 'pupil_list_size';
   end if;
-  if (select count(*) from public.pupils p where p.class_id = p_class and p.left_at is null) + array_length(p_names, 1) > 40 then
+  if (select count(*) from private.current_pupils p where p.class_id = p_class) + array_length(p_names, 1) > 40 then
     raise exception using errcode = 'P0001', message = 'class_full';
   end if;
   foreach v_name in array p_names loop
     v_name := btrim(v_name);
     if exists (
-      select 1 from public.pupils p
-      where p.class_id = p_class and p.left_at is null and lower(btrim(p.first_name)) = lower(v_name)
+      select 1 from private.current_pupils p
+      where p.class_id = p_class and lower(btrim(p.first_name)) = lower(v_name)
     ) then
       raise exception using errcode = 'P0001', message = 'duplicate_pupil_name', detail = v_name;
     end if;
@@ -478,8 +496,8 @@ begin
     raise exception using errcode = 'P0001', message = 'pupil_list_size';
   end if;
   for v_pupil in
-    select p.id, p.first_name from public.pupils p
-    where p.class_id = p_class and p.id = any (p_pupils) and p.left_at is null
+    select p.id, p.first_name from private.current_pupils p
+    where p.class_id = p_class and p.id = any (p_pupils)
     order by lower(p.first_name)
   loop
     v_code := private.random_picture_code();
@@ -700,8 +718,8 @@ begin
   end if;
   if not p_left then
     if exists (
-      select 1 from public.pupils p
-      where p.class_id = v_pupil.class_id and p.id <> p_pupil and p.left_at is null
+      select 1 from private.current_pupils p
+      where p.class_id = v_pupil.class_id and p.id <> p_pupil
         and lower(btrim(p.first_name)) = lower(btrim(v_pupil.first_name))
     ) then
       raise exception using errcode = 'P0001', message = 'duplicate_pupil_name', detail = v_pupil.first_name;

@@ -259,9 +259,9 @@ as $$
              'pupil_id', p.id, 'first_name', p.first_name, 'avatar', p.avatar,
              'needs_teacher', coalesce(pc.needs_teacher or pc.locked_until > now(), false)
            ) order by lower(p.first_name))
-           from public.pupils p
+           from private.current_pupils p
            left join private.pupil_codes pc on pc.pupil_id = p.id
-           where p.class_id = c.id and p.left_at is null
+           where p.class_id = c.id
          ), '[]'::jsonb),
          d.expires_at
   from public.class_devices d
@@ -356,8 +356,8 @@ begin
     raise exception using errcode = 'P0001', message = 'invalid';
   end if;
   if not v_teacher and exists (
-    select 1 from public.pupils o
-    where o.class_id = v_pupil.class_id and o.id <> v_pupil.id and o.left_at is null and o.avatar = p_avatar
+    select 1 from private.current_pupils o
+    where o.class_id = v_pupil.class_id and o.id <> v_pupil.id and o.avatar = p_avatar
   ) then
     raise exception using errcode = 'P0001', message = 'avatar_taken';
   end if;
@@ -394,8 +394,8 @@ returns table (pupil_id uuid, first_name text, has_signed_in boolean, avatar tex
 language sql stable security invoker set search_path = ''
 as $$
   select p.id, p.first_name, p.user_id is not null, p.avatar
-  from public.pupils p
-  where p.class_id = p_class and p.left_at is null
+  from private.current_pupils p
+  where p.class_id = p_class
   order by lower(p.first_name)
 $$;
 revoke execute on function public.class_pupils(uuid) from public, anon, authenticated;
@@ -423,7 +423,7 @@ returns void
 language sql volatile security definer set search_path = ''
 as $$
   insert into private.pupil_presence (pupil_id, last_seen_at)
-  select p.id, now() from public.pupils p where p.id = p_pupil and p.left_at is null
+  select p.id, now() from private.current_pupils p where p.id = p_pupil
   on conflict (pupil_id) do update set last_seen_at = excluded.last_seen_at
 $$;
 revoke execute on function public.pupil_session_started(uuid) from public, anon, authenticated;
@@ -447,7 +447,7 @@ begin
   select s.pupil_idle_minutes into v_minutes from public.schools s where s.id = v_pupil.school_id;
   update private.pupil_presence pp set last_seen_at = now()
   where pp.pupil_id = v_pupil.id
-    and v_pupil.left_at is null
+    and exists (select 1 from private.current_pupils c where c.id = v_pupil.id)
     and pp.last_seen_at > now() - make_interval(mins => v_minutes);
   if found then
     return true;

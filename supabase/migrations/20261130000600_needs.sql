@@ -408,8 +408,8 @@ create function private.my_pupil_row()
 returns public.pupils
 language sql stable security definer set search_path = ''
 as $$
-  select p.* from public.pupils p
-  where p.user_id is not null and p.user_id = (select auth.uid()) and p.left_at is null
+  select p.* from private.current_pupils p
+  where p.user_id is not null and p.user_id = (select auth.uid())
 $$;
 revoke execute on function private.my_pupil_row() from public;
 grant execute on function private.my_pupil_row() to service_role;
@@ -491,7 +491,7 @@ begin
              where a.round_id = r.id),
            (select count(*)::int from public.pupils p
              where p.class_id = r.class_id
-               and (p.left_at is null
+               and (exists (select 1 from private.current_pupils c where c.id = p.id)
                     or exists (select 1 from public.need_answers a where a.round_id = r.id and a.pupil_id = p.id)))
     from public.need_rounds r
     where r.class_id = p_class
@@ -526,7 +526,7 @@ begin
            a.feedback_drawing_path is not null, a.updated_at
     from public.pupils p
     left join public.need_answers a on a.round_id = p_round and a.pupil_id = p.id
-    where p.class_id = v_round.class_id and (p.left_at is null or a.pupil_id is not null)
+    where p.class_id = v_round.class_id and (exists (select 1 from private.current_pupils c where c.id = p.id) or a.pupil_id is not null)
     order by lower(p.first_name);
   perform private.log_pupil_reads(
     array(select a.pupil_id from public.need_answers a where a.round_id = p_round), 'needs_answers');
@@ -1049,7 +1049,7 @@ as $$
 begin
   insert into public.group_plan_pupils (plan_id, pupil_id, circle)
   select p_plan.id, p.id, e ->> 'circle' from jsonb_array_elements(p_places) e
-  join public.pupils p on p.id = (e ->> 'pupil')::uuid and p.left_at is null;
+  join private.current_pupils p on p.id = (e ->> 'pupil')::uuid;
   insert into public.group_plan_circles (plan_id, circle, shared_needs, goal, instruction, practice, enrichment,
                                          materials, organisation, attention)
   select p_plan.id, c.circle,
@@ -1339,9 +1339,9 @@ begin
   returning * into v_next;
   perform private.fill_group_plan(v_next, coalesce((
     select jsonb_agg(jsonb_build_object('pupil', p.id, 'circle', coalesce(gp.next_circle, gp.circle, 'basis')))
-    from public.pupils p
+    from private.current_pupils p
     left join public.group_plan_pupils gp on gp.plan_id = p_plan and gp.pupil_id = p.id
-    where p.class_id = v_plan.class_id and p.left_at is null
+    where p.class_id = v_plan.class_id
   ), '[]'), p_plan);
   return v_next.id;
 end
@@ -1451,7 +1451,7 @@ begin
     where g.school_id = p_school order by g.class_id, g.created_at desc
   ),
   live as (
-    select p.id, p.class_id from public.pupils p where p.school_id = p_school and p.left_at is null
+    select p.id, p.class_id from private.current_pupils p where p.school_id = p_school
   ),
   steps as (
     select a.pupil_id, a.class_id, a.goal_step,
@@ -1501,8 +1501,8 @@ begin
       select x.class_id, count(distinct x.pupil_id)::int as n from private.school_attention(p_school) x group by x.class_id
     ),
     sizes as (
-      select p.class_id, count(*)::int as n from public.pupils p
-      where p.school_id = p_school and p.left_at is null group by p.class_id
+      select p.class_id, count(*)::int as n from private.current_pupils p
+      where p.school_id = p_school group by p.class_id
     )
     select c.id, c.name, coalesce(sz.n, 0),
            g.id, g.period, g.evaluate_on, g.evaluated_at,

@@ -867,7 +867,7 @@ as $$
   select r.id, r.class_id, c.name, r.title, r.deadline,
          (select count(*)::int from public.slots s where s.round_id = r.id),
          (select count(*)::int from public.slots s where s.round_id = r.id and s.pupil_id is not null),
-         (select count(*)::int from public.pupils p where p.class_id = r.class_id and p.left_at is null)
+         (select count(*)::int from private.current_pupils p where p.class_id = r.class_id)
   from public.slot_rounds r join public.classes c on c.id = r.class_id
   where p_class is null or r.class_id = p_class
   order by r.deadline desc

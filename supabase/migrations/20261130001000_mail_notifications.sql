@@ -604,10 +604,10 @@ begin
   select min(s.starts_at), max(s.starts_at) into v_first, v_last from public.slots s where s.round_id = v_round.id;
   for v_parent in
     select g.parent_user_id as user_id, jsonb_agg(p.first_name order by lower(p.first_name)) as children
-    from public.pupils p
+    from private.current_pupils p
     join public.guardian_links g on g.pupil_id = p.id
     join public.memberships m on m.user_id = g.parent_user_id and m.school_id = p.school_id and m.role = 'parent'
-    where p.class_id = v_round.class_id and p.left_at is null
+    where p.class_id = v_round.class_id
     group by g.parent_user_id
   loop
     perform private.queue_notification(
@@ -638,7 +638,7 @@ begin
   for v_parent in
     select g.parent_user_id as user_id, jsonb_agg(p.first_name order by lower(p.first_name)) as children
     from public.need_answers a
-    join public.pupils p on p.id = a.pupil_id and p.left_at is null
+    join private.current_pupils p on p.id = a.pupil_id
     join public.guardian_links g on g.pupil_id = p.id
     join public.memberships m on m.user_id = g.parent_user_id and m.school_id = p.school_id and m.role = 'parent'
     where a.round_id = new.id
@@ -730,7 +730,7 @@ begin
            jsonb_agg(p.first_name order by lower(p.first_name)) as children
     from public.slot_rounds r
     join public.classes c on c.id = r.class_id
-    join public.pupils p on p.class_id = r.class_id and p.left_at is null
+    join private.current_pupils p on p.class_id = r.class_id
     join public.guardian_links g on g.pupil_id = p.id
     join public.memberships m on m.user_id = g.parent_user_id and m.school_id = r.school_id and m.role = 'parent'
     where r.deadline > p_now and r.deadline <= p_now + interval '48 hours' and r.created_at < p_now - interval '24 hours'
@@ -747,9 +747,9 @@ begin
   -- …and its staff (who made it, the class's teachers): how many families have no time yet.
   for v_row in
     select r.id as round_id, r.school_id, r.title, r.deadline, c.name as class_name, u.user_id,
-           (select count(*)::int from public.pupils p where p.class_id = r.class_id and p.left_at is null
+           (select count(*)::int from private.current_pupils p where p.class_id = r.class_id
               and not exists (select 1 from public.slots s where s.round_id = r.id and s.pupil_id = p.id)) as unbooked,
-           (select count(*)::int from public.pupils p where p.class_id = r.class_id and p.left_at is null) as pupils
+           (select count(*)::int from private.current_pupils p where p.class_id = r.class_id) as pupils
     from public.slot_rounds r
     join public.classes c on c.id = r.class_id
     join lateral (
@@ -1256,10 +1256,9 @@ as $$
   with me as (select (select auth.uid()) as id),
   my_children as (
     select p.id, p.first_name, p.class_id, p.school_id
-    from public.pupils p
+    from private.current_pupils p
     join public.guardian_links g on g.pupil_id = p.id and g.parent_user_id = (select id from me)
     join public.memberships m on m.user_id = g.parent_user_id and m.school_id = p.school_id and m.role = 'parent'
-    where p.left_at is null
   ),
   my_meetings as (
     select m.* from public.meetings m
@@ -1321,12 +1320,12 @@ as $$
                       where rd.meeting_id = m.id and rd.user_id = (select id from me)), '-infinity'))
   union all
   select 'unbooked', s.slug, r.id, r.deadline, null,
-         (select count(*)::int from public.pupils p where p.class_id = r.class_id and p.left_at is null
+         (select count(*)::int from private.current_pupils p where p.class_id = r.class_id
             and not exists (select 1 from public.slots x where x.round_id = r.id and x.pupil_id = p.id)), cl.name
   from public.slot_rounds r join public.schools s on s.id = r.school_id join public.classes cl on cl.id = r.class_id
   where r.deadline > now() and r.school_id in (select school_id from staff_schools)
     and (r.created_by = (select id from me) or exists (select 1 from public.class_teachers ct where ct.class_id = r.class_id and ct.user_id = (select id from me)))
-    and exists (select 1 from public.pupils p where p.class_id = r.class_id and p.left_at is null
+    and exists (select 1 from private.current_pupils p where p.class_id = r.class_id
                   and not exists (select 1 from public.slots x where x.round_id = r.id and x.pupil_id = p.id))
   union all
   select 'interpreters', s.slug, m.id, m.starts_at, array(select jsonb_array_elements_text(private.children_in_meeting(m.id))),
