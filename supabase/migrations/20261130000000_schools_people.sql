@@ -62,21 +62,21 @@ create table public.schools (
   contact_email text check (char_length(contact_email) <= 254),
   contact_phone text check (char_length(contact_phone) <= 40),
   default_locale public.locale_code not null default 'nl',
-  created_at timestamptz not null default now()
-);
-alter table public.schools enable row level security;
-alter table public.schools
-  add constraint schools_name_clean check (private.is_clean_text(name) and private.is_clean_text(contact_name));
-alter table public.schools
-  add column privacy_board text
+  created_at timestamptz not null default now(),
+  -- The school's privacy page: its board (the controller) and who to ask about privacy.
+  privacy_board text
     check (privacy_board is null
            or (char_length(btrim(privacy_board)) between 1 and 120 and private.is_clean_text(privacy_board))),
-  add column privacy_contact text
+  privacy_contact text
     check (privacy_contact is null
            or (char_length(btrim(privacy_contact)) between 1 and 200 and private.is_clean_text(privacy_contact))),
-  add column retention_months int not null default 24 check (retention_months between 6 and 120);
-alter table public.schools
-  add column pupil_idle_minutes int not null default 5 check (pupil_idle_minutes between 2 and 15);
+  -- How long a pupil who left is kept before retention erases them (default: two school years).
+  retention_months int not null default 24 check (retention_months between 6 and 120),
+  -- How many minutes without a request end a pupil's session in class mode.
+  pupil_idle_minutes int not null default 5 check (pupil_idle_minutes between 2 and 15),
+  constraint schools_name_clean check (private.is_clean_text(name) and private.is_clean_text(contact_name))
+);
+alter table public.schools enable row level security;
 
 -- A person's name and language, as the schools they belong to see them.
 create table public.profiles (
@@ -86,13 +86,13 @@ create table public.profiles (
   email text check (char_length(email) <= 254),
   locale public.locale_code not null default 'nl',
   created_at timestamptz not null default now(),
-  updated_at timestamptz not null default now()
+  updated_at timestamptz not null default now(),
+  -- The languages a person translates leaflets into (never Dutch, the source): their "to translate" list.
+  translates text[] not null default '{}'
+    check (translates <@ array['en', 'ar', 'uk', 'pl', 'tr']::text[]),
+  constraint profiles_display_name_clean check (private.is_clean_text(display_name))
 );
 alter table public.profiles enable row level security;
-alter table public.profiles add constraint profiles_display_name_clean check (private.is_clean_text(display_name));
-alter table public.profiles
-  add column translates text[] not null default '{}'
-    check (translates <@ array['en', 'ar', 'uk', 'pl', 'tr']::text[]);
 
 -- Who belongs to which school in which role. One person may hold several (a teacher who is
 -- also a parent) in several schools. Roles live here, not in token claims, so removing one

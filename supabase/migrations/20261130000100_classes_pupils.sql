@@ -26,6 +26,7 @@ grant execute on function private.avatar_ids() to anon, authenticated, service_r
 -- Tables
 -- ---------------------------------------------------------------------------------------
 
+-- A class (groep) in a school year.
 create table public.classes (
   id uuid primary key default gen_random_uuid(),
   school_id uuid not null references public.schools (id) on delete cascade,
@@ -33,10 +34,10 @@ create table public.classes (
   school_year text not null check (school_year ~ '^[0-9]{4}-[0-9]{4}$'),
   created_at timestamptz not null default now(),
   unique (school_id, school_year, name),
-  unique (id, school_id)
+  unique (id, school_id),
+  constraint classes_name_clean check (private.is_clean_text(name))
 );
 alter table public.classes enable row level security;
-alter table public.classes add constraint classes_name_clean check (private.is_clean_text(name));
 
 -- A pupil: a first name or nickname in a class. No surname, no birth date, no e-mail.
 create table public.pupils (
@@ -47,14 +48,16 @@ create table public.pupils (
   -- The pupil's own sign-in identity, created at their first class mode sign-in.
   user_id uuid unique references auth.users (id) on delete set null,
   created_at timestamptz not null default now(),
-  foreign key (class_id, school_id) references public.classes (id, school_id) on delete cascade
+  -- The picture the pupil chose for themselves (class mode), and their needs board's language.
+  avatar text check (avatar is null or avatar = any (private.avatar_ids())),
+  board_locale public.locale_code,
+  -- When the pupil left the school: from then on nobody's current pupil (private.current_pupils
+  -- below), erased after the school's retention time.
+  left_at timestamptz,
+  foreign key (class_id, school_id) references public.classes (id, school_id) on delete cascade,
+  constraint pupils_first_name_clean check (private.is_clean_text(first_name))
 );
 alter table public.pupils enable row level security;
-alter table public.pupils add constraint pupils_first_name_clean check (private.is_clean_text(first_name));
-alter table public.pupils
-  add column avatar text check (avatar is null or avatar = any (private.avatar_ids())),
-  add column board_locale public.locale_code;
-alter table public.pupils add column left_at timestamptz;
 
 -- A pupil's picture code (three pictures), hashed, with its lock-out state. Kept apart from
 -- `pupils` so no API role can ever select it; only the sign-in functions read it.
@@ -63,14 +66,13 @@ create table private.pupil_codes (
   code_hash text not null,
   failed_attempts int not null default 0,
   locked_until timestamptz,
-  updated_at timestamptz not null default now()
+  updated_at timestamptz not null default now(),
+  -- Lock-outs escalate: how many in a row since the last good sign-in, and whether the pupil now
+  -- waits for a teacher (after the third, so no classmate can keep them out unseen).
+  lockouts int not null default 0,
+  needs_teacher boolean not null default false
 );
 alter table private.pupil_codes enable row level security;
--- Lock-outs escalate: how many in a row since the last good sign-in, and whether the pupil now
--- waits for a teacher (after the third, so no classmate can keep them out unseen).
-alter table private.pupil_codes
-  add column lockouts int not null default 0,
-  add column needs_teacher boolean not null default false;
 
 -- A parent's link to their child, issued by the school (never typed in by the parent).
 create table public.guardian_links (
@@ -702,8 +704,11 @@ grant execute on function public.unlock_pupil(uuid) to authenticated;
 
 -- Marks a pupil as having left the school (p_left) or, for a mistake, as back. Leaving ends
 -- their picture code, so they cannot sign in; it returns the day their data will be erased.
--- Marking a pupil as left (from …_leaving_and_erasure_requests.sql, with every behaviour it had):
--- now also ends their sessions and undoes what was planned for them (see the top of this file).
+-- A pupil marked as left loses every session at once (their presence goes, and with it every
+-- request's answer), no longer counts as themselves in any policy, and what was planned for them
+-- is undone: their future booking in a meeting round is released (the time is free for another
+-- child), a planned meeting about them alone is cancelled, and from a group meeting they are taken
+-- out (with their parents, unless another of their children is in it).
 create function public.set_pupil_left(p_pupil uuid, p_left boolean)
 returns timestamptz
 language plpgsql volatile security definer set search_path = ''

@@ -8,6 +8,7 @@
 -- Tables
 -- ---------------------------------------------------------------------------------------
 
+-- An invitation to join a school as admin, staff or parent.
 create table public.invitations (
   id uuid primary key default gen_random_uuid(),
   school_id uuid not null references public.schools (id) on delete cascade,
@@ -21,10 +22,10 @@ create table public.invitations (
   created_at timestamptz not null default now(),
   expires_at timestamptz not null default now() + interval '30 days',
   used_at timestamptz,
-  used_by uuid references auth.users (id) on delete set null
+  used_by uuid references auth.users (id) on delete set null,
+  constraint invitations_label_clean check (private.is_clean_text(label))
 );
 alter table public.invitations enable row level security;
-alter table public.invitations add constraint invitations_label_clean check (private.is_clean_text(label));
 
 -- The children a parent invitation links to when it is redeemed.
 create table public.invitation_pupils (

@@ -11,6 +11,7 @@
 -- Tables
 -- ---------------------------------------------------------------------------------------
 
+-- A classroom device in class mode. Only a hash of the device's token is stored.
 create table public.class_devices (
   id uuid primary key default gen_random_uuid(),
   school_id uuid not null references public.schools (id) on delete cascade,

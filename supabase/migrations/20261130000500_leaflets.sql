@@ -147,6 +147,10 @@ create table public.leaflet_versions (
 );
 alter table public.leaflet_versions enable row level security;
 
+-- The public pages' version: one number, raised whenever a public page changes (a leaflet
+-- published, unpublished, restored, moved or removed; a school's name, logo or contact). Each
+-- server instance keeps recently read public pages in memory; with several instances sharing one
+-- database, each asks for this number every two seconds and drops its copies when it moved.
 create table private.public_pages_version (
   id boolean primary key default true check (id),
   version bigint not null default 0,

@@ -85,12 +85,11 @@ create table public.need_rounds (
   opened_by uuid references auth.users (id) on delete set null,
   opened_at timestamptz not null default now(),
   closed_at timestamptz,
+  cards text[] check (cards is null or (private.valid_need_list(cards) and cardinality(cards) >= 2)),
   foreign key (class_id, school_id) references public.classes (id, school_id) on delete cascade,
   check (closed_at is null or closed_at >= opened_at)
 );
 alter table public.need_rounds enable row level security;
-alter table public.need_rounds
-  add column cards text[] check (cards is null or (private.valid_need_list(cards) and cardinality(cards) >= 2));
 comment on column public.need_rounds.cards is
   'The cards the needs board offers in this round (at least two of the nine); null: all nine.';
 
@@ -139,6 +138,9 @@ create table public.voice_recordings (
 );
 alter table public.voice_recordings enable row level security;
 
+-- A groepsplan for a class and a period, built from a needs round's circles (round_id), possibly
+-- linked to a needs round on its goal (goal_round_id: the pupils' own step is part of the
+-- evaluation), started from the previous period's plan (previous_id).
 create table public.group_plans (
   id uuid primary key default gen_random_uuid(),
   school_id uuid not null,
@@ -674,7 +676,8 @@ revoke execute on function public.set_my_drawing(uuid, text, text) from public, 
 grant execute on function public.set_my_drawing(uuid, text, text) to authenticated;
 
 -- Where a drawing is stored, for whoever may see the answer (the file route asks this first).
--- The same as before (…_pupil_access_log.sql), as definer: who may see the answer is checked here.
+-- A definer function: who may see the answer is checked here (staff no longer read the answers
+-- table directly; see the policies above), and a staff member's read is logged.
 create function public.need_drawing_path(p_round uuid, p_pupil uuid, p_kind text)
 returns text
 language plpgsql volatile security definer set search_path = ''

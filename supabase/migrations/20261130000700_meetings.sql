@@ -133,19 +133,19 @@ create table public.meetings (
   requested_by uuid references auth.users (id) on delete set null,
   created_by uuid references auth.users (id) on delete set null,
   created_at timestamptz not null default now(),
-  check (status <> 'planned' or starts_at is not null)
+  -- The interpreter the school arranges: the language, in person or by phone, and whether booked.
+  interpreter_lang text check (interpreter_lang is null or interpreter_lang ~ '^[a-z]{2,3}$'),
+  interpreter_mode text check (interpreter_mode is null or interpreter_mode in ('in-person', 'phone')),
+  interpreter_booked boolean not null default false,
+  -- A calendar file's SEQUENCE: raised on every change of a meeting's time, place or status, so a
+  -- phone's calendar moves (or removes) the meeting it already has instead of adding another.
+  calendar_sequence int not null default 0,
+  check (status <> 'planned' or starts_at is not null),
+  constraint meetings_interpreter_whole check (
+    interpreter_lang is not null or (interpreter_mode is null and not interpreter_booked)
+  )
 );
 alter table public.meetings enable row level security;
-alter table public.meetings
-  add column interpreter_lang text check (interpreter_lang is null or interpreter_lang ~ '^[a-z]{2,3}$'),
-  add column interpreter_mode text check (interpreter_mode is null or interpreter_mode in ('in-person', 'phone')),
-  add column interpreter_booked boolean not null default false,
-  add constraint meetings_interpreter_whole check (
-    interpreter_lang is not null or (interpreter_mode is null and not interpreter_booked)
-  );
--- A calendar file's SEQUENCE: raised on every change of a meeting's time, place or status, so a
--- phone's calendar moves (or removes) the meeting it already has instead of adding another.
-alter table public.meetings add column calendar_sequence int not null default 0;
 
 -- The children a meeting is about.
 create table public.meeting_pupils (
@@ -167,6 +167,8 @@ create table public.meeting_people (
   primary key (meeting_id, user_id)
 );
 alter table public.meeting_people enable row level security;
+-- A parent's wish for an interpreter is a language code. `not valid`: it was added when rows with
+-- free text existed (they were turned into codes); the schema keeps it as it was deployed.
 alter table public.meeting_people
   add constraint meeting_people_interpreter_code check (interpreter is null or interpreter ~ '^[a-z]{2,3}$') not valid;
 
@@ -238,6 +240,7 @@ create table public.slot_rounds (
 );
 alter table public.slot_rounds enable row level security;
 
+-- A meeting round's time slots; a parent books one for their child (pupil_id).
 create table public.slots (
   id uuid primary key default gen_random_uuid(),
   round_id uuid not null references public.slot_rounds (id) on delete cascade,
@@ -351,9 +354,9 @@ $$;
 revoke execute on function private.sees_meeting(uuid) from public;
 grant execute on function private.sees_meeting(uuid) to authenticated, service_role;
 
--- Translations of a preparation or a child's part are seen by whoever sees the text. The policy
--- read those tables as the caller, which staff no longer may (…_pupil_rows_through_loggers.sql and
--- above): the same rules, now asked of definer functions, as for feedback (private.sees_feedback).
+-- Translations of a preparation or a child's part are seen by whoever sees the text. Staff may
+-- not read those tables directly (only through the logging functions), so the translations
+-- policy asks these definer functions the same rules, as for feedback (private.sees_feedback).
 create function private.sees_preparation(p_meeting uuid, p_user uuid)
 returns boolean
 language sql stable security definer set search_path = ''

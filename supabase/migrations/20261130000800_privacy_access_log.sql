@@ -15,22 +15,20 @@
 -- Tables
 -- ---------------------------------------------------------------------------------------
 
+-- Who looked: one row per read of a pupil's data by staff (who, when, which pupil, what kind).
 create table public.pupil_access_log (
   id bigint generated always as identity primary key,
   school_id uuid not null references public.schools (id) on delete cascade,
   reader_id uuid references auth.users (id) on delete set null,
   -- Erasing a pupil erases what the log says about them.
   pupil_id uuid not null references public.pupils (id) on delete cascade,
-  kind text not null check (kind in ('needs_answers', 'drawing', 'preparation', 'pupil_preparation', 'feedback')),
-  at timestamptz not null default now()
+  kind text not null check (kind in ('needs_answers', 'drawing', 'preparation', 'pupil_preparation', 'feedback', 'parent_link')),
+  -- Clock time, so that "within 10 seconds" holds inside one long transaction.
+  at timestamptz not null default clock_timestamp()
 );
 alter table public.pupil_access_log enable row level security;
-alter table public.pupil_access_log drop constraint if exists pupil_access_log_kind_check;
-alter table public.pupil_access_log add constraint pupil_access_log_kind_check
-  check (kind in ('needs_answers', 'drawing', 'preparation', 'pupil_preparation', 'feedback', 'parent_link'));
--- The log's rows carry clock time, so that "within 10 seconds" holds inside one long transaction.
-alter table public.pupil_access_log alter column at set default clock_timestamp();
 
+-- A person's request to erase their data (and, if asked, their children's), and the school's answer.
 create table public.erasure_requests (
   id uuid primary key default gen_random_uuid(),
   school_id uuid not null references public.schools (id) on delete cascade,
