@@ -117,7 +117,10 @@ describe.skipIf(process.env.TEST_DB_PGLITE === 'off')('embedded migrator', () =>
       await migrateWith(engine, { schema: standIns }, { seed: false });
       await engine.transaction(async (sql) => {
         for (const name of BEFORE_THE_SQUASH) {
-          await sql.query('insert into embedded.schema_migrations (name, checksum) values ($1, $2)', [`migrations/${name}`, 'f'.repeat(64)]);
+          await sql.query('insert into embedded.schema_migrations (name, checksum) values ($1, $2)', [
+            `migrations/${name}`,
+            'f'.repeat(64),
+          ]);
         }
       });
       const refused = await migrate(engine, { seed: true }).catch((err: unknown) => err);

@@ -110,7 +110,9 @@ export async function migrateWith(engine: SqlEngine, files: MigrationFiles, opti
     const ours = files.schema.filter((f) => f.name.startsWith('migrations/'));
     const appliedOurs = ours.some((f) => done.has(f.name));
     const appliedOld = unknown.some((name) => name.startsWith('migrations/'));
-    throw appliedOld && !appliedOurs ? new MigrationsSquashed(unknown.filter((n) => n.startsWith('migrations/'))) : new MigrationMismatch(unknown);
+    throw appliedOld && !appliedOurs
+      ? new MigrationsSquashed(unknown.filter((n) => n.startsWith('migrations/')))
+      : new MigrationMismatch(unknown);
   }
   const changed = [...done]
     .filter(([name, sum]) => sum !== null && byName.has(name) && checksum(byName.get(name)!.sql) !== sum)
