@@ -151,7 +151,7 @@ export class Client {
   }
 
   /** A form post from the portal's own page, as a browser sends it. */
-  async post(path: string, form: Record<string, string>, headers?: Record<string, string>): Promise<Answer> {
+  async post(path: string, form: Record<string, string> | [string, string][], headers?: Record<string, string>): Promise<Answer> {
     const answer = await send({
       port: this.port,
       path,
