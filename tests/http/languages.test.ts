@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { dutchLeftovers, LANGS, RAW, readPage } from './page-language.ts';
-import { Client, freePort, ready, type Server, signIn, start } from './server.ts';
+import { readFileSync } from 'node:fs';
+import { Client, freePort, ROOT, ready, type Server, signIn, start } from './server.ts';
 
 /**
  * Every page kind in all six languages, as the person who opens it: the status, the page's
@@ -80,6 +81,22 @@ beforeAll(async () => {
   ]);
   expect(saraIn.status, 'Sara signs in with her pictures').toBe(303);
   people.newPupil = sara;
+  // Zofia prepares her part of her meeting, and says afterwards how the one that was held went.
+  const zofia = new Client(port);
+  for (const [k, v] of device.cookies) zofia.cookies.set(k, v);
+  const zofiaIn = await zofia.post(`/nl/class/${ZOFIA}?_action=classMode.signIn`, [
+    ['picked', 'sun'],
+    ['picked', 'cat'],
+    ['pick', 'apple'],
+  ]);
+  expect(zofiaIn.status, 'Zofia signs in with her pictures').toBe(303);
+  people.zofia = zofia;
+  // Someone who asked for a code and types it in next.
+  const waiting = new Client(port);
+  expect(
+    (await waiting.post('/nl/sign-in?_action=auth.sendCode', { email: 'meester.karim@regenboog.example', next: '/nl/app' })).status,
+  ).toBe(303);
+  people.codeAsked = waiting;
 
   // What the seed does not hold, made through the forms as staff make it: a groepsplan, and a
   // booking round for Groep 3 (Zofia's mother then has a round to choose a time in).
@@ -109,6 +126,8 @@ beforeAll(async () => {
 
 let planPath = '';
 const SARA = '30000000-0000-4000-8000-000000000300';
+const DAAN = '30000000-0000-4000-8000-000000000301';
+const ZOFIA = '30000000-0000-4000-8000-000000000302';
 /** A day from now, as a date field sends it. */
 function inDays(n: number): string {
   return new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
@@ -130,6 +149,7 @@ PAGES.anonymous = [
   's/demo/leaflets',
   's/demo/leaflets/gesprekken-op-school',
   's/demo/leaflets/gesprekken-op-school?view=both',
+  's/demo/leaflets/hoge-verwachtingen',
   's/demo/privacy',
 ];
 PAGES.admin = [
@@ -148,6 +168,7 @@ PAGES.admin = [
     `${strip(await linkOn(people.admin!, '/nl/s/demo/admin/leaflets', new RegExp(`/nl/s/demo/admin/leaflets/${UUID}`)))}/preview?show=ar`,
   's/demo/admin/needs',
   's/demo/admin/voices',
+  's/demo/admin/voices?in={lang}',
   's/demo/admin/group-discussion',
   `s/demo/admin/classes/${GROEP_3}`,
   `s/demo/admin/classes/${GROEP_3}/rounds/${VETERS}`,
@@ -165,6 +186,7 @@ PAGES.admin = [
   's/demo/admin/feedback',
   'app',
   'app/account',
+  'app/my-data',
 ];
 PAGES.teacher = ['app', `s/demo/admin/classes/${GROEP_3}`];
 PAGES.parentPl = [
@@ -180,14 +202,21 @@ PAGES.parentPl = [
   async () => strip(await linkOn(people.parentPl!, '/nl/app/meetings', new RegExp(`/nl/app/meetings/rounds/${UUID}`))),
 ];
 PAGES.parentAr = ['app', 'app/meetings', `app/meetings/${YUSUF_MEETING}`, `app/meetings/${YUSUF_HELD}`];
-PAGES.device = ['class', 'class/teacher'];
+PAGES.device = ['class', `class/${DAAN}`, 'class/teacher'];
+PAGES.codeAsked = ['sign-in/code'];
+PAGES.zofia = [
+  ...['goes-well', 'hard', 'want-to-say', 'who', 'words', 'consent'].map((part) => `pupil/meeting/${UPCOMING}/${part}`),
+  `pupil/meeting/${HELD}/feedback`,
+];
 PAGES.newPupil = ['pupil/avatar'];
 PAGES.pupil = [
   'pupil',
   'pupil/goal',
   'pupil/choose/needs',
   'pupil/choose/tips',
+  'pupil/choose/tops',
   'pupil/words/needs',
+  'pupil/words/teacher',
   'pupil/draw/needs',
   'pupil/check/needs',
 ];
@@ -208,7 +237,7 @@ describe('every page kind in all six languages, over HTTP', () => {
       for (const lang of LANGS) {
         const dutch = lang === 'nl' ? [] : dutchLeftovers(lang);
         for (const path of paths) {
-          const url = `/${lang}/${path}`;
+          const url = `/${lang}/${path.replaceAll('{lang}', lang)}`;
           const answer = await client.get(url);
           pages++;
           if (answer.status !== 200) {
@@ -230,15 +259,30 @@ describe('every page kind in all six languages, over HTTP', () => {
     });
   }
 
-  test('the not-found page speaks each language', async () => {
+  test('an unknown school, leaflet or page answers 404 in the language of the address', async () => {
     const client = new Client(server.port);
     for (const lang of LANGS) {
-      const answer = await client.get(`/${lang}/s/demo/leaflets/none`);
-      expect(answer.status).toBe(404);
-      const page = readPage(answer.body);
-      expect(page.lang).toBe(lang);
-      expect(page.dir).toBe(lang === 'ar' ? 'rtl' : 'ltr');
-      expect(page.all).not.toMatch(RAW);
+      const title = (JSON.parse(readFileSync(`${ROOT}/src/i18n/locales/${lang}/common.json`, 'utf8')) as Record<string, string>)[
+        'notFound.title'
+      ]!;
+      for (const path of [`/${lang}/s/nope/leaflets`, `/${lang}/s/demo/leaflets/does-not-exist`, `/${lang}/no-such-page`]) {
+        const answer = await client.get(path, { 'accept-language': 'nl' });
+        expect(answer.status, path).toBe(404);
+        const page = readPage(answer.body);
+        expect(page.lang, path).toBe(lang);
+        expect(page.dir, path).toBe(lang === 'ar' ? 'rtl' : 'ltr');
+        expect(/<h1[^>]*>([^<]*)<\/h1>/.exec(answer.body)?.[1]?.trim(), path).toBe(title);
+        expect(page.all, path).not.toMatch(RAW);
+      }
+    }
+  });
+
+  test('a leaflet read in each language is headed in that language', async () => {
+    const client = new Client(server.port);
+    for (const lang of LANGS) {
+      const answer = await client.get(`/${lang}/s/demo/leaflets/hoge-verwachtingen`);
+      expect(answer.status).toBe(200);
+      expect(/<h1[^>]*\blang="([^"]+)"/.exec(answer.body)?.[1], lang).toBe(lang);
     }
   });
 });
