@@ -206,3 +206,50 @@ describe('aborted requests (issue 18, L6)', () => {
     expect(server.output()).not.toMatch(/Error: aborted|ECONNRESET|at IncomingMessage/);
   });
 });
+
+describe('another site, and the headers every page carries (moved from tests/e2e/platform.spec.ts)', () => {
+  for (const contentType of [
+    'application/x-www-form-urlencoded',
+    'application/x-www-form-urlencoded;',
+    'text/plain;',
+    'multipart/form-data; boundary=x',
+    'application/json',
+  ]) {
+    test(`a cross-origin POST (${contentType}) gets 403`, async () => {
+      const response = await send({
+        method: 'POST',
+        path: '/nl/sign-in',
+        headers: { Origin: 'https://evil.example', 'Content-Type': contentType },
+        body: 'email=directie%40regenboog.example',
+      });
+      expect(response.status).toBe(403);
+    });
+  }
+
+  test('a spoofed X-Forwarded-Host does not make a cross-origin POST same-origin', async () => {
+    const response = await send({
+      method: 'POST',
+      path: '/nl/sign-in',
+      headers: {
+        Origin: 'https://evil.example',
+        'X-Forwarded-Host': 'evil.example',
+        'X-Forwarded-Proto': 'https',
+        'Content-Type': 'application/x-www-form-urlencoded',
+      },
+      body: 'email=directie%40regenboog.example',
+    });
+    expect(response.status).toBe(403);
+  });
+
+  test('every page carries a CSP without unsafe-inline scripts, frame-ancestors none, and a referrer policy', async () => {
+    for (const path of ['/nl/', '/ar/sign-in', '/nl/class', '/', '/healthz']) {
+      const { headers } = await send({ path });
+      const csp = String(headers['content-security-policy'] ?? '');
+      expect(csp, path).toContain("frame-ancestors 'none'");
+      const scriptSrc = /script-src[^;]*/.exec(csp)?.[0] ?? '';
+      expect(scriptSrc, path).not.toContain('unsafe-inline');
+      expect(headers['referrer-policy'], path).toBe('strict-origin-when-cross-origin');
+      expect(headers['x-content-type-options'], path).toBe('nosniff');
+    }
+  });
+});
