@@ -122,9 +122,17 @@ beforeAll(async () => {
     ['fewerOk', 'true'],
   ]);
   expect(round.status, 'a booking round is published').toBe(303);
+  // The round's mail to the parents carries a link to stop such mails (sent from the outbox, within seconds).
+  for (let i = 0; i < 100 && !unsubscribe; i++) {
+    const mailbox = await people.admin!.get('/dev/mailbox');
+    unsubscribe = /\/[a-z]{2}\/(unsubscribe\/[A-Za-z0-9_-]+)/.exec(mailbox.body)?.[1] ?? '';
+    if (!unsubscribe) await new Promise((r) => setTimeout(r, 200));
+  }
+  expect(unsubscribe, 'an unsubscribe link in a mail about the round').not.toBe('');
 }, 180_000);
 
 let planPath = '';
+let unsubscribe = '';
 const SARA = '30000000-0000-4000-8000-000000000300';
 const DAAN = '30000000-0000-4000-8000-000000000301';
 const ZOFIA = '30000000-0000-4000-8000-000000000302';
@@ -151,6 +159,7 @@ PAGES.anonymous = [
   's/demo/leaflets/gesprekken-op-school?view=both',
   's/demo/leaflets/hoge-verwachtingen',
   's/demo/privacy',
+  async () => unsubscribe,
 ];
 PAGES.admin = [
   's/demo/admin',
