@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const RUNS = Number(process.env.RUNS ?? 3);
-const PORT = 4600;
+const PORT = Number(process.env.PORT ?? 4600);
 
 async function startOnce(dataDir: string): Promise<number> {
   const started = performance.now();
