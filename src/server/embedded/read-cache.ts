@@ -19,11 +19,15 @@ import type { Sql, SqlEngine } from './sql.ts';
  * - Only where this process is the only writer: embedded PGlite (a PostgreSQL server may have
  *   other instances writing; there the cache is off).
  * - Who looked stays true: a read that logs the pupils it shows (private.log_pupil_reads) logs
- *   them again on every hit, through the same function, as the caller.
+ *   them again on a hit, through the same function, as the caller; not when this reader's hit
+ *   logged the same pupils less than 10 seconds ago, the window in which that function writes no
+ *   second row for the same reader, pupil and kind.
  * - An entry lives a minute at most (a round that closes by the clock, a day that turns).
  */
 
 interface Cacheable {
+  /** How long an entry may be used (TTL_MS unless said). */
+  ttlMs?: number;
   /** On a hit: the statement the function itself runs to log who looked, with its parameters. */
   log?: (args: Record<string, unknown>, value: unknown) => { text: string; params: unknown[] };
 }
@@ -35,7 +39,12 @@ const CACHEABLE: Partial<Record<RpcName, Cacheable>> = {
   school_needs_in_period: {},
   group_discussion: {},
   school_erasure_requests: {},
-  notification_trouble: {},
+  // Every page's own questions: whose school this is, and the caller's memberships.
+  school_by_slug: {},
+  my_memberships: {},
+  // The admin's banner of undelivered notifications: their delivery does not empty the cache
+  // (below), so this one is asked again after a few seconds.
+  notification_trouble: { ttlMs: 5_000 },
   // The function logs the pupils whose answers it read; on a hit, those it shows that answered
   // (the caller's own rights cannot read need_answers directly, so not by the function's query).
   need_round_answers: {
@@ -52,8 +61,25 @@ const CACHEABLE: Partial<Record<RpcName, Cacheable>> = {
   },
 };
 
-/** Reads that write only to the access log (which no kept read shows): they do not empty the cache. */
-const LOGGING_READS = new Set<string>(['need_round_answers', 'group_discussion_pupils', 'pupil_overview']);
+/**
+ * Calls that write nothing a kept read shows: reads that write only to the access log, and the
+ * notification worker's bookkeeping (every few seconds; shown only by notification_trouble, which
+ * is kept for seconds). They do not empty the cache.
+ */
+const NOT_SHOWN_WRITES = new Set<string>([
+  'need_round_answers',
+  'group_discussion_pupils',
+  'pupil_overview',
+  'claim_notifications',
+  'next_notification_due',
+  'notification_sent',
+  'notification_pushed',
+  'notification_not_sent',
+  'notification_skipped',
+]);
+
+/** private.log_pupil_reads writes a row once per reader, pupil and kind in this many ms. */
+const LOG_WINDOW_MS = 10_000;
 
 const TTL_MS = 60_000;
 const MAX_ENTRIES = 2000;
@@ -83,8 +109,11 @@ export interface ReadCache {
  * `readOnly`: the API functions PostgreSQL holds to reading (STABLE or IMMUTABLE), by name; any
  * other call empties the cache.
  */
-export function createReadCache(readOnly: ReadonlySet<string>, options: { ttlMs?: number } = {}): ReadCache {
+export function createReadCache(readOnly: ReadonlySet<string>, options: { ttlMs?: number; logWindowMs?: number } = {}): ReadCache {
   const entries = new Map<string, Entry>();
+  // When a hit last logged these pupils for this reader: within the log's own window the
+  // database would write nothing again, so the hit does not ask it.
+  const loggedAt = new Map<string, number>();
   let epoch = 0;
   const ttl = options.ttlMs ?? TTL_MS;
   const invalidate = () => {
@@ -100,7 +129,7 @@ export function createReadCache(readOnly: ReadonlySet<string>, options: { ttlMs?
         try {
           return await call();
         } finally {
-          if (!readOnly.has(name) && !LOGGING_READS.has(name)) invalidate();
+          if (!readOnly.has(name) && !NOT_SHOWN_WRITES.has(name)) invalidate();
         }
       }
       const key = `${claims.role}\u0000${claims.sub ?? ''}\u0000${name}\u0000${JSON.stringify(args)}`;
@@ -108,7 +137,15 @@ export function createReadCache(readOnly: ReadonlySet<string>, options: { ttlMs?
       if (hit && hit.epoch === epoch && hit.expires > Date.now()) {
         const value = JSON.parse(hit.json) as RpcResult<typeof name>;
         const log = kept.log?.(args as Record<string, unknown>, value);
-        if (log) await asCaller((sql) => sql.query(log.text, log.params));
+        if (log) {
+          const logKey = `${claims.sub ?? ''}\u0000${log.text}\u0000${JSON.stringify(log.params)}`;
+          const now = Date.now();
+          if (now - (loggedAt.get(logKey) ?? 0) >= (options.logWindowMs ?? LOG_WINDOW_MS)) {
+            await asCaller((sql) => sql.query(log.text, log.params));
+            if (loggedAt.size >= MAX_ENTRIES) loggedAt.clear();
+            loggedAt.set(logKey, now);
+          }
+        }
         return value;
       }
       if (hit) entries.delete(key);
@@ -116,7 +153,7 @@ export function createReadCache(readOnly: ReadonlySet<string>, options: { ttlMs?
       const value = await call();
       if (started === epoch) {
         if (entries.size >= MAX_ENTRIES) entries.delete(entries.keys().next().value!);
-        entries.set(key, { epoch: started, expires: Date.now() + ttl, json: JSON.stringify(value) });
+        entries.set(key, { epoch: started, expires: Date.now() + (kept.ttlMs ?? ttl), json: JSON.stringify(value) });
       }
       return value;
     },
