@@ -2,7 +2,7 @@
 // fresh data folder (cold: create, migrate, seed) and with the same folder again (warm).
 // Run: npm run bench:startup (after a build). Prints figures; asserts nothing.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -47,3 +47,5 @@ for (let i = 0; i < RUNS; i++) {
 const fmt = (xs: number[]) => `median ${(median(xs) / 1000).toFixed(2)} s (runs: ${xs.map((x) => (x / 1000).toFixed(2)).join(', ')})`;
 console.log(`embedded cold start (fresh .data, to first answered page): ${fmt(cold)}   aim < 3 s`);
 console.log(`embedded warm start (existing .data, to first answered page): ${fmt(warm)}   aim < 1 s`);
+// BENCH_JSON: the medians (ms) for bench/all.ts.
+if (process.env.BENCH_JSON) writeFileSync(process.env.BENCH_JSON, JSON.stringify({ cold: median(cold), warm: median(warm), coldRuns: cold, warmRuns: warm }));
