@@ -82,7 +82,9 @@ if (bytes.value) {
 const HEAD = ['what', 'measured', 'aim', 'load'] as const;
 const width = HEAD.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i as 0 | 1 | 2 | 3].length)));
 const line = (r: readonly string[]) => `| ${r.map((c, i) => c.padEnd(width[i]!)).join(' | ')} |`;
-console.log(`\nIssue 24's figures (${new Date().toISOString().slice(0, 16)}Z, load: uptime's 1-minute average before–after each bench, on ${navigator.hardwareConcurrency} cores)`);
+console.log(
+  `\nIssue 24's figures (${new Date().toISOString().slice(0, 16)}Z, load: uptime's 1-minute average before–after each bench, on ${navigator.hardwareConcurrency} cores)`,
+);
 console.log(line(HEAD));
 console.log(line(width.map((w) => '-'.repeat(w))));
 for (const r of rows) console.log(line(r));

@@ -96,14 +96,15 @@ async function signedIn(email: string, lang = 'nl'): Promise<{ context: BrowserC
   await page.waitForURL(new RegExp(`/${lang}/sign-in/code$`));
   const mailbox = await context.newPage();
   await mailbox.goto('/dev/mailbox');
-  const body = await mailbox.locator(`.mail[data-to="${email}"][data-kind="sign_in"] .mail__body`).first().innerText();
+  const body = await mailbox.locator(`.mail[data-to="${email}"][data-kind="sign_in"] .mail__body`).first().textContent();
   await mailbox.close();
-  await page.locator('#field-code').fill(/\b(\d{6})\b/.exec(body)?.[1] ?? '');
+  await page.locator('#field-code').fill(/\b(\d{6})\b/.exec(body ?? '')?.[1] ?? '');
   await page.locator('form.form button[type=submit]').click();
   await page.waitForURL(new RegExp(`/${lang}/app$`));
   return { context, page };
 }
-const hrefOf = async (page: Page, selector: string) => new URL((await page.locator(selector).first().getAttribute('href')) ?? '/', origin).pathname;
+const hrefOf = async (page: Page, selector: string) =>
+  new URL((await page.locator(selector).first().getAttribute('href')) ?? '/', origin).pathname;
 
 // Anyone: the home page and the leaflets a school's parents read.
 {
@@ -170,7 +171,9 @@ await browser.close();
 
 const kb = (n: number) => (n / 1024).toFixed(1).padStart(6);
 console.log('JavaScript a page makes the browser load (all scripts, after scrolling it through once)');
-console.log(`${'page kind'.padEnd(32)} ${'who'.padEnd(8)} files     raw KB   gzip KB   (files: scripts fetched, plus 1 for scripts in the page)`);
+console.log(
+  `${'page kind'.padEnd(32)} ${'who'.padEnd(8)} files     raw KB   gzip KB   (files: scripts fetched, plus 1 for scripts in the page)`,
+);
 for (const r of rows) {
   const aimed = r.who === 'pupil' || r.kind.startsWith('preparation');
   const mark = aimed ? (r.gz / 1024 <= AIM_KB ? `   aim ≤ ${AIM_KB} KB gz: met` : `   aim ≤ ${AIM_KB} KB gz: NOT met`) : '';

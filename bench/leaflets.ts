@@ -215,7 +215,11 @@ if (existsSync(CHROME)) {
 if (process.env.BENCH_JSON)
   writeFileSync(
     process.env.BENCH_JSON,
-    JSON.stringify({ reader: { p50: dynamic.p50, p95: dynamic.p95, rps: dynamic.rps }, staticFile: { p50: fixed.p50, p95: fixed.p95 }, connections: CONNECTIONS }),
+    JSON.stringify({
+      reader: { p50: dynamic.p50, p95: dynamic.p95, rps: dynamic.rps },
+      staticFile: { p50: fixed.p50, p95: fixed.p95 },
+      connections: CONNECTIONS,
+    }),
   );
 agent.destroy();
 stop();

@@ -255,6 +255,7 @@ await measure('school view (40 classes × 9 needs)', schoolView);
 await measure('pupil page (one of 1,000)', pupilPage);
 await measure('groepsbespreking (40 classes)', groupDiscussion);
 // BENCH_JSON: the figures for bench/all.ts.
-if (process.env.BENCH_JSON) writeFileSync(process.env.BENCH_JSON, JSON.stringify({ database: postgres ? 'PostgreSQL' : 'PGlite', results }));
+if (process.env.BENCH_JSON)
+  writeFileSync(process.env.BENCH_JSON, JSON.stringify({ database: postgres ? 'PostgreSQL' : 'PGlite', results }));
 agent.destroy();
 await stopServer();

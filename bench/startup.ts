@@ -48,4 +48,5 @@ const fmt = (xs: number[]) => `median ${(median(xs) / 1000).toFixed(2)} s (runs:
 console.log(`embedded cold start (fresh .data, to first answered page): ${fmt(cold)}   aim < 3 s`);
 console.log(`embedded warm start (existing .data, to first answered page): ${fmt(warm)}   aim < 1 s`);
 // BENCH_JSON: the medians (ms) for bench/all.ts.
-if (process.env.BENCH_JSON) writeFileSync(process.env.BENCH_JSON, JSON.stringify({ cold: median(cold), warm: median(warm), coldRuns: cold, warmRuns: warm }));
+if (process.env.BENCH_JSON)
+  writeFileSync(process.env.BENCH_JSON, JSON.stringify({ cold: median(cold), warm: median(warm), coldRuns: cold, warmRuns: warm }));

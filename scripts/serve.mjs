@@ -53,7 +53,9 @@ await new Promise((resolve, reject) => {
   server.listen(port, host, resolve);
 });
 const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
-console.log(`Server listening on http://${shown.includes(':') ? `[${shown}]` : shown}:${port} (Node and the server code loaded in ${loadedAt} ms)`);
+console.log(
+  `Server listening on http://${shown.includes(':') ? `[${shown}]` : shown}:${port} (Node and the server code loaded in ${loadedAt} ms)`,
+);
 for (let attempt = 0; attempt < 50; attempt++) {
   try {
     const response = await fetch(`http://${shown.includes(':') ? `[${shown}]` : shown}:${port}/healthz`);

@@ -71,7 +71,8 @@ async function boot(): Promise<Runtime> {
   const synced = unchanged ? 0 : await syncTemplates(admin);
   if (!unchanged) await recordStartKey(embedded.owner, 'leaflet-templates', contentKey);
   if (embedded.report.seeded) await admin.rpc('seed_demo_leaflets', {});
-  embedded.phases[embedded.report.seeded ? 'leaflets synced and published' : unchanged ? 'leaflets unchanged' : 'leaflets synced'] = Math.round(performance.now() - mark);
+  embedded.phases[embedded.report.seeded ? 'leaflets synced and published' : unchanged ? 'leaflets unchanged' : 'leaflets synced'] =
+    Math.round(performance.now() - mark);
   const where =
     config.mode === 'pglite'
       ? `PGlite, data in ${embedded.dataDir}`

@@ -81,8 +81,10 @@ export function canonicalLeaflets(): CanonicalLeaflet[] {
  */
 export function templatesContentKey(): string {
   const hash = createHash('sha256');
-  for (const [path, value] of Object.entries(translations).sort(([a], [b]) => a.localeCompare(b))) hash.update(`${path}\0${JSON.stringify(value)}\0`);
-  for (const [path, value] of Object.entries(sources).sort(([a], [b]) => a.localeCompare(b))) hash.update(`${path}\0${JSON.stringify(value)}\0`);
+  for (const [path, value] of Object.entries(translations).sort(([a], [b]) => a.localeCompare(b)))
+    hash.update(`${path}\0${JSON.stringify(value)}\0`);
+  for (const [path, value] of Object.entries(sources).sort(([a], [b]) => a.localeCompare(b)))
+    hash.update(`${path}\0${JSON.stringify(value)}\0`);
   hash.update(TEMPLATE_ORDER.join(','));
   return hash.digest('hex');
 }

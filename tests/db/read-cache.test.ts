@@ -35,7 +35,8 @@ describe.each(DATABASES)('the read cache on %s', (_label, open) => {
   const as = (p: PersonaName) => ({
     rpc: <N extends RpcName>(name: N, args: RpcArgs<N>) => rpcAs(db.owner, w.personas[p], name, args, cache),
   });
-  const answersOf = async (p: PersonaName) => (await as(p).rpc('need_round_answers', { p_round: round })).find((a) => a.pupil_id === w.pupil.id);
+  const answersOf = async (p: PersonaName) =>
+    (await as(p).rpc('need_round_answers', { p_round: round })).find((a) => a.pupil_id === w.pupil.id);
   const logged = async () =>
     (
       await db.owner.transaction((sql) =>

@@ -250,9 +250,7 @@ test('what a parent typed while saving failed comes back after a reload, and is 
   // The connection is back: the next save reaches the school, and nothing stays on the phone.
   await page.unroute('**/api/preparation/**');
   await page.locator('textarea[name=text]').fill('Zosia pyta o wszystko. Lubi liczyć.');
-  await expect
-    .poll(async () => (await page.request.get(`/pl/app/meetings/${ZOFIA_MEETING}/summary`)).text())
-    .toContain('Lubi liczyć');
+  await expect.poll(async () => (await page.request.get(`/pl/app/meetings/${ZOFIA_MEETING}/summary`)).text()).toContain('Lubi liczyć');
   await expect.poll(() => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('portal-prep:')))).toHaveLength(0);
   await page.context().close();
 });

@@ -67,7 +67,9 @@ export interface MigrationReport {
  */
 export async function migrateWith(engine: SqlEngine, files: MigrationFiles, options: { seed: boolean }): Promise<MigrationReport> {
   const recorded = () =>
-    engine.transaction((sql) => sql.query<{ name: string; checksum: string | null }>('select name, checksum from embedded.schema_migrations'));
+    engine.transaction((sql) =>
+      sql.query<{ name: string; checksum: string | null }>('select name, checksum from embedded.schema_migrations'),
+    );
   // A folder this version started before has its record as it should be: no DDL on every start
   // (it wrote to the catalog and cost a warm start about a tenth of its time, issue 24).
   const rows = await recorded().catch(async () => {

@@ -21,9 +21,9 @@ export async function startKey(engine: SqlEngine, name: string): Promise<string 
 export async function recordStartKey(engine: SqlEngine, name: string, key: string): Promise<void> {
   await engine.transaction(async (sql) => {
     await sql.exec('create table if not exists embedded.start_keys (name text primary key, key text not null)');
-    await sql.query(
-      'insert into embedded.start_keys (name, key) values ($1, $2) on conflict (name) do update set key = excluded.key',
-      [name, key],
-    );
+    await sql.query('insert into embedded.start_keys (name, key) values ($1, $2) on conflict (name) do update set key = excluded.key', [
+      name,
+      key,
+    ]);
   });
 }
