@@ -1347,6 +1347,24 @@ grant references, select, trigger on public.voice_recordings to authenticated;
 grant delete, insert, references, select, trigger, truncate, update on public.voice_recordings to service_role;
 
 -- ================================================================================================
+-- Views
+
+create view private.current_pupils with (security_invoker=true) as
+ SELECT id,
+    school_id,
+    class_id,
+    first_name,
+    user_id,
+    created_at,
+    avatar,
+    board_locale,
+    left_at
+   FROM public.pupils p
+  WHERE left_at IS NULL;
+grant select on private.current_pupils to authenticated;
+grant select on private.current_pupils to service_role;
+
+-- ================================================================================================
 -- Functions
 
 CREATE OR REPLACE FUNCTION private.acting_person()
@@ -1469,11 +1487,11 @@ CREATE OR REPLACE FUNCTION private.can_see_class(p_class uuid)
  SET search_path TO ''
 AS $function$
   select private.can_see_class_pupils(p_class) or exists (
-    select 1 from public.pupils p
-    where p.class_id = p_class and p.left_at is null and private.is_guardian_of(p.id)
+    select 1 from private.current_pupils p
+    where p.class_id = p_class and private.is_guardian_of(p.id)
   ) or exists (
-    select 1 from public.pupils p
-    where p.class_id = p_class and p.left_at is null and p.user_id = (select auth.uid())
+    select 1 from private.current_pupils p
+    where p.class_id = p_class and p.user_id = (select auth.uid())
   )
 $function$;
 grant execute on function private.can_see_class(p_class uuid) to authenticated;
@@ -1645,7 +1663,7 @@ AS $function$
 begin
   insert into public.group_plan_pupils (plan_id, pupil_id, circle)
   select p_plan.id, p.id, e ->> 'circle' from jsonb_array_elements(p_places) e
-  join public.pupils p on p.id = (e ->> 'pupil')::uuid and p.left_at is null;
+  join private.current_pupils p on p.id = (e ->> 'pupil')::uuid;
   insert into public.group_plan_circles (plan_id, circle, shared_needs, goal, instruction, practice, enrichment,
                                          materials, organisation, attention)
   select p_plan.id, c.circle,
@@ -1799,8 +1817,8 @@ CREATE OR REPLACE FUNCTION private.is_pupil_self(p_pupil uuid)
  SET search_path TO ''
 AS $function$
   select exists (
-    select 1 from public.pupils p
-    where p.id = p_pupil and p.user_id is not null and p.user_id = (select auth.uid()) and p.left_at is null
+    select 1 from private.current_pupils p
+    where p.id = p_pupil and p.user_id is not null and p.user_id = (select auth.uid())
   )
 $function$;
 grant execute on function private.is_pupil_self(p_pupil uuid) to authenticated;
@@ -2075,8 +2093,8 @@ CREATE OR REPLACE FUNCTION private.my_pupil_row()
  STABLE SECURITY DEFINER
  SET search_path TO ''
 AS $function$
-  select p.* from public.pupils p
-  where p.user_id is not null and p.user_id = (select auth.uid()) and p.left_at is null
+  select p.* from private.current_pupils p
+  where p.user_id is not null and p.user_id = (select auth.uid())
 $function$;
 grant execute on function private.my_pupil_row() to service_role;
 
@@ -2366,7 +2384,7 @@ begin
   for v_parent in
     select g.parent_user_id as user_id, jsonb_agg(p.first_name order by lower(p.first_name)) as children
     from public.need_answers a
-    join public.pupils p on p.id = a.pupil_id and p.left_at is null
+    join private.current_pupils p on p.id = a.pupil_id
     join public.guardian_links g on g.pupil_id = p.id
     join public.memberships m on m.user_id = g.parent_user_id and m.school_id = p.school_id and m.role = 'parent'
     where a.round_id = new.id
@@ -2458,10 +2476,10 @@ begin
   select min(s.starts_at), max(s.starts_at) into v_first, v_last from public.slots s where s.round_id = v_round.id;
   for v_parent in
     select g.parent_user_id as user_id, jsonb_agg(p.first_name order by lower(p.first_name)) as children
-    from public.pupils p
+    from private.current_pupils p
     join public.guardian_links g on g.pupil_id = p.id
     join public.memberships m on m.user_id = g.parent_user_id and m.school_id = p.school_id and m.role = 'parent'
-    where p.class_id = v_round.class_id and p.left_at is null
+    where p.class_id = v_round.class_id
     group by g.parent_user_id
   loop
     perform private.queue_notification(
@@ -2735,7 +2753,7 @@ begin
     where g.school_id = p_school order by g.class_id, g.created_at desc
   ),
   live as (
-    select p.id, p.class_id from public.pupils p where p.school_id = p_school and p.left_at is null
+    select p.id, p.class_id from private.current_pupils p where p.school_id = p_school
   ),
   steps as (
     select a.pupil_id, a.class_id, a.goal_step,
@@ -3158,14 +3176,14 @@ begin
   if coalesce(array_length(p_names, 1), 0) = 0 or array_length(p_names, 1) > 40 then
     raise exception using errcode = 'P0001', message = 'pupil_list_size';
   end if;
-  if (select count(*) from public.pupils p where p.class_id = p_class and p.left_at is null) + array_length(p_names, 1) > 40 then
+  if (select count(*) from private.current_pupils p where p.class_id = p_class) + array_length(p_names, 1) > 40 then
     raise exception using errcode = 'P0001', message = 'class_full';
   end if;
   foreach v_name in array p_names loop
     v_name := btrim(v_name);
     if exists (
-      select 1 from public.pupils p
-      where p.class_id = p_class and p.left_at is null and lower(btrim(p.first_name)) = lower(v_name)
+      select 1 from private.current_pupils p
+      where p.class_id = p_class and lower(btrim(p.first_name)) = lower(v_name)
     ) then
       raise exception using errcode = 'P0001', message = 'duplicate_pupil_name', detail = v_name;
     end if;
@@ -3450,9 +3468,9 @@ AS $function$
              'pupil_id', p.id, 'first_name', p.first_name, 'avatar', p.avatar,
              'needs_teacher', coalesce(pc.needs_teacher or pc.locked_until > now(), false)
            ) order by lower(p.first_name))
-           from public.pupils p
+           from private.current_pupils p
            left join private.pupil_codes pc on pc.pupil_id = p.id
-           where p.class_id = c.id and p.left_at is null
+           where p.class_id = c.id
          ), '[]'::jsonb),
          d.expires_at
   from public.class_devices d
@@ -3514,7 +3532,7 @@ begin
              where a.round_id = r.id),
            (select count(*)::int from public.pupils p
              where p.class_id = r.class_id
-               and (p.left_at is null
+               and (exists (select 1 from private.current_pupils c where c.id = p.id)
                     or exists (select 1 from public.need_answers a where a.round_id = r.id and a.pupil_id = p.id)))
     from public.need_rounds r
     where r.class_id = p_class
@@ -3554,8 +3572,8 @@ CREATE OR REPLACE FUNCTION public.class_pupils(p_class uuid)
  SET search_path TO ''
 AS $function$
   select p.id, p.first_name, p.user_id is not null, p.avatar
-  from public.pupils p
-  where p.class_id = p_class and p.left_at is null
+  from private.current_pupils p
+  where p.class_id = p_class
   order by lower(p.first_name)
 $function$;
 grant execute on function public.class_pupils(p_class uuid) to authenticated;
@@ -4021,8 +4039,8 @@ begin
       select x.class_id, count(distinct x.pupil_id)::int as n from private.school_attention(p_school) x group by x.class_id
     ),
     sizes as (
-      select p.class_id, count(*)::int as n from public.pupils p
-      where p.school_id = p_school and p.left_at is null group by p.class_id
+      select p.class_id, count(*)::int as n from private.current_pupils p
+      where p.school_id = p_school group by p.class_id
     )
     select c.id, c.name, coalesce(sz.n, 0),
            g.id, g.period, g.evaluate_on, g.evaluated_at,
@@ -4952,10 +4970,9 @@ AS $function$
   with me as (select (select auth.uid()) as id),
   my_children as (
     select p.id, p.first_name, p.class_id, p.school_id
-    from public.pupils p
+    from private.current_pupils p
     join public.guardian_links g on g.pupil_id = p.id and g.parent_user_id = (select id from me)
     join public.memberships m on m.user_id = g.parent_user_id and m.school_id = p.school_id and m.role = 'parent'
-    where p.left_at is null
   ),
   my_meetings as (
     select m.* from public.meetings m
@@ -5017,12 +5034,12 @@ AS $function$
                       where rd.meeting_id = m.id and rd.user_id = (select id from me)), '-infinity'))
   union all
   select 'unbooked', s.slug, r.id, r.deadline, null,
-         (select count(*)::int from public.pupils p where p.class_id = r.class_id and p.left_at is null
+         (select count(*)::int from private.current_pupils p where p.class_id = r.class_id
             and not exists (select 1 from public.slots x where x.round_id = r.id and x.pupil_id = p.id)), cl.name
   from public.slot_rounds r join public.schools s on s.id = r.school_id join public.classes cl on cl.id = r.class_id
   where r.deadline > now() and r.school_id in (select school_id from staff_schools)
     and (r.created_by = (select id from me) or exists (select 1 from public.class_teachers ct where ct.class_id = r.class_id and ct.user_id = (select id from me)))
-    and exists (select 1 from public.pupils p where p.class_id = r.class_id and p.left_at is null
+    and exists (select 1 from private.current_pupils p where p.class_id = r.class_id
                   and not exists (select 1 from public.slots x where x.round_id = r.id and x.pupil_id = p.id))
   union all
   select 'interpreters', s.slug, m.id, m.starts_at, array(select jsonb_array_elements_text(private.children_in_meeting(m.id))),
@@ -5098,7 +5115,7 @@ begin
            a.feedback_drawing_path is not null, a.updated_at
     from public.pupils p
     left join public.need_answers a on a.round_id = p_round and a.pupil_id = p.id
-    where p.class_id = v_round.class_id and (p.left_at is null or a.pupil_id is not null)
+    where p.class_id = v_round.class_id and (exists (select 1 from private.current_pupils c where c.id = p.id) or a.pupil_id is not null)
     order by lower(p.first_name);
   perform private.log_pupil_reads(
     array(select a.pupil_id from public.need_answers a where a.round_id = p_round), 'needs_answers');
@@ -5132,9 +5149,9 @@ begin
   returning * into v_next;
   perform private.fill_group_plan(v_next, coalesce((
     select jsonb_agg(jsonb_build_object('pupil', p.id, 'circle', coalesce(gp.next_circle, gp.circle, 'basis')))
-    from public.pupils p
+    from private.current_pupils p
     left join public.group_plan_pupils gp on gp.plan_id = p_plan and gp.pupil_id = p.id
-    where p.class_id = v_plan.class_id and p.left_at is null
+    where p.class_id = v_plan.class_id
   ), '[]'), p_plan);
   return v_next.id;
 end
@@ -5638,7 +5655,7 @@ begin
   select s.pupil_idle_minutes into v_minutes from public.schools s where s.id = v_pupil.school_id;
   update private.pupil_presence pp set last_seen_at = now()
   where pp.pupil_id = v_pupil.id
-    and v_pupil.left_at is null
+    and exists (select 1 from private.current_pupils c where c.id = v_pupil.id)
     and pp.last_seen_at > now() - make_interval(mins => v_minutes);
   if found then
     return true;
@@ -5656,7 +5673,7 @@ CREATE OR REPLACE FUNCTION public.pupil_session_started(p_pupil uuid)
  SET search_path TO ''
 AS $function$
   insert into private.pupil_presence (pupil_id, last_seen_at)
-  select p.id, now() from public.pupils p where p.id = p_pupil and p.left_at is null
+  select p.id, now() from private.current_pupils p where p.id = p_pupil
   on conflict (pupil_id) do update set last_seen_at = excluded.last_seen_at
 $function$;
 grant execute on function public.pupil_session_started(p_pupil uuid) to service_role;
@@ -6068,8 +6085,8 @@ begin
     raise exception using errcode = 'P0001', message = 'pupil_list_size';
   end if;
   for v_pupil in
-    select p.id, p.first_name from public.pupils p
-    where p.class_id = p_class and p.id = any (p_pupils) and p.left_at is null
+    select p.id, p.first_name from private.current_pupils p
+    where p.class_id = p_class and p.id = any (p_pupils)
     order by lower(p.first_name)
   loop
     v_code := private.random_picture_code();
@@ -6850,7 +6867,7 @@ begin
            jsonb_agg(p.first_name order by lower(p.first_name)) as children
     from public.slot_rounds r
     join public.classes c on c.id = r.class_id
-    join public.pupils p on p.class_id = r.class_id and p.left_at is null
+    join private.current_pupils p on p.class_id = r.class_id
     join public.guardian_links g on g.pupil_id = p.id
     join public.memberships m on m.user_id = g.parent_user_id and m.school_id = r.school_id and m.role = 'parent'
     where r.deadline > p_now and r.deadline <= p_now + interval '48 hours' and r.created_at < p_now - interval '24 hours'
@@ -6867,9 +6884,9 @@ begin
   -- …and its staff (who made it, the class's teachers): how many families have no time yet.
   for v_row in
     select r.id as round_id, r.school_id, r.title, r.deadline, c.name as class_name, u.user_id,
-           (select count(*)::int from public.pupils p where p.class_id = r.class_id and p.left_at is null
+           (select count(*)::int from private.current_pupils p where p.class_id = r.class_id
               and not exists (select 1 from public.slots s where s.round_id = r.id and s.pupil_id = p.id)) as unbooked,
-           (select count(*)::int from public.pupils p where p.class_id = r.class_id and p.left_at is null) as pupils
+           (select count(*)::int from private.current_pupils p where p.class_id = r.class_id) as pupils
     from public.slot_rounds r
     join public.classes c on c.id = r.class_id
     join lateral (
@@ -7016,9 +7033,9 @@ CREATE OR REPLACE FUNCTION public.school_classes(p_school uuid)
 AS $function$
   select c.id, c.name, c.school_year,
          case when private.can_see_class_pupils(c.id)
-           then (select count(*)::int from public.pupils p where p.class_id = c.id and p.left_at is null)
-           else (select count(*)::int from public.pupils p
-                 where p.class_id = c.id and p.left_at is null
+           then (select count(*)::int from private.current_pupils p where p.class_id = c.id)
+           else (select count(*)::int from private.current_pupils p
+                 where p.class_id = c.id
                    and (private.is_pupil_self(p.id) or private.is_guardian_of(p.id)))
          end
   from public.classes c
@@ -7262,9 +7279,9 @@ CREATE OR REPLACE FUNCTION public.school_pupils(p_school uuid)
  SET search_path TO ''
 AS $function$
   select p.id, p.first_name, c.id, c.name
-  from public.pupils p
+  from private.current_pupils p
   join public.classes c on c.id = p.class_id
-  where p.school_id = p_school and p.left_at is null
+  where p.school_id = p_school
   order by c.school_year desc, c.name, lower(p.first_name)
 $function$;
 grant execute on function public.school_pupils(p_school uuid) to authenticated;
@@ -7500,8 +7517,8 @@ begin
     raise exception using errcode = 'P0001', message = 'invalid';
   end if;
   if not v_teacher and exists (
-    select 1 from public.pupils o
-    where o.class_id = v_pupil.class_id and o.id <> v_pupil.id and o.left_at is null and o.avatar = p_avatar
+    select 1 from private.current_pupils o
+    where o.class_id = v_pupil.class_id and o.id <> v_pupil.id and o.avatar = p_avatar
   ) then
     raise exception using errcode = 'P0001', message = 'avatar_taken';
   end if;
@@ -7528,8 +7545,8 @@ begin
   end if;
   if not p_left then
     if exists (
-      select 1 from public.pupils p
-      where p.class_id = v_pupil.class_id and p.id <> p_pupil and p.left_at is null
+      select 1 from private.current_pupils p
+      where p.class_id = v_pupil.class_id and p.id <> p_pupil
         and lower(btrim(p.first_name)) = lower(btrim(v_pupil.first_name))
     ) then
       raise exception using errcode = 'P0001', message = 'duplicate_pupil_name', detail = v_pupil.first_name;
@@ -7640,7 +7657,7 @@ AS $function$
   select r.id, r.class_id, c.name, r.title, r.deadline,
          (select count(*)::int from public.slots s where s.round_id = r.id),
          (select count(*)::int from public.slots s where s.round_id = r.id and s.pupil_id is not null),
-         (select count(*)::int from public.pupils p where p.class_id = r.class_id and p.left_at is null)
+         (select count(*)::int from private.current_pupils p where p.class_id = r.class_id)
   from public.slot_rounds r join public.classes c on c.id = r.class_id
   where p_class is null or r.class_id = p_class
   order by r.deadline desc

@@ -88,7 +88,7 @@ export const meetings = {
     async handler(input, school, ctx) {
       const { backend, lang, t } = ctx.locals;
       if (input.pupils.length === 0) throw new Refusal({ pupils: t('meetings:errors.choosePupil') });
-      // The invitations are notifications (…_notifications.sql): written with the meeting, mailed
+      // The invitations are notifications (…_mail_notifications.sql): written with the meeting, mailed
       // and pushed by the notifier, each in the parent's language.
       const id = await backend.db.rpc('create_meeting', { p_pupils: input.pupils, ...meetingArgs(input) });
       return { ok: true, to: `/${lang}/s/${school.school.slug}/admin/meetings/${id}`, flash: { key: 'notify:flash.meetingCreated' } };
@@ -107,7 +107,7 @@ export const meetings = {
     async handler(input, _, ctx) {
       const id = meetingOfPage(ctx);
       const outcome = await ctx.locals.backend.db.rpc('plan_meeting', { p_meeting: id, ...meetingArgs(input) });
-      // The family hears from the notifications (…_notifications.sql): an invitation when an
+      // The family hears from the notifications (…_mail_notifications.sql): an invitation when an
       // asked-for meeting gets its time, "changed" (what it was, what it is) when it moves.
       return { ok: true, flash: { key: outcome === 'saved' ? 'meetings:flash.saved' : 'meetings:flash.planned' } };
     },

@@ -1,5 +1,5 @@
 /**
- * Notifications (supabase/migrations/*_notifications.sql): the kinds of message, who gets them,
+ * Notifications (supabase/migrations/*_mail_notifications.sql): the kinds of message, who gets them,
  * which a person may turn off, which wait for the staff's digest and which for quiet hours. The
  * SQL lists are tied to these by tests/db/schema.test.ts.
  */

@@ -3,7 +3,7 @@ import { buildMembership, buildPupil, buildUser, buildWorld, PERSONAS, type Pers
 import { DATABASES, outcome, type Outcome, type TestDb } from './harness.ts';
 
 /**
- * Who looked (…_pupil_access_log.sql): staff reading a pupil's needs answers, drawing, a
+ * Who looked (…_privacy_access_log.sql): staff reading a pupil's needs answers, drawing, a
  * meeting's preparations or feedback leaves one row per pupil — who, when, which pupil, what
  * kind, never the content — written by the reading function itself. The admin and the coach read
  * it; nobody writes it directly; parents reading their own child's data are not logged.

@@ -5,7 +5,7 @@ import { buildGuardianLink, buildInvitation, buildPupil, buildWorld, PERSONAS, t
 import { DATABASES, outcome, type Outcome, rowsHolding, type TestDb } from './harness.ts';
 
 /**
- * Erasure and retention (…_erasure_retention.sql). An admin removes a pupil with everything about
+ * Erasure and retention (…_privacy_access_log.sql). An admin removes a pupil with everything about
  * them: afterwards no row of any table holds the pupil's id or their sign-in identity, and the
  * stored drawings come back to be removed. The retention job, with a fake clock, removes what has
  * done its work and leaves the rest.

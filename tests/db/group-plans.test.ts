@@ -5,7 +5,7 @@ import { DATABASES, outcome, type Outcome, type TestDb } from './harness.ts';
 
 /**
  * Groepsplannen, their evaluation, one pupil in one place and the groepsbespreking
- * (…_group_plans.sql), persona by persona: every function and every table, read and written
+ * (…_needs.sql), persona by persona: every function and every table, read and written
  * directly as PostgREST would allow. The world: Sara (pupil) and Noor in Groep 5 (teacher's),
  * with a closed round and an open round on "Veters strikken" where Sara said "not yet" twice;
  * a plan made by the teacher from the open round's circles (Sara in an earring, Noor in the basis).

@@ -16,7 +16,7 @@ import {
 import { DATABASES, outcome, type Outcome, rowsHolding, type TestDb } from './harness.ts';
 
 /**
- * Pupils who leave, and requests for erasure (…_leaving_and_erasure_requests.sql). A pupil who
+ * Pupils who leave, and requests for erasure (…_classes_pupils.sql, …_privacy_access_log.sql). A pupil who
  * left drops out of the class's lists, class mode and sign-in, and everything about them goes the
  * school's retention time later (fake clock). A parent asks for erasure; an admin declines with a
  * reason the parent reads, or carries it out, after which no row of any table holds the parent,

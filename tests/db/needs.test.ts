@@ -6,7 +6,7 @@ import { buildClass, buildClassTeacher, buildWorld, PERSONAS, type PersonaName, 
 import { DATABASES, outcome, type Outcome, type TestDb } from './harness.ts';
 
 /**
- * Pupils' needs (…_needs.sql, …_class_mode_pupils.sql), persona by persona: every function and
+ * Pupils' needs (…_needs.sql, …_class_mode_sign_in.sql), persona by persona: every function and
  * every table, read and written directly as PostgREST would allow. The world: Sara (pupil) in
  * Groep 5 (teacher's), Daan (otherPupil) in Groep 7 (otherTeacher's), each with an open round
  * and an answer; Sara's class also has a closed round, a plan and voices.

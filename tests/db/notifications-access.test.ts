@@ -5,7 +5,7 @@ import { buildWorld, PERSONAS, type PersonaName, type World } from '../factories
 import { DATABASES, outcome, type Outcome, type TestDb } from './harness.ts';
 
 /**
- * Notifications (…_notifications.sql), persona by persona: every new table as PostgREST would
+ * Notifications (…_mail_notifications.sql), persona by persona: every new table as PostgREST would
  * let a client read and write it, and every new function. The world: a meeting about Sara next
  * week (her parent invited), a notification for her parent, a push device of her parent, his
  * settings, and a read mark.

@@ -18,7 +18,7 @@ import { buildGuardianLink, buildMembership, buildPupil, buildUser, buildWorld, 
 import { DATABASES, rowsHolding, type TestDb } from './harness.ts';
 
 /**
- * Notifications (…_notifications.sql) on both databases: the events the triggers write, in the
+ * Notifications (…_mail_notifications.sql) on both databases: the events the triggers write, in the
  * same transaction as the change and only for the people they concern (each parent's own child);
  * the scheduled ones at a moved clock; a person's choices, unsubscribe and quiet hours; erasure;
  * and delivery exactly once by two servers claiming at the same time.

@@ -5,7 +5,7 @@ import { buildWorld, PERSONAS, type World } from '../factories/index.ts';
 import { DATABASES, outcome, type TestDb } from './harness.ts';
 
 /**
- * The public pages' version (…_public_pages_version.sql): raised when a public page changes (a
+ * The public pages' version (…_leaflets.sql): raised when a public page changes (a
  * leaflet published or unpublished, a school's details), not by a draft edit; read only by the
  * server. Each instance's watcher (public-pages-version.ts), on its own connection, drops its
  * cached pages within its polling interval when another instance publishes.

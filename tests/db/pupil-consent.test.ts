@@ -4,7 +4,7 @@ import { DATABASES, type TestDb } from './harness.ts';
 
 /**
  * A child's consent means what the screen says (issue 18, M1 and M2;
- * …_pupil_consent_and_my_data.sql). "Not yet" takes a "yes" back; a change after a "yes" is
+ * …_privacy_access_log.sql). "Not yet" takes a "yes" back; a change after a "yes" is
  * seen by parents and teacher only after the child says yes again; the right of access gives a
  * parent only the part the child agreed to share, and not the tops and tips the child wrote for
  * the teacher.

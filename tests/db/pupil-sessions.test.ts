@@ -5,7 +5,7 @@ import { DATABASES, outcome, type Outcome, type TestDb } from './harness.ts';
 
 /**
  * Pupil sessions end when the child walks away (issue 18, M5 and L2;
- * …_pupil_sessions_idle_and_leaving.sql): an idle limit the school sets within bounds, and a
+ * …_class_mode_sign_in.sql): an idle limit the school sets within bounds, and a
  * pupil marked as left loses every session at once, stops being themselves in any policy, and
  * what was planned for them is released (a round's time) or undone (a meeting about them).
  */

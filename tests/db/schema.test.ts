@@ -62,7 +62,7 @@ const DEFINER_ALLOWLIST = new Set([
   'public.school_classes',
   'public.need_round_answers',
   'public.school_needs_overview',
-  // …_group_plans.sql: each checks the caller once (the class's staff, or the coach and admins),
+  // …_needs.sql: each checks the caller once (the class's staff, or the coach and admins),
   // writes tables closed to direct writes, and logs what it shows of pupils' answers.
   'public.class_group_plans',
   'public.create_group_plan',
@@ -83,13 +83,13 @@ const DEFINER_ALLOWLIST = new Set([
   // Meetings (…_meetings.sql): no write policies; each writer checks its caller. The staff's
   // feedback list hides anonymous authors, the school view counts, and a round's slots show a
   // parent only their own children's bookings.
-  // Who looked (…_pupil_access_log.sql): the log has no write policy; this one writer records
+  // Who looked (…_privacy_access_log.sql): the log has no write policy; this one writer records
   // only the caller's own reads, and only when the caller is staff of the pupils' school.
   'private.log_pupil_reads',
   // Erasing a pupil reaches rows the admin's policies do not show (a parent's preparation, the
   // pupil's own sign-in identity), after checking that the caller is an admin of the pupil's school.
   'public.erase_pupil',
-  // Pupils who left and erasure requests (…_leaving_and_erasure_requests.sql): each checks that the
+  // Pupils who left and erasure requests (…_classes_pupils.sql, …_privacy_access_log.sql): each checks that the
   // caller is an admin of the pupil's or the request's school (or, to ask, a non-pupil member);
   // they reach the picture codes, a parent's preparations and sign-in identity, which no policy
   // shows the admin. erase_pupil_rows is granted to no API role.
@@ -99,7 +99,7 @@ const DEFINER_ALLOWLIST = new Set([
   'public.school_erasure_requests',
   'public.handle_erasure_request',
   // The right of access: one document of everything about the caller, each part filtered on the
-  // caller (auth.uid()) or the caller's guardian links (…_my_data.sql).
+  // caller (auth.uid()) or the caller's guardian links (…_privacy_access_log.sql).
   'public.my_data',
   'private.staff_sees_meeting',
   'private.invited_to',
@@ -111,7 +111,7 @@ const DEFINER_ALLOWLIST = new Set([
   'public.cancel_meeting',
   'public.set_my_meeting_wishes',
   'public.save_my_preparation',
-  // One screen merged into the stored preparation in one statement (…_meetings_preparation_topic.sql).
+  // One screen merged into the stored preparation in one statement (…_meetings.sql).
   'public.save_my_preparation_topic',
   'public.share_my_preparation',
   'public.save_my_pupil_preparation',
@@ -121,12 +121,12 @@ const DEFINER_ALLOWLIST = new Set([
   'public.meeting_feedback',
   'public.school_feedback_overview',
   'public.school_anonymous_feedback',
-  // Who looked, truthfully (…_who_looked_truthful.sql): the meeting's own children's needs, and the
+  // Who looked, truthfully (…_privacy_access_log.sql): the meeting's own children's needs, and the
   // grouped, filtered log for the admin and the coach; each checks its caller.
   'public.meeting_latest_needs',
   'public.pupil_access_log_grouped',
   'public.pupil_access_log_people',
-  // Pupil rows through the loggers only (…_pupil_rows_through_loggers.sql): these two now run as
+  // Pupil rows through the loggers only (…_privacy_access_log.sql): these two now run as
   // definer, with the checks the table policies made, since staff no longer read the tables.
   'public.need_drawing_path',
   'public.meeting_preparations',
@@ -134,7 +134,7 @@ const DEFINER_ALLOWLIST = new Set([
   'public.publish_slot_round',
   'public.round_slots',
   'public.book_slot',
-  // Changing a meeting round (…_meetings_interpreters_changes_rounds.sql): each checks that the
+  // Changing a meeting round (…_meetings.sql): each checks that the
   // caller sees the class's pupils; removing a round cancels its bookings' meetings.
   'public.update_slot_round',
   'public.add_round_day',
@@ -144,15 +144,15 @@ const DEFINER_ALLOWLIST = new Set([
   // class's staff, the school's admins). The feedback helper answers the same question as
   // meeting_feedback() about the caller only.
   'private.sees_feedback',
-  // Who sees a preparation or a child's part, for the translations policy (…_pupil_parts_through_logger.sql).
+  // Who sees a preparation or a child's part, for the translations policy (…_meetings.sql).
   'private.sees_preparation',
   'private.sees_pupil_part',
   'public.correct_translation',
-  // Class mode (…_class_mode_pupils.sql): a pupil sets their own picture once and their board's
+  // Class mode (…_class_mode_sign_in.sql): a pupil sets their own picture once and their board's
   // language, without an update policy on pupils.
   'public.set_pupil_avatar',
   'public.set_my_board_locale',
-  // Notifications (…_notifications.sql): settings, devices and reads have no write policy and
+  // Notifications (…_mail_notifications.sql): settings, devices and reads have no write policy and
   // devices no read policy (a push address is a key to a person's phone); each of these works on
   // the caller's own rows only (auth.uid()). mark_meeting_read checks that the caller sees the
   // meeting. my_todo filters every part on the caller (their children, the classes they teach

@@ -3,7 +3,7 @@ import { buildWorld, PERSONAS, type PersonaName, type World } from '../factories
 import { DATABASES, outcome, type Outcome, type TestDb } from './harness.ts';
 
 /**
- * A school's privacy details (…_school_privacy.sql): the school board, the contact for privacy
+ * A school's privacy details (…_privacy_access_log.sql): the school board, the contact for privacy
  * questions and how long a pupil's data is kept after they leave (6–120 months, default 24). The
  * school's admins change them; anyone, also without signing in, reads them on the school's
  * privacy page.

@@ -211,8 +211,9 @@ test('Elif prepares her part in class mode; her mother sees it, in Turkish', asy
   await page.locator('textarea[name=words]').fill('Ik lees graag voor.');
   await page.getByRole('button', { name: 'Verder', exact: true }).tap();
   await expect(page).toHaveURL(/\/consent$/);
-  // Every screen of a child's part, in every language, passes axe.
-  for (const lang of ['en', 'ar', 'uk', 'pl', 'tr', 'nl']) {
+  // Every screen of a child's part passes axe in Arabic and Dutch (the other four languages: over
+  // HTTP, tests/http/languages.test.ts).
+  for (const lang of ['ar', 'nl']) {
     for (const part of ['goes-well', 'who', 'words', 'consent']) {
       await page.goto(`/${lang}/pupil/meeting/${meetingPath}/${part}`);
       await expect(page.locator('html')).toHaveAttribute('dir', lang === 'ar' ? 'rtl' : 'ltr');

@@ -12,7 +12,6 @@ test.describe.configure({ mode: 'serial' });
 
 const GROEP_6 = '20000000-0000-4000-8000-000000000006';
 const TAFELS = '40000000-0000-4000-8000-000000000061';
-const LOCALES = ['nl', 'en', 'ar', 'uk', 'pl', 'tr'] as const;
 
 /**
  * Headless Chromium has the Speech API but no voices: a stand-in with one voice per language,
@@ -153,14 +152,14 @@ test.describe('a pupil on a class tablet', () => {
     await expect(page.getByRole('heading', { name: 'Tik op je naam' })).toBeVisible();
   });
 
-  test('every pupil page passes axe in every language; an unknown pictogram or another class’s round is refused with a sentence', async ({
+  test('every pupil page passes axe in Dutch and Arabic; an unknown pictogram or another class’s round is refused with a sentence', async ({
     page,
   }) => {
-    // Forty-two pages through axe.
-    test.setTimeout(300_000);
+    // Fourteen pages through axe; the other four languages over HTTP (tests/http/languages.test.ts).
+    test.setTimeout(120_000);
     await openClassMode(page);
     await signInAsPupil(page, 'Sem');
-    for (const lang of LOCALES) {
+    for (const lang of ['nl', 'ar']) {
       for (const path of [
         'pupil',
         'pupil/goal',

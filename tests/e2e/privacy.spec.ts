@@ -1,4 +1,6 @@
 import type { Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { LOCALE_CODES } from '~/i18n/locales.ts';
 import { expect, expectNoAxeViolations, keepScreenshot, test } from './fixtures.ts';
 import { authFile, DEMO, signIn } from './helpers.ts';
 import { PERSONAL } from './personal-data.ts';
@@ -12,6 +14,16 @@ import { PERSONAL } from './personal-data.ts';
 
 const anonymous = { storageState: { cookies: [], origins: [] } };
 const GROEP_3 = '20000000-0000-4000-8000-000000000003';
+
+/** The one path visited to show the not-found page; every other path must be its page. */
+const NOT_FOUND = new Set(['/pl/s/demo/leaflets/none']);
+/** The not-found page's heading, in every language. */
+const NOT_FOUND_TITLE = new RegExp(
+  LOCALE_CODES.map((lang) => {
+    const common = JSON.parse(readFileSync(`src/i18n/locales/${lang}/common.json`, 'utf8')) as Record<string, string>;
+    return common['notFound.title']!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }).join('|'),
+);
 
 const HOST = new URL(`http://localhost:${Number(process.env.E2E_PORT ?? 4399)}`).host;
 
@@ -28,7 +40,11 @@ async function visit(page: Page, paths: readonly string[]): Promise<void> {
   page.on('request', record);
   for (const path of paths) {
     const response = await page.goto(path);
-    expect(response?.status(), path).toBeLessThan(500);
+    // The page itself, as a person sees it: not the not-found page (which asks no other host
+    // either, so it would prove nothing), except where the not-found page is what is visited.
+    const notFound = NOT_FOUND.has(path);
+    expect(response?.status(), path).toBe(notFound ? 404 : 200);
+    await expect(page.locator('h1', { hasText: NOT_FOUND_TITLE }), path).toHaveCount(notFound ? 1 : 0);
     await page.waitForLoadState('networkidle');
   }
   page.off('request', record);
@@ -160,8 +176,11 @@ test.describe('no page asks another host for anything, and no address holds pers
     test.use({ storageState: authFile('parentPl') });
     test('overview, meetings, a meeting and its preparation', async ({ page }) => {
       await visit(page, ['/pl/app', '/pl/app/meetings']);
-      const meeting = await page.locator('main a[href*="/app/meetings/"]').first().getAttribute('href');
-      if (meeting) await visit(page, [meeting]);
+      // Katarzyna has meetings in the seed: a missing link is a broken list, not a reason to skip.
+      const meetingLink = page.locator('main a[href*="/app/meetings/"]').first();
+      await expect(meetingLink, 'a meeting in the parent’s list').toBeVisible();
+      const meeting = await meetingLink.getAttribute('href');
+      await visit(page, [meeting!]);
     });
   });
 
@@ -299,11 +318,12 @@ test.describe('a pupil who leaves', () => {
   });
 });
 
-test.describe('the privacy and reach pages in six languages', () => {
+test.describe('the privacy and reach pages in Dutch and Arabic', () => {
   test.use({ storageState: authFile('admin') });
-  // Every new page in every language (who looked is scanned in nl and ar above, with a full log).
+  // Every new page through axe in both directions (who looked is scanned in nl and ar above, with
+  // a full log); in the other four languages over HTTP (tests/http/languages.test.ts).
   const PAGES = ['/s/demo/admin/erasure-requests', '/s/demo/admin/leaflets/poster', '/app/my-data'];
-  for (const lang of ['nl', 'ar', 'en', 'uk', 'pl', 'tr']) {
+  for (const lang of ['nl', 'ar']) {
     test(`requests for erasure, the poster and my data in ${lang}: axe, and the page's direction`, async ({ page }) => {
       for (const path of PAGES) {
         const response = await page.goto(`/${lang}${path}`);

@@ -38,7 +38,7 @@ export const CLASS_MODE = {
     ),
     { access: 'service' },
   ),
-  /** …_pupil_sessions_idle_and_leaving.sql: a pupil's idle clock starts, and is asked on every request. */
+  /** …_class_mode_sign_in.sql: a pupil's idle clock starts, and is asked on every request. */
   pupil_session_started: rpc(z.object({ p_pupil: uuid }).strict(), z.null(), { returns: 'void', access: 'service' }),
   pupil_session_alive: rpc(z.object({ p_user: uuid }).strict(), z.boolean(), { returns: 'scalar', access: 'service' }),
   link_pupil_user: rpc(z.object({ p_pupil: uuid, p_user: uuid }).strict(), z.null(), { returns: 'void', access: 'service' }),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { GOAL_STEPS, NEED_IDS, PLAN_CIRCLES } from '~/domain/pictograms.ts';
 import { idArg, rpc, timestamp, uuid } from './shared.ts';
 
-/** supabase/migrations/*_group_plans.sql: groepsplannen, their evaluation, one pupil in one place, the groepsbespreking. */
+/** supabase/migrations/*_needs.sql: groepsplannen, their evaluation, one pupil in one place, the groepsbespreking. */
 
 export const GROUP_PLAN_LIMITS = { period: 80, short: 300, long: 600, agreed: 1000 } as const;
 

@@ -3,7 +3,7 @@ import { NOTIFICATION_KINDS, TODO_ITEMS } from '~/domain/notifications.ts';
 import { idArg, none, rpc, timestamp, uuid } from './shared.ts';
 
 /**
- * supabase/migrations/*_notifications.sql: events for people (claimed and delivered by the
+ * supabase/migrations/*_mail_notifications.sql: events for people (claimed and delivered by the
  * server), a person's choices and devices, what they have read, and the to-do list.
  */
 

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { idArg, rpc, timestamp, uuid } from './shared.ts';
 
 /**
- * supabase/migrations/*_pupil_access_log.sql: who looked at which pupil's data, and what kind;
- * *_erasure_retention.sql: erasing a pupil with everything about them, and the retention job;
- * *_leaving_and_erasure_requests.sql: pupils who left (erased after the school's retention time)
+ * supabase/migrations/*_privacy_access_log.sql: who looked at which pupil's data, and what kind;
+ * erasing a pupil with everything about them, and the retention job; pupils who left (marked in
+ * *_classes_pupils.sql, erased after the school's retention time)
  * and a person's request for erasure, carried out or declined by the school's admins.
  */
 
@@ -38,7 +38,7 @@ export const myDataShape = z.object({
         }),
       ),
       meeting_parts: z.array(
-        // Only what the child agreed to share (…_pupil_consent_and_my_data.sql; docs/privacy.md).
+        // Only what the child agreed to share (…_privacy_access_log.sql; docs/privacy.md).
         z.object({
           meeting_at: timestamp.nullable(),
           answers: z.record(z.string(), z.array(z.string())),

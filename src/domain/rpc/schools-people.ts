@@ -3,7 +3,7 @@ import { LIMITS } from '../limits.ts';
 import { TRANSLATION_LOCALES } from '~/i18n/locales.ts';
 import { locale, none, rpc, schoolRole, timestamp, uuid } from './shared.ts';
 
-/** supabase/migrations/*_schools_people.sql: schools, profiles, memberships; *_school_privacy.sql. */
+/** supabase/migrations/*_schools_people.sql: schools, profiles, memberships; *_privacy_access_log.sql. */
 
 /** A school's privacy details (the SQL checks on `schools` say the same). */
 export const PRIVACY_LIMITS = {

@@ -38,6 +38,25 @@ export class MigrationMismatch extends Error {
   }
 }
 
+/**
+ * The database was migrated before the migrations were combined into one file per domain (the
+ * squash of December 2026): it applied migrations of ours, but none of the files this build has.
+ * Its schema came from other files, so this build cannot tell what it lacks: it refuses, and
+ * says how to keep the data and start afresh.
+ */
+export class MigrationsSquashed extends MigrationMismatch {
+  override name = 'MigrationsSquashed';
+  constructor(unknown: string[]) {
+    super(unknown);
+    this.message =
+      'this data folder was made by an older version of the portal, from before its database migrations were combined into one file per domain ' +
+      `(it applied ${unknown.slice(0, 2).join(', ')}${unknown.length > 2 ? ', …' : ''}, which this version no longer has), so this version cannot take it over. ` +
+      'To keep what it holds, first make a copy with npm run backup (the folder itself is left as it is); ' +
+      'then start this version with a new data folder: move the old one away, or set PORTAL_DATA_DIR to another folder. ' +
+      'To go on with the old data, run the version that made it.';
+  }
+}
+
 /** A migration this database applied has been edited since: what it holds is not what the file says. */
 export class MigrationChanged extends Error {
   override name = 'MigrationChanged';
@@ -91,9 +110,15 @@ export async function migrateWith(engine: SqlEngine, files: MigrationFiles, opti
   const byName = new Map(files.schema.map((f) => [f.name, f]));
   const unknown = [...done.keys()].filter((name) => !byName.has(name) && name !== files.seed?.name);
   if (unknown.length > 0) {
-    // A migration recorded here is not in this build: the database was made by another version
-    // (before the migrations were organised per domain, or a newer one). Refuse rather than guess.
-    throw new MigrationMismatch(unknown);
+    // A migration recorded here is not in this build: the database was made by another version.
+    // Refuse rather than guess. When it applied migrations but none of this build's, it is from
+    // before the squash (or from another line of the schema altogether): say so, with the way out.
+    const ours = files.schema.filter((f) => f.name.startsWith('migrations/'));
+    const appliedOurs = ours.some((f) => done.has(f.name));
+    const appliedOld = unknown.some((name) => name.startsWith('migrations/'));
+    throw appliedOld && !appliedOurs
+      ? new MigrationsSquashed(unknown.filter((n) => n.startsWith('migrations/')))
+      : new MigrationMismatch(unknown);
   }
   const changed = [...done]
     .filter(([name, sum]) => sum !== null && byName.has(name) && checksum(byName.get(name)!.sql) !== sum)

@@ -1,7 +1,7 @@
 import { type MigrationReport, migrateWith, type SqlFile } from './migrate-core.ts';
 import type { SqlEngine } from './sql.ts';
 
-export { MigrationChanged, MigrationMismatch, type MigrationReport, type SqlFile, schemaKey } from './migrate-core.ts';
+export { MigrationChanged, MigrationMismatch, MigrationsSquashed, type MigrationReport, type SqlFile, schemaKey } from './migrate-core.ts';
 
 // Bundled into the server build: file paths do not survive it, so the SQL travels as text.
 const embeddedFiles = import.meta.glob<string>('/supabase/embedded/*.sql', {

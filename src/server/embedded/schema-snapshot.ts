@@ -212,7 +212,7 @@ export async function schemaSnapshot(sql: Sql): Promise<string> {
     );
     viewBlocks.push(
       [
-        `create ${v.materialized ? 'materialized ' : ''}view ${name}${options} as\n${v.def.replace(/^\s+/, ' ').trimEnd()}`,
+        `create ${v.materialized ? 'materialized ' : ''}view ${name}${options} as\n${unqualified(v.def).replace(/^\s+/, ' ').trimEnd()}`,
         ...grantLines('', name, grants),
       ].join('\n'),
     );
@@ -381,4 +381,16 @@ async function tableExtras(
   );
   if (t.comment) lines.push(`comment on table ${name} is ${lit(t.comment)};`);
   return lines;
+}
+
+/**
+ * A view over one table, as PostgreSQL 16 and later print it: without the table's name or alias
+ * before each column. PostgreSQL 15 writes `p.id` where PGlite (18) and 17 write `id`; the
+ * snapshot must read the same on all three.
+ */
+function unqualified(def: string): string {
+  const from = /\n\s*FROM ([a-z_][a-z0-9_]*\.)?([a-z_][a-z0-9_]*)(?: ([a-z_][a-z0-9_]*))?\s*(?:\n|;|$)/.exec(def);
+  if (!from || /\bJOIN\b|\bFROM\b[^\n]*,/.test(def) || def.split(/\bFROM\b/).length !== 2) return def;
+  const qualifier = from[3] ?? from[2]!;
+  return def.replace(new RegExp(`\\b${qualifier}\\.(?=[a-z_"])`, 'g'), '');
 }

@@ -9,7 +9,7 @@ import { type RenderedMail, renderNotification } from './render.ts';
 import { oneClickPath, unsubscribePagePath, unsubscribeToken } from './unsubscribe.ts';
 
 /**
- * Delivers the notifications (supabase/migrations/*_notifications.sql): takes the due ones (each
+ * Delivers the notifications (supabase/migrations/*_mail_notifications.sql): takes the due ones (each
  * server its own, `for update skip locked`), renders each for its reader, pushes it to their
  * devices once, and hands the mail over:
  *

@@ -3,7 +3,7 @@
 -- along, feedback, a request for erasure) and the school's words for a family (a meeting's goal,
 -- place and who attends, agreements and who does them, a meeting round's title, a needs round's
 -- goal, the answer to a request for erasure), each stored once per text version and reader's
--- language.
+-- language. This file comes after the domains whose texts it translates (its rows point at them).
 --
 -- A translation belongs to the text it translates: its row points at the text's own row (one
 -- foreign key per kind of text, `on delete cascade`), so it goes with the text — a meeting, an
@@ -22,20 +22,12 @@
 -- who may (the meeting's staff, the class's staff, the school's admin) corrects one with
 -- correct_translation, which marks it checked by them. A client can therefore never plant a
 -- "machine translation" for someone else to read.
+--
+-- Layout and the rule for later changes: the opening of …_schools_people.sql.
 
 -- ---------------------------------------------------------------------------------------
--- Table
+-- Tables
 -- ---------------------------------------------------------------------------------------
-
--- What a text's version is: the SHA-256 of its exact characters (the server computes the same).
-create function private.text_hash(p_text text)
-returns text
-language sql immutable set search_path = ''
-as $$
-  select case when p_text is null then null else encode(sha256(convert_to(p_text, 'UTF8')), 'hex') end
-$$;
-revoke execute on function private.text_hash(text) from public;
-grant execute on function private.text_hash(text) to authenticated, service_role;
 
 -- One translation of one text into one language. `source` says which kind of text, `field` which
 -- part of its row (for a preparation: the screen's topic); the key columns used by each kind are
@@ -96,18 +88,28 @@ create table public.translations (
     end
   )
 );
+alter table public.translations enable row level security;
+
+-- ---------------------------------------------------------------------------------------
+-- Who may use the tables directly (everything else goes through the functions below)
+-- ---------------------------------------------------------------------------------------
+
+revoke all on public.translations from anon;
+revoke insert, update, delete, truncate on public.translations from authenticated;
+
+-- ---------------------------------------------------------------------------------------
+-- Indexes
+-- ---------------------------------------------------------------------------------------
+
 create unique index translations_one_per_text on public.translations (ref, target_lang);
 create index translations_meeting_idx on public.translations (meeting_id) where meeting_id is not null;
 create index translations_agreement_idx on public.translations (agreement_id) where agreement_id is not null;
 create index translations_slot_round_idx on public.translations (slot_round_id) where slot_round_id is not null;
 create index translations_need_round_idx on public.translations (need_round_id) where need_round_id is not null;
 create index translations_request_idx on public.translations (erasure_request_id) where erasure_request_id is not null;
-alter table public.translations enable row level security;
-revoke all on public.translations from anon;
-revoke insert, update, delete, truncate on public.translations from authenticated;
 
 -- ---------------------------------------------------------------------------------------
--- Policy: a translation is seen by whoever sees its text
+-- Helpers the policies share (about the caller only)
 -- ---------------------------------------------------------------------------------------
 
 -- Feedback is read by staff through meeting_feedback(), not its table: the same rule here. The
@@ -129,7 +131,10 @@ $$;
 revoke execute on function private.sees_feedback(uuid, uuid) from public;
 grant execute on function private.sees_feedback(uuid, uuid) to authenticated, service_role;
 
--- Each `exists` reads the text's own table as the caller, so that table's policies decide.
+-- ---------------------------------------------------------------------------------------
+-- Row level security policies
+-- ---------------------------------------------------------------------------------------
+
 create policy "a translation is seen by whoever sees the text it translates" on public.translations
   for select to authenticated
   using (
@@ -139,13 +144,9 @@ create policy "a translation is seen by whoever sees the text it translates" on 
       when 'wish' then exists (
         select 1 from public.meeting_people p where p.meeting_id = translations.meeting_id and p.user_id = translations.wish_user
       )
-      when 'preparation' then exists (
-        select 1 from public.preparations p where p.meeting_id = translations.meeting_id and p.user_id = translations.prep_user
-      )
+      when 'preparation' then (select private.sees_preparation(translations.meeting_id, translations.prep_user))
       when 'feedback' then (select private.sees_feedback(translations.meeting_id, translations.feedback_author))
-      when 'pupil_part' then exists (
-        select 1 from public.pupil_preparations p where p.meeting_id = translations.meeting_id and p.pupil_id = translations.part_pupil
-      )
+      when 'pupil_part' then (select private.sees_pupil_part(translations.meeting_id, translations.part_pupil))
       when 'slot_round' then exists (select 1 from public.slot_rounds r where r.id = translations.slot_round_id)
       when 'need_round' then exists (select 1 from public.need_rounds r where r.id = translations.need_round_id)
       when 'erasure_request' then exists (select 1 from public.erasure_requests r where r.id = translations.erasure_request_id)
@@ -154,8 +155,17 @@ create policy "a translation is seen by whoever sees the text it translates" on 
   );
 
 -- ---------------------------------------------------------------------------------------
--- A changed text loses its translations
+-- Functions
 -- ---------------------------------------------------------------------------------------
+
+create function private.text_hash(p_text text)
+returns text
+language sql immutable set search_path = ''
+as $$
+  select case when p_text is null then null else encode(sha256(convert_to(p_text, 'UTF8')), 'hex') end
+$$;
+revoke execute on function private.text_hash(text) from public;
+grant execute on function private.text_hash(text) to authenticated, service_role;
 
 -- After an update of a row that holds translated texts: the translations of each text whose words
 -- changed go (for a preparation screen also when its chosen language changed). Definer: it runs
@@ -205,29 +215,6 @@ begin
 end
 $$;
 revoke execute on function private.forget_changed_translations() from public, anon, authenticated;
-
-create trigger translations_meetings after update on public.meetings
-  for each row execute function private.forget_changed_translations();
-create trigger translations_agreements after update on public.agreements
-  for each row execute function private.forget_changed_translations();
-create trigger translations_meeting_people after update on public.meeting_people
-  for each row execute function private.forget_changed_translations();
-create trigger translations_preparations after update on public.preparations
-  for each row execute function private.forget_changed_translations();
-create trigger translations_meeting_feedback after update on public.meeting_feedback
-  for each row execute function private.forget_changed_translations();
-create trigger translations_pupil_preparations after update on public.pupil_preparations
-  for each row execute function private.forget_changed_translations();
-create trigger translations_slot_rounds after update on public.slot_rounds
-  for each row execute function private.forget_changed_translations();
-create trigger translations_need_rounds after update on public.need_rounds
-  for each row execute function private.forget_changed_translations();
-create trigger translations_erasure_requests after update on public.erasure_requests
-  for each row execute function private.forget_changed_translations();
-
--- ---------------------------------------------------------------------------------------
--- Functions
--- ---------------------------------------------------------------------------------------
 
 -- The current words of a text (and, for a preparation screen, the row locked until the caller's
 -- transaction ends, so a translation is never stored for words that changed meanwhile); null when
@@ -422,3 +409,34 @@ end
 $$;
 revoke execute on function public.correct_translation(uuid, text) from public, anon, authenticated;
 grant execute on function public.correct_translation(uuid, text) to authenticated;
+
+-- ---------------------------------------------------------------------------------------
+-- Triggers
+-- ---------------------------------------------------------------------------------------
+
+create trigger translations_meetings after update on public.meetings
+  for each row execute function private.forget_changed_translations();
+
+create trigger translations_agreements after update on public.agreements
+  for each row execute function private.forget_changed_translations();
+
+create trigger translations_meeting_people after update on public.meeting_people
+  for each row execute function private.forget_changed_translations();
+
+create trigger translations_preparations after update on public.preparations
+  for each row execute function private.forget_changed_translations();
+
+create trigger translations_meeting_feedback after update on public.meeting_feedback
+  for each row execute function private.forget_changed_translations();
+
+create trigger translations_pupil_preparations after update on public.pupil_preparations
+  for each row execute function private.forget_changed_translations();
+
+create trigger translations_slot_rounds after update on public.slot_rounds
+  for each row execute function private.forget_changed_translations();
+
+create trigger translations_need_rounds after update on public.need_rounds
+  for each row execute function private.forget_changed_translations();
+
+create trigger translations_erasure_requests after update on public.erasure_requests
+  for each row execute function private.forget_changed_translations();

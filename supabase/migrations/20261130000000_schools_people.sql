@@ -1,23 +1,52 @@
 -- Schools and the people in them: the schools, each person's profile (name and language), and
 -- who holds which role in which school. Also the schema `private` with the small helpers every
--- later domain shares (role checks about the caller, random tokens). The API functions of this
--- domain come last, each with its grant right below it.
+-- later domain shares (role checks about the caller, random tokens, clean text). The API
+-- functions of this domain come last, each with its grant right below it.
 --
--- House rules for every migration (see docs/architecture.md): one file per domain, in the
--- order types and tables → row level security and policies → functions; a function runs as
--- its caller (`security invoker`) unless its comment says why not; every function names who
--- may execute it right under its definition.
+-- House rules for every migration (see docs/architecture.md): a function runs as its caller
+-- (`security invoker`) unless its comment says why not; every function names who may execute it
+-- right under its definition.
+--
+-- One migration per domain (docs/architecture.md "SQL per domain"), in the order tables →
+-- indexes → row level security (with the helpers its policies call, which must exist first)
+-- → functions, each with who may execute it right under it → triggers. Each function is defined
+-- once, in this set of files. From here on, a change to a function or table that has been
+-- released is a new migration dated after these files; tests/unit/migrations.test.ts says so.
+
+-- ---------------------------------------------------------------------------------------
+-- Schemas
+-- ---------------------------------------------------------------------------------------
 
 create schema if not exists private;
 -- Policies run as the caller, so the caller needs to reach the helper functions; the schema
 -- holds no table the API roles can read.
 grant usage on schema private to anon, authenticated, service_role;
 
+-- ---------------------------------------------------------------------------------------
+-- Types
+-- ---------------------------------------------------------------------------------------
+
 -- The six languages of the portal (src/i18n/locales.ts; tests/db/schema.test.ts ties the two).
 create domain public.locale_code as text check (value in ('nl', 'en', 'ar', 'uk', 'pl', 'tr'));
 
 -- A person's role in a school (src/domain/rpc/shared.ts `schoolRole`; tied by a schema test).
-create type public.school_role as enum ('admin', 'staff', 'parent', 'pupil');
+create type public.school_role as enum ('admin', 'coach', 'teacher', 'parent', 'pupil');
+
+-- ---------------------------------------------------------------------------------------
+-- Helpers the tables' checks use
+-- ---------------------------------------------------------------------------------------
+
+-- A name or short label as it may be stored: no control characters, no invisible or
+-- direction-changing characters (the app's normaliser, src/domain/text.ts, removes them first).
+create function private.is_clean_text(p_text text)
+returns boolean
+language sql immutable set search_path = ''
+as $$
+  select p_text is null
+    or p_text !~ '[\u0001-\u001f\u007f-\u009f\u00ad\u180e\u200b\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]'
+$$;
+revoke execute on function private.is_clean_text(text) from public;
+grant execute on function private.is_clean_text(text) to anon, authenticated, service_role;
 
 -- ---------------------------------------------------------------------------------------
 -- Tables
@@ -33,8 +62,21 @@ create table public.schools (
   contact_email text check (char_length(contact_email) <= 254),
   contact_phone text check (char_length(contact_phone) <= 40),
   default_locale public.locale_code not null default 'nl',
-  created_at timestamptz not null default now()
+  created_at timestamptz not null default now(),
+  -- The school's privacy page: its board (the controller) and who to ask about privacy.
+  privacy_board text
+    check (privacy_board is null
+           or (char_length(btrim(privacy_board)) between 1 and 120 and private.is_clean_text(privacy_board))),
+  privacy_contact text
+    check (privacy_contact is null
+           or (char_length(btrim(privacy_contact)) between 1 and 200 and private.is_clean_text(privacy_contact))),
+  -- How long a pupil who left is kept before retention erases them (default: two school years).
+  retention_months int not null default 24 check (retention_months between 6 and 120),
+  -- How many minutes without a request end a pupil's session in class mode.
+  pupil_idle_minutes int not null default 5 check (pupil_idle_minutes between 2 and 15),
+  constraint schools_name_clean check (private.is_clean_text(name) and private.is_clean_text(contact_name))
 );
+alter table public.schools enable row level security;
 
 -- A person's name and language, as the schools they belong to see them.
 create table public.profiles (
@@ -44,8 +86,13 @@ create table public.profiles (
   email text check (char_length(email) <= 254),
   locale public.locale_code not null default 'nl',
   created_at timestamptz not null default now(),
-  updated_at timestamptz not null default now()
+  updated_at timestamptz not null default now(),
+  -- The languages a person translates leaflets into (never Dutch, the source): their "to translate" list.
+  translates text[] not null default '{}'
+    check (translates <@ array['en', 'ar', 'uk', 'pl', 'tr']::text[]),
+  constraint profiles_display_name_clean check (private.is_clean_text(display_name))
 );
+alter table public.profiles enable row level security;
 
 -- Who belongs to which school in which role. One person may hold several (a teacher who is
 -- also a parent) in several schools. Roles live here, not in token claims, so removing one
@@ -58,21 +105,31 @@ create table public.memberships (
   created_at timestamptz not null default now(),
   unique (school_id, user_id, role)
 );
-create index memberships_user_idx on public.memberships (user_id, school_id);
-create index memberships_school_idx on public.memberships (school_id, role);
-
-alter table public.schools enable row level security;
-alter table public.profiles enable row level security;
 alter table public.memberships enable row level security;
+
+-- ---------------------------------------------------------------------------------------
+-- Who may use the tables directly (everything else goes through the functions below)
+-- ---------------------------------------------------------------------------------------
 
 -- Anonymous visitors read public school facts and nothing else from these tables.
 revoke all on public.schools, public.profiles, public.memberships from anon;
 grant select on public.schools to anon;
+-- A person's sign-in address is copied into their profile by the portal; they change their name
+-- and language, never the address others recognise them by (PostgREST allows column grants).
+revoke update on public.profiles from authenticated;
+grant update (display_name, locale, updated_at) on public.profiles to authenticated;
+-- Like their name and language, a person sets this themselves (PostgREST: their own row only).
+grant update (translates) on public.profiles to authenticated;
 
 -- ---------------------------------------------------------------------------------------
--- Helpers the policies share. Each answers a question about the caller only, so it reveals
--- nothing about others; they are `security definer` because a policy on one table needs to
--- read another (memberships) without recursing into that table's own policies.
+-- Indexes
+-- ---------------------------------------------------------------------------------------
+
+create index memberships_user_idx on public.memberships (user_id, school_id);
+create index memberships_school_idx on public.memberships (school_id, role);
+
+-- ---------------------------------------------------------------------------------------
+-- Helpers the policies share (about the caller only)
 -- ---------------------------------------------------------------------------------------
 
 create function private.has_school_role(p_school uuid, p_roles public.school_role[])
@@ -93,11 +150,9 @@ create function private.is_school_staff(p_school uuid)
 returns boolean
 language sql stable security definer set search_path = ''
 as $$
-  select private.has_school_role(p_school, array['admin', 'staff']::public.school_role[])
+  select private.has_school_role(p_school, array['admin', 'coach', 'teacher']::public.school_role[])
 $$;
 revoke execute on function private.is_school_staff(uuid) from public;
--- Anonymous readers pass the leaflet policies, which also ask "is the caller staff of this
--- school?" (for anon always no): they need to be allowed to ask it.
 grant execute on function private.is_school_staff(uuid) to anon, authenticated, service_role;
 
 create function private.is_school_admin(p_school uuid)
@@ -108,20 +163,6 @@ as $$
 $$;
 revoke execute on function private.is_school_admin(uuid) from public;
 grant execute on function private.is_school_admin(uuid) to authenticated, service_role;
-
--- The caller may see this person's profile: it is their own, or they are staff of a school
--- the person belongs to.
-create function private.can_see_profile(p_user uuid)
-returns boolean
-language sql stable security definer set search_path = ''
-as $$
-  select p_user = (select auth.uid()) or exists (
-    select 1 from public.memberships m
-    where m.user_id = p_user and private.is_school_staff(m.school_id)
-  )
-$$;
-revoke execute on function private.can_see_profile(uuid) from public;
-grant execute on function private.can_see_profile(uuid) to authenticated, service_role;
 
 -- A folder name as a uuid, or null when it is not one (storage paths start with a school id).
 create function private.uuid_or_null(p_text text)
@@ -135,8 +176,32 @@ exception when invalid_text_representation then
 end
 $$;
 revoke execute on function private.uuid_or_null(text) from public;
--- Anonymous callers evaluate storage policies on the public bucket.
 grant execute on function private.uuid_or_null(text) to anon, authenticated, service_role;
+
+-- ---------------------------------------------------------------------------------------
+-- Row level security policies
+-- ---------------------------------------------------------------------------------------
+
+create policy "anyone can read a school's public facts" on public.schools
+  for select to anon, authenticated using (true);
+
+create policy "admins update their own school" on public.schools
+  for update to authenticated
+  using ((select private.is_school_admin(id)))
+  with check ((select private.is_school_admin(id)));
+
+create policy "people update their own profile" on public.profiles
+  for update to authenticated
+  using (user_id = (select auth.uid()))
+  with check (user_id = (select auth.uid()));
+
+create policy "admins remove others from their school" on public.memberships
+  for delete to authenticated
+  using ((select private.is_school_admin(school_id)) and user_id <> (select auth.uid()));
+
+-- ---------------------------------------------------------------------------------------
+-- Functions
+-- ---------------------------------------------------------------------------------------
 
 -- Random bytes from the server's strong random source (gen_random_uuid is v4: bytes 0–5 and
 -- 9–15 are random; 6 and 8 carry version bits and are skipped).
@@ -168,41 +233,6 @@ as $$
 $$;
 revoke execute on function private.token_hash(text) from public;
 grant execute on function private.token_hash(text) to authenticated, service_role;
-
--- ---------------------------------------------------------------------------------------
--- Policies
--- ---------------------------------------------------------------------------------------
-
-create policy "anyone can read a school's public facts" on public.schools
-  for select to anon, authenticated using (true);
-create policy "admins update their own school" on public.schools
-  for update to authenticated
-  using ((select private.is_school_admin(id)))
-  with check ((select private.is_school_admin(id)));
-
-create policy "people see their own profile and staff see their school's people" on public.profiles
-  for select to authenticated using ((select private.can_see_profile(user_id)));
--- Pupils have no profile (checked where pupils are defined): their first name in the class is
--- all the portal keeps.
-create policy "people create their own profile" on public.profiles
-  for insert to authenticated
-  with check (user_id = (select auth.uid()));
-create policy "people update their own profile" on public.profiles
-  for update to authenticated
-  using (user_id = (select auth.uid()))
-  with check (user_id = (select auth.uid()));
-
--- Memberships are created only by redeeming an invitation (a function), never inserted directly.
-create policy "people see their own memberships and staff see their school's" on public.memberships
-  for select to authenticated
-  using (user_id = (select auth.uid()) or (select private.is_school_staff(school_id)));
-create policy "admins remove others from their school" on public.memberships
-  for delete to authenticated
-  using ((select private.is_school_admin(school_id)) and user_id <> (select auth.uid()));
-
--- ---------------------------------------------------------------------------------------
--- API
--- ---------------------------------------------------------------------------------------
 
 create function public.school_by_slug(p_slug text)
 returns setof public.schools
@@ -276,12 +306,3 @@ as $$
 $$;
 revoke execute on function public.set_school_logo(uuid, text) from public, anon, authenticated;
 grant execute on function public.set_school_logo(uuid, text) to authenticated;
-
-create function public.remove_membership(p_membership uuid)
-returns setof public.memberships
-language sql volatile security invoker set search_path = ''
-as $$
-  delete from public.memberships where id = p_membership returning *
-$$;
-revoke execute on function public.remove_membership(uuid) from public, anon, authenticated;
-grant execute on function public.remove_membership(uuid) to authenticated;

@@ -3,13 +3,26 @@
 -- Three separate things are kept apart: publication state (draft/published, with every
 -- published version kept), translation state (derived from versions: current/outdated/missing)
 -- and origin (template, written by the school, machine translated and not reviewed).
--- The API: reading published leaflets (anyone), adapting templates, editing blocks and
--- translations with a revision check, publishing and restoring versions (school staff), and
--- syncing the canonical templates from src/content (the server only).
+-- The API: reading published leaflets (anyone), leaflet cards, adapting templates, editing blocks
+-- and translations with a revision check, translation work for staff who translate, publishing
+-- and restoring versions (school staff), the public pages' version (for caching) and syncing the
+-- canonical templates from src/content (the server only).
+--
+-- Layout and the rule for later changes: the opening of …_schools_people.sql.
+
+-- ---------------------------------------------------------------------------------------
+-- Types
+-- ---------------------------------------------------------------------------------------
 
 create type public.leaflet_status as enum ('draft', 'published');
+
 create type public.leaflet_block_kind as enum ('title', 'heading', 'paragraph', 'tips', 'tomorrow', 'questions', 'image', 'contact');
+
 create type public.translation_origin as enum ('template', 'school', 'machine');
+
+-- ---------------------------------------------------------------------------------------
+-- Helpers the tables' checks use
+-- ---------------------------------------------------------------------------------------
 
 -- A list of 1 to 12 items, each a non-empty string of at most 400 characters.
 create function private.valid_items(p_items jsonb)
@@ -54,6 +67,10 @@ $$;
 revoke execute on function private.valid_block_content(public.leaflet_block_kind, jsonb) from public;
 grant execute on function private.valid_block_content(public.leaflet_block_kind, jsonb) to authenticated, service_role;
 
+-- ---------------------------------------------------------------------------------------
+-- Tables
+-- ---------------------------------------------------------------------------------------
+
 -- A leaflet: a template (no school) or a school's own, adapted copy.
 create table public.leaflets (
   id uuid primary key default gen_random_uuid(),
@@ -74,9 +91,7 @@ create table public.leaflets (
   updated_by uuid references auth.users (id) on delete set null,
   check (school_id is not null or template_id is null)
 );
-create unique index leaflets_school_slug on public.leaflets (school_id, slug) where school_id is not null;
-create unique index leaflets_template_slug on public.leaflets (slug) where school_id is null;
-create index leaflets_template_idx on public.leaflets (template_id);
+alter table public.leaflets enable row level security;
 
 -- A block of a leaflet, with its Dutch source text and that text's version.
 create table public.leaflet_blocks (
@@ -97,7 +112,7 @@ create table public.leaflet_blocks (
   unique (leaflet_id, block_key),
   check (private.valid_block_content(kind, source))
 );
-create index leaflet_blocks_school_idx on public.leaflet_blocks (school_id);
+alter table public.leaflet_blocks enable row level security;
 
 -- A block's text in another language, made from a given version of the Dutch source.
 create table public.leaflet_translations (
@@ -115,8 +130,7 @@ create table public.leaflet_translations (
   updated_by uuid references auth.users (id) on delete set null,
   primary key (block_id, locale)
 );
-create index leaflet_translations_school_idx on public.leaflet_translations (school_id);
-create index leaflet_translations_leaflet_idx on public.leaflet_translations (leaflet_id);
+alter table public.leaflet_translations enable row level security;
 
 -- Every published version of a school's leaflet, as the reader saw it. Never deleted:
 -- restoring an old version publishes it again as a new version.
@@ -131,57 +145,100 @@ create table public.leaflet_versions (
   restored_from int,
   unique (leaflet_id, version_no)
 );
-create index leaflet_versions_school_idx on public.leaflet_versions (school_id);
+alter table public.leaflet_versions enable row level security;
+
+-- The public pages' version: one number, raised whenever a public page changes (a leaflet
+-- published, unpublished, restored, moved or removed; a school's name, logo or contact). Each
+-- server instance keeps recently read public pages in memory; with several instances sharing one
+-- database, each asks for this number every two seconds and drops its copies when it moved.
+create table private.public_pages_version (
+  id boolean primary key default true check (id),
+  version bigint not null default 0,
+  changed_at timestamptz not null default now()
+);
+alter table private.public_pages_version enable row level security;
+insert into private.public_pages_version (id) values (true);
 
 alter table public.leaflets
   add constraint leaflets_published_version_fk foreign key (published_version_id)
   references public.leaflet_versions (id) on delete set null;
 
-alter table public.leaflets enable row level security;
-alter table public.leaflet_blocks enable row level security;
-alter table public.leaflet_translations enable row level security;
-alter table public.leaflet_versions enable row level security;
+-- ---------------------------------------------------------------------------------------
+-- Who may use the tables directly (everything else goes through the functions below)
+-- ---------------------------------------------------------------------------------------
 
 revoke all on public.leaflets, public.leaflet_blocks, public.leaflet_translations, public.leaflet_versions from anon;
 grant select on public.leaflets, public.leaflet_blocks, public.leaflet_translations, public.leaflet_versions to anon;
 
 -- ---------------------------------------------------------------------------------------
--- Policies
+-- Indexes
+-- ---------------------------------------------------------------------------------------
+
+create unique index leaflets_school_slug on public.leaflets (school_id, slug) where school_id is not null;
+create unique index leaflets_template_slug on public.leaflets (slug) where school_id is null;
+create index leaflets_template_idx on public.leaflets (template_id);
+create index leaflet_blocks_school_idx on public.leaflet_blocks (school_id);
+create index leaflet_translations_school_idx on public.leaflet_translations (school_id);
+create index leaflet_translations_leaflet_idx on public.leaflet_translations (leaflet_id);
+create index leaflet_versions_school_idx on public.leaflet_versions (school_id);
+
+-- ---------------------------------------------------------------------------------------
+-- Helpers the policies share (about the caller only)
+-- ---------------------------------------------------------------------------------------
+
+create function private.leaflet_of_school(p_leaflet uuid, p_school uuid)
+returns boolean
+language sql stable security definer set search_path = ''
+as $$
+  select exists (select 1 from public.leaflets l where l.id = p_leaflet and l.school_id = p_school)
+$$;
+revoke execute on function private.leaflet_of_school(uuid, uuid) from public;
+grant execute on function private.leaflet_of_school(uuid, uuid) to authenticated, service_role;
+
+create function private.block_of_leaflet(p_block uuid, p_leaflet uuid, p_school uuid)
+returns boolean
+language sql stable security definer set search_path = ''
+as $$
+  select exists (
+    select 1 from public.leaflet_blocks b
+    where b.id = p_block and b.leaflet_id = p_leaflet and b.school_id = p_school
+  )
+$$;
+revoke execute on function private.block_of_leaflet(uuid, uuid, uuid) from public;
+grant execute on function private.block_of_leaflet(uuid, uuid, uuid) to authenticated, service_role;
+
+-- A leaflet may only name a template (a leaflet of no school) as the one it started from.
+create function private.is_template(p_leaflet uuid)
+returns boolean
+language sql stable security definer set search_path = ''
+as $$
+  select exists (select 1 from public.leaflets l where l.id = p_leaflet and l.school_id is null)
+$$;
+revoke execute on function private.is_template(uuid) from public;
+grant execute on function private.is_template(uuid) to authenticated, service_role;
+
+-- ---------------------------------------------------------------------------------------
+-- Row level security policies
 -- ---------------------------------------------------------------------------------------
 
 -- leaflets: templates and published leaflets are public; drafts are the school staff's.
 create policy "anyone reads templates and published leaflets; staff also their drafts" on public.leaflets
   for select to anon, authenticated
   using (school_id is null or status = 'published' or (select private.is_school_staff(school_id)));
-create policy "staff start leaflets for their school" on public.leaflets
-  for insert to authenticated with check (school_id is not null and (select private.is_school_staff(school_id)));
-create policy "staff edit their school's leaflets" on public.leaflets
-  for update to authenticated
-  using (school_id is not null and (select private.is_school_staff(school_id)))
-  with check (school_id is not null and (select private.is_school_staff(school_id)));
+
 create policy "admins delete their school's leaflets" on public.leaflets
   for delete to authenticated using (school_id is not null and (select private.is_school_admin(school_id)));
 
 -- blocks and translations: readers get the published snapshot, so only templates are public here.
 create policy "anyone reads template blocks; staff their school's blocks" on public.leaflet_blocks
   for select to anon, authenticated using (school_id is null or (select private.is_school_staff(school_id)));
-create policy "staff add blocks to their school's leaflets" on public.leaflet_blocks
-  for insert to authenticated with check (school_id is not null and (select private.is_school_staff(school_id)));
-create policy "staff edit blocks of their school's leaflets" on public.leaflet_blocks
-  for update to authenticated
-  using (school_id is not null and (select private.is_school_staff(school_id)))
-  with check (school_id is not null and (select private.is_school_staff(school_id)));
+
 create policy "staff remove blocks from their school's leaflets" on public.leaflet_blocks
   for delete to authenticated using (school_id is not null and (select private.is_school_staff(school_id)));
 
 create policy "anyone reads template translations; staff their school's" on public.leaflet_translations
   for select to anon, authenticated using (school_id is null or (select private.is_school_staff(school_id)));
-create policy "staff add translations to their school's leaflets" on public.leaflet_translations
-  for insert to authenticated with check (school_id is not null and (select private.is_school_staff(school_id)));
-create policy "staff edit translations of their school's leaflets" on public.leaflet_translations
-  for update to authenticated
-  using (school_id is not null and (select private.is_school_staff(school_id)))
-  with check (school_id is not null and (select private.is_school_staff(school_id)));
+
 create policy "staff remove translations from their school's leaflets" on public.leaflet_translations
   for delete to authenticated using (school_id is not null and (select private.is_school_staff(school_id)));
 
@@ -195,11 +252,58 @@ create policy "anyone reads the published version; staff the history" on public.
       where l.id = leaflet_versions.leaflet_id and l.status = 'published' and l.published_version_id = leaflet_versions.id
     )
   );
+
+create policy "staff add blocks to their school's leaflets" on public.leaflet_blocks
+  for insert to authenticated
+  with check (
+    school_id is not null and (select private.is_school_staff(school_id))
+    and (select private.leaflet_of_school(leaflet_id, school_id))
+  );
+
+create policy "staff edit blocks of their school's leaflets" on public.leaflet_blocks
+  for update to authenticated
+  using (school_id is not null and (select private.is_school_staff(school_id)))
+  with check (
+    school_id is not null and (select private.is_school_staff(school_id))
+    and (select private.leaflet_of_school(leaflet_id, school_id))
+  );
+
+create policy "staff add translations to their school's leaflets" on public.leaflet_translations
+  for insert to authenticated
+  with check (
+    school_id is not null and (select private.is_school_staff(school_id))
+    and (select private.block_of_leaflet(block_id, leaflet_id, school_id))
+  );
+
+create policy "staff edit translations of their school's leaflets" on public.leaflet_translations
+  for update to authenticated
+  using (school_id is not null and (select private.is_school_staff(school_id)))
+  with check (
+    school_id is not null and (select private.is_school_staff(school_id))
+    and (select private.block_of_leaflet(block_id, leaflet_id, school_id))
+  );
+
 create policy "staff publish their school's leaflets" on public.leaflet_versions
-  for insert to authenticated with check ((select private.is_school_staff(school_id)));
+  for insert to authenticated
+  with check ((select private.is_school_staff(school_id)) and (select private.leaflet_of_school(leaflet_id, school_id)));
+
+create policy "staff edit their school's leaflets" on public.leaflets
+  for update to authenticated
+  using (school_id is not null and (select private.is_school_staff(school_id)))
+  with check (
+    school_id is not null and (select private.is_school_staff(school_id))
+    and (template_id is null or (select private.is_template(template_id)))
+  );
+
+create policy "staff start leaflets for their school" on public.leaflets
+  for insert to authenticated
+  with check (
+    school_id is not null and (select private.is_school_staff(school_id))
+    and (template_id is null or (select private.is_template(template_id)))
+  );
 
 -- ---------------------------------------------------------------------------------------
--- Helpers and API
+-- Functions
 -- ---------------------------------------------------------------------------------------
 
 -- The caller may edit this school's leaflets: its staff, or the server's own service role.
@@ -303,26 +407,6 @@ $$;
 revoke execute on function private.leaflet_snapshot(uuid) from public;
 grant execute on function private.leaflet_snapshot(uuid) to authenticated, service_role;
 
-
--- ---------------------------------------------------------------------------------------
--- Reading (public)
--- ---------------------------------------------------------------------------------------
-
--- A school's published leaflets, in the school's order, with the title block of each.
-create function public.published_leaflets(p_school_slug text)
-returns table (slug text, title jsonb, version_no int, published_at timestamptz)
-language sql stable security invoker set search_path = ''
-as $$
-  select l.slug, v.snapshot -> 'blocks' -> 0, v.version_no, v.published_at
-  from public.leaflets l
-  join public.schools s on s.id = l.school_id
-  join public.leaflet_versions v on v.id = l.published_version_id
-  where s.slug = lower(p_school_slug) and l.status = 'published'
-  order by l.position, l.slug
-$$;
-revoke execute on function public.published_leaflets(text) from public, anon, authenticated;
-grant execute on function public.published_leaflets(text) to anon, authenticated;
-
 -- One published leaflet with its school, in a single call (the reader page's only query).
 create function public.published_leaflet(p_school_slug text, p_slug text)
 returns table (
@@ -355,10 +439,6 @@ as $$
 $$;
 revoke execute on function public.schools_with_leaflets() from public, anon, authenticated;
 grant execute on function public.schools_with_leaflets() to anon, authenticated;
-
--- ---------------------------------------------------------------------------------------
--- Adapting (school staff)
--- ---------------------------------------------------------------------------------------
 
 create function public.leaflet_templates()
 returns table (template_id uuid, slug text, version int, title jsonb)
@@ -612,25 +692,6 @@ $$;
 revoke execute on function public.add_block(uuid, int, public.leaflet_block_kind, int, jsonb) from public, anon, authenticated;
 grant execute on function public.add_block(uuid, int, public.leaflet_block_kind, int, jsonb) to authenticated;
 
-create function public.delete_block(p_block uuid, p_revision int)
-returns table (revision int)
-language plpgsql volatile security invoker set search_path = ''
-as $$
-declare
-  v_block public.leaflet_blocks;
-begin
-  v_block := private.editable_block(p_block);
-  if v_block.kind = 'title' then
-    raise exception using errcode = 'P0001', message = 'invalid';
-  end if;
-  revision := private.next_revision(v_block.leaflet_id, p_revision);
-  delete from public.leaflet_blocks b where b.id = p_block;
-  return next;
-end
-$$;
-revoke execute on function public.delete_block(uuid, int) from public, anon, authenticated;
-grant execute on function public.delete_block(uuid, int) to authenticated;
-
 -- Moves a block one place up (-1) or down (+1); the title stays first.
 create function public.move_block(p_block uuid, p_revision int, p_delta int)
 returns table (revision int)
@@ -656,27 +717,6 @@ end
 $$;
 revoke execute on function public.move_block(uuid, int, int) from public, anon, authenticated;
 grant execute on function public.move_block(uuid, int, int) to authenticated;
-
-create function public.set_block_image(p_block uuid, p_revision int, p_path text, p_width int, p_height int)
-returns table (revision int)
-language plpgsql volatile security invoker set search_path = ''
-as $$
-declare
-  v_block public.leaflet_blocks;
-begin
-  v_block := private.editable_block(p_block);
-  if v_block.kind <> 'image' then
-    raise exception using errcode = 'P0001', message = 'invalid';
-  end if;
-  revision := private.next_revision(v_block.leaflet_id, p_revision);
-  update public.leaflet_blocks b
-  set image_path = p_path, image_width = p_width, image_height = p_height, updated_at = now(), updated_by = (select auth.uid())
-  where b.id = p_block;
-  return next;
-end
-$$;
-revoke execute on function public.set_block_image(uuid, int, text, int, int) from public, anon, authenticated;
-grant execute on function public.set_block_image(uuid, int, text, int, int) to authenticated;
 
 -- Publishes what the editor saw (its revision) as a new version; earlier versions stay.
 create function public.publish_leaflet(p_leaflet uuid, p_revision int)
@@ -794,10 +834,6 @@ $$;
 revoke execute on function public.delete_leaflet(uuid) from public, anon, authenticated;
 grant execute on function public.delete_leaflet(uuid) to authenticated;
 
--- ---------------------------------------------------------------------------------------
--- Templates (server only)
--- ---------------------------------------------------------------------------------------
-
 -- Brings a template in line with the canonical content in src/content. A block whose Dutch
 -- text changed gets a new source version (its translations in the same content are current
 -- for it). Does nothing when the database already has this version or a newer one.
@@ -880,3 +916,218 @@ end
 $$;
 revoke execute on function public.seed_demo_leaflets() from public, anon, authenticated;
 grant execute on function public.seed_demo_leaflets() to service_role;
+
+-- A stored picture is in use while a block of its school shows it or a published version keeps
+-- it (history is never deleted: restoring a version brings its pictures back).
+create function private.picture_in_use(p_school uuid, p_path text)
+returns boolean
+language sql stable security definer set search_path = ''
+as $$
+  select exists (select 1 from public.leaflet_blocks b where b.school_id = p_school and b.image_path = p_path)
+    or exists (
+      select 1 from public.leaflet_versions v, jsonb_array_elements(v.snapshot -> 'blocks') e
+      where v.school_id = p_school and e -> 'image' ->> 'path' = p_path
+    )
+    or exists (select 1 from public.schools s where s.id = p_school and s.logo_path = p_path)
+$$;
+revoke execute on function private.picture_in_use(uuid, text) from public;
+grant execute on function private.picture_in_use(uuid, text) to authenticated, service_role;
+
+create function public.set_block_image(p_block uuid, p_revision int, p_path text, p_width int, p_height int)
+returns table (revision int, unused_path text)
+language plpgsql volatile security invoker set search_path = ''
+as $$
+declare
+  v_block public.leaflet_blocks;
+begin
+  v_block := private.editable_block(p_block);
+  if v_block.kind <> 'image' then
+    raise exception using errcode = 'P0001', message = 'invalid';
+  end if;
+  revision := private.next_revision(v_block.leaflet_id, p_revision);
+  update public.leaflet_blocks b
+  set image_path = p_path, image_width = p_width, image_height = p_height, updated_at = now(), updated_by = (select auth.uid())
+  where b.id = p_block;
+  if v_block.image_path is not null and v_block.image_path <> p_path
+     and not private.picture_in_use(v_block.school_id, v_block.image_path) then
+    unused_path := v_block.image_path;
+  end if;
+  return next;
+end
+$$;
+revoke execute on function public.set_block_image(uuid, int, text, int, int) from public, anon, authenticated;
+grant execute on function public.set_block_image(uuid, int, text, int, int) to authenticated;
+
+create function public.delete_block(p_block uuid, p_revision int)
+returns table (revision int, unused_path text)
+language plpgsql volatile security invoker set search_path = ''
+as $$
+declare
+  v_block public.leaflet_blocks;
+begin
+  v_block := private.editable_block(p_block);
+  if v_block.kind = 'title' then
+    raise exception using errcode = 'P0001', message = 'invalid';
+  end if;
+  revision := private.next_revision(v_block.leaflet_id, p_revision);
+  delete from public.leaflet_blocks b where b.id = p_block;
+  if v_block.image_path is not null and not private.picture_in_use(v_block.school_id, v_block.image_path) then
+    unused_path := v_block.image_path;
+  end if;
+  return next;
+end
+$$;
+revoke execute on function public.delete_block(uuid, int) from public, anon, authenticated;
+grant execute on function public.delete_block(uuid, int) to authenticated;
+
+-- The languages the caller translates leaflets into (an empty list: none).
+create function public.set_my_translation_locales(p_locales text[])
+returns setof public.profiles
+language sql volatile security invoker set search_path = ''
+as $$
+  update public.profiles
+  set translates = (
+        select coalesce(array_agg(distinct l order by l), '{}')
+        from unnest(p_locales) l
+      ),
+      updated_at = now()
+  where user_id = (select auth.uid())
+  returning *
+$$;
+revoke execute on function public.set_my_translation_locales(text[]) from public, anon, authenticated;
+grant execute on function public.set_my_translation_locales(text[]) to authenticated;
+
+-- Saves machine translations of several blocks of one leaflet into one language, as one edit.
+-- Each item names the block, the Dutch version it was translated from and the content; a block
+-- whose Dutch changed while the machine worked is skipped (it is still outdated, not wrong).
+-- Saved as 'machine', not checked: a person approves them one by one.
+create function public.save_machine_translations(p_leaflet uuid, p_revision int, p_locale text, p_items jsonb)
+returns table (revision int, saved int)
+language plpgsql volatile security invoker set search_path = ''
+as $$
+declare
+  v_rev int;
+  v_item jsonb;
+  v_block public.leaflet_blocks;
+  v_saved int := 0;
+begin
+  if p_locale = 'nl' or jsonb_typeof(p_items) <> 'array' or jsonb_array_length(p_items) > 200 then
+    raise exception using errcode = 'P0001', message = 'invalid';
+  end if;
+  v_rev := private.next_revision(p_leaflet, p_revision);
+  for v_item in select value from jsonb_array_elements(p_items) loop
+    select * into v_block from public.leaflet_blocks b
+    where b.id = private.uuid_or_null(v_item ->> 'block') and b.leaflet_id = p_leaflet;
+    if v_block.id is null then
+      raise exception using errcode = 'P0001', message = 'invalid';
+    end if;
+    if not private.valid_block_content(v_block.kind, v_item -> 'content') then
+      raise exception using errcode = 'P0001', message = 'invalid';
+    end if;
+    continue when v_block.source_version <> (v_item ->> 'v')::int;
+    insert into public.leaflet_translations as t
+      (block_id, leaflet_id, school_id, locale, content, source_version, origin, updated_by)
+    values (v_block.id, v_block.leaflet_id, v_block.school_id, p_locale::public.locale_code, v_item -> 'content',
+            v_block.source_version, 'machine', (select auth.uid()))
+    on conflict (block_id, locale) do update
+      set content = excluded.content, source_version = excluded.source_version, origin = 'machine',
+          reviewed_by = null, reviewed_at = null, updated_at = now(), updated_by = excluded.updated_by;
+    v_saved := v_saved + 1;
+  end loop;
+  revision := v_rev;
+  saved := v_saved;
+  return next;
+end
+$$;
+revoke execute on function public.save_machine_translations(uuid, int, text, jsonb) from public, anon, authenticated;
+grant execute on function public.save_machine_translations(uuid, int, text, jsonb) to authenticated;
+
+-- Per leaflet of a school and per language the caller translates: how many blocks wait for a
+-- translation (missing), for an update (made from an older Dutch text) or for a check (machine
+-- translated, not yet approved). Only rows with something to do.
+create function public.leaflets_to_translate(p_school uuid)
+returns table (leaflet_id uuid, title text, locale text, missing int, outdated int, unchecked int)
+language sql stable security invoker set search_path = ''
+as $$
+  with mine as (
+    select unnest(p.translates) as locale
+    from public.profiles p
+    where p.user_id = (select auth.uid()) and private.is_school_staff(p_school)
+  ),
+  counts as (
+    select l.id as leaflet_id, l.position, mine.locale,
+           count(*) filter (where t.block_id is null)::int as missing,
+           count(*) filter (where t.source_version < b.source_version)::int as outdated,
+           count(*) filter (where t.source_version >= b.source_version and t.origin = 'machine' and t.reviewed_at is null)::int as unchecked
+    from public.leaflets l
+    join public.leaflet_blocks b on b.leaflet_id = l.id
+    cross join mine
+    left join public.leaflet_translations t on t.block_id = b.id and t.locale::text = mine.locale
+    where l.school_id = p_school
+    group by l.id, l.position, mine.locale
+  )
+  select c.leaflet_id, private.leaflet_titles(c.leaflet_id) ->> 'nl', c.locale, c.missing, c.outdated, c.unchecked
+  from counts c
+  where c.missing + c.outdated + c.unchecked > 0
+  order by c.position, c.locale
+  limit 500
+$$;
+revoke execute on function public.leaflets_to_translate(uuid) from public, anon, authenticated;
+grant execute on function public.leaflets_to_translate(uuid) to authenticated;
+
+create function private.bump_public_pages_version()
+returns trigger
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  update private.public_pages_version set version = version + 1, changed_at = now() where id;
+  return null;
+end
+$$;
+revoke execute on function private.bump_public_pages_version() from public, anon, authenticated;
+
+-- The number, for the server (service role).
+create function public.public_pages_version()
+returns bigint
+language sql stable security definer set search_path = ''
+as $$
+  select v.version from private.public_pages_version v where v.id
+$$;
+revoke execute on function public.public_pages_version() from public, anon, authenticated;
+grant execute on function public.public_pages_version() to service_role;
+
+create function public.published_leaflets(p_school_slug text)
+returns table (slug text, title jsonb, version_no int, published_at timestamptz, lead jsonb, template text)
+language sql stable security invoker set search_path = ''
+as $$
+  select l.slug, v.snapshot -> 'blocks' -> 0, v.version_no, v.published_at,
+         (select b from jsonb_array_elements(v.snapshot -> 'blocks') with ordinality as e(b, n)
+          where b ->> 'kind' = 'paragraph' order by n limit 1),
+         t.slug
+  from public.leaflets l
+  join public.schools s on s.id = l.school_id
+  join public.leaflet_versions v on v.id = l.published_version_id
+  left join public.leaflets t on t.id = l.template_id
+  where s.slug = lower(p_school_slug) and l.status = 'published'
+  order by l.position, l.slug
+$$;
+revoke execute on function public.published_leaflets(text) from public, anon, authenticated;
+grant execute on function public.published_leaflets(text) to anon, authenticated;
+
+-- ---------------------------------------------------------------------------------------
+-- Triggers
+-- ---------------------------------------------------------------------------------------
+
+create trigger leaflets_public_pages after insert or delete on public.leaflets
+  for each statement execute function private.bump_public_pages_version();
+
+create trigger leaflets_public_pages_update after update on public.leaflets
+  for each row
+  when (old.status is distinct from new.status
+        or old.published_version_id is distinct from new.published_version_id
+        or old.position is distinct from new.position
+        or old.slug is distinct from new.slug)
+  execute function private.bump_public_pages_version();
+
+create trigger schools_public_pages after update on public.schools
+  for each statement execute function private.bump_public_pages_version();

@@ -1,6 +1,8 @@
 -- Invitations: how staff and parents join a school. A single-use, expiring code on a printed
 -- letter (in the invitee's language); a parent invitation names the children it links to.
 -- Only a hash of each code is stored: the code itself is shown once, on the letter.
+--
+-- Layout and the rule for later changes: the opening of …_schools_people.sql.
 
 -- ---------------------------------------------------------------------------------------
 -- Tables
@@ -20,9 +22,10 @@ create table public.invitations (
   created_at timestamptz not null default now(),
   expires_at timestamptz not null default now() + interval '30 days',
   used_at timestamptz,
-  used_by uuid references auth.users (id) on delete set null
+  used_by uuid references auth.users (id) on delete set null,
+  constraint invitations_label_clean check (private.is_clean_text(label))
 );
-create index invitations_school_idx on public.invitations (school_id);
+alter table public.invitations enable row level security;
 
 -- The children a parent invitation links to when it is redeemed.
 create table public.invitation_pupils (
@@ -31,14 +34,51 @@ create table public.invitation_pupils (
   school_id uuid not null references public.schools (id) on delete cascade,
   primary key (invitation_id, pupil_id)
 );
-create index invitation_pupils_school_idx on public.invitation_pupils (school_id);
-
-alter table public.invitations enable row level security;
 alter table public.invitation_pupils enable row level security;
+
+-- ---------------------------------------------------------------------------------------
+-- Who may use the tables directly (everything else goes through the functions below)
+-- ---------------------------------------------------------------------------------------
+
 revoke all on public.invitations, public.invitation_pupils from anon;
 
 -- ---------------------------------------------------------------------------------------
--- Codes
+-- Indexes
+-- ---------------------------------------------------------------------------------------
+
+create index invitations_school_idx on public.invitations (school_id);
+create index invitation_pupils_school_idx on public.invitation_pupils (school_id);
+
+-- ---------------------------------------------------------------------------------------
+-- Row level security policies
+-- ---------------------------------------------------------------------------------------
+
+create policy "admins see their school's invitations" on public.invitations
+  for select to authenticated using ((select private.is_school_admin(school_id)));
+
+create policy "admins invite people to their school" on public.invitations
+  for insert to authenticated
+  with check ((select private.is_school_admin(school_id)) and created_by = (select auth.uid()));
+
+create policy "admins withdraw their school's invitations" on public.invitations
+  for delete to authenticated using ((select private.is_school_admin(school_id)));
+
+create policy "admins see the children named in their invitations" on public.invitation_pupils
+  for select to authenticated using ((select private.is_school_admin(school_id)));
+
+create policy "admins name children of their school in an invitation" on public.invitation_pupils
+  for insert to authenticated
+  with check (
+    (select private.is_school_admin(school_id))
+    and exists (select 1 from public.pupils p where p.id = pupil_id and p.school_id = invitation_pupils.school_id)
+    and exists (select 1 from public.invitations i where i.id = invitation_id and i.school_id = invitation_pupils.school_id)
+  );
+
+create policy "admins remove children from their invitations" on public.invitation_pupils
+  for delete to authenticated using ((select private.is_school_admin(school_id)));
+
+-- ---------------------------------------------------------------------------------------
+-- Functions
 -- ---------------------------------------------------------------------------------------
 
 -- An invitation code: ten characters of Crockford base32 (no I, L, O, U), 50 random bits.
@@ -71,35 +111,8 @@ $$;
 revoke execute on function private.invitation_code_hash(text) from public;
 grant execute on function private.invitation_code_hash(text) to authenticated, service_role;
 
--- ---------------------------------------------------------------------------------------
--- Policies
--- ---------------------------------------------------------------------------------------
-
-create policy "admins see their school's invitations" on public.invitations
-  for select to authenticated using ((select private.is_school_admin(school_id)));
-create policy "admins invite people to their school" on public.invitations
-  for insert to authenticated
-  with check ((select private.is_school_admin(school_id)) and created_by = (select auth.uid()));
-create policy "admins withdraw their school's invitations" on public.invitations
-  for delete to authenticated using ((select private.is_school_admin(school_id)));
-
-create policy "admins see the children named in their invitations" on public.invitation_pupils
-  for select to authenticated using ((select private.is_school_admin(school_id)));
-create policy "admins name children of their school in an invitation" on public.invitation_pupils
-  for insert to authenticated
-  with check (
-    (select private.is_school_admin(school_id))
-    and exists (select 1 from public.pupils p where p.id = pupil_id and p.school_id = invitation_pupils.school_id)
-    and exists (select 1 from public.invitations i where i.id = invitation_id and i.school_id = invitation_pupils.school_id)
-  );
-create policy "admins remove children from their invitations" on public.invitation_pupils
-  for delete to authenticated using ((select private.is_school_admin(school_id)));
-
--- ---------------------------------------------------------------------------------------
--- API
--- ---------------------------------------------------------------------------------------
-
--- Creates a single-use invitation and returns its code once (for the letter).
+-- Creates a single-use invitation and returns its code once (for the letter). A parent
+-- invitation names 1 to 20 children of the school.
 create function public.create_invitation(
   p_school uuid, p_role public.school_role, p_pupils uuid[], p_locale text, p_label text
 )
@@ -112,6 +125,9 @@ declare
 begin
   if p_role = 'pupil' then
     raise exception using errcode = 'P0001', message = 'invalid_role';
+  end if;
+  if coalesce(array_length(p_pupils, 1), 0) > 20 then
+    raise exception using errcode = 'P0001', message = 'list_too_long';
   end if;
   insert into public.invitations (school_id, role, code_hash, locale, label, created_by)
   values (p_school, p_role, private.invitation_code_hash(v_code), p_locale, nullif(btrim(p_label), ''), (select auth.uid()))

@@ -1,4 +1,5 @@
--- Notifications (issue 20): everything someone should hear about, in one place.
+-- Mail and notifications (issue 20): everything someone should hear about, in one place. (The
+-- embedded mode's mail outbox itself is a Supabase stand-in: supabase/embedded/0006_outbox.sql.)
 --
 -- * Events are written by triggers on the tables that change (meetings, the people invited,
 --   bookings, agreements, meeting rounds, needs rounds, preparations, feedback, requests for
@@ -26,9 +27,11 @@
 -- * The to-do list of every home page (`my_todo`) and what a person has read (`meeting_reads`).
 --
 -- The lists of kinds are the app's (src/domain/notifications.ts), tied by tests/db/schema.test.ts.
+--
+-- Layout and the rule for later changes: the opening of …_schools_people.sql.
 
 -- ---------------------------------------------------------------------------------------
--- Lists
+-- Helpers the tables' checks use
 -- ---------------------------------------------------------------------------------------
 
 create function private.notification_kinds()
@@ -57,33 +60,9 @@ $$;
 revoke execute on function private.essential_kinds() from public;
 grant execute on function private.essential_kinds() to authenticated, service_role;
 
--- What staff receive in the daily digest unless they choose each message at once.
-create function private.digest_kinds()
-returns text[]
-language sql immutable set search_path = ''
-as $$
-  select array['meeting_requested', 'preparation_shared', 'interpreter_asked', 'feedback_given']
-$$;
-revoke execute on function private.digest_kinds() from public;
-grant execute on function private.digest_kinds() to authenticated, service_role;
-
--- Reminders wait for the end of the reader's quiet hours.
-create function private.reminder_kinds()
-returns text[]
-language sql immutable set search_path = ''
-as $$
-  select array['meeting_reminder', 'round_reminder', 'round_unbooked']
-$$;
-revoke execute on function private.reminder_kinds() from public;
-grant execute on function private.reminder_kinds() to authenticated, service_role;
-
 -- ---------------------------------------------------------------------------------------
 -- Tables
 -- ---------------------------------------------------------------------------------------
-
--- A calendar file's SEQUENCE: raised on every change of a meeting's time, place or status, so a
--- phone's calendar moves (or removes) the meeting it already has instead of adding another.
-alter table public.meetings add column calendar_sequence int not null default 0;
 
 -- A person's choices. No row: everything on, quiet hours 21:00–07:00, staff a daily digest, no
 -- child's name on a lock screen.
@@ -100,8 +79,6 @@ create table public.notification_settings (
   check ((quiet_from is null) = (quiet_until is null) and (quiet_from is null or quiet_from <> quiet_until))
 );
 alter table public.notification_settings enable row level security;
-revoke all on public.notification_settings from anon;
-revoke insert, update, delete, truncate on public.notification_settings from authenticated;
 
 -- One row per recipient per event: the outbox of events. `user_id` is null only for the answer to
 -- a request for erasure that was carried out: it keeps the address and language it needs
@@ -133,13 +110,7 @@ create table private.notifications (
   digest_id bigint references private.notifications (id) on delete cascade,
   check (user_id is not null or to_address is not null)
 );
-create index notifications_due_idx on private.notifications (due_at) where status = 'pending';
-create index notifications_held_idx on private.notifications (user_id) where status = 'held';
-create index notifications_user_idx on private.notifications (user_id, school_id);
-create index notifications_about_idx on private.notifications (about, kind);
-create index notifications_done_idx on private.notifications (coalesce(sent_at, created_at)) where status in ('sent', 'skipped', 'digested', 'failed');
 alter table private.notifications enable row level security;
-revoke all on private.notifications from public, anon, authenticated;
 
 -- A phone or computer that receives notifications (Web Push): the push service's address and
 -- keys, and the device it belongs to (a random id the server keeps in that browser's cookie, so
@@ -156,9 +127,7 @@ create table private.push_subscriptions (
   auth text not null check (auth ~ '^[A-Za-z0-9_-]{16,32}={0,2}$'),
   created_at timestamptz not null default now()
 );
-create index push_subscriptions_user_idx on private.push_subscriptions (user_id, device);
 alter table private.push_subscriptions enable row level security;
-revoke all on private.push_subscriptions from public, anon, authenticated;
 
 -- When a person last opened a meeting's page: new agreements (parents) and shared preparations
 -- (staff) stay on their to-do list until then.
@@ -168,23 +137,64 @@ create table public.meeting_reads (
   read_at timestamptz not null default now(),
   primary key (user_id, meeting_id)
 );
-create index meeting_reads_meeting_idx on public.meeting_reads (meeting_id);
 alter table public.meeting_reads enable row level security;
+
+-- ---------------------------------------------------------------------------------------
+-- Who may use the tables directly (everything else goes through the functions below)
+-- ---------------------------------------------------------------------------------------
+
+revoke all on public.notification_settings from anon;
+revoke insert, update, delete, truncate on public.notification_settings from authenticated;
+revoke all on private.notifications from public, anon, authenticated;
+revoke all on private.push_subscriptions from public, anon, authenticated;
 revoke all on public.meeting_reads from anon;
 revoke insert, update, delete, truncate on public.meeting_reads from authenticated;
 
 -- ---------------------------------------------------------------------------------------
--- Policies: reading one's own; every write is a function below
+-- Indexes
+-- ---------------------------------------------------------------------------------------
+
+create index notifications_due_idx on private.notifications (due_at) where status = 'pending';
+create index notifications_held_idx on private.notifications (user_id) where status = 'held';
+create index notifications_user_idx on private.notifications (user_id, school_id);
+create index notifications_about_idx on private.notifications (about, kind);
+create index notifications_done_idx on private.notifications (coalesce(sent_at, created_at)) where status in ('sent', 'skipped', 'digested', 'failed');
+create index push_subscriptions_user_idx on private.push_subscriptions (user_id, device);
+create index meeting_reads_meeting_idx on public.meeting_reads (meeting_id);
+
+-- ---------------------------------------------------------------------------------------
+-- Row level security policies
 -- ---------------------------------------------------------------------------------------
 
 create policy "a person sees their own notification settings" on public.notification_settings
   for select to authenticated using (user_id = (select auth.uid()));
+
 create policy "a person sees what they have read" on public.meeting_reads
   for select to authenticated using (user_id = (select auth.uid()));
 
 -- ---------------------------------------------------------------------------------------
--- Helpers (run inside the triggers and the server's functions, as the owner)
+-- Functions
 -- ---------------------------------------------------------------------------------------
+
+-- What staff receive in the daily digest unless they choose each message at once.
+create function private.digest_kinds()
+returns text[]
+language sql immutable set search_path = ''
+as $$
+  select array['meeting_requested', 'preparation_shared', 'interpreter_asked', 'feedback_given']
+$$;
+revoke execute on function private.digest_kinds() from public;
+grant execute on function private.digest_kinds() to authenticated, service_role;
+
+-- Reminders wait for the end of the reader's quiet hours.
+create function private.reminder_kinds()
+returns text[]
+language sql immutable set search_path = ''
+as $$
+  select array['meeting_reminder', 'round_reminder', 'round_unbooked']
+$$;
+revoke execute on function private.reminder_kinds() from public;
+grant execute on function private.reminder_kinds() to authenticated, service_role;
 
 -- Whether the change was made by a signed-in person through the API.
 create function private.acting_person()
@@ -352,10 +362,6 @@ as $$
 $$;
 revoke execute on function private.name_of(uuid) from public;
 
--- ---------------------------------------------------------------------------------------
--- Triggers: the events
--- ---------------------------------------------------------------------------------------
-
 create function private.raise_calendar_sequence()
 returns trigger
 language plpgsql set search_path = ''
@@ -369,8 +375,6 @@ begin
 end
 $$;
 revoke execute on function private.raise_calendar_sequence() from public;
-create trigger meetings_calendar_sequence before update on public.meetings
-  for each row execute function private.raise_calendar_sequence();
 
 -- A parent invited to a planned meeting (a meeting staff plan, or the booking of a slot): checked
 -- at commit, when the meeting has its children, its people and its slot.
@@ -400,8 +404,6 @@ begin
 end
 $$;
 revoke execute on function private.notify_parent_invited() from public;
-create constraint trigger notify_parent_invited after insert on public.meeting_people
-  deferrable initially deferred for each row execute function private.notify_parent_invited();
 
 -- A meeting changes: an asked-for meeting gets its time (planned), a planned one is cancelled, or
 -- its time or place moves (changed: what it was and what it is now, side by side).
@@ -441,9 +443,6 @@ begin
 end
 $$;
 revoke execute on function private.notify_meeting_changed() from public;
--- At commit: a booking's move has its new slot by then (book_slot frees the old one first).
-create constraint trigger notify_meeting_changed after update on public.meetings
-  deferrable initially deferred for each row execute function private.notify_meeting_changed();
 
 -- A parent asks for a meeting: the staff hear (checked at commit, when its child is known).
 create function private.notify_meeting_requested()
@@ -474,8 +473,6 @@ begin
 end
 $$;
 revoke execute on function private.notify_meeting_requested() from public;
-create constraint trigger notify_meeting_requested after insert on public.meetings
-  deferrable initially deferred for each row execute function private.notify_meeting_requested();
 
 -- A parent asks for an interpreter (or another language) for a meeting: its staff hear.
 create function private.notify_interpreter_asked()
@@ -505,8 +502,6 @@ begin
 end
 $$;
 revoke execute on function private.notify_interpreter_asked() from public;
-create trigger notify_interpreter_asked after update on public.meeting_people
-  for each row execute function private.notify_interpreter_asked();
 
 -- A parent shares their preparation with the school: the meeting's staff hear (once).
 create function private.notify_preparation_shared()
@@ -532,8 +527,6 @@ begin
 end
 $$;
 revoke execute on function private.notify_preparation_shared() from public;
-create trigger notify_preparation_shared after insert or update of shared_at on public.preparations
-  for each row execute function private.notify_preparation_shared();
 
 -- A parent gives feedback under their name: the meeting's staff hear. Anonymous feedback makes no
 -- message at all: a message's time and meeting would say who wrote it.
@@ -560,8 +553,6 @@ begin
 end
 $$;
 revoke execute on function private.notify_feedback_given() from public;
-create trigger notify_feedback_given after insert on public.meeting_feedback
-  for each row execute function private.notify_feedback_given();
 
 -- Staff record agreements: the parents hear once per meeting and day (a burst of agreements is
 -- one mail, ten minutes after the first).
@@ -588,8 +579,6 @@ begin
 end
 $$;
 revoke execute on function private.notify_agreements() from public;
-create trigger notify_agreements after insert on public.agreements
-  for each row execute function private.notify_agreements();
 
 -- A meeting round opens for a class: every parent of a pupil in it hears, with the deadline
 -- (checked at commit, when the round has its slots).
@@ -615,10 +604,10 @@ begin
   select min(s.starts_at), max(s.starts_at) into v_first, v_last from public.slots s where s.round_id = v_round.id;
   for v_parent in
     select g.parent_user_id as user_id, jsonb_agg(p.first_name order by lower(p.first_name)) as children
-    from public.pupils p
+    from private.current_pupils p
     join public.guardian_links g on g.pupil_id = p.id
     join public.memberships m on m.user_id = g.parent_user_id and m.school_id = p.school_id and m.role = 'parent'
-    where p.class_id = v_round.class_id and p.left_at is null
+    where p.class_id = v_round.class_id
     group by g.parent_user_id
   loop
     perform private.queue_notification(
@@ -632,8 +621,6 @@ begin
 end
 $$;
 revoke execute on function private.notify_round_opened() from public;
-create constraint trigger notify_round_opened after insert on public.slot_rounds
-  deferrable initially deferred for each row execute function private.notify_round_opened();
 
 -- A needs round of a class closes: the parents of the pupils who answered hear ("see what … chose").
 create function private.notify_needs_round_closed()
@@ -651,7 +638,7 @@ begin
   for v_parent in
     select g.parent_user_id as user_id, jsonb_agg(p.first_name order by lower(p.first_name)) as children
     from public.need_answers a
-    join public.pupils p on p.id = a.pupil_id and p.left_at is null
+    join private.current_pupils p on p.id = a.pupil_id
     join public.guardian_links g on g.pupil_id = p.id
     join public.memberships m on m.user_id = g.parent_user_id and m.school_id = p.school_id and m.role = 'parent'
     where a.round_id = new.id
@@ -666,8 +653,6 @@ begin
 end
 $$;
 revoke execute on function private.notify_needs_round_closed() from public;
-create trigger notify_needs_round_closed after update of closed_at on public.need_rounds
-  for each row execute function private.notify_needs_round_closed();
 
 -- A request for erasure: the school's admins hear that one waits; the person hears the answer.
 -- When the request is carried out, the answer keeps the address it needs (the account may go in
@@ -720,12 +705,6 @@ begin
 end
 $$;
 revoke execute on function private.notify_erasure() from public;
-create trigger notify_erasure after insert or update on public.erasure_requests
-  for each row execute function private.notify_erasure();
-
--- ---------------------------------------------------------------------------------------
--- Functions: scheduled events (the server's retention job)
--- ---------------------------------------------------------------------------------------
 
 -- Reminders and digests due at p_now (the caller's clock): a round's deadline within two days for
 -- families without a time (and for its staff, how many), the day before a meeting (with whether
@@ -751,7 +730,7 @@ begin
            jsonb_agg(p.first_name order by lower(p.first_name)) as children
     from public.slot_rounds r
     join public.classes c on c.id = r.class_id
-    join public.pupils p on p.class_id = r.class_id and p.left_at is null
+    join private.current_pupils p on p.class_id = r.class_id
     join public.guardian_links g on g.pupil_id = p.id
     join public.memberships m on m.user_id = g.parent_user_id and m.school_id = r.school_id and m.role = 'parent'
     where r.deadline > p_now and r.deadline <= p_now + interval '48 hours' and r.created_at < p_now - interval '24 hours'
@@ -768,9 +747,9 @@ begin
   -- …and its staff (who made it, the class's teachers): how many families have no time yet.
   for v_row in
     select r.id as round_id, r.school_id, r.title, r.deadline, c.name as class_name, u.user_id,
-           (select count(*)::int from public.pupils p where p.class_id = r.class_id and p.left_at is null
+           (select count(*)::int from private.current_pupils p where p.class_id = r.class_id
               and not exists (select 1 from public.slots s where s.round_id = r.id and s.pupil_id = p.id)) as unbooked,
-           (select count(*)::int from public.pupils p where p.class_id = r.class_id and p.left_at is null) as pupils
+           (select count(*)::int from private.current_pupils p where p.class_id = r.class_id) as pupils
     from public.slot_rounds r
     join public.classes c on c.id = r.class_id
     join lateral (
@@ -839,10 +818,6 @@ end
 $$;
 revoke execute on function public.schedule_notifications(timestamptz) from public, anon, authenticated;
 grant execute on function public.schedule_notifications(timestamptz) to service_role;
-
--- ---------------------------------------------------------------------------------------
--- Functions: delivery (the server, as the service role)
--- ---------------------------------------------------------------------------------------
 
 -- The server takes the messages due at p_now, each for p_lease_seconds (a server stopped while
 -- sending frees them after that); another server running the same takes other rows (skip
@@ -1104,10 +1079,6 @@ $$;
 revoke execute on function public.unsubscribe_notifications(uuid, text) from public, anon, authenticated;
 grant execute on function public.unsubscribe_notifications(uuid, text) to service_role;
 
--- ---------------------------------------------------------------------------------------
--- Functions: a person's own choices and devices
--- ---------------------------------------------------------------------------------------
-
 -- The caller's choices (defaults when they never chose), how many devices receive notifications
 -- (and whether this browser, p_device, is one), and which kinds concern them (a parent's, a staff
 -- member's, an admin's).
@@ -1264,10 +1235,6 @@ $$;
 revoke execute on function public.meeting_calendar_sequence(uuid) from public, anon, authenticated;
 grant execute on function public.meeting_calendar_sequence(uuid) to authenticated;
 
--- ---------------------------------------------------------------------------------------
--- Functions: the to-do list
--- ---------------------------------------------------------------------------------------
-
 -- What waits for the caller, one row per item, each leading to the thing (the app builds the
 -- link from `item`, `school_slug` and `ref`) and gone once it is done:
 --
@@ -1289,10 +1256,9 @@ as $$
   with me as (select (select auth.uid()) as id),
   my_children as (
     select p.id, p.first_name, p.class_id, p.school_id
-    from public.pupils p
+    from private.current_pupils p
     join public.guardian_links g on g.pupil_id = p.id and g.parent_user_id = (select id from me)
     join public.memberships m on m.user_id = g.parent_user_id and m.school_id = p.school_id and m.role = 'parent'
-    where p.left_at is null
   ),
   my_meetings as (
     select m.* from public.meetings m
@@ -1354,12 +1320,12 @@ as $$
                       where rd.meeting_id = m.id and rd.user_id = (select id from me)), '-infinity'))
   union all
   select 'unbooked', s.slug, r.id, r.deadline, null,
-         (select count(*)::int from public.pupils p where p.class_id = r.class_id and p.left_at is null
+         (select count(*)::int from private.current_pupils p where p.class_id = r.class_id
             and not exists (select 1 from public.slots x where x.round_id = r.id and x.pupil_id = p.id)), cl.name
   from public.slot_rounds r join public.schools s on s.id = r.school_id join public.classes cl on cl.id = r.class_id
   where r.deadline > now() and r.school_id in (select school_id from staff_schools)
     and (r.created_by = (select id from me) or exists (select 1 from public.class_teachers ct where ct.class_id = r.class_id and ct.user_id = (select id from me)))
-    and exists (select 1 from public.pupils p where p.class_id = r.class_id and p.left_at is null
+    and exists (select 1 from private.current_pupils p where p.class_id = r.class_id
                   and not exists (select 1 from public.slots x where x.round_id = r.id and x.pupil_id = p.id))
   union all
   select 'interpreters', s.slug, m.id, m.starts_at, array(select jsonb_array_elements_text(private.children_in_meeting(m.id))),
@@ -1377,3 +1343,41 @@ as $$
 $$;
 revoke execute on function public.my_todo() from public, anon, authenticated;
 grant execute on function public.my_todo() to authenticated;
+
+-- ---------------------------------------------------------------------------------------
+-- Triggers
+-- ---------------------------------------------------------------------------------------
+
+create trigger meetings_calendar_sequence before update on public.meetings
+  for each row execute function private.raise_calendar_sequence();
+
+create constraint trigger notify_parent_invited after insert on public.meeting_people
+  deferrable initially deferred for each row execute function private.notify_parent_invited();
+
+-- At commit: a booking's move has its new slot by then (book_slot frees the old one first).
+create constraint trigger notify_meeting_changed after update on public.meetings
+  deferrable initially deferred for each row execute function private.notify_meeting_changed();
+
+create constraint trigger notify_meeting_requested after insert on public.meetings
+  deferrable initially deferred for each row execute function private.notify_meeting_requested();
+
+create trigger notify_interpreter_asked after update on public.meeting_people
+  for each row execute function private.notify_interpreter_asked();
+
+create trigger notify_preparation_shared after insert or update of shared_at on public.preparations
+  for each row execute function private.notify_preparation_shared();
+
+create trigger notify_feedback_given after insert on public.meeting_feedback
+  for each row execute function private.notify_feedback_given();
+
+create trigger notify_agreements after insert on public.agreements
+  for each row execute function private.notify_agreements();
+
+create constraint trigger notify_round_opened after insert on public.slot_rounds
+  deferrable initially deferred for each row execute function private.notify_round_opened();
+
+create trigger notify_needs_round_closed after update of closed_at on public.need_rounds
+  for each row execute function private.notify_needs_round_closed();
+
+create trigger notify_erasure after insert or update on public.erasure_requests
+  for each row execute function private.notify_erasure();

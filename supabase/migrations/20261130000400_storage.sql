@@ -1,18 +1,23 @@
--- Storage: the buckets and who may read and write what in them. Paths start with the
+-- Storage: the school-assets bucket and who may read and write what in it. Paths start with the
 -- school's id (`<school_id>/<generated name>`), and every policy checks that folder against
--- the caller's role in that school, never the bucket alone.
+-- the caller's role in that school, never the bucket alone. (The pupil-drawings bucket is the
+-- needs domain's.)
+--
+-- Layout and the rule for later changes: the opening of …_schools_people.sql.
 
--- school-assets: logos and leaflet images. Public to read (they appear on public leaflets),
--- written by the school's staff. Limits are checked by the app before upload and again here.
+-- ---------------------------------------------------------------------------------------
+-- Tables
+-- ---------------------------------------------------------------------------------------
+
 insert into storage.buckets (id, name, public, file_size_limit, allowed_mime_types)
 values
   ('school-assets', 'school-assets', true, 2097152, array['image/png', 'image/jpeg', 'image/webp']),
   ('exports', 'exports', false, 10485760, array['application/pdf', 'text/csv'])
 on conflict (id) do nothing;
 
-create policy "anyone can read school assets" on storage.objects
-  for select to anon, authenticated
-  using (bucket_id = 'school-assets');
+-- ---------------------------------------------------------------------------------------
+-- Row level security policies
+-- ---------------------------------------------------------------------------------------
 
 create policy "staff add assets of their own school" on storage.objects
   for insert to authenticated
@@ -60,5 +65,12 @@ create policy "staff remove their own exports" on storage.objects
   using (
     bucket_id = 'exports'
     and owner = (select auth.uid())
+    and (select private.is_school_staff(private.uuid_or_null((storage.foldername(name))[1])))
+  );
+
+create policy "staff see their own school's assets" on storage.objects
+  for select to authenticated
+  using (
+    bucket_id = 'school-assets'
     and (select private.is_school_staff(private.uuid_or_null((storage.foldername(name))[1])))
   );
