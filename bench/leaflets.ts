@@ -211,6 +211,16 @@ if (existsSync(CHROME)) {
 } else {
   console.log(`Lighthouse: skipped (no Chrome at ${CHROME}; set CHROME_PATH)`);
 }
+// BENCH_JSON: the figures for bench/all.ts.
+if (process.env.BENCH_JSON)
+  writeFileSync(
+    process.env.BENCH_JSON,
+    JSON.stringify({
+      reader: { p50: dynamic.p50, p95: dynamic.p95, rps: dynamic.rps },
+      staticFile: { p50: fixed.p50, p95: fixed.p95 },
+      connections: CONNECTIONS,
+    }),
+  );
 agent.destroy();
 stop();
 process.exit(0);

@@ -11,7 +11,7 @@
 // straight into a fresh data folder's database while the server is stopped. Times are measured at the client on the same machine:
 // the server's time plus a loopback round trip.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -238,15 +238,24 @@ const line = (name: string, r: Awaited<ReturnType<typeof load>>) =>
 console.log(
   `${READERS} concurrent readers, ${SECONDS} s per measure, signed in as the school's admin, database: ${postgres ? 'PostgreSQL server' : 'embedded (PGlite)'}`,
 );
+const results: { page: string; how: 'read' | 'flat'; p50: number; p95: number; rps: number }[] = [];
+const measure = async (page: string, paths: () => string, pause = 0) => {
+  const r = await load(paths, SECONDS, pause);
+  line(page, r);
+  results.push({ page, how: pause ? 'read' : 'flat', p50: r.p50, p95: r.p95, rps: r.rps });
+};
 console.log(' as people read (each reader opens a page about once a second):');
-line('class overview (one of 40 rounds)', await load(overview, SECONDS, 1000));
-line('school view (40 classes × 9 needs)', await load(schoolView, SECONDS, 1000));
-line('pupil page (one of 1,000)', await load(pupilPage, SECONDS, 1000));
-line('groepsbespreking (40 classes)', await load(groupDiscussion, SECONDS, 1000));
+await measure('class overview (one of 40 rounds)', overview, 1000);
+await measure('school view (40 classes × 9 needs)', schoolView, 1000);
+await measure('pupil page (one of 1,000)', pupilPage, 1000);
+await measure('groepsbespreking (40 classes)', groupDiscussion, 1000);
 console.log(' flat out (each reader opens the next page the moment one arrives; the server is saturated):');
-line('class overview (one of 40 rounds)', await load(overview, SECONDS));
-line('school view (40 classes × 9 needs)', await load(schoolView, SECONDS));
-line('pupil page (one of 1,000)', await load(pupilPage, SECONDS));
-line('groepsbespreking (40 classes)', await load(groupDiscussion, SECONDS));
+await measure('class overview (one of 40 rounds)', overview);
+await measure('school view (40 classes × 9 needs)', schoolView);
+await measure('pupil page (one of 1,000)', pupilPage);
+await measure('groepsbespreking (40 classes)', groupDiscussion);
+// BENCH_JSON: the figures for bench/all.ts.
+if (process.env.BENCH_JSON)
+  writeFileSync(process.env.BENCH_JSON, JSON.stringify({ database: postgres ? 'PostgreSQL' : 'PGlite', results }));
 agent.destroy();
 await stopServer();

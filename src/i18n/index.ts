@@ -51,6 +51,28 @@ void instance.init({
 export type TFunction<N extends Namespace = 'common'> = I18nextT<readonly [N, ...Namespace[]]>;
 
 /** A `t` bound to one locale (and optionally one namespace, whose keys it takes bare). */
+/**
+ * A page calls t() hundreds of times, most often with a key alone (a label, a heading); the
+ * texts never change while the server runs, so those answers are kept per language and
+ * namespace. A call with options (a count, a name) is translated each time. (Issue 24: i18next
+ * was a tenth of a teacher's overview's time.)
+ */
+const plain = new Map<string, Map<string, string>>();
+
 export function getT<N extends Namespace = 'common'>(lang: Locale, ns?: N): TFunction<N> {
-  return instance.getFixedT(lang, ns ?? 'common') as unknown as TFunction<N>;
+  const fixed = instance.getFixedT(lang, ns ?? 'common') as unknown as (...args: unknown[]) => unknown;
+  const bucket = `${lang}\u0000${ns ?? 'common'}`;
+  let kept = plain.get(bucket);
+  if (!kept) plain.set(bucket, (kept = new Map()));
+  const memo = kept;
+  const t = (...args: unknown[]) => {
+    if (args.length !== 1 || typeof args[0] !== 'string') return fixed(...args);
+    const key = args[0];
+    const hit = memo.get(key);
+    if (hit !== undefined) return hit;
+    const value = fixed(key);
+    if (typeof value === 'string') memo.set(key, value);
+    return value;
+  };
+  return Object.assign(t, fixed) as unknown as TFunction<N>;
 }

@@ -14,7 +14,9 @@ import { startRetention } from './retention.ts';
 import { supabaseAdminDb, supabaseBackend, supabaseHasSession, supabaseRemoveFile } from './supabase/index.ts';
 import { serverSecret } from './secret.ts';
 import { publicUrl, setSite } from './site.ts';
-import { syncTemplates } from './templates.ts';
+import { syncTemplates, templatesContentKey } from './templates.ts';
+import { recordStartKey, startKey } from './embedded/start-keys.ts';
+import { schemaFiles, schemaKey } from './embedded/migrate.ts';
 import { translationStatus } from './written-translation.ts';
 
 /**
@@ -24,6 +26,13 @@ import { translationStatus } from './written-translation.ts';
 type Runtime = { config: Config; secret: Buffer; embedded?: EmbeddedRuntime };
 
 let runtime: Promise<Runtime> | undefined;
+
+/**
+ * What waited in the outbox and the notifications due at start-up are looked at this long after
+ * the start, so the first page has the (single-threaded, embedded) database to itself. Mail
+ * queued meanwhile still goes at once.
+ */
+const BACKGROUND_AFTER_MS = 2000;
 
 export function log(line: string): void {
   console.log(`[portal] ${line}`);
@@ -55,9 +64,15 @@ async function boot(): Promise<Runtime> {
   const embedded = await startEmbedded(config);
   const admin: Db = embeddedAdminDb(embedded);
   const mark = performance.now();
-  const synced = await syncTemplates(admin);
+  // The leaflet templates are synced when the content or the schema changed since the last
+  // start that synced them (or the database is new): most starts skip it.
+  const contentKey = `${templatesContentKey()}:${schemaKey(schemaFiles())}`;
+  const unchanged = !embedded.report.seeded && (await startKey(embedded.owner, 'leaflet-templates')) === contentKey;
+  const synced = unchanged ? 0 : await syncTemplates(admin);
+  if (!unchanged) await recordStartKey(embedded.owner, 'leaflet-templates', contentKey);
   if (embedded.report.seeded) await admin.rpc('seed_demo_leaflets', {});
-  embedded.phases[embedded.report.seeded ? 'leaflets synced and published' : 'leaflets synced'] = Math.round(performance.now() - mark);
+  embedded.phases[embedded.report.seeded ? 'leaflets synced and published' : unchanged ? 'leaflets unchanged' : 'leaflets synced'] =
+    Math.round(performance.now() - mark);
   const where =
     config.mode === 'pglite'
       ? `PGlite, data in ${embedded.dataDir}`
@@ -82,11 +97,20 @@ async function boot(): Promise<Runtime> {
   log(`public address (links in mails, letters and QR codes): ${config.site.publicUrl.origin}`);
   log(translation);
   // The outbox's dispatcher: sends by SMTP (or to the dev mailbox), stopped when the process ends.
-  startMail({ config, owner: embedded.owner, log });
+  startMail({ config, owner: embedded.owner, log, firstAfterMs: BACKGROUND_AFTER_MS });
   process.once('exit', stopMail);
   const secret = serverSecret(config);
   // Notifications: rendered and handed to the outbox in the transaction that marks them sent.
-  startNotifications({ config, admin, owner: embedded.owner, transport: mailRuntime()?.transport ?? null, secret, url: publicUrl, log });
+  startNotifications({
+    config,
+    admin,
+    owner: embedded.owner,
+    transport: mailRuntime()?.transport ?? null,
+    secret,
+    url: publicUrl,
+    log,
+    firstAfterMs: BACKGROUND_AFTER_MS,
+  });
   process.once('exit', stopNotifications);
   // Retention: what has done its work goes (see retention.ts); sent mails after 7 days.
   startRetention({

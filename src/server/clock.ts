@@ -14,6 +14,7 @@ export function pageNow(): Date {
 }
 
 /** Today where the school is (yyyy-mm-dd). */
+const SCHOOL_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam' });
 export function schoolToday(at: Date = pageNow()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam' }).format(at);
+  return SCHOOL_DAY.format(at);
 }

@@ -1,4 +1,5 @@
 import { BLOCK_KINDS, parseBlockContent, TRANSLATION_LOCALES, type BlockKind } from '~/domain/leaflets.ts';
+import { createHash } from 'node:crypto';
 import type { Db } from './port.ts';
 
 /**
@@ -72,6 +73,20 @@ export function canonicalLeaflets(): CanonicalLeaflet[] {
       return { slug: source.slug, version: source.version, position: order === -1 ? 100 : order, blocks };
     })
     .sort((a, b) => a.position - b.position);
+}
+
+/**
+ * A key of the content folder's leaflets as they are (sources and translations): a start that
+ * synced this very content needs not sync it again (see embedded/start-keys.ts).
+ */
+export function templatesContentKey(): string {
+  const hash = createHash('sha256');
+  for (const [path, value] of Object.entries(translations).sort(([a], [b]) => a.localeCompare(b)))
+    hash.update(`${path}\0${JSON.stringify(value)}\0`);
+  for (const [path, value] of Object.entries(sources).sort(([a], [b]) => a.localeCompare(b)))
+    hash.update(`${path}\0${JSON.stringify(value)}\0`);
+  hash.update(TEMPLATE_ORDER.join(','));
+  return hash.digest('hex');
 }
 
 export async function syncTemplates(admin: Db): Promise<number> {

@@ -235,6 +235,26 @@ test('Next without a network keeps the parent in the preparation, and says so', 
   await page.context().close();
 });
 
+test('what a parent typed while saving failed comes back after a reload, and is sent', async ({ browser }) => {
+  const page = await as(browser, 'parentPl', { viewport: PHONE_360, hasTouch: true });
+  const step = `/pl/app/meetings/${ZOFIA_MEETING}/prepare/2`;
+  // Saving does not get through (a dropped connection): what she types is kept on the phone.
+  await page.route('**/api/preparation/**', (route) => route.abort());
+  await page.goto(step);
+  await page.locator('textarea[name=text]').fill('Zosia pyta o wszystko.');
+  await expect(page.locator('.prep-draft')).not.toBeEmpty();
+  await page.reload();
+  await expect(page.locator('textarea[name=text]')).toHaveValue('Zosia pyta o wszystko.');
+  await expect(page.locator('.prep-draft')).not.toBeEmpty();
+  await expectNoAxeViolations(page);
+  // The connection is back: the next save reaches the school, and nothing stays on the phone.
+  await page.unroute('**/api/preparation/**');
+  await page.locator('textarea[name=text]').fill('Zosia pyta o wszystko. Lubi liczyć.');
+  await expect.poll(async () => (await page.request.get(`/pl/app/meetings/${ZOFIA_MEETING}/summary`)).text()).toContain('Lubi liczyć');
+  await expect.poll(() => page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('portal-prep:')))).toHaveLength(0);
+  await page.context().close();
+});
+
 test('the printed preparation keeps each Arabic question and its Dutch apart, never line by line', async ({ browser }, testInfo) => {
   const page = await as(browser, 'parentAr', { viewport: PHONE_360 });
   await page.goto(`/ar/app/meetings/${YUSUF_MEETING}/summary`);

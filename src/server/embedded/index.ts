@@ -6,6 +6,7 @@ import { createEmbeddedAuth } from './auth.ts';
 import { migrate, type MigrationReport, schemaFiles, schemaKey } from './migrate.ts';
 import { copyTemplate } from './template.ts';
 import { ANON, SERVICE, rpcAs, type Claims } from './rpc.ts';
+import { createReadCache, readOnlyFunctions, type ReadCache } from './read-cache.ts';
 import { lockDataFolder } from './lock.ts';
 import { openPglite, openPostgres, type SqlEngine } from './sql.ts';
 import { createEmbeddedStorage } from './storage.ts';
@@ -26,6 +27,8 @@ export interface EmbeddedRuntime {
   dataDir: string;
   /** How long each part of the start took (ms), for the start-up log. */
   phases: Record<string, number>;
+  /** The teachers' overviews kept in memory (PGlite only: this process is the only writer). */
+  cache?: ReadCache;
 }
 
 export async function startEmbedded(config: Config): Promise<EmbeddedRuntime> {
@@ -67,16 +70,18 @@ export async function startEmbedded(config: Config): Promise<EmbeddedRuntime> {
   phase('opened');
   const report = await migrate(engine, { seed: config.seed });
   phase(report.seeded ? 'migrated and seeded' : 'migrated');
-  return { config, api: engine, owner: engine, report, dataDir, phases };
+  // PORTAL_READ_CACHE=off: every read runs its SQL (for comparing, bench/needs.ts).
+  const cache = process.env.PORTAL_READ_CACHE === 'off' ? undefined : createReadCache(await readOnlyFunctions(engine));
+  return { config, api: engine, owner: engine, report, dataDir, phases, ...(cache ? { cache } : {}) };
 }
 
-function dbAs(engine: SqlEngine, claims: () => Promise<Claims>): Db {
-  return { rpc: async (name, args) => rpcAs(engine, await claims(), name, args) };
+function dbAs(engine: SqlEngine, claims: () => Promise<Claims>, cache?: ReadCache): Db {
+  return { rpc: async (name, args) => rpcAs(engine, await claims(), name, args, cache) };
 }
 
 /** The service role on the embedded database, for the server's own work (start-up, sign-in checks). */
 export function embeddedAdminDb(rt: EmbeddedRuntime): Db {
-  return dbAs(rt.api, async () => SERVICE);
+  return dbAs(rt.api, async () => SERVICE, rt.cache);
 }
 
 /** The stored files, as the service role (the retention job removes what erased rows named). */
@@ -93,7 +98,7 @@ export function embeddedBackend(rt: EmbeddedRuntime, scope: RequestScope, log: (
   };
   return {
     mode: rt.config.mode,
-    db: dbAs(rt.api, claims),
+    db: dbAs(rt.api, claims, rt.cache),
     admin,
     auth,
     storage: createEmbeddedStorage({ engine: rt.api, claims, dataDir: rt.dataDir }),

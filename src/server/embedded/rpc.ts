@@ -1,4 +1,5 @@
 import { type RpcArgs, type RpcName, type RpcResult, type RpcTransport, validatedRpc } from '~/domain/rpc/index.ts';
+import type { ReadCache } from './read-cache.ts';
 import type { Row, Sql, SqlEngine } from './sql.ts';
 
 /** Who a call runs as: the request's JWT claims, as PostgREST would set them. */
@@ -60,7 +61,15 @@ export function callRpc<N extends RpcName>(sql: Sql, name: N, args: RpcArgs<N>):
   return validatedRpc(sqlTransport(sql), name, args);
 }
 
-/** One call as one caller, in its own transaction. */
-export function rpcAs<N extends RpcName>(engine: SqlEngine, claims: Claims, name: N, args: RpcArgs<N>): Promise<RpcResult<N>> {
-  return asCaller(engine, claims, (sql) => callRpc(sql, name, args));
+/** One call as one caller, in its own transaction (or from the read cache, when there is one). */
+export function rpcAs<N extends RpcName>(
+  engine: SqlEngine,
+  claims: Claims,
+  name: N,
+  args: RpcArgs<N>,
+  cache?: ReadCache,
+): Promise<RpcResult<N>> {
+  const call = () => asCaller(engine, claims, (sql) => callRpc(sql, name, args));
+  if (!cache) return call();
+  return cache.run(engine, claims, name, args, call, (fn) => asCaller(engine, claims, fn));
 }

@@ -32,7 +32,8 @@ export interface DispatcherOptions {
 
 export interface Dispatcher {
   /** Starts the rounds and listens for newly queued mail. */
-  start(): void;
+  /** Starts sending; what waits in the outbox already is looked at after `firstAfterMs` (0). */
+  start(firstAfterMs?: number): void;
   /** A round now (or right after the running one). */
   kick(): void;
   /** One round: sends what is due; returns how many mails it took. */
@@ -138,11 +139,14 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   }
 
   return {
-    start() {
+    start(firstAfterMs = 0) {
       if (!stopped) return;
       stopped = false;
       unsubscribe = onMailQueued(kick);
-      kick();
+      if (firstAfterMs > 0) {
+        timer = setTimeout(kick, firstAfterMs);
+        timer.unref?.();
+      } else kick();
     },
     kick,
     runOnce,

@@ -34,7 +34,18 @@ function senderDomain(config: Config): string {
   return /@([^\s<>@]+)>?\s*$/.exec(config.smtp?.from ?? '')?.[1] ?? config.site.publicUrl.hostname;
 }
 
-export function startMail({ config, owner, log }: { config: Config; owner?: SqlEngine; log: (line: string) => void }): MailRuntime {
+export function startMail({
+  config,
+  owner,
+  log,
+  firstAfterMs,
+}: {
+  config: Config;
+  owner?: SqlEngine;
+  log: (line: string) => void;
+  /** When to look at what already waits in the outbox (a start leaves the first page the database to itself). */
+  firstAfterMs?: number;
+}): MailRuntime {
   stopMail();
   const smtp = config.smtp ? smtpTransport(config.smtp) : null;
   const where = config.smtp ? smtpServerLabel(config.smtp.url) : '';
@@ -52,7 +63,7 @@ export function startMail({ config, owner, log }: { config: Config; owner?: SqlE
           'Set SMTP_URL and MAIL_FROM to send them (or PORTAL_DEV_MAILBOX=1 to read them on this machine)',
       );
     }
-    dispatcher?.start();
+    dispatcher?.start(firstAfterMs);
   } else {
     current = { mode: 'supabase', transport: smtp, failedDirect: 0 };
     log(

@@ -88,6 +88,8 @@ export function startNotifications(input: {
   secret: Buffer;
   url: (path: string) => string;
   log: (line: string) => void;
+  /** When to look at what is due first (a start leaves the first page the database to itself). */
+  firstAfterMs?: number;
 }): NotifyRuntime {
   stopNotifications();
   const { config, admin, owner, transport, log } = input;
@@ -117,7 +119,7 @@ export function startNotifications(input: {
       `; Web Push ${push ? (config.vapid ? 'on (keys from the settings)' : 'on (keys in the data folder)') : 'off (set VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY)'}` +
       (config.testMode ? '; TEST MODE: dev clock on, pushes to this machine allowed' : ''),
   );
-  notifier.start();
+  notifier.start(input.firstAfterMs);
   return current;
 }
 

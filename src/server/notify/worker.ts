@@ -45,7 +45,8 @@ export interface NotifierOptions {
 }
 
 export interface Notifier {
-  start(): void;
+  /** Starts delivering; the first look at what is due after `firstAfterMs` (0). */
+  start(firstAfterMs?: number): void;
   kick(): void;
   /** One round at `at` (default: now): returns how many it took. */
   runOnce(at?: Date): Promise<number>;
@@ -212,10 +213,13 @@ export function createNotifier(options: NotifierOptions): Notifier {
   }
 
   return {
-    start() {
+    start(firstAfterMs = 0) {
       if (!stopped) return;
       stopped = false;
-      kick();
+      if (firstAfterMs > 0) {
+        timer = setTimeout(kick, firstAfterMs);
+        timer.unref?.();
+      } else kick();
     },
     kick,
     runOnce,

@@ -1,5 +1,4 @@
 import { LOCALE_CODES, type Locale, type TranslationLocale } from '~/i18n/locales.ts';
-import { deeplEngine } from './deepl.ts';
 import { libreTranslateEngine } from './libretranslate.ts';
 import { cutLines, MarkupLost, type Protected, protect, restore, type WireFormat } from './protect.ts';
 
@@ -128,7 +127,24 @@ function httpUrl(name: string, value: string): string {
 export function translatorFrom(env: Record<string, string | undefined>): Translator | null {
   const settings = translateSettings(env);
   if (!settings) return null;
-  return protectedTranslator(settings.provider === 'deepl' ? deeplEngine(settings) : libreTranslateEngine(settings));
+  return protectedTranslator(settings.provider === 'deepl' ? lazyDeepl(settings) : libreTranslateEngine(settings));
+}
+
+/**
+ * DeepL's client (deepl-node and the HTTP library under it) is loaded on the first translation,
+ * not when the server starts: most starts translate nothing, and loading it cost about a tenth of
+ * a warm start (issue 24).
+ */
+function lazyDeepl(settings: Extract<TranslateSettings, { provider: 'deepl' }>): Engine {
+  let engine: Promise<Engine> | undefined;
+  return {
+    provider: 'deepl',
+    format: 'xml',
+    async translate(lines, from, to, glossary) {
+      engine ??= import('./deepl.ts').then((m) => m.deeplEngine(settings));
+      return (await engine).translate(lines, from, to, glossary);
+    },
+  };
 }
 
 /** Lines per request, and characters (a longer line still goes, alone): within DeepL's 50 texts and common LibreTranslate limits. */
