@@ -62,9 +62,8 @@ const plain = new Map<string, Map<string, string>>();
 export function getT<N extends Namespace = 'common'>(lang: Locale, ns?: N): TFunction<N> {
   const fixed = instance.getFixedT(lang, ns ?? 'common') as unknown as (...args: unknown[]) => unknown;
   const bucket = `${lang}\u0000${ns ?? 'common'}`;
-  let kept = plain.get(bucket);
-  if (!kept) plain.set(bucket, (kept = new Map()));
-  const memo = kept;
+  const memo = plain.get(bucket) ?? new Map<string, string>();
+  plain.set(bucket, memo);
   const t = (...args: unknown[]) => {
     if (args.length !== 1 || typeof args[0] !== 'string') return fixed(...args);
     const key = args[0];
