@@ -276,6 +276,15 @@ describe.each(DATABASES)('pupils who leave and erasure requests on %s', (_label,
           [w.school.id, joost.id],
         );
       });
+      // The outbox still holds mails to Joost: his invitation naming Lotte (sent, kept 7 days) and
+      // one not sent yet; and a mail to someone else, which must stay.
+      await owner(
+        `insert into embedded_auth.mailbox (to_address, subject, body, kind, status, sent_at) values
+           ($1, 'Uitnodiging', 'Welkom, ouder van Lotte', 'invitation', 'sent', now()),
+           (upper($1), 'Code', 'Uw code', 'sign_in', 'pending', null),
+           ($2, 'Code', 'Uw code', 'sign_in', 'sent', now())`,
+        [joost.email, w.teacher.email],
+      );
       const request = await db
         .as(joost.claims)
         .rpc('request_erasure', { p_school: w.school.id, p_include_children: true, p_message: 'Wij verhuizen.' });
@@ -293,6 +302,9 @@ describe.each(DATABASES)('pupils who leave and erasure requests on %s', (_label,
 
       expect(await rowsHolding(db.owner, [joost.id])).toEqual([]);
       expect(await owner('select 1 from public.profiles where email = $1', [joost.email])).toEqual([]);
+      // No mail to him waits in the outbox or the dev mailbox (the walk found his invitation there for 7 days).
+      expect(await owner('select subject from embedded_auth.mailbox where lower(to_address) = lower($1)', [joost.email])).toEqual([]);
+      expect(await owner('select 1 from embedded_auth.mailbox where to_address = $1', [w.teacher.email])).toHaveLength(1);
       expect(await owner('select 1 from public.need_answers where pupil_id = $1', [lotte.id])).toEqual([]);
       expect(await owner('select 1 from public.meeting_feedback where author_id = $1', [lotte.user!.id])).toEqual([]);
       expect(await owner('select first_name from public.pupils where id = $1', [lotte.id])).toEqual([{ first_name: 'Lotte' }]);
