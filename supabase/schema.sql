@@ -1383,8 +1383,8 @@ CREATE OR REPLACE FUNCTION private.after_quiet_hours(p_user uuid, p_at timestamp
  SET search_path TO ''
 AS $function$
 declare
-  v_from time := '21:00';
-  v_until time := '07:00';
+  v_from time := '21:00'::time;
+  v_until time := '07:00'::time;
   v_local timestamp := p_at at time zone 'Europe/Amsterdam';
   v_t time := (p_at at time zone 'Europe/Amsterdam')::time;
 begin
@@ -3901,7 +3901,7 @@ AS $function$
 declare
   v_id uuid;
   v_count int := 0;
-  v_files jsonb := '[]';
+  v_files jsonb := '[]'::jsonb;
   v_erased jsonb;
 begin
   if coalesce(current_setting('role', true), 'none') in ('anon', 'authenticated') then
@@ -3945,10 +3945,8 @@ CREATE OR REPLACE FUNCTION public.evaluate_group_plan(p_plan uuid, p_circles jso
  SECURITY DEFINER
  SET search_path TO ''
 AS $function$
-declare
-  v_plan public.group_plans;
 begin
-  v_plan := private.my_group_plan(p_plan);
+  perform private.my_group_plan(p_plan);
   if exists (select 1 from public.group_plans n where n.previous_id = p_plan) then
     raise exception using errcode = 'P0001', message = 'plan_continued';
   end if;
@@ -4072,7 +4070,7 @@ CREATE OR REPLACE FUNCTION public.group_discussion_pupils(p_school uuid)
  SET search_path TO ''
 AS $function$
 declare
-  v_ids uuid[] := '{}';
+  v_ids uuid[] := '{}'::uuid[];
   v_row record;
 begin
   if not private.sees_all_classes(p_school) then
@@ -6113,7 +6111,6 @@ AS $function$
 declare
   v_snapshot jsonb;
   v_school uuid;
-  v_rev int;
   v_block jsonb;
   v_id uuid;
   v_pos int := 0;
@@ -6125,7 +6122,7 @@ begin
   if v_snapshot is null then
     raise exception using errcode = 'P0001', message = 'not_found';
   end if;
-  v_rev := private.next_revision(p_leaflet, p_revision);
+  perform private.next_revision(p_leaflet, p_revision);
   delete from public.leaflet_blocks b where b.leaflet_id = p_leaflet;
   for v_block in select * from jsonb_array_elements(v_snapshot -> 'blocks') loop
     insert into public.leaflet_blocks

@@ -783,7 +783,6 @@ as $$
 declare
   v_snapshot jsonb;
   v_school uuid;
-  v_rev int;
   v_block jsonb;
   v_id uuid;
   v_pos int := 0;
@@ -795,7 +794,7 @@ begin
   if v_snapshot is null then
     raise exception using errcode = 'P0001', message = 'not_found';
   end if;
-  v_rev := private.next_revision(p_leaflet, p_revision);
+  perform private.next_revision(p_leaflet, p_revision);
   delete from public.leaflet_blocks b where b.leaflet_id = p_leaflet;
   for v_block in select * from jsonb_array_elements(v_snapshot -> 'blocks') loop
     insert into public.leaflet_blocks

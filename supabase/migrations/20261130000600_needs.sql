@@ -1280,10 +1280,8 @@ create function public.evaluate_group_plan(p_plan uuid, p_circles jsonb, p_pupil
 returns void
 language plpgsql volatile security definer set search_path = ''
 as $$
-declare
-  v_plan public.group_plans;
 begin
-  v_plan := private.my_group_plan(p_plan);
+  perform private.my_group_plan(p_plan);
   if exists (select 1 from public.group_plans n where n.previous_id = p_plan) then
     raise exception using errcode = 'P0001', message = 'plan_continued';
   end if;
@@ -1537,7 +1535,7 @@ returns table (class_id uuid, pupil_id uuid, first_name text, reasons text[])
 language plpgsql volatile security definer set search_path = ''
 as $$
 declare
-  v_ids uuid[] := '{}';
+  v_ids uuid[] := '{}'::uuid[];
   v_row record;
 begin
   if not private.sees_all_classes(p_school) then

@@ -348,7 +348,7 @@ as $$
 declare
   v_id uuid;
   v_count int := 0;
-  v_files jsonb := '[]';
+  v_files jsonb := '[]'::jsonb;
   v_erased jsonb;
 begin
   if coalesce(current_setting('role', true), 'none') in ('anon', 'authenticated') then

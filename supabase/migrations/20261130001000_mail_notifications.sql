@@ -211,8 +211,8 @@ returns timestamptz
 language plpgsql stable set search_path = ''
 as $$
 declare
-  v_from time := '21:00';
-  v_until time := '07:00';
+  v_from time := '21:00'::time;
+  v_until time := '07:00'::time;
   v_local timestamp := p_at at time zone 'Europe/Amsterdam';
   v_t time := (p_at at time zone 'Europe/Amsterdam')::time;
 begin
