@@ -1,3 +1,4 @@
+import { mkdir, rm, stat } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
 import { expect } from './fixtures.ts';
 
@@ -23,16 +24,46 @@ export async function codeFromMailbox(page: Page, email: string): Promise<string
   return code;
 }
 
+/**
+ * One sign-in per address at a time across the test workers: asking for a code ends the codes
+ * sent before (as it should), so two tests signing in the same parent at once would refuse each
+ * other's code ("already used"). A directory is the lock; one older than a minute is left over.
+ */
+export async function oneSignInAtATime<T>(email: string, run: () => Promise<T>): Promise<T> {
+  const lock = `test-results/.locks/${email.replace(/[^a-z0-9.@-]/gi, '_')}`;
+  await mkdir('test-results/.locks', { recursive: true });
+  for (let waited = 0; ; waited += 100) {
+    try {
+      await mkdir(lock);
+      break;
+    } catch {
+      const since = await stat(lock).then(
+        (s) => Date.now() - s.mtimeMs,
+        () => 0,
+      );
+      if (since > 60_000 || waited > 90_000) await rm(lock, { recursive: true, force: true });
+      await new Promise((done) => setTimeout(done, 100));
+    }
+  }
+  try {
+    return await run();
+  } finally {
+    await rm(lock, { recursive: true, force: true });
+  }
+}
+
 /** Signs in through the real pages: address, then the code from the dev mailbox. */
 export async function signIn(page: Page, email: string, lang = 'nl'): Promise<void> {
-  await page.goto(`/${lang}/sign-in`);
-  await page.locator('#field-email').fill(email);
-  await page.locator('form.form button[type=submit]').click();
-  await expect(page).toHaveURL(new RegExp(`/${lang}/sign-in/code$`));
-  const code = await codeFromMailbox(page, email);
-  await page.locator('#field-code').fill(code);
-  await page.locator('form.form button[type=submit]').click();
-  await expect(page).toHaveURL(new RegExp(`/${lang}/app$`));
+  await oneSignInAtATime(email, async () => {
+    await page.goto(`/${lang}/sign-in`);
+    await page.locator('#field-email').fill(email);
+    await page.locator('form.form button[type=submit]').click();
+    await expect(page).toHaveURL(new RegExp(`/${lang}/sign-in/code$`));
+    const code = await codeFromMailbox(page, email);
+    await page.locator('#field-code').fill(code);
+    await page.locator('form.form button[type=submit]').click();
+    await expect(page).toHaveURL(new RegExp(`/${lang}/app$`));
+  });
 }
 
 export const authFile = (who: string) => `test-results/.auth/${who}.json`;

@@ -112,6 +112,19 @@ test.describe('a parent reads', () => {
     await expect(page.locator('.bilingual__cell[lang="nl"] .h1-like')).toHaveText('Leren begint thuis');
     await expectNoAxeViolations(page);
     await keepScreenshot(page, testInfo, 'leaflet-ar-nl-side-by-side');
+    // Two columns: the heads above them name the languages, no label per block.
+    await expect(page.locator('.bilingual__head')).toBeVisible();
+    await expect(row.locator('.bilingual__label')).toHaveCount(2);
+    await expect(row.locator('.bilingual__label').first()).toBeHidden();
+    // Stacked on a phone (walk 2026-12), each block says its language; the heads at the top go.
+    await page.setViewportSize(PHONE);
+    await expect(page.locator('.bilingual__head')).toBeHidden();
+    await expect(row.locator('.bilingual__label').first()).toHaveText('العربية');
+    await expect(row.locator('.bilingual__label').first()).toHaveAttribute('lang', 'ar');
+    await expect(row.locator('.bilingual__label').last()).toHaveText('Nederlands');
+    await expectNoAxeViolations(page);
+    await keepScreenshot(page, testInfo, 'leaflet-ar-nl-side-by-side-phone');
+    await page.setViewportSize({ width: 1280, height: 900 });
 
     await page.emulateMedia({ media: 'print' });
     await expect(page.locator('.print-qr svg')).toBeVisible();

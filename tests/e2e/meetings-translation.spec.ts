@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from '@playwright/test';
 import { expect, expectNoAxeViolations, keepScreenshot, test } from './fixtures.ts';
-import { authFile, codeFromMailbox, DEMO } from './helpers.ts';
+import { authFile, DEMO, signIn } from './helpers.ts';
 
 /**
  * Meetings across languages, both ways (issue 19), with the fake LibreTranslate server as the
@@ -237,13 +237,7 @@ test.describe('a portal without a translation machine', () => {
   async function signedIn(browser: Browser, email: string): Promise<Page> {
     const context = await browser.newContext({ baseURL: base, viewport: PHONE_360 });
     const page = await context.newPage();
-    await page.goto('/nl/sign-in');
-    await page.locator('#field-email').fill(email);
-    await page.locator('form.form button[type=submit]').click();
-    await expect(page).toHaveURL(/\/nl\/sign-in\/code$/);
-    await page.locator('#field-code').fill(await codeFromMailbox(page, email));
-    await page.locator('form.form button[type=submit]').click();
-    await expect(page).toHaveURL(/\/nl\/app$/);
+    await signIn(page, email);
     return page;
   }
 
