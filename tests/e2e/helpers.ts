@@ -67,3 +67,43 @@ export async function signIn(page: Page, email: string, lang = 'nl'): Promise<vo
 }
 
 export const authFile = (who: string) => `test-results/.auth/${who}.json`;
+
+/**
+ * Headless Chromium has the Speech API but no voices: a stand-in with the voices given, which
+ * records what it is asked to say.
+ */
+export async function stubSpeech(page: Page, langs: string[]): Promise<void> {
+  await page.addInitScript((voiceLangs: string[]) => {
+    const said: string[] = [];
+    (window as unknown as { __spoken: string[] }).__spoken = said;
+    const voices = voiceLangs.map((lang) => ({ lang, name: lang, default: false, localService: true, voiceURI: lang }));
+    const synth = {
+      getVoices: () => voices,
+      speak: (u: SpeechSynthesisUtterance) => {
+        said.push(u.text);
+        setTimeout(() => u.onend?.call(u, new Event('end') as SpeechSynthesisEvent), 10);
+      },
+      cancel: () => undefined,
+      addEventListener: () => undefined,
+      removeEventListener: () => undefined,
+    };
+    Object.defineProperty(window, 'speechSynthesis', { value: synth, configurable: true });
+    // The real utterance accepts only the browser's own voice objects.
+    class Utterance {
+      text: string;
+      lang = '';
+      voice: unknown = null;
+      rate = 1;
+      onend: ((e: Event) => void) | null = null;
+      onerror: ((e: Event) => void) | null = null;
+      constructor(text: string) {
+        this.text = text;
+      }
+    }
+    Object.defineProperty(window, 'SpeechSynthesisUtterance', { value: Utterance, configurable: true });
+  }, langs);
+}
+
+/** What this page has said so far (a page in the middle of loading has said nothing yet). */
+export const spoken = (page: Page): Promise<string[]> =>
+  page.evaluate(() => (window as unknown as { __spoken?: string[] }).__spoken ?? []).catch(() => [] as string[]);

@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect, expectNoAxeViolations, keepScreenshot, PHONE, test } from './fixtures.ts';
-import { authFile, DEMO, signIn } from './helpers.ts';
+import { authFile, DEMO, signIn, spoken, stubSpeech } from './helpers.ts';
 
 /**
  * Pupils' needs as the people who use them, in Groep 6 (meester Karim's, whose sign-ins no other
@@ -12,49 +12,6 @@ test.describe.configure({ mode: 'serial' });
 
 const GROEP_6 = '20000000-0000-4000-8000-000000000006';
 const TAFELS = '40000000-0000-4000-8000-000000000061';
-
-/**
- * Headless Chromium has the Speech API but no voices: a stand-in with one voice per language,
- * which records what it is asked to say.
- */
-async function stubSpeech(page: Page): Promise<void> {
-  await page.addInitScript(() => {
-    const spoken: string[] = [];
-    (window as unknown as { __spoken: string[] }).__spoken = spoken;
-    const voices = ['nl-NL', 'en-GB', 'ar-SA', 'uk-UA', 'pl-PL', 'tr-TR'].map((lang) => ({
-      lang,
-      name: lang,
-      default: false,
-      localService: true,
-      voiceURI: lang,
-    }));
-    const synth = {
-      getVoices: () => voices,
-      speak: (u: SpeechSynthesisUtterance) => {
-        spoken.push(u.text);
-        setTimeout(() => u.onend?.call(u, new Event('end') as SpeechSynthesisEvent), 10);
-      },
-      cancel: () => undefined,
-      addEventListener: () => undefined,
-      removeEventListener: () => undefined,
-    };
-    Object.defineProperty(window, 'speechSynthesis', { value: synth, configurable: true });
-    // The real utterance accepts only the browser's own voice objects.
-    class Utterance {
-      text: string;
-      lang = '';
-      voice: unknown = null;
-      rate = 1;
-      onend: ((e: Event) => void) | null = null;
-      onerror: ((e: Event) => void) | null = null;
-      constructor(text: string) {
-        this.text = text;
-      }
-    }
-    Object.defineProperty(window, 'SpeechSynthesisUtterance', { value: Utterance, configurable: true });
-  });
-}
-const spoken = (page: Page) => page.evaluate(() => (window as unknown as { __spoken: string[] }).__spoken);
 
 async function openClassMode(page: Page): Promise<void> {
   await signIn(page, DEMO.teacher6);
@@ -74,7 +31,7 @@ test.describe('a pupil on a class tablet', () => {
 
   test('chooses what helps, hears a label, draws, confirms and changes an answer', async ({ page }, testInfo) => {
     test.slow();
-    await stubSpeech(page);
+    await stubSpeech(page, ['nl-NL', 'en-GB', 'ar-SA', 'uk-UA', 'pl-PL', 'tr-TR']);
     await openClassMode(page);
     // Each name has the pupil's own picture beside it; no adult control is one tap away.
     await expect(page.getByRole('link', { name: 'Liam' }).locator('svg')).toBeVisible();

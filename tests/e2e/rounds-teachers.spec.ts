@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect, expectNoAxeViolations, keepScreenshot, PHONE, test } from './fixtures.ts';
-import { authFile, DEMO, signIn } from './helpers.ts';
+import { authFile, DEMO, signIn, spoken, stubSpeech } from './helpers.ts';
 
 /**
  * Issue 21 (items 5–7) as juf Anna of Groep 3 uses it: the circles by keyboard without losing
@@ -10,44 +10,6 @@ test.describe.configure({ mode: 'serial' });
 
 const GROEP_3 = '20000000-0000-4000-8000-000000000003';
 const VETERS = '40000000-0000-4000-8000-000000000031';
-
-/**
- * Headless Chromium has the Speech API but no voices: a stand-in with the voices given, which
- * records what it is asked to say (words and the voice's language).
- */
-async function stubSpeech(page: Page, langs: string[]): Promise<void> {
-  await page.addInitScript((voiceLangs: string[]) => {
-    const spoken: string[] = [];
-    (window as unknown as { __spoken: string[] }).__spoken = spoken;
-    const voices = voiceLangs.map((lang) => ({ lang, name: lang, default: false, localService: true, voiceURI: lang }));
-    const synth = {
-      getVoices: () => voices,
-      speak: (u: SpeechSynthesisUtterance) => {
-        spoken.push(u.text);
-        setTimeout(() => u.onend?.call(u, new Event('end') as SpeechSynthesisEvent), 10);
-      },
-      cancel: () => undefined,
-      addEventListener: () => undefined,
-      removeEventListener: () => undefined,
-    };
-    Object.defineProperty(window, 'speechSynthesis', { value: synth, configurable: true });
-    class Utterance {
-      text: string;
-      lang = '';
-      voice: unknown = null;
-      rate = 1;
-      onend: ((e: Event) => void) | null = null;
-      onerror: ((e: Event) => void) | null = null;
-      constructor(text: string) {
-        this.text = text;
-      }
-    }
-    Object.defineProperty(window, 'SpeechSynthesisUtterance', { value: Utterance, configurable: true });
-  }, langs);
-}
-/** What this page has said so far (a page in the middle of loading has said nothing yet). */
-const spoken = (page: Page) =>
-  page.evaluate(() => (window as unknown as { __spoken?: string[] }).__spoken ?? []).catch(() => [] as string[]);
 
 /** Whether an element is inside the window as it is now, without scrolling. */
 async function inView(page: Page, locator: ReturnType<Page['locator']>): Promise<boolean> {

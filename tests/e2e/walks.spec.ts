@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { expect, expectNoAxeViolations, test } from './fixtures.ts';
-import { authFile, DEMO, signIn } from './helpers.ts';
+import { authFile, DEMO, signIn, spoken, stubSpeech } from './helpers.ts';
 
 /**
  * The walks of 2026-12 (issue 25), what was still open: the pupil screens on a tablet in both
@@ -14,40 +14,6 @@ import { authFile, DEMO, signIn } from './helpers.ts';
 const GROEP_3 = '20000000-0000-4000-8000-000000000003';
 const VETERS = '40000000-0000-4000-8000-000000000031';
 const SHOTS = process.env.WALK_SHOTS ?? '';
-
-async function stubSpeech(page: Page, langs: string[]): Promise<void> {
-  await page.addInitScript((voiceLangs: string[]) => {
-    const spoken: string[] = [];
-    (window as unknown as { __spoken: string[] }).__spoken = spoken;
-    const voices = voiceLangs.map((lang) => ({ lang, name: lang, default: false, localService: true, voiceURI: lang }));
-    const synth = {
-      getVoices: () => voices,
-      speak: (u: SpeechSynthesisUtterance) => {
-        spoken.push(u.text);
-        setTimeout(() => u.onend?.call(u, new Event('end') as SpeechSynthesisEvent), 10);
-      },
-      cancel: () => undefined,
-      addEventListener: () => undefined,
-      removeEventListener: () => undefined,
-    };
-    Object.defineProperty(window, 'speechSynthesis', { value: synth, configurable: true });
-    class Utterance {
-      text: string;
-      lang = '';
-      voice: unknown = null;
-      rate = 1;
-      onend: ((e: Event) => void) | null = null;
-      onerror: ((e: Event) => void) | null = null;
-      constructor(text: string) {
-        this.text = text;
-      }
-    }
-    Object.defineProperty(window, 'SpeechSynthesisUtterance', { value: Utterance, configurable: true });
-  }, langs);
-}
-/** What this page has said so far (a page in the middle of loading has said nothing yet). */
-const spoken = (page: Page) =>
-  page.evaluate(() => (window as unknown as { __spoken?: string[] }).__spoken ?? []).catch(() => [] as string[]);
 
 /** Whether an element is inside the window as it is now, without scrolling. */
 
