@@ -1944,7 +1944,12 @@ AS $function$
   from public.pupils p
   where p.id = any (p_pupils)
     and (select auth.uid()) is not null
-    and private.is_school_staff(p.school_id)
+    -- A DISTINCT subquery is not pulled up into the outer query, so the check runs per school.
+    and p.school_id in (
+      select s.school_id
+      from (select distinct q.school_id from public.pupils q where q.id = any (p_pupils)) s
+      where private.is_school_staff(s.school_id)
+    )
     -- Once per page view: not again within 10 seconds for the same reader, pupil and kind.
     and not exists (
       select 1 from public.pupil_access_log l
@@ -5113,7 +5118,7 @@ begin
            a.feedback_drawing_path is not null, a.updated_at
     from public.pupils p
     left join public.need_answers a on a.round_id = p_round and a.pupil_id = p.id
-    where p.class_id = v_round.class_id and (exists (select 1 from private.current_pupils c where c.id = p.id) or a.pupil_id is not null)
+    where p.class_id = v_round.class_id and (p.left_at is null or a.pupil_id is not null)
     order by lower(p.first_name);
   perform private.log_pupil_reads(
     array(select a.pupil_id from public.need_answers a where a.round_id = p_round), 'needs_answers');
@@ -7024,20 +7029,30 @@ grant execute on function public.school_class_teachers(p_school uuid) to service
 
 CREATE OR REPLACE FUNCTION public.school_classes(p_school uuid)
  RETURNS TABLE(class_id uuid, name text, school_year text, pupil_count integer)
- LANGUAGE sql
+ LANGUAGE plpgsql
  STABLE SECURITY DEFINER
  SET search_path TO ''
 AS $function$
-  select c.id, c.name, c.school_year,
-         case when private.can_see_class_pupils(c.id)
-           then (select count(*)::int from private.current_pupils p where p.class_id = c.id)
-           else (select count(*)::int from private.current_pupils p
-                 where p.class_id = c.id
-                   and (private.is_pupil_self(p.id) or private.is_guardian_of(p.id)))
-         end
-  from public.classes c
-  where c.school_id = p_school and private.can_see_class(c.id)
-  order by c.school_year desc, c.name
+declare
+  v_all boolean := private.sees_all_classes(p_school);
+begin
+  return query
+    select c.id, c.name, c.school_year,
+           case when v_all or private.can_see_class_pupils(c.id)
+             then coalesce(n.pupils, 0)
+             else (select count(*)::int from private.current_pupils p
+                   where p.class_id = c.id
+                     and (private.is_pupil_self(p.id) or private.is_guardian_of(p.id)))
+           end
+    from public.classes c
+    left join (
+      -- A pupil's class is of the pupil's school (pupils_class_id_school_id_fkey).
+      select p.class_id, count(*)::int as pupils from private.current_pupils p
+      where p.school_id = p_school group by p.class_id
+    ) n on n.class_id = c.id
+    where c.school_id = p_school and (v_all or private.can_see_class(c.id))
+    order by c.school_year desc, c.name;
+end
 $function$;
 grant execute on function public.school_classes(p_school uuid) to authenticated;
 grant execute on function public.school_classes(p_school uuid) to service_role;
