@@ -5118,7 +5118,8 @@ begin
            a.feedback_drawing_path is not null, a.updated_at
     from public.pupils p
     left join public.need_answers a on a.round_id = p_round and a.pupil_id = p.id
-    where p.class_id = v_round.class_id and (p.left_at is null or a.pupil_id is not null)
+    left join private.current_pupils c on c.id = p.id
+    where p.class_id = v_round.class_id and (c.id is not null or a.pupil_id is not null)
     order by lower(p.first_name);
   perform private.log_pupil_reads(
     array(select a.pupil_id from public.need_answers a where a.round_id = p_round), 'needs_answers');

@@ -77,8 +77,8 @@ revoke execute on function public.school_classes(uuid) from public, anon, authen
 grant execute on function public.school_classes(uuid) to authenticated;
 
 -- A round's answers, one row per pupil of the class (current pupils, and pupils who left after
--- answering), and who looked. Unchanged but for "current pupil", now the column itself
--- (private.current_pupils is the pupils whose left_at is null) instead of a subquery per pupil.
+-- answering), and who looked. Unchanged but for "current pupil": one join with
+-- private.current_pupils instead of a subquery per pupil.
 create or replace function public.need_round_answers(p_round uuid)
 returns table (
   pupil_id uuid, first_name text, answered boolean, needs text[], goal_step text, own_words text, has_drawing boolean,
@@ -102,7 +102,8 @@ begin
            a.feedback_drawing_path is not null, a.updated_at
     from public.pupils p
     left join public.need_answers a on a.round_id = p_round and a.pupil_id = p.id
-    where p.class_id = v_round.class_id and (p.left_at is null or a.pupil_id is not null)
+    left join private.current_pupils c on c.id = p.id
+    where p.class_id = v_round.class_id and (c.id is not null or a.pupil_id is not null)
     order by lower(p.first_name);
   perform private.log_pupil_reads(
     array(select a.pupil_id from public.need_answers a where a.round_id = p_round), 'needs_answers');
