@@ -278,7 +278,10 @@ for (const path of [overview(), schoolView(), pupilPage(), groupDiscussion()]) {
   const started = performance.now();
   const res = await send(path);
   if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
-  console.log(`  one request, alone (cold): ${path} ${(performance.now() - started).toFixed(0)} ms, ${(await res.text()).length} B`);
+  const html = await res.text();
+  console.log(`  one request, alone (cold): ${path} ${(performance.now() - started).toFixed(0)} ms, ${html.length} B`);
+  // BENCH_HTML=<folder>: keep each page, to see what its bytes are.
+  if (process.env.BENCH_HTML) writeFileSync(join(process.env.BENCH_HTML, `${path.split('/')[5]}.html`), html);
 }
 await load(overview, 2);
 await load(schoolView, 2);

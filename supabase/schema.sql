@@ -1939,17 +1939,17 @@ CREATE OR REPLACE FUNCTION private.log_pupil_reads(p_pupils uuid[], p_kind text)
  SECURITY DEFINER
  SET search_path TO ''
 AS $function$
+  -- The schools of the pupils given, asked about once each: a materialized CTE, so that the
+  -- check is not pushed down to run per pupil (as it is through a DISTINCT subquery).
+  with schools as materialized (
+    select distinct q.school_id from public.pupils q where q.id = any (p_pupils)
+  )
   insert into public.pupil_access_log (school_id, reader_id, pupil_id, kind)
   select p.school_id, (select auth.uid()), p.id, p_kind
   from public.pupils p
   where p.id = any (p_pupils)
     and (select auth.uid()) is not null
-    -- A DISTINCT subquery is not pulled up into the outer query, so the check runs per school.
-    and p.school_id in (
-      select s.school_id
-      from (select distinct q.school_id from public.pupils q where q.id = any (p_pupils)) s
-      where private.is_school_staff(s.school_id)
-    )
+    and p.school_id in (select s.school_id from schools s where private.is_school_staff(s.school_id))
     -- Once per page view: not again within 10 seconds for the same reader, pupil and kind.
     and not exists (
       select 1 from public.pupil_access_log l
@@ -2760,20 +2760,20 @@ begin
   live as (
     select p.id, p.class_id from private.current_pupils p where p.school_id = p_school
   ),
+  placed as (
+    select l.class_id, l.id, gp.plan_id, gp.circle
+    from live l join current_plan cp on cp.class_id = l.class_id
+    left join public.group_plan_pupils gp on gp.plan_id = cp.id and gp.pupil_id = l.id
+  ),
   steps as (
     select a.pupil_id, a.class_id, a.goal_step,
            row_number() over (partition by a.pupil_id order by r.opened_at desc) as n
     from public.need_answers a join public.need_rounds r on r.id = a.round_id
     where r.school_id = p_school and a.goal_step is not null
   )
-  select l.class_id, l.id, 'earring'::text
-  from current_plan cp
-  join public.group_plan_pupils gp on gp.plan_id = cp.id and gp.circle in ('very-intensive', 'very-deepened')
-  join live l on l.id = gp.pupil_id and l.class_id = cp.class_id
-  union all
-  select l.class_id, l.id, 'no_circle'::text
-  from live l join current_plan cp on cp.class_id = l.class_id
-  where not exists (select 1 from public.group_plan_pupils gp where gp.plan_id = cp.id and gp.pupil_id = l.id)
+  select x.class_id, x.id, case when x.plan_id is null then 'no_circle'::text else 'earring'::text end
+  from placed x
+  where x.plan_id is null or x.circle in ('very-intensive', 'very-deepened')
   union all
   select l.class_id, l.id, 'not_yet_twice'::text
   from steps s join live l on l.id = s.pupil_id and l.class_id = s.class_id
