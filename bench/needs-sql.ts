@@ -21,7 +21,11 @@ const { user } = await one<{ user: string }>(
   `select m.user_id as user from public.memberships m join auth.users u on u.id = m.user_id where u.email = 'directie@regenboog.example' limit 1`,
 );
 const { school } = await one<{ school: string }>(`select id as school from public.schools where slug = 'demo'`);
-const rounds = (await client.query(`select id, class_id from public.need_rounds where class_id::text like '21000000-%' and closed_at is null order by class_id`)).rows as { id: string; class_id: string }[];
+const rounds = (
+  await client.query(
+    `select id, class_id from public.need_rounds where class_id::text like '21000000-%' and closed_at is null order by class_id`,
+  )
+).rows as { id: string; class_id: string }[];
 const calls: [string, (i: number) => string, number][] = [
   ['need_round_answers', (i) => `select count(*) from public.need_round_answers('${rounds[i % rounds.length]!.id}')`, 80],
   ['class_need_rounds', (i) => `select count(*) from public.class_need_rounds('${rounds[i % rounds.length]!.class_id}')`, 80],

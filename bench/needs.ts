@@ -289,7 +289,9 @@ await load(pupilPage, 2);
 await load(groupDiscussion, 2);
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 const line = (name: string, r: Awaited<ReturnType<typeof load>>) =>
-  console.log(`  ${name.padEnd(36)} p50 ${ms(r.p50)}  p95 ${ms(r.p95)}  ${r.rps.toFixed(0)} req/s  (${r.n} requests)  CPU ${r.cpu.toFixed(1)} ms/page  load ${r.load.toFixed(1)}`);
+  console.log(
+    `  ${name.padEnd(36)} p50 ${ms(r.p50)}  p95 ${ms(r.p95)}  ${r.rps.toFixed(0)} req/s  (${r.n} requests)  CPU ${r.cpu.toFixed(1)} ms/page  load ${r.load.toFixed(1)}`,
+  );
 console.log(
   `${READERS} concurrent readers, ${SECONDS} s per measure, signed in as the school's admin, database: ${postgres ? 'PostgreSQL server' : 'embedded (PGlite)'}`,
 );
