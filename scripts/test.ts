@@ -50,13 +50,14 @@ async function inOrder(steps: Array<[string, string]>, quiet = false): Promise<A
 }
 
 const all: Result[] = [];
+const started = performance.now();
 const finish = (ok: boolean): never => {
   console.log('\nnpm test: time per step');
   for (const r of all) console.log(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(34)} ${r.seconds.toFixed(0).padStart(5)} s`);
+  console.log(`       ${'all, wall clock'.padEnd(34)} ${((performance.now() - started) / 1000).toFixed(0).padStart(5)} s`);
   process.exit(ok ? 0 : 1);
 };
 
-const started = performance.now();
 const [front, side] = await Promise.all([
   inOrder([
     ['check (astro, i18n, language, biome)', 'npm run check'],
@@ -84,5 +85,4 @@ for (const [name, command] of [
   all.push(result);
   if (!result.ok) finish(false);
 }
-all.push({ name: 'all (wall clock)', ok: true, seconds: (performance.now() - started) / 1000 });
 finish(true);
