@@ -29,7 +29,7 @@ export default defineConfig({
   timeout: 60_000,
   use: {
     baseURL: `http://localhost:${PORT}`,
-    trace: 'retain-on-failure',
+    trace: { mode: 'retain-on-failure', screenshots: false },
     screenshot: 'only-on-failure',
     // The leaflets' offline worker (public/sw.js) keeps a whole school's list in the background on
     // every visit; tests about something else do not wait for it. The tests about offline reading,
