@@ -30,7 +30,10 @@ function run<T>(name: string, file: string, env: Record<string, string> = {}): {
 }
 
 type Startup = { cold: number; warm: number; coldCpu: number; warmCpu: number };
-type Needs = { database: string; results: { page: string; how: 'read' | 'flat'; p50: number; p95: number; rps: number }[] };
+type Needs = {
+  database: string;
+  results: { page: string; how: 'read' | 'flat'; p50: number; p95: number; rps: number; cpu: number }[];
+};
 type Leaflets = { reader: { p50: number; p95: number; rps: number }; staticFile: { p50: number; p95: number }; connections: number };
 type Bytes = { kind: string; who: string; files: number; raw: number; gz: number }[];
 
@@ -63,7 +66,7 @@ for (const n of [needs, needsPg]) {
   for (const r of n.value.results) {
     rows.push([
       `${r.page}, 20 readers, ${r.how === 'read' ? 'as people read' : 'flat out'} (${n.value.database})`,
-      `p50 ${ms(r.p50)} · p95 ${ms(r.p95)} · ${r.rps.toFixed(0)}/s`,
+      `p50 ${ms(r.p50)} · p95 ${ms(r.p95)} · ${r.rps.toFixed(0)}/s · CPU ${r.cpu.toFixed(1)} ms/page`,
       r.how === 'read' ? 'p95 < 50 ms' : '',
       n.load,
     ]);

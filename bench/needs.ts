@@ -11,9 +11,9 @@
 // straight into a fresh data folder's database while the server is stopped. Times are measured at the client on the same machine:
 // the server's time plus a loopback round trip.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
@@ -193,23 +193,75 @@ function get(path: string): Promise<number> {
     req.on('error', reject);
   });
 }
+// CPU time spent serving (less moved by other work on the machine than wall time): the server
+// process's own, and on PostgreSQL also the postmaster's and its backends' (live and reaped).
+// Linux /proc only; elsewhere 0. Clock ticks of 10 ms.
+const ticks = (pid: number, withChildren: boolean): number => {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return Number(f[11]) + Number(f[12]) + (withChildren ? Number(f[13]) + Number(f[14]) : 0);
+  } catch {
+    return 0;
+  }
+};
+let postmaster = 0;
+if (postgres && existsSync('/proc')) {
+  const c = new pg.Client({ connectionString: postgres.admin });
+  await c.connect();
+  const { rows } = await c.query<{ dir: string }>(`select current_setting('data_directory') as dir`);
+  await c.end();
+  try {
+    postmaster = Number(readFileSync(join(rows[0]!.dir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  } catch {
+    postmaster = 0; // not readable by this user: the server process's CPU only
+  }
+}
+function cpuMs(): number {
+  let t = server?.pid ? ticks(server.pid, true) : 0;
+  if (postmaster) {
+    t += ticks(postmaster, true);
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        if (readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1] === String(postmaster)) t += ticks(Number(pid), false);
+      } catch {
+        // gone
+      }
+    }
+  }
+  return t * 10;
+}
+// BENCH_TRACE=<file>: every request (page, reader, its n-th, start ms, took ms), to see where a tail comes from.
+const trace: string[] | null = process.env.BENCH_TRACE ? [] : null;
+let traceName = '';
 /** Each reader opens a page after the other; with `pause`, waits that long (±50 %) in between, as a person reading. */
 async function load(paths: () => string, seconds: number, pause = 0) {
   const latencies: number[] = [];
+  const cpuBefore = cpuMs();
   const until = performance.now() + seconds * 1000;
   const started = performance.now();
   await Promise.all(
-    Array.from({ length: READERS }, async () => {
+    Array.from({ length: READERS }, async (_, reader) => {
+      let seq = 0;
+      // People reading do not all click in the same millisecond: each reader's first page comes
+      // at a random moment within one pause, as later ones do. (Before, all 20 first requests
+      // left at once: a burst of 20 queued behind each other, 10 % of a 10-second sample and
+      // all of its p95; that burst is the flat-out measure's.)
+      if (pause) await new Promise((r) => setTimeout(r, pause * Math.random()));
       while (performance.now() < until) {
-        latencies.push(await get(paths()));
+        const at = performance.now() - started;
+        const took = await get(paths());
+        latencies.push(took);
+        trace?.push(`${traceName}\t${reader}\t${seq++}\t${at.toFixed(1)}\t${took.toFixed(1)}`);
         if (pause) await new Promise((r) => setTimeout(r, pause * (0.5 + Math.random())));
       }
     }),
   );
   const elapsed = (performance.now() - started) / 1000;
+  const cpu = (cpuMs() - cpuBefore) / latencies.length;
   latencies.sort((a, b) => a - b);
   const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!;
-  return { p50: at(50), p95: at(95), rps: latencies.length / elapsed, n: latencies.length };
+  return { p50: at(50), p95: at(95), rps: latencies.length / elapsed, n: latencies.length, cpu, load: loadavg()[0]! };
 }
 
 let next = 0;
@@ -226,7 +278,10 @@ for (const path of [overview(), schoolView(), pupilPage(), groupDiscussion()]) {
   const started = performance.now();
   const res = await send(path);
   if (res.status !== 200) throw new Error(`${path}: ${res.status}`);
-  console.log(`  one request, alone (cold): ${path} ${(performance.now() - started).toFixed(0)} ms, ${(await res.text()).length} B`);
+  const html = await res.text();
+  console.log(`  one request, alone (cold): ${path} ${(performance.now() - started).toFixed(0)} ms, ${html.length} B`);
+  // BENCH_HTML=<folder>: keep each page, to see what its bytes are.
+  if (process.env.BENCH_HTML) writeFileSync(join(process.env.BENCH_HTML, `${path.split('/')[5]}.html`), html);
 }
 await load(overview, 2);
 await load(schoolView, 2);
@@ -234,15 +289,27 @@ await load(pupilPage, 2);
 await load(groupDiscussion, 2);
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 const line = (name: string, r: Awaited<ReturnType<typeof load>>) =>
-  console.log(`  ${name.padEnd(36)} p50 ${ms(r.p50)}  p95 ${ms(r.p95)}  ${r.rps.toFixed(0)} req/s  (${r.n} requests)   aim p95 < 50 ms`);
+  console.log(
+    `  ${name.padEnd(36)} p50 ${ms(r.p50)}  p95 ${ms(r.p95)}  ${r.rps.toFixed(0)} req/s  (${r.n} requests)  CPU ${r.cpu.toFixed(1)} ms/page  load ${r.load.toFixed(1)}`,
+  );
 console.log(
   `${READERS} concurrent readers, ${SECONDS} s per measure, signed in as the school's admin, database: ${postgres ? 'PostgreSQL server' : 'embedded (PGlite)'}`,
 );
-const results: { page: string; how: 'read' | 'flat'; p50: number; p95: number; rps: number }[] = [];
+const results: { page: string; how: 'read' | 'flat'; p50: number; p95: number; rps: number; cpu: number; load: number }[] = [];
+// PAGES: only these (comma list of overview, school, pupil, group), e.g. for a profile of one page.
+const pages = new Set((process.env.PAGES ?? 'overview,school,pupil,group').split(','));
+const kindOf = new Map<() => string, string>([
+  [overview, 'overview'],
+  [schoolView, 'school'],
+  [pupilPage, 'pupil'],
+  [groupDiscussion, 'group'],
+]);
 const measure = async (page: string, paths: () => string, pause = 0) => {
+  if (!pages.has(kindOf.get(paths)!)) return;
+  traceName = `${page} ${pause ? 'read' : 'flat'}`;
   const r = await load(paths, SECONDS, pause);
   line(page, r);
-  results.push({ page, how: pause ? 'read' : 'flat', p50: r.p50, p95: r.p95, rps: r.rps });
+  results.push({ page, how: pause ? 'read' : 'flat', p50: r.p50, p95: r.p95, rps: r.rps, cpu: r.cpu, load: r.load });
 };
 console.log(' as people read (each reader opens a page about once a second):');
 await measure('class overview (one of 40 rounds)', overview, 1000);
@@ -257,5 +324,6 @@ await measure('groepsbespreking (40 classes)', groupDiscussion);
 // BENCH_JSON: the figures for bench/all.ts.
 if (process.env.BENCH_JSON)
   writeFileSync(process.env.BENCH_JSON, JSON.stringify({ database: postgres ? 'PostgreSQL' : 'PGlite', results }));
+if (trace && process.env.BENCH_TRACE) writeFileSync(process.env.BENCH_TRACE, `${trace.join('\n')}\n`);
 agent.destroy();
 await stopServer();

@@ -1,18 +1,31 @@
 // Finds the Chromium the browser tests run in, and (run as a script) brings one when there is none:
-//   node scripts/browser.mjs          prints the path, installing a browser when none is found
+//   node scripts/browser.mjs          prints the paths, installing what is missing
 //   import { findChromium } from …    the path, or null; never installs
-// In order: CHROMIUM_PATH; Chromium's headless shell from the system (Debian's
-// chromium-headless-shell: the same engine without the desktop browser around it, which takes
-// about a third less CPU per test); a Chromium or Chrome from the system (Debian's package, a
-// distro's, Google's); Playwright's own download. To bring one: as root with apt, Debian's headless
-// shell (also where a full Chromium is already there); else Playwright's installer, then Debian's
-// full package. When nothing works it stops with one sentence saying what to install.
+// Most tests run in Chromium's headless shell when the system has one (Debian's
+// chromium-headless-shell: the same engine without the desktop browser around it, about a third
+// less CPU per test). What the shell cannot do (it refuses notifications, so Web Push) runs in a
+// full Chromium: findFullChromium. In order: CHROMIUM_PATH (for both); the system's headless
+// shell; a Chromium or Chrome from the system (Debian's, a distro's, Google's); Playwright's own
+// download. To bring one: Playwright's installer, then, as root with apt, Debian's package; as
+// root with apt, the headless shell too. When nothing works it stops with one sentence saying
+// what to install.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const HEADLESS_SHELL = 'chromium-headless-shell';
-const SYSTEM = [HEADLESS_SHELL, 'chromium', 'chromium-browser', 'google-chrome-stable', 'google-chrome'];
+
+/** How the tests start it: no sandbox (containers), no GPU, nothing fetched in the background. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const FULL = ['chromium', 'chromium-browser', 'google-chrome-stable', 'google-chrome'];
 
 function executable(path) {
   try {
@@ -39,14 +52,20 @@ async function playwrightsOwn() {
   }
 }
 
-/** The Chromium to use, or null. Never installs anything. */
-export async function findChromium(env = process.env) {
+/** A full Chromium or Chrome, or null. Never installs anything. */
+export async function findFullChromium(env = process.env) {
   if (env.CHROMIUM_PATH) return executable(env.CHROMIUM_PATH) ? env.CHROMIUM_PATH : null;
-  for (const name of SYSTEM) {
+  for (const name of FULL) {
     const path = onPath(name);
     if (path) return path;
   }
   return playwrightsOwn();
+}
+
+/** The Chromium most tests run in (the headless shell where there is one), or null. Never installs. */
+export async function findChromium(env = process.env) {
+  if (env.CHROMIUM_PATH) return executable(env.CHROMIUM_PATH) ? env.CHROMIUM_PATH : null;
+  return onPath(HEADLESS_SHELL) ?? findFullChromium(env);
 }
 
 /** The last line of an error output that says something (not a lone brace of a stack dump). */
@@ -65,33 +84,19 @@ function attempt(label, command, args) {
   return run.status === 0;
 }
 
-async function ensureChromium() {
-  const found = await findChromium();
+async function ensureFullChromium() {
+  const found = await findFullChromium();
+  if (found) return found;
   if (process.env.CHROMIUM_PATH) {
-    if (found) return found;
     throw new Error(`CHROMIUM_PATH is set to ${process.env.CHROMIUM_PATH}, which is not an executable browser.`);
   }
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
-  if (!onPath(HEADLESS_SHELL) && isRoot && onPath('apt-get')) {
-    const apt = `apt-get install -y --no-install-recommends ${HEADLESS_SHELL} fonts-noto-core`;
-    if (attempt('installing Debian’s Chromium headless shell with apt-get', 'sh', ['-c', `${apt} || (apt-get update && ${apt})`])) {
-      const shell = await findChromium();
-      if (shell) return shell;
-    }
-  }
-  if (found) return found;
   if (attempt('no Chromium found; trying Playwright’s own download', 'npx', ['--no-install', 'playwright', 'install', 'chromium'])) {
     const own = await playwrightsOwn();
     if (own) return own;
   }
-  if (isRoot && onPath('apt-get')) {
-    if (
-      attempt('installing Debian’s chromium with apt-get', 'sh', [
-        '-c',
-        'apt-get install -y --no-install-recommends chromium fonts-noto-core || (apt-get update && apt-get install -y --no-install-recommends chromium fonts-noto-core)',
-      ])
-    ) {
-      const system = await findChromium();
+  if (isRoot() && onPath('apt-get')) {
+    if (attempt('installing Debian’s chromium with apt-get', 'sh', ['-c', apt('chromium fonts-noto-core')])) {
+      const system = await findFullChromium();
       if (system) return system;
     }
   }
@@ -100,17 +105,30 @@ async function ensureChromium() {
   );
 }
 
+/** The headless shell where apt can bring it; else the tests run in the full browser, only slower. */
+async function ensureHeadlessShell() {
+  if (process.env.CHROMIUM_PATH || onPath(HEADLESS_SHELL) || !isRoot() || !onPath('apt-get')) return;
+  attempt('installing Debian’s Chromium headless shell with apt-get', 'sh', ['-c', apt(`${HEADLESS_SHELL} fonts-noto-core`)]);
+}
+
+const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
+const apt = (packages) =>
+  `apt-get install -y --no-install-recommends ${packages} || (apt-get update && apt-get install -y --no-install-recommends ${packages})`;
+
+function versionOf(path) {
+  try {
+    return execFileSync(path, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return 'version unknown';
+  }
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   try {
-    const path = await ensureChromium();
-    const version = (() => {
-      try {
-        return execFileSync(path, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-      } catch {
-        return 'version unknown';
-      }
-    })();
-    console.log(`browser: ${path} (${version})`);
+    const full = await ensureFullChromium();
+    await ensureHeadlessShell();
+    const most = (await findChromium()) ?? full;
+    console.log(`browser: ${most} (${versionOf(most)})${most === full ? '' : `; Web Push in ${full}`}`);
   } catch (err) {
     console.error(`browser: ${err.message}`);
     process.exit(1);

@@ -6,6 +6,7 @@ import type { Browser, Locator, Page } from '@playwright/test';
 import ICAL from 'ical.js';
 import { expect, expectNoAxeViolations, keepScreenshot, PHONE, test } from './fixtures.ts';
 import { authFile, DEMO } from './helpers.ts';
+import { CHROMIUM_ARGS, findFullChromium } from '../../scripts/browser.mjs';
 
 /**
  * Nobody misses a meeting (issue 20), as the people live it: the admin opens a meeting round for
@@ -19,6 +20,9 @@ import { authFile, DEMO } from './helpers.ts';
  * what is waiting. Serial: each step builds on the one before.
  */
 test.describe.configure({ mode: 'serial' });
+// Web Push needs a full Chromium: the headless shell the other tests run in refuses notifications,
+// whatever permission is granted.
+test.use({ launchOptions: { executablePath: (await findFullChromium()) ?? undefined, args: CHROMIUM_ARGS } });
 test.use({ serviceWorkers: 'allow' });
 
 const ece = createRequire(import.meta.url)('http_ece') as {

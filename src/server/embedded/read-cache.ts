@@ -129,7 +129,11 @@ export function createReadCache(readOnly: ReadonlySet<string>, options: { ttlMs?
         try {
           return await call();
         } finally {
-          if (!readOnly.has(name) && !NOT_SHOWN_WRITES.has(name)) invalidate();
+          if (!readOnly.has(name) && !NOT_SHOWN_WRITES.has(name)) {
+            // PORTAL_READ_CACHE_DEBUG=1: which call emptied the cache (a function name, no data).
+            if (process.env.PORTAL_READ_CACHE_DEBUG) console.error(`read cache emptied by ${name}`);
+            invalidate();
+          }
         }
       }
       const key = `${claims.role}\u0000${claims.sub ?? ''}\u0000${name}\u0000${JSON.stringify(args)}`;
@@ -149,6 +153,7 @@ export function createReadCache(readOnly: ReadonlySet<string>, options: { ttlMs?
         return value;
       }
       if (hit) entries.delete(key);
+      if (process.env.PORTAL_READ_CACHE_DEBUG) console.error(`read cache miss ${name}${hit ? ' (expired)' : ''}`);
       const started = epoch;
       const value = await call();
       if (started === epoch) {
