@@ -69,6 +69,34 @@ test.describe('a shared class tablet', () => {
   });
 });
 
+test.describe('the picture code and the drawing on a shared tablet', () => {
+  test('a half-drawn drawing stays in the page alone, and neither screen loads React', async ({ page }) => {
+    await openClassMode(page);
+    // A drawing an earlier build kept in this tablet's tab goes when the next child's session ends.
+    await page.evaluate(() => sessionStorage.setItem('portal-drawing:old', '[{"colour":"#c62828","width":9,"points":[[1,1]]}]'));
+    await page.getByRole('link', { name: 'Fatima', exact: true }).click();
+    // The pad is the server's own form; no framework island on the code screen.
+    await expect(page.locator('button[name=pick]')).toHaveCount(9);
+    await expect(page.locator('astro-island')).toHaveCount(0);
+    for (const picture of ['zon', 'kat', 'appel']) await page.getByRole('button', { name: picture, exact: true }).click();
+    await expect(page).toHaveURL(/\/nl\/pupil(\?hello=1|\/avatar)?$/);
+    expect(await stored(page)).not.toMatch(/zon|kat|appel|sun|cat|apple|portal-drawing:old/);
+
+    await page.goto('/nl/pupil/draw/needs');
+    await expect(page.locator('astro-island')).toHaveCount(0);
+    const c = (await page.locator('canvas').boundingBox())!;
+    await page.mouse.move(c.x + 40, c.y + 40);
+    await page.mouse.down();
+    await page.mouse.move(c.x + 200, c.y + 160, { steps: 6 });
+    await page.mouse.up();
+    await expect(page.getByRole('button', { name: 'Ongedaan maken' })).toBeEnabled();
+    // Walked away from without Bewaren: nothing of it in the browser's storage.
+    expect(await stored(page)).not.toMatch(/drawing/);
+    await page.goto('/nl/class');
+    expect(await stored(page)).not.toMatch(/drawing/);
+  });
+});
+
 test.describe("a child's consent on the tablet", () => {
   test.use({ viewport: { width: 820, height: 1180 } });
 
