@@ -116,6 +116,8 @@ export function createReadCache(readOnly: ReadonlySet<string>, options: { ttlMs?
   const loggedAt = new Map<string, number>();
   let epoch = 0;
   const ttl = options.ttlMs ?? TTL_MS;
+  // PORTAL_READ_CACHE_DEBUG=1: each miss, and which call emptied the cache (function names, no data).
+  const debug = Boolean(process.env.PORTAL_READ_CACHE_DEBUG);
   const invalidate = () => {
     epoch++;
     entries.clear();
@@ -130,8 +132,7 @@ export function createReadCache(readOnly: ReadonlySet<string>, options: { ttlMs?
           return await call();
         } finally {
           if (!readOnly.has(name) && !NOT_SHOWN_WRITES.has(name)) {
-            // PORTAL_READ_CACHE_DEBUG=1: which call emptied the cache (a function name, no data).
-            if (process.env.PORTAL_READ_CACHE_DEBUG) console.error(`read cache emptied by ${name}`);
+            if (debug) console.error(`read cache emptied by ${name}`);
             invalidate();
           }
         }
@@ -153,7 +154,7 @@ export function createReadCache(readOnly: ReadonlySet<string>, options: { ttlMs?
         return value;
       }
       if (hit) entries.delete(key);
-      if (process.env.PORTAL_READ_CACHE_DEBUG) console.error(`read cache miss ${name}${hit ? ' (expired)' : ''}`);
+      if (debug) console.error(`read cache miss ${name}${hit ? ' (expired)' : ''}`);
       const started = epoch;
       const value = await call();
       if (started === epoch) {
