@@ -19,7 +19,11 @@ export default defineConfig({
   timeout: 60_000,
   use: {
     baseURL: `http://localhost:${PORT}`,
-    trace: { mode: 'retain-on-failure', screenshots: false },
+    // A trace records every action's page for the trace viewer: about a tenth of the run's CPU
+    // (issue 24), for every test, to keep the few that fail. A failure keeps its screenshot and
+    // the page's accessibility tree (error-context.md) anyway; to debug one with the trace viewer,
+    // run it again with E2E_TRACE=1.
+    trace: process.env.E2E_TRACE ? { mode: 'retain-on-failure', screenshots: false } : 'off',
     screenshot: 'only-on-failure',
     // The leaflets' offline worker (public/sw.js) keeps a whole school's list in the background on
     // every visit; tests about something else do not wait for it. The tests about offline reading,
