@@ -25,9 +25,20 @@ process.env.NODE_ENV ??= 'production';
 module.enableCompileCache?.();
 // The build's pre-migrated PGlite data folder: a fresh data folder starts as a copy of it.
 process.env.PORTAL_PGLITE_TEMPLATE ??= fileURLToPath(new URL('../dist/pglite-template', import.meta.url));
-// Stopping (Ctrl-C, a service manager's SIGTERM) ends the process the ordinary way, so that
-// Node's exit work runs (a --cpu-prof profile is written, for one).
-for (const signal of ['SIGTERM', 'SIGINT']) process.once(signal, () => process.exit(0));
+// Stopping (Ctrl-C, a service manager's SIGTERM) first closes an embedded PGlite database (what
+// a running transaction does is finished; PostgreSQL writes its shutdown checkpoint, so the next
+// start skips crash recovery), for at most 5 s; then the process ends the ordinary way, so that
+// Node's exit work runs (a --cpu-prof profile is written, for one). A second signal ends it at once.
+const STOP = Symbol.for('portal.stop');
+for (const signal of ['SIGTERM', 'SIGINT']) {
+  process.once(signal, () => {
+    const stop = globalThis[STOP];
+    const waited = new Promise((resolve) => setTimeout(resolve, 5000));
+    Promise.race([typeof stop === 'function' ? Promise.resolve().then(stop) : undefined, waited])
+      .catch(() => undefined)
+      .finally(() => process.exit(0));
+  });
+}
 const entry = new URL('../dist/server/entry.mjs', import.meta.url);
 const { handler, options } = await import(entry.href);
 const loadedAt = Math.round(performance.now());
