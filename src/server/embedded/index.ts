@@ -78,7 +78,7 @@ export async function startEmbedded(config: Config): Promise<EmbeddedRuntime> {
   const report = await migrate(engine, { seed: config.seed });
   phase(report.seeded ? 'migrated and seeded' : 'migrated');
   // PORTAL_READ_CACHE=off: every read runs its SQL (for comparing, bench/needs.ts).
-  const cache = process.env.PORTAL_READ_CACHE === 'off' ? undefined : createReadCache(await readOnlyFunctions(engine));
+  const cache = process.env.PORTAL_READ_CACHE === 'off' ? undefined : createReadCache(() => readOnlyFunctions(engine));
   return { config, api: engine, owner: engine, report, dataDir, phases, ...(cache ? { cache } : {}) };
 }
 
