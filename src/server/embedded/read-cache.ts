@@ -116,15 +116,16 @@ export function createReadCache(
   options: { ttlMs?: number; logWindowMs?: number } = {},
 ): ReadCache {
   let known = typeof readOnly === 'function' ? undefined : readOnly;
-  let asking: Promise<unknown> | undefined;
+  let asking = false;
   const readOnlyKnown = (): ReadonlySet<string> | undefined => {
-    if (!known && typeof readOnly === 'function') {
-      asking ??= readOnly().then(
+    if (!known && !asking && typeof readOnly === 'function') {
+      asking = true;
+      readOnly().then(
         (names) => {
           known = names;
         },
         () => {
-          asking = undefined; // asked again with the next call
+          asking = false; // asked again with the next call
         },
       );
     }
