@@ -67,11 +67,21 @@ const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
 console.log(
   `Server listening on http://${shown.includes(':') ? `[${shown}]` : shown}:${port} (Node and the server code loaded in ${loadedAt} ms)`,
 );
+// By node:http, not fetch: fetch would load undici's HTTP client (and its WebAssembly parser)
+// into every start for this one request (issue 24).
+/** @returns {Promise<'ok' | 'not ok' | 'no answer'>} */
+const health = () =>
+  new Promise((resolve) => {
+    http
+      .get({ hostname: shown, port, path: '/healthz' }, (response) => {
+        response.resume();
+        const status = response.statusCode ?? 0;
+        resolve(status >= 200 && status < 300 ? 'ok' : 'not ok');
+      })
+      .on('error', () => resolve('no answer'));
+  });
 for (let attempt = 0; attempt < 50; attempt++) {
-  try {
-    const response = await fetch(`http://${shown.includes(':') ? `[${shown}]` : shown}:${port}/healthz`);
-    if (response.ok) break;
-  } catch {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  const answer = await health();
+  if (answer === 'ok') break;
+  if (answer === 'no answer') await new Promise((resolve) => setTimeout(resolve, 100));
 }
