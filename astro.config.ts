@@ -80,6 +80,10 @@ export default defineConfig({
     port: Number(process.env.PORT ?? 4321),
   },
   devToolbar: { enabled: false },
+  // zod goes into the server bundle instead of being loaded from node_modules at start: Astro's
+  // runtime and the API's schemas import it, and as a package it is about 100 files (every locale
+  // of its messages), ~50 ms of every server start (issue 24). One copy either way.
+  vite: { ssr: { noExternal: ['zod'] } },
   // No markdown code blocks here; Shiki's inline styles would clash with the CSP.
   markdown: { syntaxHighlight: false },
 });

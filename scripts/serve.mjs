@@ -25,9 +25,20 @@ process.env.NODE_ENV ??= 'production';
 module.enableCompileCache?.();
 // The build's pre-migrated PGlite data folder: a fresh data folder starts as a copy of it.
 process.env.PORTAL_PGLITE_TEMPLATE ??= fileURLToPath(new URL('../dist/pglite-template', import.meta.url));
-// Stopping (Ctrl-C, a service manager's SIGTERM) ends the process the ordinary way, so that
-// Node's exit work runs (a --cpu-prof profile is written, for one).
-for (const signal of ['SIGTERM', 'SIGINT']) process.once(signal, () => process.exit(0));
+// Stopping (Ctrl-C, a service manager's SIGTERM) first closes an embedded PGlite database (what
+// a running transaction does is finished; PostgreSQL writes its shutdown checkpoint, so the next
+// start skips crash recovery), for at most 5 s; then the process ends the ordinary way, so that
+// Node's exit work runs (a --cpu-prof profile is written, for one). A second signal ends it at once.
+const STOP = Symbol.for('portal.stop');
+for (const signal of ['SIGTERM', 'SIGINT']) {
+  process.once(signal, () => {
+    const stop = globalThis[STOP];
+    const waited = new Promise((resolve) => setTimeout(resolve, 5000));
+    Promise.race([typeof stop === 'function' ? Promise.resolve().then(stop) : undefined, waited])
+      .catch(() => undefined)
+      .finally(() => process.exit(0));
+  });
+}
 const entry = new URL('../dist/server/entry.mjs', import.meta.url);
 const { handler, options } = await import(entry.href);
 const loadedAt = Math.round(performance.now());
@@ -56,11 +67,21 @@ const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
 console.log(
   `Server listening on http://${shown.includes(':') ? `[${shown}]` : shown}:${port} (Node and the server code loaded in ${loadedAt} ms)`,
 );
+// By node:http, not fetch: fetch would load undici's HTTP client (and its WebAssembly parser)
+// into every start for this one request (issue 24).
+/** @returns {Promise<'ok' | 'not ok' | 'no answer'>} */
+const health = () =>
+  new Promise((resolve) => {
+    http
+      .get({ hostname: shown, port, path: '/healthz' }, (response) => {
+        response.resume();
+        const status = response.statusCode ?? 0;
+        resolve(status >= 200 && status < 300 ? 'ok' : 'not ok');
+      })
+      .on('error', () => resolve('no answer'));
+  });
 for (let attempt = 0; attempt < 50; attempt++) {
-  try {
-    const response = await fetch(`http://${shown.includes(':') ? `[${shown}]` : shown}:${port}/healthz`);
-    if (response.ok) break;
-  } catch {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  const answer = await health();
+  if (answer === 'ok') break;
+  if (answer === 'no answer') await new Promise((resolve) => setTimeout(resolve, 100));
 }

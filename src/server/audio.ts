@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { fileTypeFromBuffer } from 'file-type';
 
 /**
  * A recorded voice (a label or instruction read aloud by a teacher or a parent): judged by its
  * bytes, never its name or the browser's word; only the formats browsers record and play;
  * stored under a generated name. A browser's recorder writes no location or device data into
- * these formats; the bytes are kept as recorded.
+ * these formats; the bytes are kept as recorded. file-type loads with the first recording, not
+ * with the server (AUDIO_MAX_BYTES is read by every request's body limits), issue 24.
  */
 export const AUDIO_MAX_BYTES = 1024 * 1024;
 
@@ -31,6 +31,7 @@ export async function judgeAudio(
 ): Promise<{ bytes: Uint8Array; contentType: string; name: string } | { problem: AudioProblem }> {
   if (bytes.byteLength === 0) return { problem: 'empty' };
   if (bytes.byteLength > AUDIO_MAX_BYTES) return { problem: 'too_large' };
+  const { fileTypeFromBuffer } = await import('file-type');
   const detected = await fileTypeFromBuffer(bytes);
   const kind = detected ? KINDS[detected.mime] : undefined;
   if (!kind) return { problem: 'not_audio' };

@@ -1,4 +1,4 @@
-import { parseCookieHeader } from '@supabase/ssr';
+import { parseCookieHeader } from './cookies.ts';
 import { loadConfig, redactUrl, type Config } from './config.ts';
 import { embeddedAdminDb, embeddedBackend, embeddedServiceStorage, startEmbedded, type EmbeddedRuntime } from './embedded/index.ts';
 import { startNightlyBackups } from './embedded/backup.ts';
@@ -11,7 +11,7 @@ import { mailRuntime, startMail, stopMail } from './mail/runtime.ts';
 import { notificationsMayWait, startNotifications, stopNotifications } from './notify/runtime.ts';
 import { watchPublicPages } from './public-pages-version.ts';
 import { startRetention } from './retention.ts';
-import { supabaseAdminDb, supabaseBackend, supabaseHasSession, supabaseRemoveFile } from './supabase/index.ts';
+import { supabaseHasSession } from './supabase/session.ts';
 import { serverSecret } from './secret.ts';
 import { publicUrl, setSite } from './site.ts';
 import { syncTemplates, templatesContentKey } from './templates.ts';
@@ -23,7 +23,7 @@ import { translationStatus } from './written-translation.ts';
  * The one backend of this server process: chosen from the environment at start-up (see
  * config.ts), then bound to each request's cookies. Logs carry no personal data.
  */
-type Runtime = { config: Config; secret: Buffer; embedded?: EmbeddedRuntime };
+type Runtime = { config: Config; secret: Buffer; embedded?: EmbeddedRuntime; supabase?: typeof import('./supabase/index.ts') };
 
 let runtime: Promise<Runtime> | undefined;
 
@@ -44,6 +44,9 @@ async function boot(): Promise<Runtime> {
   setSite(config.site);
   const translation = translationStatus();
   if (config.mode === 'supabase') {
+    // supabase-js loads in this mode only: an embedded start has no use for it (issue 24).
+    const supabase = await import('./supabase/index.ts');
+    const { supabaseAdminDb, supabaseRemoveFile } = supabase;
     const admin = supabaseAdminDb(config);
     const synced = await syncTemplates(admin);
     const demo = await admin.rpc('seed_demo_leaflets', {});
@@ -59,7 +62,7 @@ async function boot(): Promise<Runtime> {
     process.once('exit', stopNotifications);
     startRetention({ admin, removeFile: supabaseRemoveFile(config), log, notified: notificationsMayWait });
     watchPublicPages(admin, invalidatePublicPages);
-    return { config, secret };
+    return { config, secret, supabase };
   }
   const embedded = await startEmbedded(config);
   const admin: Db = embeddedAdminDb(embedded);
@@ -152,7 +155,7 @@ function invalidating(db: Db): Db {
 
 export async function backendFor(scope: RequestScope): Promise<Backend> {
   const rt = await bootBackend();
-  const backend = rt.embedded ? embeddedBackend(rt.embedded, scope, log) : supabaseBackend(rt.config, scope, log);
+  const backend = rt.embedded ? embeddedBackend(rt.embedded, scope, log) : rt.supabase!.supabaseBackend(rt.config, scope, log);
   return { ...backend, db: invalidating(backend.db), admin: invalidating(backend.admin) };
 }
 

@@ -1,4 +1,4 @@
-import { serializeCookieHeader } from '@supabase/ssr';
+import { serializeCookieHeader } from './cookies.ts';
 import type { Config } from './config.ts';
 import { LOCALE_COOKIE } from '~/i18n/negotiate.ts';
 import { cachedEntry, PUBLIC_CACHE_CONTROL, pageKey } from './page-cache.ts';

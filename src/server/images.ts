@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { fileTypeFromBuffer } from 'file-type';
-import sharp from 'sharp';
 
 /**
  * Uploaded pictures: judged by their bytes, not their name or the browser's word; SVG and
  * everything else refused; re-encoded, so EXIF and GPS data never reach storage; stored under
- * a generated name.
+ * a generated name. sharp (a native library) and file-type load with the first upload, not with
+ * the server: the limits below are read by every request (body-limits.ts), issue 24.
  */
 export const IMAGE_LIMITS = {
   // A phone photo is often 3–12 MB; it is re-encoded to a fraction of that before storage.
@@ -32,6 +31,7 @@ export async function cleanImage(
 ): Promise<CleanImage | { problem: ImageProblem }> {
   if (input.byteLength === 0) return { problem: 'empty' };
   if (input.byteLength > IMAGE_LIMITS.maxBytes) return { problem: 'too_large' };
+  const [{ fileTypeFromBuffer }, { default: sharp }] = await Promise.all([import('file-type'), import('sharp')]);
   const detected = await fileTypeFromBuffer(input);
   if (!detected || !(IMAGE_LIMITS.accepted as readonly string[]).includes(detected.mime)) return { problem: 'wrong_type' };
   try {

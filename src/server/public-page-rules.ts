@@ -1,4 +1,4 @@
-import { parseCookieHeader } from '@supabase/ssr';
+import { parseCookieHeader } from './cookies.ts';
 import { LOCALE_COOKIE, localeOfPath } from '~/i18n/negotiate.ts';
 import { requestHasSession } from './backend.ts';
 import type { Config } from './config.ts';

@@ -61,6 +61,33 @@ describe.each(DATABASES)('the read cache on %s', (_label, open) => {
     expect((await answersOf('teacher'))?.needs).toEqual(['look', 'group']);
   });
 
+  it('asks which functions only read with its first call, and until it knows, any call it does not keep empties it', async () => {
+    let asked = 0;
+    let answer: (names: ReadonlySet<string>) => void = () => undefined;
+    const lazily = createReadCache(
+      () => {
+        asked++;
+        return new Promise((resolve) => {
+          answer = resolve;
+        });
+      },
+      { logWindowMs: 0 },
+    );
+    expect(asked).toBe(0); // not when the server starts
+    const via = <N extends RpcName>(name: N, args: RpcArgs<N>) => rpcAs(db.owner, w.personas.teacher, name, args, lazily);
+    await via('need_round_answers', { p_round: round });
+    expect(asked).toBe(1);
+    expect(lazily.size()).toBe(1);
+    // my_profile only reads, but the cache does not know yet: what it kept goes.
+    await via('my_profile', {});
+    expect(lazily.size()).toBe(0);
+    answer(await readOnlyFunctions(db.owner));
+    await via('need_round_answers', { p_round: round });
+    await via('my_profile', {});
+    expect(lazily.size()).toBe(1);
+    expect(asked).toBe(1);
+  });
+
   it('a kept read still leaves its row in who looked', async () => {
     await answersOf('teacher');
     // Changed behind the API's back (no call empties the cache): a read that shows the old

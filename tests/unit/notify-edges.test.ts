@@ -1,6 +1,7 @@
+import webpush from 'web-push';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '~/server/config.ts';
-import { pushEndpointAllowed } from '~/server/notify/push.ts';
+import { newVapidKeys, pushEndpointAllowed } from '~/server/notify/push.ts';
 import { ONE_CLICK_PATH, oneClickPath, readUnsubscribeToken, unsubscribeToken } from '~/server/notify/unsubscribe.ts';
 
 /** The edges of notifications: signed unsubscribe links, the push services the server posts to, the test mode's fence. */
@@ -47,6 +48,21 @@ describe('the push services the server posts to', () => {
   it('a fake push service on this machine only in the test mode', () => {
     expect(pushEndpointAllowed('http://127.0.0.1:9999/push/1', true)).toBe(true);
     expect(pushEndpointAllowed('http://10.0.0.5:9999/push/1', true)).toBe(false);
+  });
+
+  it('the keys the server makes for itself are ones web-push signs with, new each time', () => {
+    const keys = newVapidKeys();
+    expect(Buffer.from(keys.publicKey, 'base64url')).toHaveLength(65);
+    expect(Buffer.from(keys.privateKey, 'base64url')).toHaveLength(32);
+    expect(newVapidKeys().privateKey).not.toBe(keys.privateKey);
+    // A push service accepts only a request whose VAPID signature checks; web-push refuses bad keys.
+    const subscriber = webpush.generateVAPIDKeys(); // any P-256 point does as a browser's key
+    const details = webpush.generateRequestDetails(
+      { endpoint: 'https://fcm.googleapis.com/fcm/send/abc', keys: { p256dh: subscriber.publicKey, auth: 'AAAAAAAAAAAAAAAAAAAAAA' } },
+      '{}',
+      { vapidDetails: { subject: 'mailto:portaal@regenboog.example', ...keys } },
+    );
+    expect((details.headers as Record<string, string>).Authorization).toContain(`k=${keys.publicKey}`);
   });
 });
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { TRANSLATION_LOCALES } from '~/i18n/locales.ts';
 import { BLOCK_KINDS, TRANSLATION_ORIGINS } from '../leaflets.ts';
-import { idArg, none, rpc, timestamp, uuid } from './shared.ts';
+import { idArg, none, lazy, rpc, timestamp, uuid } from './shared.ts';
 
 /** supabase/migrations/*_leaflets.sql: templates, a school's leaflets, blocks, translations, versions. */
 
@@ -41,202 +41,236 @@ const changesPublicPages = true;
 export const LEAFLETS = {
   // reading (anyone)
   /** Raised whenever a public page changes; several instances poll it to drop stale copies. */
-  public_pages_version: rpc(z.object({}).strict(), z.coerce.number().int(), { returns: 'scalar', access: 'service' }),
-  published_leaflets: rpc(
-    z.object({ p_school_slug: z.string().max(40) }).strict(),
-    z.array(
-      z.object({
-        slug: z.string(),
-        title: snapshotBlock.nullable(),
-        version_no: z.number().int(),
-        published_at: timestamp,
-        lead: snapshotBlock.nullable(),
-        template: z.string().nullable(),
-      }),
+  public_pages_version: lazy(() => rpc(z.object({}).strict(), z.coerce.number().int(), { returns: 'scalar', access: 'service' })),
+  published_leaflets: lazy(() =>
+    rpc(
+      z.object({ p_school_slug: z.string().max(40) }).strict(),
+      z.array(
+        z.object({
+          slug: z.string(),
+          title: snapshotBlock.nullable(),
+          version_no: z.number().int(),
+          published_at: timestamp,
+          lead: snapshotBlock.nullable(),
+          template: z.string().nullable(),
+        }),
+      ),
+      { access: 'anon' },
     ),
-    { access: 'anon' },
   ),
-  published_leaflet: rpc(
-    z.object({ p_school_slug: z.string().max(40), p_slug: z.string().max(60) }).strict(),
-    z.array(
-      z.object({
-        school_id: uuid,
-        school_slug: z.string(),
-        school_name: z.string(),
-        logo_path: z.string().nullable(),
-        contact_name: z.string().nullable(),
-        contact_email: z.string().nullable(),
-        contact_phone: z.string().nullable(),
-        slug: z.string(),
-        version_no: z.number().int(),
-        published_at: timestamp,
-        snapshot: leafletSnapshot,
-      }),
+  published_leaflet: lazy(() =>
+    rpc(
+      z.object({ p_school_slug: z.string().max(40), p_slug: z.string().max(60) }).strict(),
+      z.array(
+        z.object({
+          school_id: uuid,
+          school_slug: z.string(),
+          school_name: z.string(),
+          logo_path: z.string().nullable(),
+          contact_name: z.string().nullable(),
+          contact_email: z.string().nullable(),
+          contact_phone: z.string().nullable(),
+          slug: z.string(),
+          version_no: z.number().int(),
+          published_at: timestamp,
+          snapshot: leafletSnapshot,
+        }),
+      ),
+      { access: 'anon' },
     ),
-    { access: 'anon' },
   ),
-  schools_with_leaflets: rpc(none, z.array(z.object({ slug: z.string(), name: z.string(), leaflet_count: z.number().int() })), {
-    access: 'anon',
-  }),
-  leaflet_templates: rpc(
-    none,
-    z.array(z.object({ template_id: uuid, slug: z.string(), version: z.number().int(), title: z.record(z.string(), z.string()) })),
-    { access: 'anon' },
+  schools_with_leaflets: lazy(() =>
+    rpc(none, z.array(z.object({ slug: z.string(), name: z.string(), leaflet_count: z.number().int() })), {
+      access: 'anon',
+    }),
+  ),
+  leaflet_templates: lazy(() =>
+    rpc(
+      none,
+      z.array(z.object({ template_id: uuid, slug: z.string(), version: z.number().int(), title: z.record(z.string(), z.string()) })),
+      { access: 'anon' },
+    ),
   ),
 
   // adapting (school staff)
-  school_leaflets: rpc(
-    idArg('p_school'),
-    z.array(
-      z.object({
-        leaflet_id: uuid,
-        slug: z.string(),
-        status: leafletStatus,
-        title: z.record(z.string(), z.string()),
-        revision,
-        template_slug: z.string().nullable(),
-        template_version: z.number().int().nullable(),
-        template_latest: z.number().int().nullable(),
-        published_version_no: z.number().int().nullable(),
-        published_at: timestamp.nullable(),
-        updated_at: timestamp,
-        blocks: z.array(blockVersions),
-      }),
+  school_leaflets: lazy(() =>
+    rpc(
+      idArg('p_school'),
+      z.array(
+        z.object({
+          leaflet_id: uuid,
+          slug: z.string(),
+          status: leafletStatus,
+          title: z.record(z.string(), z.string()),
+          revision,
+          template_slug: z.string().nullable(),
+          template_version: z.number().int().nullable(),
+          template_latest: z.number().int().nullable(),
+          published_version_no: z.number().int().nullable(),
+          published_at: timestamp.nullable(),
+          updated_at: timestamp,
+          blocks: z.array(blockVersions),
+        }),
+      ),
     ),
   ),
-  adopt_template: rpc(z.object({ p_school: uuid, p_template: uuid }).strict(), uuid, { returns: 'scalar' }),
-  create_leaflet: rpc(
-    z
-      .object({
-        p_school: uuid,
-        p_slug: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$/),
-        p_title: z.string().min(1).max(200),
-      })
-      .strict(),
-    uuid,
-    { returns: 'scalar' },
-  ),
-  leaflet_for_editing: rpc(
-    idArg('p_leaflet'),
-    z.array(
-      z.object({
-        leaflet_id: uuid,
-        school_id: uuid,
-        slug: z.string(),
-        status: leafletStatus,
-        revision,
-        template_version: z.number().int().nullable(),
-        template_latest: z.number().int().nullable(),
-        published_version_no: z.number().int().nullable(),
-        blocks: z.array(editorBlock),
-      }),
+  adopt_template: lazy(() => rpc(z.object({ p_school: uuid, p_template: uuid }).strict(), uuid, { returns: 'scalar' })),
+  create_leaflet: lazy(() =>
+    rpc(
+      z
+        .object({
+          p_school: uuid,
+          p_slug: z.string().regex(/^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$/),
+          p_title: z.string().min(1).max(200),
+        })
+        .strict(),
+      uuid,
+      { returns: 'scalar' },
     ),
   ),
-  save_block_source: rpc(
-    z.object({ p_block: uuid, p_revision: revision, p_content: blockContent, p_minor: z.boolean() }).strict(),
-    z.array(z.object({ revision, changed: z.boolean(), source_version: z.number().int() })),
-  ),
-  save_block_translation: rpc(
-    z
-      .object({ p_block: uuid, p_locale: translationLocale, p_revision: revision, p_content: blockContent, p_machine: z.boolean() })
-      .strict(),
-    z.array(z.object({ revision })),
-  ),
-  save_machine_translations: rpc(
-    z
-      .object({
-        p_leaflet: uuid,
-        p_revision: revision,
-        p_locale: translationLocale,
-        p_items: z.array(z.object({ block: uuid, v: z.number().int().min(1), content: blockContent }).strict()).max(200),
-      })
-      .strict(),
-    z.array(z.object({ revision, saved: z.number().int() })),
-  ),
-  leaflets_to_translate: rpc(
-    idArg('p_school'),
-    z.array(
-      z.object({
-        leaflet_id: uuid,
-        title: z.string().nullable(),
-        locale: translationLocale,
-        missing: z.number().int(),
-        outdated: z.number().int(),
-        unchecked: z.number().int(),
-      }),
+  leaflet_for_editing: lazy(() =>
+    rpc(
+      idArg('p_leaflet'),
+      z.array(
+        z.object({
+          leaflet_id: uuid,
+          school_id: uuid,
+          slug: z.string(),
+          status: leafletStatus,
+          revision,
+          template_version: z.number().int().nullable(),
+          template_latest: z.number().int().nullable(),
+          published_version_no: z.number().int().nullable(),
+          blocks: z.array(editorBlock),
+        }),
+      ),
     ),
   ),
-  review_translation: rpc(
-    z.object({ p_block: uuid, p_locale: translationLocale, p_revision: revision }).strict(),
-    z.array(z.object({ revision })),
-  ),
-  add_block: rpc(
-    z
-      .object({
-        p_leaflet: uuid,
-        p_revision: revision,
-        p_kind: z.enum(BLOCK_KINDS),
-        p_position: z.number().int().min(1),
-        p_content: blockContent,
-      })
-      .strict(),
-    z.array(z.object({ revision, block_id: uuid })),
-  ),
-  delete_block: rpc(
-    z.object({ p_block: uuid, p_revision: revision }).strict(),
-    z.array(z.object({ revision, unused_path: z.string().nullable() })),
-  ),
-  move_block: rpc(
-    z.object({ p_block: uuid, p_revision: revision, p_delta: z.number().int().min(-1).max(1) }).strict(),
-    z.array(z.object({ revision })),
-  ),
-  set_block_image: rpc(
-    z
-      .object({
-        p_block: uuid,
-        p_revision: revision,
-        p_path: z.string().max(300),
-        p_width: z.number().int().min(1).max(4000),
-        p_height: z.number().int().min(1).max(4000),
-      })
-      .strict(),
-    z.array(z.object({ revision, unused_path: z.string().nullable() })),
-  ),
-  publish_leaflet: rpc(z.object({ p_leaflet: uuid, p_revision: revision }).strict(), z.array(z.object({ version_no: z.number().int() })), {
-    changesPublicPages,
-  }),
-  unpublish_leaflet: rpc(idArg('p_leaflet'), z.array(z.object({ id: uuid }).loose()), { changesPublicPages }),
-  leaflet_history: rpc(
-    idArg('p_leaflet'),
-    z.array(
-      z.object({
-        version_no: z.number().int(),
-        published_at: timestamp,
-        published_by_name: z.string().nullable(),
-        restored_from: z.number().int().nullable(),
-        is_live: z.boolean(),
-      }),
+  save_block_source: lazy(() =>
+    rpc(
+      z.object({ p_block: uuid, p_revision: revision, p_content: blockContent, p_minor: z.boolean() }).strict(),
+      z.array(z.object({ revision, changed: z.boolean(), source_version: z.number().int() })),
     ),
   ),
-  restore_leaflet_version: rpc(
-    z.object({ p_leaflet: uuid, p_version_no: z.number().int(), p_revision: revision }).strict(),
-    z.array(z.object({ version_no: z.number().int() })),
-    { changesPublicPages },
+  save_block_translation: lazy(() =>
+    rpc(
+      z
+        .object({ p_block: uuid, p_locale: translationLocale, p_revision: revision, p_content: blockContent, p_machine: z.boolean() })
+        .strict(),
+      z.array(z.object({ revision })),
+    ),
   ),
-  delete_leaflet: rpc(idArg('p_leaflet'), z.array(z.object({ id: uuid }).loose()), { changesPublicPages }),
+  save_machine_translations: lazy(() =>
+    rpc(
+      z
+        .object({
+          p_leaflet: uuid,
+          p_revision: revision,
+          p_locale: translationLocale,
+          p_items: z.array(z.object({ block: uuid, v: z.number().int().min(1), content: blockContent }).strict()).max(200),
+        })
+        .strict(),
+      z.array(z.object({ revision, saved: z.number().int() })),
+    ),
+  ),
+  leaflets_to_translate: lazy(() =>
+    rpc(
+      idArg('p_school'),
+      z.array(
+        z.object({
+          leaflet_id: uuid,
+          title: z.string().nullable(),
+          locale: translationLocale,
+          missing: z.number().int(),
+          outdated: z.number().int(),
+          unchecked: z.number().int(),
+        }),
+      ),
+    ),
+  ),
+  review_translation: lazy(() =>
+    rpc(z.object({ p_block: uuid, p_locale: translationLocale, p_revision: revision }).strict(), z.array(z.object({ revision }))),
+  ),
+  add_block: lazy(() =>
+    rpc(
+      z
+        .object({
+          p_leaflet: uuid,
+          p_revision: revision,
+          p_kind: z.enum(BLOCK_KINDS),
+          p_position: z.number().int().min(1),
+          p_content: blockContent,
+        })
+        .strict(),
+      z.array(z.object({ revision, block_id: uuid })),
+    ),
+  ),
+  delete_block: lazy(() =>
+    rpc(z.object({ p_block: uuid, p_revision: revision }).strict(), z.array(z.object({ revision, unused_path: z.string().nullable() }))),
+  ),
+  move_block: lazy(() =>
+    rpc(
+      z.object({ p_block: uuid, p_revision: revision, p_delta: z.number().int().min(-1).max(1) }).strict(),
+      z.array(z.object({ revision })),
+    ),
+  ),
+  set_block_image: lazy(() =>
+    rpc(
+      z
+        .object({
+          p_block: uuid,
+          p_revision: revision,
+          p_path: z.string().max(300),
+          p_width: z.number().int().min(1).max(4000),
+          p_height: z.number().int().min(1).max(4000),
+        })
+        .strict(),
+      z.array(z.object({ revision, unused_path: z.string().nullable() })),
+    ),
+  ),
+  publish_leaflet: lazy(() =>
+    rpc(z.object({ p_leaflet: uuid, p_revision: revision }).strict(), z.array(z.object({ version_no: z.number().int() })), {
+      changesPublicPages,
+    }),
+  ),
+  unpublish_leaflet: lazy(() => rpc(idArg('p_leaflet'), z.array(z.object({ id: uuid }).loose()), { changesPublicPages })),
+  leaflet_history: lazy(() =>
+    rpc(
+      idArg('p_leaflet'),
+      z.array(
+        z.object({
+          version_no: z.number().int(),
+          published_at: timestamp,
+          published_by_name: z.string().nullable(),
+          restored_from: z.number().int().nullable(),
+          is_live: z.boolean(),
+        }),
+      ),
+    ),
+  ),
+  restore_leaflet_version: lazy(() =>
+    rpc(
+      z.object({ p_leaflet: uuid, p_version_no: z.number().int(), p_revision: revision }).strict(),
+      z.array(z.object({ version_no: z.number().int() })),
+      { changesPublicPages },
+    ),
+  ),
+  delete_leaflet: lazy(() => rpc(idArg('p_leaflet'), z.array(z.object({ id: uuid }).loose()), { changesPublicPages })),
 
   // the server only
-  sync_template: rpc(
-    z
-      .object({
-        p_slug: z.string().max(60),
-        p_version: z.number().int().min(1),
-        p_position: z.number().int(),
-        p_blocks: z.array(z.record(z.string(), z.unknown())),
-      })
-      .strict(),
-    z.string(),
-    { returns: 'scalar', access: 'service', changesPublicPages },
+  sync_template: lazy(() =>
+    rpc(
+      z
+        .object({
+          p_slug: z.string().max(60),
+          p_version: z.number().int().min(1),
+          p_position: z.number().int(),
+          p_blocks: z.array(z.record(z.string(), z.unknown())),
+        })
+        .strict(),
+      z.string(),
+      { returns: 'scalar', access: 'service', changesPublicPages },
+    ),
   ),
-  seed_demo_leaflets: rpc(none, z.number().int(), { returns: 'scalar', access: 'service', changesPublicPages }),
+  seed_demo_leaflets: lazy(() => rpc(none, z.number().int(), { returns: 'scalar', access: 'service', changesPublicPages })),
 } as const;

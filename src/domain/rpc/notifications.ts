@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { NOTIFICATION_KINDS, TODO_ITEMS } from '~/domain/notifications.ts';
-import { idArg, none, rpc, timestamp, uuid } from './shared.ts';
+import { idArg, none, lazy, rpc, timestamp, uuid } from './shared.ts';
 
 /**
  * supabase/migrations/*_mail_notifications.sql: events for people (claimed and delivered by the
@@ -50,91 +50,117 @@ export const claimedNotification = z.object({
 export type ClaimedNotification = z.infer<typeof claimedNotification>;
 
 export const NOTIFICATIONS = {
-  schedule_notifications: rpc(z.object({ p_now: timestamp }).strict(), z.array(z.object({ kind, queued: z.number().int() })), {
-    access: 'service',
-  }),
-  claim_notifications: rpc(
-    z.object({ p_now: timestamp, p_limit: z.number().int().min(1).max(100), p_lease_seconds: z.number().int().min(10).max(3600) }).strict(),
-    z.array(claimedNotification),
-    { access: 'service' },
+  schedule_notifications: lazy(() =>
+    rpc(z.object({ p_now: timestamp }).strict(), z.array(z.object({ kind, queued: z.number().int() })), {
+      access: 'service',
+    }),
   ),
-  notification_sent: rpc(z.object({ p_id: z.number().int(), p_now: timestamp }).strict(), z.boolean(), {
-    returns: 'scalar',
-    access: 'service',
-  }),
-  notification_skipped: rpc(z.object({ p_id: z.number().int(), p_reason: z.string().regex(/^[a-z_]{1,30}$/) }).strict(), z.boolean(), {
-    returns: 'scalar',
-    access: 'service',
-  }),
-  notification_not_sent: rpc(
-    z.object({ p_id: z.number().int(), p_error: z.string().regex(/^[a-z_]{1,30}$/), p_retry_at: timestamp.nullable() }).strict(),
-    z.enum(['pending', 'failed']).nullable(),
-    { returns: 'scalar', access: 'service' },
-  ),
-  notification_pushed: rpc(z.object({ p_id: z.number().int() }).strict(), z.null(), { returns: 'void', access: 'service' }),
-  push_subscriptions_of: rpc(idArg('p_user'), z.array(z.object({ endpoint: z.string(), p256dh: z.string(), auth: z.string() })), {
-    access: 'service',
-  }),
-  remove_push_endpoint: rpc(z.object({ p_endpoint: z.string().max(1000) }).strict(), z.number().int(), {
-    returns: 'scalar',
-    access: 'service',
-  }),
-  next_notification_due: rpc(none, timestamp.nullable(), { returns: 'scalar', access: 'service' }),
-  notification_trouble: rpc(
-    none,
-    z.array(z.object({ failed: z.number().int(), waiting: z.number().int(), oldest_waiting: timestamp.nullable() })),
-    { access: 'service' },
-  ),
-  retry_failed_notifications: rpc(z.object({ p_now: timestamp }).strict(), z.number().int(), { returns: 'scalar', access: 'service' }),
-  purge_notifications: rpc(z.object({ p_now: timestamp }).strict(), z.number().int(), { returns: 'scalar', access: 'service' }),
-  unsubscribe_notifications: rpc(z.object({ p_user: uuid, p_kind: kind }).strict(), z.boolean(), { returns: 'scalar', access: 'service' }),
-  my_notification_settings: rpc(
-    z.object({ p_device: pushDevice.nullable() }).strict(),
-    z.array(
-      z.object({
-        off_kinds: z.array(z.string()),
-        quiet_from: z.string().nullable(),
-        quiet_until: z.string().nullable(),
-        staff_digest: z.boolean(),
-        push_names: z.boolean(),
-        devices: z.number().int(),
-        this_device: z.boolean(),
-        is_parent: z.boolean(),
-        is_staff: z.boolean(),
-        is_admin: z.boolean(),
-      }),
+  claim_notifications: lazy(() =>
+    rpc(
+      z
+        .object({ p_now: timestamp, p_limit: z.number().int().min(1).max(100), p_lease_seconds: z.number().int().min(10).max(3600) })
+        .strict(),
+      z.array(claimedNotification),
+      { access: 'service' },
     ),
   ),
-  save_my_notification_settings: rpc(
-    z
-      .object({
-        p_off_kinds: z.array(kind).max(30),
-        p_quiet_from: clock,
-        p_quiet_until: clock,
-        p_staff_digest: z.boolean(),
-        p_push_names: z.boolean(),
-      })
-      .strict(),
-    timestamp,
-    { returns: 'scalar' },
+  notification_sent: lazy(() =>
+    rpc(z.object({ p_id: z.number().int(), p_now: timestamp }).strict(), z.boolean(), {
+      returns: 'scalar',
+      access: 'service',
+    }),
   ),
-  save_my_push_subscription: rpc(pushSubscriptionArgs, uuid, { returns: 'scalar' }),
-  remove_my_push_device: rpc(z.object({ p_device: pushDevice }).strict(), z.number().int(), { returns: 'scalar' }),
-  remove_my_push_devices: rpc(none, z.number().int(), { returns: 'scalar' }),
-  mark_meeting_read: rpc(idArg('p_meeting'), timestamp, { returns: 'scalar' }),
-  meeting_calendar_sequence: rpc(idArg('p_meeting'), z.number().int().nullable(), { returns: 'scalar' }),
-  my_todo: rpc(
-    none,
-    z.array(
-      z.object({
-        item: z.enum(TODO_ITEMS),
-        school_slug: z.string(),
-        ref: uuid.nullable(),
-        at: timestamp.nullable(),
-        names: z.array(z.string()).nullable(),
-        count: z.number().int(),
-        class_name: z.string().nullable(),
-      }),
+  notification_skipped: lazy(() =>
+    rpc(z.object({ p_id: z.number().int(), p_reason: z.string().regex(/^[a-z_]{1,30}$/) }).strict(), z.boolean(), {
+      returns: 'scalar',
+      access: 'service',
+    }),
+  ),
+  notification_not_sent: lazy(() =>
+    rpc(
+      z.object({ p_id: z.number().int(), p_error: z.string().regex(/^[a-z_]{1,30}$/), p_retry_at: timestamp.nullable() }).strict(),
+      z.enum(['pending', 'failed']).nullable(),
+      { returns: 'scalar', access: 'service' },
+    ),
+  ),
+  notification_pushed: lazy(() => rpc(z.object({ p_id: z.number().int() }).strict(), z.null(), { returns: 'void', access: 'service' })),
+  push_subscriptions_of: lazy(() =>
+    rpc(idArg('p_user'), z.array(z.object({ endpoint: z.string(), p256dh: z.string(), auth: z.string() })), {
+      access: 'service',
+    }),
+  ),
+  remove_push_endpoint: lazy(() =>
+    rpc(z.object({ p_endpoint: z.string().max(1000) }).strict(), z.number().int(), {
+      returns: 'scalar',
+      access: 'service',
+    }),
+  ),
+  next_notification_due: lazy(() => rpc(none, timestamp.nullable(), { returns: 'scalar', access: 'service' })),
+  notification_trouble: lazy(() =>
+    rpc(none, z.array(z.object({ failed: z.number().int(), waiting: z.number().int(), oldest_waiting: timestamp.nullable() })), {
+      access: 'service',
+    }),
+  ),
+  retry_failed_notifications: lazy(() =>
+    rpc(z.object({ p_now: timestamp }).strict(), z.number().int(), { returns: 'scalar', access: 'service' }),
+  ),
+  purge_notifications: lazy(() => rpc(z.object({ p_now: timestamp }).strict(), z.number().int(), { returns: 'scalar', access: 'service' })),
+  unsubscribe_notifications: lazy(() =>
+    rpc(z.object({ p_user: uuid, p_kind: kind }).strict(), z.boolean(), { returns: 'scalar', access: 'service' }),
+  ),
+  my_notification_settings: lazy(() =>
+    rpc(
+      z.object({ p_device: pushDevice.nullable() }).strict(),
+      z.array(
+        z.object({
+          off_kinds: z.array(z.string()),
+          quiet_from: z.string().nullable(),
+          quiet_until: z.string().nullable(),
+          staff_digest: z.boolean(),
+          push_names: z.boolean(),
+          devices: z.number().int(),
+          this_device: z.boolean(),
+          is_parent: z.boolean(),
+          is_staff: z.boolean(),
+          is_admin: z.boolean(),
+        }),
+      ),
+    ),
+  ),
+  save_my_notification_settings: lazy(() =>
+    rpc(
+      z
+        .object({
+          p_off_kinds: z.array(kind).max(30),
+          p_quiet_from: clock,
+          p_quiet_until: clock,
+          p_staff_digest: z.boolean(),
+          p_push_names: z.boolean(),
+        })
+        .strict(),
+      timestamp,
+      { returns: 'scalar' },
+    ),
+  ),
+  save_my_push_subscription: lazy(() => rpc(pushSubscriptionArgs, uuid, { returns: 'scalar' })),
+  remove_my_push_device: lazy(() => rpc(z.object({ p_device: pushDevice }).strict(), z.number().int(), { returns: 'scalar' })),
+  remove_my_push_devices: lazy(() => rpc(none, z.number().int(), { returns: 'scalar' })),
+  mark_meeting_read: lazy(() => rpc(idArg('p_meeting'), timestamp, { returns: 'scalar' })),
+  meeting_calendar_sequence: lazy(() => rpc(idArg('p_meeting'), z.number().int().nullable(), { returns: 'scalar' })),
+  my_todo: lazy(() =>
+    rpc(
+      none,
+      z.array(
+        z.object({
+          item: z.enum(TODO_ITEMS),
+          school_slug: z.string(),
+          ref: uuid.nullable(),
+          at: timestamp.nullable(),
+          names: z.array(z.string()).nullable(),
+          count: z.number().int(),
+          class_name: z.string().nullable(),
+        }),
+      ),
     ),
   ),
 };

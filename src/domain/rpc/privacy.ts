@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { idArg, rpc, timestamp, uuid } from './shared.ts';
+import { idArg, lazy, rpc, timestamp, uuid } from './shared.ts';
 
 /**
  * supabase/migrations/*_privacy_access_log.sql: who looked at which pupil's data, and what kind;
@@ -80,106 +80,120 @@ const requestOutcome = z.enum(['erased', 'declined']).nullable();
 const optionalText = z.string().max(500).nullable();
 
 export const PRIVACY = {
-  my_data: rpc(z.object({}).strict(), myDataShape, { returns: 'scalar' }),
-  pupil_access_log: rpc(
-    z.object({ p_school: uuid, p_limit: z.number().int().min(1).max(1000).optional() }).strict(),
-    z.array(
-      z.object({
-        at: timestamp,
-        reader: z.string().nullable(),
-        pupil_id: uuid,
-        pupil: z.string(),
-        class_name: z.string().nullable(),
-        kind: z.enum(ACCESS_KINDS),
-      }),
+  my_data: lazy(() => rpc(z.object({}).strict(), myDataShape, { returns: 'scalar' })),
+  pupil_access_log: lazy(() =>
+    rpc(
+      z.object({ p_school: uuid, p_limit: z.number().int().min(1).max(1000).optional() }).strict(),
+      z.array(
+        z.object({
+          at: timestamp,
+          reader: z.string().nullable(),
+          pupil_id: uuid,
+          pupil: z.string(),
+          class_name: z.string().nullable(),
+          kind: z.enum(ACCESS_KINDS),
+        }),
+      ),
     ),
   ),
   /** The log grouped per staff member, pupil and day; filtered by pupil, staff member, period. */
-  pupil_access_log_grouped: rpc(
-    z
-      .object({
-        p_school: uuid,
-        p_pupil: uuid.nullable().optional(),
-        p_reader: uuid.nullable().optional(),
-        p_from: z.iso.date().nullable().optional(),
-        p_to: z.iso.date().nullable().optional(),
-        p_limit: z.number().int().min(1).max(1000).optional(),
-      })
-      .strict(),
-    z.array(
-      z.object({
-        day: z.string(),
-        reader_id: uuid.nullable(),
-        reader: z.string().nullable(),
-        pupil_id: uuid,
-        pupil: z.string(),
-        class_name: z.string().nullable(),
-        kinds: z.array(z.enum(ACCESS_KINDS)),
-        views: z.number().int(),
-        first_at: timestamp,
-        last_at: timestamp,
-      }),
+  pupil_access_log_grouped: lazy(() =>
+    rpc(
+      z
+        .object({
+          p_school: uuid,
+          p_pupil: uuid.nullable().optional(),
+          p_reader: uuid.nullable().optional(),
+          p_from: z.iso.date().nullable().optional(),
+          p_to: z.iso.date().nullable().optional(),
+          p_limit: z.number().int().min(1).max(1000).optional(),
+        })
+        .strict(),
+      z.array(
+        z.object({
+          day: z.string(),
+          reader_id: uuid.nullable(),
+          reader: z.string().nullable(),
+          pupil_id: uuid,
+          pupil: z.string(),
+          class_name: z.string().nullable(),
+          kinds: z.array(z.enum(ACCESS_KINDS)),
+          views: z.number().int(),
+          first_at: timestamp,
+          last_at: timestamp,
+        }),
+      ),
     ),
   ),
   /** The pupils and staff members the log names, for its filters. */
-  pupil_access_log_people: rpc(
-    idArg('p_school'),
-    z.array(z.object({ role: z.enum(['pupil', 'staff']), id: uuid, name: z.string().nullable(), class_name: z.string().nullable() })),
-  ),
-  /** The pupil's first name, and the stored files to remove after the rows are gone. */
-  erase_pupil: rpc(
-    idArg('p_pupil'),
-    z.object({ first_name: z.string(), files: z.array(z.object({ bucket: z.string(), name: z.string() })) }),
-    { returns: 'scalar' },
-  ),
-  run_retention: rpc(
-    z.object({ p_now: timestamp.optional() }).strict(),
-    z.array(z.object({ kind: z.string(), removed: z.number().int() })),
-    {
-      access: 'service',
-    },
-  ),
-  erase_left_pupils: rpc(z.object({ p_now: timestamp.optional() }).strict(), z.object({ pupils: z.number().int(), files }), {
-    returns: 'scalar',
-    access: 'service',
-  }),
-  request_erasure: rpc(z.object({ p_school: uuid, p_include_children: z.boolean(), p_message: optionalText }).strict(), uuid, {
-    returns: 'scalar',
-  }),
-  my_erasure_requests: rpc(
-    z.object({}).strict(),
-    z.array(
-      z.object({
-        request_id: uuid,
-        school_id: uuid,
-        school_name: z.string(),
-        include_children: z.boolean(),
-        requested_at: timestamp,
-        handled_at: timestamp.nullable(),
-        outcome: requestOutcome,
-        reason: z.string().nullable(),
-      }),
+  pupil_access_log_people: lazy(() =>
+    rpc(
+      idArg('p_school'),
+      z.array(z.object({ role: z.enum(['pupil', 'staff']), id: uuid, name: z.string().nullable(), class_name: z.string().nullable() })),
     ),
   ),
-  school_erasure_requests: rpc(
-    idArg('p_school'),
-    z.array(
-      z.object({
-        request_id: uuid,
-        requested_at: timestamp,
-        name: z.string().nullable(),
-        email: z.string().nullable(),
-        children: z.array(z.string()),
-        include_children: z.boolean(),
-        message: z.string().nullable(),
-        handled_at: timestamp.nullable(),
-        outcome: requestOutcome,
-        reason: z.string().nullable(),
-      }),
+  /** The pupil's first name, and the stored files to remove after the rows are gone. */
+  erase_pupil: lazy(() =>
+    rpc(idArg('p_pupil'), z.object({ first_name: z.string(), files: z.array(z.object({ bucket: z.string(), name: z.string() })) }), {
+      returns: 'scalar',
+    }),
+  ),
+  run_retention: lazy(() =>
+    rpc(z.object({ p_now: timestamp.optional() }).strict(), z.array(z.object({ kind: z.string(), removed: z.number().int() })), {
+      access: 'service',
+    }),
+  ),
+  erase_left_pupils: lazy(() =>
+    rpc(z.object({ p_now: timestamp.optional() }).strict(), z.object({ pupils: z.number().int(), files }), {
+      returns: 'scalar',
+      access: 'service',
+    }),
+  ),
+  request_erasure: lazy(() =>
+    rpc(z.object({ p_school: uuid, p_include_children: z.boolean(), p_message: optionalText }).strict(), uuid, {
+      returns: 'scalar',
+    }),
+  ),
+  my_erasure_requests: lazy(() =>
+    rpc(
+      z.object({}).strict(),
+      z.array(
+        z.object({
+          request_id: uuid,
+          school_id: uuid,
+          school_name: z.string(),
+          include_children: z.boolean(),
+          requested_at: timestamp,
+          handled_at: timestamp.nullable(),
+          outcome: requestOutcome,
+          reason: z.string().nullable(),
+        }),
+      ),
+    ),
+  ),
+  school_erasure_requests: lazy(() =>
+    rpc(
+      idArg('p_school'),
+      z.array(
+        z.object({
+          request_id: uuid,
+          requested_at: timestamp,
+          name: z.string().nullable(),
+          email: z.string().nullable(),
+          children: z.array(z.string()),
+          include_children: z.boolean(),
+          message: z.string().nullable(),
+          handled_at: timestamp.nullable(),
+          outcome: requestOutcome,
+          reason: z.string().nullable(),
+        }),
+      ),
     ),
   ),
   /** Carries the request out or declines it; the stored files to remove after the rows are gone. */
-  handle_erasure_request: rpc(z.object({ p_request: uuid, p_erase: z.boolean(), p_reason: optionalText }).strict(), z.object({ files }), {
-    returns: 'scalar',
-  }),
+  handle_erasure_request: lazy(() =>
+    rpc(z.object({ p_request: uuid, p_erase: z.boolean(), p_reason: optionalText }).strict(), z.object({ files }), {
+      returns: 'scalar',
+    }),
+  ),
 };

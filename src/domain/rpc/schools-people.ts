@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LIMITS } from '../limits.ts';
 import { TRANSLATION_LOCALES } from '~/i18n/locales.ts';
-import { locale, none, rpc, schoolRole, timestamp, uuid } from './shared.ts';
+import { locale, none, lazy, rpc, schoolRole, timestamp, uuid } from './shared.ts';
 
 /** supabase/migrations/*_schools_people.sql: schools, profiles, memberships; *_privacy_access_log.sql. */
 
@@ -47,55 +47,69 @@ const profileRow = z.object({
 });
 
 export const SCHOOLS_PEOPLE = {
-  school_by_slug: rpc(z.object({ p_slug: z.string().max(40) }).strict(), z.array(schoolRow), { access: 'anon' }),
-  my_memberships: rpc(none, z.array(z.object({ school_id: uuid, school_slug: z.string(), school_name: z.string(), role: schoolRole }))),
-  my_profile: rpc(none, z.array(profileRow)),
-  update_my_profile: rpc(
-    z
-      .object({
-        p_display_name: z.string().trim().min(LIMITS.displayName.min).max(LIMITS.displayName.max),
-        p_locale: locale,
-      })
-      .strict(),
-    z.array(profileRow),
+  school_by_slug: lazy(() => rpc(z.object({ p_slug: z.string().max(40) }).strict(), z.array(schoolRow), { access: 'anon' })),
+  my_memberships: lazy(() =>
+    rpc(none, z.array(z.object({ school_id: uuid, school_slug: z.string(), school_name: z.string(), role: schoolRole }))),
   ),
-  set_my_translation_locales: rpc(z.object({ p_locales: z.array(z.enum(TRANSLATION_LOCALES)).max(5) }).strict(), z.array(profileRow)),
-  update_school: rpc(
-    z
-      .object({
-        p_school: uuid,
-        p_name: z.string().trim().min(LIMITS.schoolName.min).max(LIMITS.schoolName.max),
-        p_contact_name: z.string().trim().max(LIMITS.displayName.max),
-        p_contact_email: z.string().trim().max(LIMITS.email),
-        p_contact_phone: z.string().trim().max(LIMITS.phone),
-        p_default_locale: locale,
-      })
-      .strict(),
-    z.array(schoolRow),
-    { changesPublicPages: true },
+  my_profile: lazy(() => rpc(none, z.array(profileRow))),
+  update_my_profile: lazy(() =>
+    rpc(
+      z
+        .object({
+          p_display_name: z.string().trim().min(LIMITS.displayName.min).max(LIMITS.displayName.max),
+          p_locale: locale,
+        })
+        .strict(),
+      z.array(profileRow),
+    ),
   ),
-  update_school_privacy: rpc(
-    z
-      .object({
-        p_school: uuid,
-        p_board: z.string().trim().max(PRIVACY_LIMITS.board),
-        p_contact: z.string().trim().max(PRIVACY_LIMITS.contact),
-        p_retention_months: z.number().int().min(PRIVACY_LIMITS.retentionMonths.min).max(PRIVACY_LIMITS.retentionMonths.max),
-      })
-      .strict(),
-    z.array(schoolRow),
+  set_my_translation_locales: lazy(() =>
+    rpc(z.object({ p_locales: z.array(z.enum(TRANSLATION_LOCALES)).max(5) }).strict(), z.array(profileRow)),
   ),
-  update_pupil_idle_minutes: rpc(
-    z
-      .object({
-        p_school: uuid,
-        p_minutes: z.number().int().min(PRIVACY_LIMITS.pupilIdleMinutes.min).max(PRIVACY_LIMITS.pupilIdleMinutes.max),
-      })
-      .strict(),
-    z.array(schoolRow),
+  update_school: lazy(() =>
+    rpc(
+      z
+        .object({
+          p_school: uuid,
+          p_name: z.string().trim().min(LIMITS.schoolName.min).max(LIMITS.schoolName.max),
+          p_contact_name: z.string().trim().max(LIMITS.displayName.max),
+          p_contact_email: z.string().trim().max(LIMITS.email),
+          p_contact_phone: z.string().trim().max(LIMITS.phone),
+          p_default_locale: locale,
+        })
+        .strict(),
+      z.array(schoolRow),
+      { changesPublicPages: true },
+    ),
   ),
-  set_school_logo: rpc(z.object({ p_school: uuid, p_logo_path: z.string().max(300).nullable() }).strict(), z.array(schoolRow), {
-    changesPublicPages: true,
-  }),
-  remove_person: rpc(z.object({ p_school: uuid, p_user: uuid }).strict(), z.number().int(), { returns: 'scalar' }),
+  update_school_privacy: lazy(() =>
+    rpc(
+      z
+        .object({
+          p_school: uuid,
+          p_board: z.string().trim().max(PRIVACY_LIMITS.board),
+          p_contact: z.string().trim().max(PRIVACY_LIMITS.contact),
+          p_retention_months: z.number().int().min(PRIVACY_LIMITS.retentionMonths.min).max(PRIVACY_LIMITS.retentionMonths.max),
+        })
+        .strict(),
+      z.array(schoolRow),
+    ),
+  ),
+  update_pupil_idle_minutes: lazy(() =>
+    rpc(
+      z
+        .object({
+          p_school: uuid,
+          p_minutes: z.number().int().min(PRIVACY_LIMITS.pupilIdleMinutes.min).max(PRIVACY_LIMITS.pupilIdleMinutes.max),
+        })
+        .strict(),
+      z.array(schoolRow),
+    ),
+  ),
+  set_school_logo: lazy(() =>
+    rpc(z.object({ p_school: uuid, p_logo_path: z.string().max(300).nullable() }).strict(), z.array(schoolRow), {
+      changesPublicPages: true,
+    }),
+  ),
+  remove_person: lazy(() => rpc(z.object({ p_school: uuid, p_user: uuid }).strict(), z.number().int(), { returns: 'scalar' })),
 } as const;

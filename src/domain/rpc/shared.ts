@@ -35,6 +35,33 @@ export function rpc<A extends z.ZodType, R extends z.ZodType>(
   };
 }
 
+/**
+ * An entry whose schemas are built when it is first used (its arguments checked, its metadata
+ * read), not when the server loads: the registry holds about a thousand zod schemas, and building
+ * them all cost the start of every server ~60 ms (issue 24). What an entry checks is unchanged.
+ */
+export function lazy<E extends RpcEntry>(make: () => E): E {
+  let built: E | undefined;
+  const entry = () => (built ??= make());
+  return {
+    get args() {
+      return entry().args;
+    },
+    get result() {
+      return entry().result;
+    },
+    get returns() {
+      return entry().returns;
+    },
+    get access() {
+      return entry().access;
+    },
+    get changesPublicPages() {
+      return entry().changesPublicPages;
+    },
+  } as E;
+}
+
 export const uuid = z.uuid();
 /** ISO 8601, as PostgREST returns it; the embedded adapter matches. */
 export const timestamp = z.string();

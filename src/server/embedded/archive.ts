@@ -1,12 +1,12 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
-import tar from 'tar-stream';
 
 /**
  * The container of a backup: a gzipped tar, written and read with tar-stream (backup.ts decides
  * what goes in it and checks what comes out). Entries are plain files, each read whole: a backup
- * holds a database dump and the data folder's small files.
+ * holds a database dump and the data folder's small files. tar-stream loads with the first backup
+ * or restore, not with the server (issue 24).
  */
 export const MAX_ENTRY = 4 * 1024 ** 3;
 
@@ -22,6 +22,7 @@ export interface ArchiveWriter {
 
 /** Writes a new .tar.gz (refusing to overwrite) with the entries `fill` adds, in order. */
 export async function writeArchive(file: string, fill: (archive: ArchiveWriter) => Promise<void>): Promise<void> {
+  const { default: tar } = await import('tar-stream');
   const pack = tar.pack();
   const written = pipeline(pack, createGzip(), createWriteStream(file, { flags: 'wx', mode: 0o600 }));
   const add = (name: string, data: Uint8Array, mode: number, mtime: Date) => {
@@ -48,6 +49,7 @@ export async function writeArchive(file: string, fill: (archive: ArchiveWriter) 
  * file (links, devices) is an error. Stopping early closes the file.
  */
 export async function* readArchive(file: string): AsyncGenerator<ArchiveEntry> {
+  const { default: tar } = await import('tar-stream');
   const source = createReadStream(file);
   const gunzip = createGunzip();
   const extract = tar.extract();

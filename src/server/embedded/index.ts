@@ -11,6 +11,9 @@ import { lockDataFolder } from './lock.ts';
 import { openPglite, openPostgres, type SqlEngine } from './sql.ts';
 import { createEmbeddedStorage } from './storage.ts';
 
+/** What scripts/serve.mjs calls before the process ends on a signal. */
+const STOP = Symbol.for('portal.stop');
+
 /** The data folder's database does not open: a sentence for the operator, not a 500 on every page. */
 export class DataFolderUnreadable extends Error {
   override name = 'DataFolderUnreadable';
@@ -68,10 +71,14 @@ export async function startEmbedded(config: Config): Promise<EmbeddedRuntime> {
     );
   }
   phase('opened');
+  // scripts/serve.mjs closes the database when the server is stopped (SIGTERM, Ctrl-C):
+  // PostgreSQL then writes its shutdown checkpoint, and the next start needs no crash recovery.
+  const open = engine;
+  (globalThis as Record<symbol, unknown>)[STOP] = () => open.close();
   const report = await migrate(engine, { seed: config.seed });
   phase(report.seeded ? 'migrated and seeded' : 'migrated');
   // PORTAL_READ_CACHE=off: every read runs its SQL (for comparing, bench/needs.ts).
-  const cache = process.env.PORTAL_READ_CACHE === 'off' ? undefined : createReadCache(await readOnlyFunctions(engine));
+  const cache = process.env.PORTAL_READ_CACHE === 'off' ? undefined : createReadCache(() => readOnlyFunctions(engine));
   return { config, api: engine, owner: engine, report, dataDir, phases, ...(cache ? { cache } : {}) };
 }
 

@@ -107,9 +107,30 @@ export interface ReadCache {
 
 /**
  * `readOnly`: the API functions PostgreSQL holds to reading (STABLE or IMMUTABLE), by name; any
- * other call empties the cache.
+ * other call empties the cache. Or a way to ask for them, asked with the first call (start-up
+ * need not wait for the catalog query, issue 24); until they are known, every call that is not
+ * kept empties the cache.
  */
-export function createReadCache(readOnly: ReadonlySet<string>, options: { ttlMs?: number; logWindowMs?: number } = {}): ReadCache {
+export function createReadCache(
+  readOnly: ReadonlySet<string> | (() => Promise<ReadonlySet<string>>),
+  options: { ttlMs?: number; logWindowMs?: number } = {},
+): ReadCache {
+  let known = typeof readOnly === 'function' ? undefined : readOnly;
+  let asking = false;
+  const readOnlyKnown = (): ReadonlySet<string> | undefined => {
+    if (!known && !asking && typeof readOnly === 'function') {
+      asking = true;
+      readOnly().then(
+        (names) => {
+          known = names;
+        },
+        () => {
+          asking = false; // asked again with the next call
+        },
+      );
+    }
+    return known;
+  };
   const entries = new Map<string, Entry>();
   // When a hit last logged these pupils for this reader: within the log's own window the
   // database would write nothing again, so the hit does not ask it.
@@ -126,12 +147,13 @@ export function createReadCache(readOnly: ReadonlySet<string>, options: { ttlMs?
     invalidate,
     size: () => entries.size,
     async run(_engine, claims, name, args, call, asCaller) {
+      const readOnlyNames = readOnlyKnown();
       const kept = CACHEABLE[name];
       if (!kept) {
         try {
           return await call();
         } finally {
-          if (!readOnly.has(name) && !NOT_SHOWN_WRITES.has(name)) {
+          if (!readOnlyNames?.has(name) && !NOT_SHOWN_WRITES.has(name)) {
             if (debug) console.error(`read cache emptied by ${name}`);
             invalidate();
           }

@@ -1,11 +1,12 @@
-import nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import { type MailAttachment, MailNotSent, type MailErrorCategory, type MailTransport } from './port.ts';
 
 /**
  * The SMTP adapter (nodemailer): `SMTP_URL` (`smtp://user:pass@host:587`, STARTTLS when the
  * server offers it; `smtps://…:465`, TLS from the start) and `MAIL_FROM`. One connection per
  * mail: a school sends few, and a dropped connection never strands a queue. Nodemailer's own
- * logger stays off: it would write addresses.
+ * logger stays off: it would write addresses. Nodemailer loads with the first mail or check, not
+ * with the server (issue 24: start-up time).
  */
 export interface SmtpSettings {
   url: string;
@@ -15,12 +16,16 @@ export interface SmtpSettings {
 const TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 };
 
 export function smtpTransport(settings: SmtpSettings): MailTransport {
-  const transporter = nodemailer.createTransport({ url: settings.url, ...TIMEOUTS, logger: false, debug: false });
+  let made: Promise<Transporter> | undefined;
+  const transporter = () =>
+    (made ??= import('nodemailer').then(({ default: nodemailer }) =>
+      nodemailer.createTransport({ url: settings.url, ...TIMEOUTS, logger: false, debug: false }),
+    ));
   return {
     kind: 'smtp',
     async send(mail) {
       try {
-        await transporter.sendMail({
+        await (await transporter()).sendMail({
           from: settings.from,
           to: mail.to,
           subject: mail.subject,
@@ -38,12 +43,17 @@ export function smtpTransport(settings: SmtpSettings): MailTransport {
     },
     async verify() {
       try {
-        await transporter.verify();
+        await (await transporter()).verify();
       } catch (err) {
         throw new MailNotSent(smtpErrorCategory(err));
       }
     },
-    close: () => transporter.close(),
+    close: () => {
+      void made?.then(
+        (t) => t.close(),
+        () => undefined,
+      );
+    },
   };
 }
 

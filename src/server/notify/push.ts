@@ -1,6 +1,7 @@
+import { createECDH } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import webpush from 'web-push';
+import type webpush from 'web-push';
 import type { Config } from '../config.ts';
 
 /**
@@ -80,7 +81,7 @@ export function vapidKeys(config: Config): VapidKeys | null {
   const file = resolve(config.dataDir, 'vapid.json');
   if (!existsSync(file)) {
     mkdirSync(dirname(file), { recursive: true });
-    const keys = webpush.generateVAPIDKeys();
+    const keys = newVapidKeys();
     try {
       writeFileSync(file, JSON.stringify(keys), { flag: 'wx', mode: 0o600 });
     } catch (err) {
@@ -93,6 +94,22 @@ export function vapidKeys(config: Config): VapidKeys | null {
   return { publicKey: stored.publicKey, privateKey: stored.privateKey, subject };
 }
 
+/**
+ * A new VAPID key pair (P-256), as web-push's generateVAPIDKeys makes it: the raw public point
+ * (65 bytes) and private scalar (32 bytes), base64url. Made here so that the server does not
+ * load web-push at start-up, only with the first push it sends (issue 24).
+ */
+export function newVapidKeys(): { publicKey: string; privateKey: string } {
+  const curve = createECDH('prime256v1');
+  curve.generateKeys();
+  const pad = (bytes: Buffer, length: number) =>
+    bytes.length < length ? Buffer.concat([Buffer.alloc(length - bytes.length), bytes]) : bytes;
+  return {
+    publicKey: pad(curve.getPublicKey(), 65).toString('base64url'),
+    privateKey: pad(curve.getPrivateKey(), 32).toString('base64url'),
+  };
+}
+
 /** Sends one message to one subscription. */
 export async function sendPush(
   subscription: PushSubscriptionKeys,
@@ -101,9 +118,10 @@ export async function sendPush(
   options: { allowLoopback?: boolean; timeoutMs?: number } = {},
 ): Promise<PushOutcome> {
   if (!pushEndpointAllowed(subscription.endpoint, options.allowLoopback)) return 'gone';
+  const { default: webpushLib } = await import('web-push');
   let details: ReturnType<typeof webpush.generateRequestDetails>;
   try {
-    details = webpush.generateRequestDetails(
+    details = webpushLib.generateRequestDetails(
       { endpoint: subscription.endpoint, keys: { p256dh: subscription.p256dh, auth: subscription.auth } },
       JSON.stringify(message),
       {

@@ -5,6 +5,7 @@ import { type RpcArgs, type RpcName, type RpcResult, toRpcError, validatedRpc } 
 import type { Config } from '~/server/config.ts';
 import { signInLimits } from '~/server/sign-in-limits.ts';
 import { publicUrl } from '~/server/site.ts';
+import { supabaseHasSession } from './session.ts';
 import {
   cookieSecurity,
   StorageRefused,
@@ -33,13 +34,7 @@ export interface SupabaseClients {
 export const PUPIL_EMAIL_DOMAIN = 'pupils.invalid';
 export const pupilEmail = (pupilId: string) => `pupil-${pupilId}@${PUPIL_EMAIL_DOMAIN}`;
 
-/** @supabase/ssr keeps the session in `sb-<project>-auth-token` (split into `.0`, `.1` … when long). */
-const SUPABASE_SESSION_COOKIE = /^sb-[a-z0-9-]+-auth-token(\.\d+)?$/;
-
-/** A Supabase session cookie (or a pupil's school-day cookie) is there, not yet verified. */
-export function supabaseHasSession(cookieNames: readonly string[]): boolean {
-  return cookieNames.some((name) => SUPABASE_SESSION_COOKIE.test(name) || name === 'portal_pupil_until');
-}
+export { supabaseHasSession };
 const PUPIL_UNTIL_COOKIE = 'portal_pupil_until';
 
 export function makeSupabaseClients(config: NonNullable<Config['supabase']>, scope: RequestScope): SupabaseClients {
