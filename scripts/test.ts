@@ -2,14 +2,17 @@
 //
 //   1. at the same time:
 //        the checks, then the build               (astro check is mostly one core)
-//        the db suite on PostgreSQL 17, the Supabase CLI check, the browser
+//        the db suite on PostgreSQL 17, the Supabase CLI check, the browser, vitest's unit tests
 //                                                  (mostly waiting on PostgreSQL servers and apt)
-//   2. vitest: unit, db on PGlite, http (a file per core; the http files need the build)
-//   3. Playwright against the built server
+//   2. at the same time:
+//        Playwright against the built server      (two browsers and the server: about 1.6 cores,
+//                                                  the rest is waiting on pages and timers)
+//        vitest: the db suite on PGlite, one file at a time, then the http layer
+//                                                  (one core at most, and the http files mostly wait)
 //
-// The first step's second line runs with its output kept aside and printed, under its own
-// heading, when it ends; the rest prints as it goes. Any step that fails fails the whole run,
-// after step 1 has finished both of its lines. Each step's time is printed at the end.
+// In each step the second line runs with its output kept aside and printed, under its own
+// heading, when it ends; the first prints as it goes. Any step that fails fails the whole run,
+// after both lines of its step have finished. Each step's time is printed at the end.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -58,31 +61,35 @@ const finish = (ok: boolean): never => {
   process.exit(ok ? 0 : 1);
 };
 
-const [front, side] = await Promise.all([
-  inOrder([
+/** Runs two lines of steps at the same time; the second's output is printed when both are done. */
+async function together(title: string, front: Array<[string, string]>, side: Array<[string, string]>): Promise<void> {
+  const [f, s] = await Promise.all([inOrder(front), inOrder(side, true)]);
+  console.log(`\n──── ${title} ────\n`);
+  for (const r of s) process.stdout.write(r.output);
+  all.push(...f, ...s);
+  if (![...f, ...s].every((r) => r.ok) || f.length < front.length || s.length < side.length) finish(false);
+}
+
+await together(
+  'db suite on PostgreSQL 17, Supabase CLI check, browser, unit tests (ran beside the checks)',
+  [
     ['check (astro, i18n, language, biome)', 'npm run check'],
     ['build', 'npx astro build'],
-  ]),
-  inOrder(
-    [
-      ['db suite on PostgreSQL 17', 'npm run test:db:postgres17'],
-      ['Supabase CLI push and lint', 'npm run test:supabase'],
-      ['browser', 'node scripts/browser.mjs'],
-    ],
-    true,
-  ),
-]);
-console.log('\n──── db suite on PostgreSQL 17, Supabase CLI check, browser (ran beside the checks) ────\n');
-for (const r of side) process.stdout.write(r.output);
-all.push(...front, ...side);
-if (![...front, ...side].every((r) => r.ok) || front.length < 2 || side.length < 3) finish(false);
-
-for (const [name, command] of [
-  ['vitest (unit, db on PGlite, http)', 'npx vitest run'],
-  ['Playwright', 'npx playwright test'],
-] as Array<[string, string]>) {
-  const result = await run(name, command);
-  all.push(result);
-  if (!result.ok) finish(false);
-}
+  ],
+  [
+    ['db suite on PostgreSQL 17', 'npm run test:db:postgres17'],
+    ['Supabase CLI push and lint', 'npm run test:supabase'],
+    ['browser', 'node scripts/browser.mjs'],
+    ['vitest: unit', 'npx vitest run --project unit'],
+  ],
+);
+await together(
+  'vitest: db suite on PGlite, http layer (ran beside Playwright)',
+  [['Playwright', 'npx playwright test']],
+  [
+    // One file at a time: beside two browsers, a second would only take their core.
+    ['vitest: db suite on PGlite', 'npx vitest run --project db --maxWorkers=1'],
+    ['vitest: http layer', 'npx vitest run --project http'],
+  ],
+);
 finish(true);
