@@ -10,7 +10,6 @@
 // ourselves, so the log appears at start-up and the first visitor does not wait for it.
 // `--demo` (npm start): in embedded mode, switch the dev mailbox on unless it was set either way,
 // so a newcomer can sign in with the demo accounts. The start-up log says so.
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import module from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -39,22 +38,6 @@ for (const signal of ['SIGTERM', 'SIGINT']) {
       .catch(() => undefined)
       .finally(() => process.exit(0));
   });
-}
-// PGlite mode (no SUPABASE_* or DATABASE_URL, see src/server/config.ts): PostgreSQL's WebAssembly
-// (9 MB) is compiled now, by V8 on its own threads while this one loads the server code; the
-// embedded start (src/server/embedded/sql.ts) takes the compiled module instead of compiling it
-// then (issue 24: ~80-100 ms of a warm start). Read at once (a few ms): fs/promises would read it
-// in chunks, each waiting for this thread, which is busy loading. If this fails, PGlite compiles
-// it itself as before.
-const env = process.env;
-if (!env.SUPABASE_URL && !env.SUPABASE_ANON_KEY && !env.SUPABASE_SERVICE_ROLE_KEY && !env.DATABASE_URL) {
-  try {
-    const compiled = WebAssembly.compile(readFileSync(new URL('pglite.wasm', import.meta.resolve('@electric-sql/pglite'))));
-    compiled.catch(() => undefined);
-    globalThis[Symbol.for('portal.pgliteWasm')] = compiled;
-  } catch {
-    // not found: PGlite finds and compiles it itself
-  }
 }
 const entry = new URL('../dist/server/entry.mjs', import.meta.url);
 const { handler, options } = await import(entry.href);

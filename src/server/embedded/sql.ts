@@ -31,20 +31,13 @@ export interface PgliteEngine extends SqlEngine {
  */
 const SHARED_BUFFERS = '32MB';
 
-/** Set by scripts/serve.mjs in PGlite mode: PostgreSQL's WebAssembly, being compiled. */
-const PGLITE_WASM = Symbol.for('portal.pgliteWasm');
-
 /**
  * PGlite in `dataDir` (in memory without one). `from` starts it from a dump instead of an
  * empty cluster, which is several times faster than initialising a new one.
  */
 export async function openPglite(options: { dataDir?: string; from?: Blob } = {}): Promise<PgliteEngine> {
   const { PGlite } = await import('@electric-sql/pglite');
-  // PostgreSQL's WebAssembly, compiled while the server code loaded (scripts/serve.mjs; issue 24).
-  const precompiled = (globalThis as { [PGLITE_WASM]?: Promise<WebAssembly.Module> })[PGLITE_WASM];
-  const pgliteWasmModule = precompiled ? await precompiled.catch(() => undefined) : undefined;
   const db: PGlite = await PGlite.create({
-    ...(pgliteWasmModule ? { pgliteWasmModule } : {}),
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.from ? { loadDataDir: options.from } : {}),
     startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${SHARED_BUFFERS}`],
