@@ -42,18 +42,26 @@ export const LEAFLET_LIMITS = {
 export const normalizeText = normalizeLine;
 
 const text = (max: number, min = 1) => z.string().transform(normalizeText).pipe(z.string().min(min).max(max));
-const items = z.array(text(LEAFLET_LIMITS.item)).min(LEAFLET_LIMITS.items.min).max(LEAFLET_LIMITS.items.max);
 
-export const BLOCK_CONTENT = {
-  title: z.object({ text: text(LEAFLET_LIMITS.title) }).strict(),
-  heading: z.object({ text: text(LEAFLET_LIMITS.title) }).strict(),
-  paragraph: z.object({ text: text(LEAFLET_LIMITS.text) }).strict(),
-  contact: z.object({ text: text(LEAFLET_LIMITS.contact, 0) }).strict(),
-  image: z.object({ alt: text(LEAFLET_LIMITS.alt), caption: text(LEAFLET_LIMITS.alt, 0).optional() }).strict(),
-  tips: z.object({ title: text(LEAFLET_LIMITS.title), items }).strict(),
-  tomorrow: z.object({ items }).strict(),
-  questions: z.object({ items }).strict(),
-} satisfies Record<BlockKind, z.ZodType>;
+/**
+ * Each kind's content schema. Built when first used, not when the module loads: the server loads
+ * this module at every start, and the schemas are only needed when a leaflet is saved (issue 24).
+ */
+const makeBlockContent = () => {
+  const items = z.array(text(LEAFLET_LIMITS.item)).min(LEAFLET_LIMITS.items.min).max(LEAFLET_LIMITS.items.max);
+  return {
+    title: z.object({ text: text(LEAFLET_LIMITS.title) }).strict(),
+    heading: z.object({ text: text(LEAFLET_LIMITS.title) }).strict(),
+    paragraph: z.object({ text: text(LEAFLET_LIMITS.text) }).strict(),
+    contact: z.object({ text: text(LEAFLET_LIMITS.contact, 0) }).strict(),
+    image: z.object({ alt: text(LEAFLET_LIMITS.alt), caption: text(LEAFLET_LIMITS.alt, 0).optional() }).strict(),
+    tips: z.object({ title: text(LEAFLET_LIMITS.title), items }).strict(),
+    tomorrow: z.object({ items }).strict(),
+    questions: z.object({ items }).strict(),
+  } satisfies Record<BlockKind, z.ZodType>;
+};
+let built: ReturnType<typeof makeBlockContent> | undefined;
+const blockContent = () => (built ??= makeBlockContent());
 
 export type BlockContent = {
   text?: string;
@@ -65,7 +73,7 @@ export type BlockContent = {
 
 /** Parses and normalises a block's content for its kind; the same rules the database checks. */
 export function parseBlockContent(kind: BlockKind, content: unknown) {
-  return BLOCK_CONTENT[kind].safeParse(content);
+  return blockContent()[kind].safeParse(content);
 }
 
 /** The fields an editor form shows for a kind. Lists are edited one item per line. */

@@ -75,52 +75,57 @@ export interface Rendered {
 // The facts, checked (they come from SQL JSON)
 // ------------------------------------------------------------------------------------------
 
-const names = z.array(z.string()).catch([]);
-const when = z.string().nullable().optional();
-const facts = z.object({
-  meeting: z.string().optional(),
-  round: z.string().optional(),
-  request: z.string().optional(),
-  kind: z.string().optional(),
-  starts_at: when,
-  minutes: z.number().nullable().optional(),
-  place: z.string().nullable().optional(),
-  video_url: z.string().nullable().optional(),
-  sequence: z.number().optional(),
-  staff: names.optional(),
-  children: names.optional(),
-  was: z
-    .object({
-      starts_at: when,
-      minutes: z.number().nullable().optional(),
-      place: z.string().nullable().optional(),
-      video_url: z.string().nullable().optional(),
-    })
-    .optional(),
-  booked: z.boolean().optional(),
-  prepared: z.boolean().optional(),
-  parent: z.string().nullable().optional(),
-  language: z.string().nullable().optional(),
-  interpreter: z.string().nullable().optional(),
-  title: z.string().nullable().optional(),
-  deadline: when,
-  first: when,
-  last: when,
-  class: z.string().nullable().optional(),
-  goal: z.string().nullable().optional(),
-  unbooked: z.number().optional(),
-  pupils: z.number().optional(),
-  outcome: z.enum(['erased', 'declined']).optional(),
-  reason: z.string().nullable().optional(),
-});
-type Facts = z.infer<typeof facts>;
-
-const digestItem = z.object({
-  kind: z.string(),
-  slug: z.string().nullable().optional(),
-  about: z.string().nullable().optional(),
-  payload: facts,
-});
+// Built when first rendered, not when the module loads: the server loads it at every start (issue 24).
+const makeSchemas = () => {
+  const names = z.array(z.string()).catch([]);
+  const when = z.string().nullable().optional();
+  const facts = z.object({
+    meeting: z.string().optional(),
+    round: z.string().optional(),
+    request: z.string().optional(),
+    kind: z.string().optional(),
+    starts_at: when,
+    minutes: z.number().nullable().optional(),
+    place: z.string().nullable().optional(),
+    video_url: z.string().nullable().optional(),
+    sequence: z.number().optional(),
+    staff: names.optional(),
+    children: names.optional(),
+    was: z
+      .object({
+        starts_at: when,
+        minutes: z.number().nullable().optional(),
+        place: z.string().nullable().optional(),
+        video_url: z.string().nullable().optional(),
+      })
+      .optional(),
+    booked: z.boolean().optional(),
+    prepared: z.boolean().optional(),
+    parent: z.string().nullable().optional(),
+    language: z.string().nullable().optional(),
+    interpreter: z.string().nullable().optional(),
+    title: z.string().nullable().optional(),
+    deadline: when,
+    first: when,
+    last: when,
+    class: z.string().nullable().optional(),
+    goal: z.string().nullable().optional(),
+    unbooked: z.number().optional(),
+    pupils: z.number().optional(),
+    outcome: z.enum(['erased', 'declined']).optional(),
+    reason: z.string().nullable().optional(),
+  });
+  const digestItem = z.object({
+    kind: z.string(),
+    slug: z.string().nullable().optional(),
+    about: z.string().nullable().optional(),
+    payload: facts,
+  });
+  return { facts, digestItem };
+};
+let schemas: ReturnType<typeof makeSchemas> | undefined;
+const factSchemas = () => (schemas ??= makeSchemas());
+type Facts = z.infer<ReturnType<typeof makeSchemas>['facts']>;
 
 // ------------------------------------------------------------------------------------------
 // Formats: the reader's language, the school's time zone
@@ -413,6 +418,7 @@ function compose(input: RenderInput, lang: Locale, t: TFunction, f: Facts): Comp
       };
     }
     case 'digest': {
+      const { digestItem } = factSchemas();
       const items = z.array(digestItem).catch([]).parse(input.payload.items);
       const sections: Section[] = items.map((item) => {
         const sub = digestItem.shape.payload.parse(item.payload);
@@ -468,7 +474,7 @@ function roundTimes(fmt: ReturnType<typeof formats>, t: TFunction, first: string
 export function renderNotification(input: RenderInput): Rendered {
   const lang: Locale = isLocale(input.locale) ? input.locale : 'nl';
   const t = getT(lang);
-  const f = facts.parse(input.payload);
+  const f = factSchemas().facts.parse(input.payload);
   const c = compose(input, lang, t, f);
   const staff = staffAudience(input.kind);
   const essential = isEssential(input.kind);
