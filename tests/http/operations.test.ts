@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
-import { dataDir, freePort, ready, type Server, send, start } from './server.ts';
+import { dataDir, freePort, ready, removeDataDirs, type Server, send, start } from './server.ts';
 
 /**
  * The built server as an operator runs it: behind a TLS proxy, reached from another machine,
@@ -25,6 +25,7 @@ describe('the built server, as an operator runs it', () => {
   };
   afterEach(async () => {
     await Promise.all(servers.splice(0).map((s) => s.stop()));
+    removeDataDirs();
   });
 
   test('behind a TLS proxy: forms work for the public origin, links use it, cookies are Secure, a forged Host is refused (holes 3, 4)', {
