@@ -303,18 +303,19 @@ describe('embedded auth', () => {
       await auth(s.scope).sendSignInCode({ email: withPassword.email, lang: 'nl', allowNewAccount: false, next: '/nl/app' });
       await auth(s.scope).verifySignInCode(withPassword.email, (await lastCode(withPassword.email)).code);
       await auth(s.scope).setPassword('een heel geheim wachtwoord');
-      const median = async (email: string) => {
-        const times: number[] = [];
-        for (let i = 0; i < 3; i++) {
+      // Taken in turns, five rounds, the fastest of each kind: a machine busy with other work
+      // (npm test runs this suite beside the browser tests) slows a try, never speeds one up.
+      const unknownEmail = `onbekend-${Date.now()}@test.example`;
+      const kinds = [unknownEmail, withoutPassword.email, withPassword.email];
+      const fastest = kinds.map(() => Number.POSITIVE_INFINITY);
+      for (let round = 0; round < 5; round++) {
+        for (const [i, email] of kinds.entries()) {
           const started = performance.now();
           await auth(browser().scope).signInWithPassword(email, 'fout');
-          times.push(performance.now() - started);
+          fastest[i] = Math.min(fastest[i]!, performance.now() - started);
         }
-        return times.sort((a, b) => a - b)[1]!;
-      };
-      const unknown = await median(`onbekend-${Date.now()}@test.example`);
-      const noPassword = await median(withoutPassword.email);
-      const wrong = await median(withPassword.email);
+      }
+      const [unknown, noPassword, wrong] = fastest as [number, number, number];
       // Not a speed test: the three must cost the same kind of work (scrypt dominates all three).
       for (const t of [noPassword, wrong]) {
         expect(t / unknown).toBeGreaterThan(0.5);
