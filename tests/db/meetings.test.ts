@@ -97,7 +97,13 @@ describe.each(DATABASES)('meetings on %s', (_label, open) => {
       p_anonymous: true,
     });
     const deadline = new Date(Date.now() + 2 * 86_400_000).toISOString();
-    const at = (h: number) => new Date(Date.now() + 5 * 86_400_000 + h * 600_000).toISOString();
+    // Five days ahead at 10:00, 10:10 and 10:20 UTC (11:00 or 12:00 in Amsterdam): the three times
+    // fall on one day whatever the hour the suite runs (from 23:40 on, "now + 5 days" crossed midnight).
+    const at = (h: number) => {
+      const d = new Date(Date.now() + 5 * 86_400_000);
+      d.setUTCHours(10, h * 10, 0, 0);
+      return d.toISOString();
+    };
     round = await teacher.rpc('publish_slot_round', {
       p_class: w.klass.id,
       p_title: 'Rapportgesprekken',
