@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { GOAL_STEPS, NEED_IDS, PLAN_CIRCLES } from '~/domain/pictograms.ts';
+import { GOAL_STEPS, PLAN_CIRCLES } from '~/domain/pictograms.ts';
+import { needId, needList } from './needs.ts';
 import { idArg, lazy, rpc, timestamp, uuid } from './shared.ts';
 
 /** supabase/migrations/*_needs.sql: groepsplannen, their evaluation, one pupil in one place, the groepsbespreking. */
@@ -13,11 +14,6 @@ const dayOut = z
   .transform((s) => s.slice(0, 10))
   .pipe(day);
 const circle = z.enum(PLAN_CIRCLES);
-const needId = z.enum(NEED_IDS);
-const needList = z
-  .array(needId)
-  .max(NEED_IDS.length)
-  .refine((ids) => new Set(ids).size === ids.length);
 const text = (max: number) => z.string().max(max).nullable();
 const places = z.array(z.object({ pupil: uuid, circle }).strict()).max(40);
 

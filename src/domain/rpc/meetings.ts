@@ -15,6 +15,19 @@ const pupilRef = z.object({ pupil_id: uuid, first_name: z.string(), class_name: 
 const answers = z.record(z.string(), z.unknown());
 /** A language to interpret into: a code (ISO 639), or nothing. */
 const languageCode = z.string().regex(/^[a-z]{2,3}$/);
+/** How many said yes, partly and no to each of the three feedback questions; null where hidden. */
+const count = z.number().int().nullable();
+const fourGCounts = {
+  seen_yes: count,
+  seen_partly: count,
+  seen_no: count,
+  heard_yes: count,
+  heard_partly: count,
+  heard_no: count,
+  valued_yes: count,
+  valued_partly: count,
+  valued_no: count,
+};
 const slotList = z
   .array(z.object({ starts_at: timestamp, minutes: z.number().int(), teacher: uuid }).strict())
   .min(1)
@@ -295,15 +308,7 @@ export const MEETINGS = {
           staff_name: z.string().nullable(),
           month: z.string(),
           answers: z.number().int().nullable(),
-          seen_yes: z.number().int().nullable(),
-          seen_partly: z.number().int().nullable(),
-          seen_no: z.number().int().nullable(),
-          heard_yes: z.number().int().nullable(),
-          heard_partly: z.number().int().nullable(),
-          heard_no: z.number().int().nullable(),
-          valued_yes: z.number().int().nullable(),
-          valued_partly: z.number().int().nullable(),
-          valued_no: z.number().int().nullable(),
+          ...fourGCounts,
         }),
       ),
     ),
@@ -320,15 +325,7 @@ export const MEETINGS = {
           month: z.string().nullable(),
           hidden: z.enum(['fewer_than_5', 'would_reveal']).nullable(),
           answers: z.number().int().nullable(),
-          seen_yes: z.number().int().nullable(),
-          seen_partly: z.number().int().nullable(),
-          seen_no: z.number().int().nullable(),
-          heard_yes: z.number().int().nullable(),
-          heard_partly: z.number().int().nullable(),
-          heard_no: z.number().int().nullable(),
-          valued_yes: z.number().int().nullable(),
-          valued_partly: z.number().int().nullable(),
-          valued_no: z.number().int().nullable(),
+          ...fourGCounts,
         }),
       ),
     ),
@@ -342,15 +339,7 @@ export const MEETINGS = {
           month: z.string(),
           meetings: z.number().int().nullable(),
           answers: z.number().int().nullable(),
-          seen_yes: z.number().int().nullable(),
-          seen_partly: z.number().int().nullable(),
-          seen_no: z.number().int().nullable(),
-          heard_yes: z.number().int().nullable(),
-          heard_partly: z.number().int().nullable(),
-          heard_no: z.number().int().nullable(),
-          valued_yes: z.number().int().nullable(),
-          valued_partly: z.number().int().nullable(),
-          valued_no: z.number().int().nullable(),
+          ...fourGCounts,
           words: z.array(z.object({ top: z.string().nullable(), tip: z.string().nullable() })).nullable(),
         }),
       ),

@@ -4,10 +4,10 @@ import { idArg, locale, none, lazy, rpc, timestamp, uuid } from './shared.ts';
 
 /** supabase/migrations/*_needs.sql: rounds, pupils' answers, class plans, recorded voices. */
 
-const needId = z.enum(NEED_IDS);
+export const needId = z.enum(NEED_IDS);
 const goalStep = z.enum(GOAL_STEPS);
 /** Known pictograms, each once (the SQL says the same). */
-const needList = z
+export const needList = z
   .array(needId)
   .max(NEED_IDS.length)
   .refine((ids) => new Set(ids).size === ids.length);
@@ -23,6 +23,19 @@ const roundRow = z.object({
   closed_at: timestamp.nullable(),
   cards: needList.nullable(),
 });
+/** One pupil's answer in a round, as the teacher and the pupil read it back. */
+const pupilAnswer = {
+  answered: z.boolean(),
+  needs: z.array(needId),
+  goal_step: goalStep.nullable(),
+  own_words: z.string().nullable(),
+  has_drawing: z.boolean(),
+  tops: z.array(needId),
+  tips: z.array(needId),
+  top_words: z.string().nullable(),
+  tip_words: z.string().nullable(),
+  has_feedback_drawing: z.boolean(),
+};
 /** Where a file is kept: `<school>/<pupil or "school">/<generated name>`. */
 const storedPath = z.string().max(200);
 
@@ -61,16 +74,7 @@ export const NEEDS = {
         z.object({
           pupil_id: uuid,
           first_name: z.string(),
-          answered: z.boolean(),
-          needs: z.array(needId),
-          goal_step: goalStep.nullable(),
-          own_words: z.string().nullable(),
-          has_drawing: z.boolean(),
-          tops: z.array(needId),
-          tips: z.array(needId),
-          top_words: z.string().nullable(),
-          tip_words: z.string().nullable(),
-          has_feedback_drawing: z.boolean(),
+          ...pupilAnswer,
           updated_at: timestamp.nullable(),
         }),
       ),
@@ -84,16 +88,7 @@ export const NEEDS = {
           round_id: uuid,
           goal: z.string().nullable(),
           opened_at: timestamp,
-          answered: z.boolean(),
-          needs: z.array(needId),
-          goal_step: goalStep.nullable(),
-          own_words: z.string().nullable(),
-          has_drawing: z.boolean(),
-          tops: z.array(needId),
-          tips: z.array(needId),
-          top_words: z.string().nullable(),
-          tip_words: z.string().nullable(),
-          has_feedback_drawing: z.boolean(),
+          ...pupilAnswer,
           /** The cards the round offers; null: all nine. */
           cards: needList.nullable(),
         }),
