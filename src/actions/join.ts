@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { LIMITS } from '~/domain/limits.ts';
 import { RpcError } from '~/domain/rpc/index.ts';
 import { intlLocale } from '~/i18n/format.ts';
+import { dynamicKey } from '~/i18n/keys.ts';
 import { emailField, nameField, typedDigits } from '~/server/forms.ts';
 import { setPendingJoin } from '~/server/pending-join.ts';
 import { setPendingSignIn } from '~/server/pending-sign-in.ts';
@@ -55,7 +56,7 @@ export const join = {
     },
     refusals: (err, t) =>
       err instanceof RpcError
-        ? { code: t(`school:join.error.${err.code}`, { defaultValue: t('school:join.error.invitation_not_found') }) }
+        ? { code: t(dynamicKey('school:join.error.', err.code), { defaultValue: t('school:join.error.invitation_not_found') }) }
         : undefined,
   }),
 };

@@ -1,4 +1,4 @@
-import i18next, { type TFunction as I18nextT } from 'i18next';
+import i18next from 'i18next';
 import { LOCALE_CODES, SOURCE_LOCALE, type Locale } from './locales.ts';
 
 /** Namespaces per area of the product; each is one JSON file per locale. */
@@ -48,7 +48,22 @@ void instance.init({
  * `t` with every namespace: a key is checked against the Dutch JSON files (i18next.d.ts), as
  * `ns:key` or, for `common`, bare. A key built at run time goes through `dynamicKey` (keys.ts).
  */
-export type TFunction<N extends Namespace = 'common'> = I18nextT<readonly [N, ...Namespace[]]>;
+export interface TFunction<N extends Namespace = 'common'> {
+  (key: KeyIn<N> | readonly KeyIn<N>[], options?: TOptions): string;
+}
+
+/** What a call may pass besides the key: a count (plurals) and the values it interpolates. */
+export type TOptions = { count?: number; lng?: string; defaultValue?: string } & Record<string, unknown>;
+
+type Resources_ = import('i18next').CustomTypeOptions['resources'];
+/** A plural's base key (`pupils` for `pupils_one` and `pupils_other`); the suffixed keys stay valid too. */
+type Plain<K extends string> = K | (K extends `${infer B}_${'zero' | 'one' | 'two' | 'few' | 'many' | 'other'}` ? B : never);
+/** The keys of one namespace, as written in its Dutch file. */
+export type NamespaceKey<N extends Namespace> = Plain<keyof Resources_[N] & string>;
+/** Every key written `ns:key`. */
+export type PrefixedKey = { [M in Namespace]: `${M}:${NamespaceKey<M>}` }[Namespace];
+/** The keys a `t` bound to namespace N takes: N's bare, any namespace's prefixed. */
+export type KeyIn<N extends Namespace> = NamespaceKey<N> | PrefixedKey;
 
 /** A `t` bound to one locale (and optionally one namespace, whose keys it takes bare). */
 /**

@@ -2,6 +2,7 @@ import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
 import { ESSENTIAL_KINDS, NOTIFICATION_KINDS, type NotificationKind } from '~/domain/notifications.ts';
 import { getT } from '~/i18n/index.ts';
+import { keyFromData } from '~/i18n/keys.ts';
 import { LOCALE_CODES, type Locale } from '~/i18n/locales.ts';
 import { type RenderInput, renderNotification } from '~/server/notify/render.ts';
 import nl from '~/i18n/locales/nl/notify.json';
@@ -198,7 +199,7 @@ describe('every notification in every language', () => {
     for (const locale of LOCALE_CODES) {
       const t = getT(locale);
       for (const key of Object.keys(nl).filter((k) => k.endsWith('.subject'))) {
-        const raw = String(t(`notify:${key}`, { date: '{{date}}', interpolation: { skipOnVariables: true } } as never));
+        const raw = String(t(keyFromData(`notify:${key}`), { date: '{{date}}', interpolation: { skipOnVariables: true } } as never));
         expect(raw.replace('{{date}}', ''), `${locale} ${key}`).not.toMatch(/\{\{/);
       }
     }

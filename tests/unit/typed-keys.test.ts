@@ -24,6 +24,17 @@ describe('typed translation keys', () => {
     auth('signIn.titel');
   });
 
+  it('a plural is called by its base key; a key completed at run time must name its family', () => {
+    const t = getT('nl');
+    expect(t('school:pupils.added', { count: 2 })).toMatch(/^2 /);
+    const code = 'invitation_not_found' as string;
+    // @ts-expect-error -- a key completed at run time goes through dynamicKey
+    t(`school:join.error.${code}`);
+    // @ts-expect-error -- not one of DYNAMIC_KEY_FAMILIES
+    dynamicKey('school:nope.', code);
+    expect(t(dynamicKey('school:join.error.', code))).toBe(t('school:join.error.invitation_not_found'));
+  });
+
   it('every family of keys built at run time has keys in Dutch', () => {
     const nl = (ns: string) =>
       Object.keys(JSON.parse(readFileSync(new URL(`../../src/i18n/locales/nl/${ns}.json`, import.meta.url), 'utf8')));

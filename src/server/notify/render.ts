@@ -431,7 +431,7 @@ function compose(input: RenderInput, lang: Locale, t: TFunction, f: Facts): Comp
               : input.url(`/${lang}/app`);
         const subChildren = sub.children ?? [];
         return {
-          heading: t(`notify:digest.item.${item.kind}`, { defaultValue: t('notify:digest.item.other') }),
+          heading: t(dynamicKey('notify:digest.item.', item.kind), { defaultValue: t('notify:digest.item.other') }),
           lines: [
             ...(sub.parent ? [{ label: t('notify:label.parent'), value: sub.parent }] : []),
             ...(subChildren.length
