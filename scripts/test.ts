@@ -1,14 +1,15 @@
 // npm test: everything CI runs, in an order that uses both cores of a small machine.
 //
 //   1. at the same time:
-//        the checks, then the build               (astro check is mostly one core)
+//        the checks, the build, then vitest's http layer (it serves the build; astro check is
+//                                                  mostly one core, the http files mostly wait)
 //        the db suite on PostgreSQL 17, the Supabase CLI check, the browser, vitest's unit tests
 //                                                  (mostly waiting on PostgreSQL servers and apt)
 //   2. at the same time:
 //        Playwright against the built server      (two browsers and the server: about 1.6 cores,
 //                                                  the rest is waiting on pages and timers)
-//        vitest: the db suite on PGlite, one file at a time, then the http layer
-//                                                  (one core at most, and the http files mostly wait)
+//        vitest: the db suite on PGlite, one file at a time
+//                                                  (one core at most)
 //
 // In each step the second line runs with its output kept aside and printed, under its own
 // heading, when it ends; the first prints as it goes. Any step that fails fails the whole run,
@@ -75,6 +76,7 @@ await together(
   [
     ['check (astro, i18n, language, biome)', 'npm run check'],
     ['build', 'npx astro build'],
+    ['vitest: http layer', 'npx vitest run --project http'],
   ],
   [
     ['db suite on PostgreSQL 17', 'npm run test:db:postgres17'],
@@ -84,12 +86,11 @@ await together(
   ],
 );
 await together(
-  'vitest: db suite on PGlite, http layer (ran beside Playwright)',
+  'vitest: db suite on PGlite (ran beside Playwright)',
   [['Playwright', 'npx playwright test']],
   [
     // One file at a time: beside two browsers, a second would only take their core.
     ['vitest: db suite on PGlite', 'npx vitest run --project db --maxWorkers=1'],
-    ['vitest: http layer', 'npx vitest run --project http'],
   ],
 );
 finish(true);

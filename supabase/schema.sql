@@ -2799,6 +2799,17 @@ $function$;
 grant execute on function private.school_day_end(p_now timestamp with time zone) to authenticated;
 grant execute on function private.school_day_end(p_now timestamp with time zone) to service_role;
 
+CREATE OR REPLACE FUNCTION private.school_today()
+ RETURNS date
+ LANGUAGE sql
+ STABLE
+ SET search_path TO ''
+AS $function$
+  select (now() at time zone 'Europe/Amsterdam')::date
+$function$;
+grant execute on function private.school_today() to authenticated;
+grant execute on function private.school_today() to service_role;
+
 CREATE OR REPLACE FUNCTION private.sees_all_classes(p_school uuid)
  RETURNS boolean
  LANGUAGE sql
@@ -3694,7 +3705,7 @@ begin
   if v_round.id is null or not private.can_see_class_pupils(v_round.class_id) then
     raise exception using errcode = 'P0001', message = 'forbidden';
   end if;
-  if p_evaluate_on is null or p_evaluate_on < current_date or p_evaluate_on > current_date + 400 then
+  if p_evaluate_on is null or p_evaluate_on < private.school_today() or p_evaluate_on > private.school_today() + 400 then
     raise exception using errcode = 'P0001', message = 'invalid_date';
   end if;
   perform private.check_places(v_round.class_id, p_places);
@@ -4049,7 +4060,7 @@ begin
            g.id, g.period, g.evaluate_on, g.evaluated_at,
            case when g.id is null then 'none'
                 when g.evaluated_at is not null then 'evaluated'
-                when g.evaluate_on <= current_date then 'due'
+                when g.evaluate_on <= private.school_today() then 'due'
                 else 'running' end,
            coalesce(at.n, 0),
            d.agreed, d.created_at
@@ -5145,7 +5156,7 @@ begin
   if exists (select 1 from public.group_plans n where n.previous_id = p_plan) then
     raise exception using errcode = 'P0001', message = 'plan_continued';
   end if;
-  if p_evaluate_on is null or p_evaluate_on < current_date or p_evaluate_on > current_date + 400 then
+  if p_evaluate_on is null or p_evaluate_on < private.school_today() or p_evaluate_on > private.school_today() + 400 then
     raise exception using errcode = 'P0001', message = 'invalid_date';
   end if;
   insert into public.group_plans (school_id, class_id, round_id, goal_round_id, previous_id, period, evaluate_on, created_by)
@@ -6422,7 +6433,8 @@ begin
   if v_plan.evaluated_at is not null then
     raise exception using errcode = 'P0001', message = 'plan_evaluated';
   end if;
-  if p_evaluate_on is null or p_evaluate_on < v_plan.created_at::date or p_evaluate_on > v_plan.created_at::date + 400 then
+  if p_evaluate_on is null or p_evaluate_on < (v_plan.created_at at time zone 'Europe/Amsterdam')::date
+     or p_evaluate_on > (v_plan.created_at at time zone 'Europe/Amsterdam')::date + 400 then
     raise exception using errcode = 'P0001', message = 'invalid_date';
   end if;
   if p_goal_round is not null and not exists (

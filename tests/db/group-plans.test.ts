@@ -31,7 +31,9 @@ const CLASS_STAFF = {
 } as const;
 const COACH_AND_ADMIN = { ...CLASS_STAFF, teacher: 'forbidden' } as const;
 const NOBODY_WRITES = Object.fromEntries(PERSONAS.map((p) => [p, 'error'])) as Record<PersonaName, Outcome>;
-const today = (days = 0) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+/** A day from today in the school's time zone (the SQL's "today"); in UTC it is yesterday from 23:00 or 22:00. */
+const today = (days = 0) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam' }).format(new Date(Date.now() + days * 86_400_000));
 
 describe.each(DATABASES)('group plans on %s', (_label, open) => {
   let db: TestDb;
@@ -143,6 +145,29 @@ describe.each(DATABASES)('group plans on %s', (_label, open) => {
           }),
         ),
       ).toBe('invalid');
+    });
+
+    it('counts days in the school’s time zone, whatever the server’s: today is allowed, yesterday is not', async () => {
+      // 13 hours either side of Amsterdam: at any hour, in one of the two the server's date is not the
+      // school's (before 13:00 UTC-12 is a day behind, from 11:00 UTC+14 a day ahead).
+      for (const zone of ['Pacific/Kiritimati', 'Etc/GMT+12']) {
+        const made = await call('teacher').tryAll(async (q) => {
+          await q(`select set_config('timezone', $1, true)`, [zone]);
+          const [{ id }] = (await q<{ id: string }>(
+            `select public.create_group_plan($1, '[]'::jsonb, 'Vandaag', $2::date) as id`,
+            [round, today()],
+          )) as [{ id: string }];
+          return id;
+        });
+        expect(made, zone).toMatch(/^[0-9a-f-]{36}$/);
+        const refused = await outcome(() =>
+          call('teacher').tryAll(async (q) => {
+            await q(`select set_config('timezone', $1, true)`, [zone]);
+            await q(`select public.create_group_plan($1, '[]'::jsonb, 'Gisteren', $2::date)`, [round, today(-1)]);
+          }).catch(asRpcError),
+        );
+        expect(refused, zone).toBe('invalid_date');
+      }
     });
 
     it.each(table({ ...CLASS_STAFF, admin: 2, coach: 2, teacher: 2 }))('class_group_plans: %s → %s', async (p, n) =>

@@ -15,7 +15,9 @@ test.describe.configure({ mode: 'serial', timeout: 120_000 });
 const BASE = '/nl/s/demo/admin';
 const GROEP_3 = '20000000-0000-4000-8000-000000000003';
 const VETERS = '40000000-0000-4000-8000-000000000031';
-const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+/** A day from today in the school's time zone (as the portal counts days), as a date field sends it. */
+const day = (offset: number) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam' }).format(new Date(Date.now() + offset * 86_400_000));
 
 /**
  * Focuses a control and types into it with the keyboard: the first keys one by one, the rest as

@@ -136,9 +136,9 @@ let unsubscribe = '';
 const SARA = '30000000-0000-4000-8000-000000000300';
 const DAAN = '30000000-0000-4000-8000-000000000301';
 const ZOFIA = '30000000-0000-4000-8000-000000000302';
-/** A day from now, as a date field sends it. */
+/** A day from today in the school's time zone, as a date field sends it. */
 function inDays(n: number): string {
-  return new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam' }).format(new Date(Date.now() + n * 86_400_000));
 }
 
 afterAll(async () => {
