@@ -1,19 +1,17 @@
-// npm test: everything CI runs, in an order that uses both cores of a small machine.
+// npm test: everything CI runs, in two lines that use both cores of a small machine.
 //
-//   1. at the same time:
-//        the checks, the build, then vitest's http layer (it serves the build; astro check is
-//                                                  mostly one core, the http files mostly wait)
-//        the db suite on PostgreSQL 17, the Supabase CLI check, the browser, vitest's unit tests
-//                                                  (mostly waiting on PostgreSQL servers and apt)
-//   2. at the same time:
-//        Playwright against the built server      (two browsers and the server: about 1.6 cores,
-//                                                  the rest is waiting on pages and timers)
-//        vitest: the db suite on PGlite, one file at a time
-//                                                  (one core at most)
+//   the checks, the build, then Playwright against the built server
+//        (astro check is one core; two browsers and the server about 1.6 cores, the rest is
+//         waiting on pages and timers)
+//   beside them: the browser, the db suite on PostgreSQL 17, the Supabase CLI check, vitest's unit
+//   tests; once the build is there, vitest's http layer (it serves the build) and the db suite on
+//   PGlite, one file at a time
+//        (mostly waiting on PostgreSQL servers; one core at most)
 //
-// In each step the second line runs with its output kept aside and printed, under its own
-// heading, when it ends; the first prints as it goes. Any step that fails fails the whole run,
-// after both lines of its step have finished. Each step's time is printed at the end.
+// Playwright waits for the browser, the http layer for the build; nothing else waits. The first
+// line prints as it goes; the second's output is kept aside and printed, under its own heading,
+// when both are done. A line stops at its first failure (and a step waiting on it does not run);
+// any failure fails the run. Each step's time is printed at the end.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -43,16 +41,6 @@ function run(name: string, command: string, quiet = false): Promise<Result & { o
   });
 }
 
-async function inOrder(steps: Array<[string, string]>, quiet = false): Promise<Array<Result & { output: string }>> {
-  const results: Array<Result & { output: string }> = [];
-  for (const [name, command] of steps) {
-    const result = await run(name, command, quiet);
-    results.push(result);
-    if (!result.ok) break;
-  }
-  return results;
-}
-
 const all: Result[] = [];
 const started = performance.now();
 const finish = (ok: boolean): never => {
@@ -62,35 +50,73 @@ const finish = (ok: boolean): never => {
   process.exit(ok ? 0 : 1);
 };
 
-/** Runs two lines of steps at the same time; the second's output is printed when both are done. */
-async function together(title: string, front: Array<[string, string]>, side: Array<[string, string]>): Promise<void> {
-  const [f, s] = await Promise.all([inOrder(front), inOrder(side, true)]);
-  console.log(`\n──── ${title} ────\n`);
-  for (const r of s) process.stdout.write(r.output);
-  all.push(...f, ...s);
-  if (![...f, ...s].every((r) => r.ok) || f.length < front.length || s.length < side.length) finish(false);
+/** A step's line waits here for a step of the other line (the build, the browser). */
+function gate(): { open: (ok: boolean) => void; passed: Promise<boolean> } {
+  let open = (_ok: boolean) => {};
+  const passed = new Promise<boolean>((resolve) => {
+    open = resolve;
+  });
+  return { open, passed };
+}
+const built = gate();
+const browser = gate();
+
+/** Runs steps one after the other until one fails; `after` steps first wait for their gates. */
+async function line(
+  steps: Array<[string, string] | ['after', Promise<boolean>[]]>,
+  quiet: boolean,
+  opens: Record<string, ReturnType<typeof gate>>,
+) {
+  const results: Array<Result & { output: string }> = [];
+  let ok = true;
+  for (const step of steps) {
+    if (step[0] === 'after') {
+      ok = (await Promise.all(step[1] as Promise<boolean>[])).every(Boolean);
+      if (!ok) break;
+      continue;
+    }
+    const [name, command] = step as [string, string];
+    const result = await run(name, command, quiet);
+    results.push(result);
+    opens[name]?.open(result.ok);
+    ok = result.ok;
+    if (!ok) break;
+  }
+  // A gate this line never reached stays shut for the other line.
+  for (const g of Object.values(opens)) g.open(false);
+  return { results, ok };
 }
 
-await together(
-  'db suite on PostgreSQL 17, Supabase CLI check, browser, unit tests (ran beside the checks)',
-  [
-    ['check (astro, i18n, language, biome)', 'npm run check'],
-    ['build', 'npx astro build'],
-    ['vitest: http layer', 'npx vitest run --project http'],
-  ],
-  [
-    ['db suite on PostgreSQL 17', 'npm run test:db:postgres17'],
-    ['Supabase CLI push and lint', 'npm run test:supabase'],
-    ['browser', 'node scripts/browser.mjs'],
-    ['vitest: unit', 'npx vitest run --project unit'],
-  ],
+const [front, side] = await Promise.all([
+  line(
+    [
+      ['check (astro, i18n, language, biome)', 'npm run check'],
+      ['build', 'npx astro build'],
+      ['after', [browser.passed]],
+      ['Playwright', 'npx playwright test'],
+    ],
+    false,
+    { build: built },
+  ),
+  line(
+    [
+      ['browser', 'node scripts/browser.mjs'],
+      ['db suite on PostgreSQL 17', 'npm run test:db:postgres17'],
+      ['Supabase CLI push and lint', 'npm run test:supabase'],
+      ['vitest: unit', 'npx vitest run --project unit'],
+      ['after', [built.passed]],
+      // It serves the build.
+      ['vitest: http layer', 'npx vitest run --project http'],
+      // One file at a time: beside two browsers, a second would only take their core.
+      ['vitest: db suite on PGlite', 'npx vitest run --project db --maxWorkers=1'],
+    ],
+    true,
+    { browser },
+  ),
+]);
+console.log(
+  '\n──── db suites on PostgreSQL 17 and PGlite, Supabase CLI check, unit and http tests (ran beside the checks and Playwright) ────\n',
 );
-await together(
-  'vitest: db suite on PGlite (ran beside Playwright)',
-  [['Playwright', 'npx playwright test']],
-  [
-    // One file at a time: beside two browsers, a second would only take their core.
-    ['vitest: db suite on PGlite', 'npx vitest run --project db --maxWorkers=1'],
-  ],
-);
-finish(true);
+for (const r of side.results) process.stdout.write(r.output);
+all.push(...front.results, ...side.results);
+finish(front.ok && side.ok);
