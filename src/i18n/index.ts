@@ -48,9 +48,7 @@ void instance.init({
  * `t` with every namespace: a key is checked against the Dutch JSON files (i18next.d.ts), as
  * `ns:key` or, for `common`, bare. A key built at run time goes through `dynamicKey` (keys.ts).
  */
-export interface TFunction<N extends Namespace = 'common'> {
-  (key: KeyIn<N> | readonly KeyIn<N>[], options?: TOptions): string;
-}
+export type TFunction<N extends Namespace = 'common'> = (key: KeyIn<N> | readonly KeyIn<N>[], options?: TOptions) => string;
 
 /** What a call may pass besides the key: a count (plurals) and the values it interpolates. */
 export type TOptions = { count?: number; lng?: string; defaultValue?: string } & Record<string, unknown>;

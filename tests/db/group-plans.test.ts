@@ -153,18 +153,20 @@ describe.each(DATABASES)('group plans on %s', (_label, open) => {
       for (const zone of ['Pacific/Kiritimati', 'Etc/GMT+12']) {
         const made = await call('teacher').tryAll(async (q) => {
           await q(`select set_config('timezone', $1, true)`, [zone]);
-          const [{ id }] = (await q<{ id: string }>(
-            `select public.create_group_plan($1, '[]'::jsonb, 'Vandaag', $2::date) as id`,
-            [round, today()],
-          )) as [{ id: string }];
+          const [{ id }] = (await q<{ id: string }>(`select public.create_group_plan($1, '[]'::jsonb, 'Vandaag', $2::date) as id`, [
+            round,
+            today(),
+          ])) as [{ id: string }];
           return id;
         });
         expect(made, zone).toMatch(/^[0-9a-f-]{36}$/);
         const refused = await outcome(() =>
-          call('teacher').tryAll(async (q) => {
-            await q(`select set_config('timezone', $1, true)`, [zone]);
-            await q(`select public.create_group_plan($1, '[]'::jsonb, 'Gisteren', $2::date)`, [round, today(-1)]);
-          }).catch(asRpcError),
+          call('teacher')
+            .tryAll(async (q) => {
+              await q(`select set_config('timezone', $1, true)`, [zone]);
+              await q(`select public.create_group_plan($1, '[]'::jsonb, 'Gisteren', $2::date)`, [round, today(-1)]);
+            })
+            .catch(asRpcError),
         );
         expect(refused, zone).toBe('invalid_date');
       }
