@@ -9,6 +9,8 @@
 //   changes. Such a later file is not part of the baseline and is not held to "once".
 // - Who counts as a current pupil is said once, by the view private.current_pupils: no function
 //   body, in the baseline or later, says `left_at is null` itself.
+// - Days are the school's (Europe/Amsterdam): no function, as last defined, asks `current_date` or
+//   casts now() or a timestamp column straight to a date (both are the server's day, UTC).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -88,6 +90,15 @@ function leftAtInBodies(defs: FunctionDef[]): string[] {
   return defs.filter((d) => /\bleft_at\s+is\s+null\b/i.test(d.body)).map((d) => `${d.name} (${d.file})`);
 }
 
+/** Functions whose last definition counts days in the server's time zone, not the school's. */
+function serverDays(defs: FunctionDef[]): string[] {
+  const last = new Map<string, FunctionDef>();
+  for (const d of defs) last.set(d.name, d);
+  return [...last.values()]
+    .filter((d) => /\bcurrent_date\b|(?:\bnow\(\)|\b[a-z_.]*_at)::date\b/i.test(d.body))
+    .map((d) => `${d.name} (${d.file})`);
+}
+
 describe('supabase/migrations', () => {
   const baseline = BASELINE.flatMap((f) => functionsIn(f, read(f)));
   const later = files.filter((f) => f > BASELINE.at(-1)!);
@@ -127,6 +138,10 @@ describe('supabase/migrations', () => {
     expect(views[0]![0]).toMatch(/left_at\s+is\s+null/i);
   });
 
+  it("counts days in the school's time zone: no current_date, no timestamp cast straight to a date", () => {
+    expect(serverDays(files.flatMap((f) => functionsIn(f, read(f))))).toEqual([]);
+  });
+
   it('the checks above catch what they are for', () => {
     const twice = [
       ...functionsIn('a.sql', 'create function public.f(p int) returns int language sql as $$ select 1 $$;'),
@@ -138,5 +153,19 @@ describe('supabase/migrations', () => {
       'create function public.g() returns bigint language sql as $body$ select count(*) from public.pupils p where p.left_at is null $body$;',
     );
     expect(leftAtInBodies(left)).toEqual(['public.g (c.sql)']);
+    const days = [
+      ...functionsIn('d.sql', 'create function public.h(p date) returns bool language sql as $$ select p < current_date $$;'),
+      ...functionsIn('d.sql', 'create function public.k(p date) returns bool language sql as $$ select p < v.created_at::date $$;'),
+      ...functionsIn('e.sql', 'create function public.m(p date) returns bool language sql as $$ select p < current_date $$;'),
+      ...functionsIn(
+        'f.sql',
+        'create or replace function public.m(p date) returns bool language sql as $$ select p < private.school_today() $$;',
+      ),
+      ...functionsIn(
+        'f.sql',
+        "create function public.n() returns date language sql as $$ select (now() at time zone 'Europe/Amsterdam')::date $$;",
+      ),
+    ];
+    expect(serverDays(days)).toEqual(['public.h (d.sql)', 'public.k (d.sql)']);
   });
 });
