@@ -183,6 +183,8 @@ test.describe('the coach: the groepsbespreking, and a pupil from there', () => {
     // Each class's round with answers, with its goal, whatever was opened since.
     await expect(page.locator('thead')).toContainText('Veters strikken');
     await expect(page.locator('thead')).toContainText('De tafels van 3 en 4');
+    // How many answered, as a number or "fewer than 5" (never a raw placeholder).
+    await expect(page.locator('thead .school-view__round').last()).toContainText(/· (\d+|minder dan 5) geantwoord$/);
     await page.locator('#from').fill('2020-01-01');
     await page.locator('#to').fill('2020-06-30');
     await press(page, 'button', 'Tonen');
