@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toRpcError } from '~/domain/rpc/index.ts';
+import { schoolToday } from '~/server/clock.ts';
 import { buildPupil, buildWorld, PERSONAS, type PersonaName, type World } from '../factories/index.ts';
 import { DATABASES, outcome, type Outcome, type TestDb } from './harness.ts';
 
@@ -32,8 +33,7 @@ const CLASS_STAFF = {
 const COACH_AND_ADMIN = { ...CLASS_STAFF, teacher: 'forbidden' } as const;
 const NOBODY_WRITES = Object.fromEntries(PERSONAS.map((p) => [p, 'error'])) as Record<PersonaName, Outcome>;
 /** A day from today in the school's time zone (the SQL's "today"); in UTC it is yesterday from 23:00 or 22:00. */
-const today = (days = 0) =>
-  new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam' }).format(new Date(Date.now() + days * 86_400_000));
+const today = (days = 0) => schoolToday(new Date(Date.now() + days * 86_400_000));
 
 describe.each(DATABASES)('group plans on %s', (_label, open) => {
   let db: TestDb;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toRpcError } from '~/domain/rpc/index.ts';
+import { schoolToday } from '~/server/clock.ts';
 import { SERVICE } from '~/server/embedded/rpc.ts';
 import type { Sql } from '~/server/embedded/sql.ts';
 import { buildWorld, PERSONAS, type PersonaName, type World } from '../factories/index.ts';
@@ -627,8 +628,7 @@ describe.each(DATABASES)('meetings on %s', (_label, open) => {
         ),
       ).toBe(n),
     );
-    const day = (n: number) =>
-      new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam' }).format(new Date(Date.now() + n * 86_400_000));
+    const day = (n: number) => schoolToday(new Date(Date.now() + n * 86_400_000));
     it.each(each('forbidden', { admin: 1, coach: 1, teacher: 1 }))('update_slot_round: %s → %s', async (p, n) =>
       expect(
         await outcome(() =>

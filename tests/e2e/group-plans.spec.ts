@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
 import { expect, expectNoAxeViolations, keepScreenshot, PHONE, test } from './fixtures.ts';
 import { authFile } from './helpers.ts';
+import { schoolToday } from '~/server/clock.ts';
 
 /**
  * The HGW cycle in Groep 3 (issue 21), on a laptop with the keyboard only: juf Anna makes a
@@ -16,8 +17,7 @@ const BASE = '/nl/s/demo/admin';
 const GROEP_3 = '20000000-0000-4000-8000-000000000003';
 const VETERS = '40000000-0000-4000-8000-000000000031';
 /** A day from today in the school's time zone (as the portal counts days), as a date field sends it. */
-const day = (offset: number) =>
-  new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam' }).format(new Date(Date.now() + offset * 86_400_000));
+const day = (offset: number) => schoolToday(new Date(Date.now() + offset * 86_400_000));
 
 /**
  * Focuses a control and types into it with the keyboard: the first keys one by one, the rest as

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { dutchLeftovers, LANGS, RAW, readPage } from './page-language.ts';
 import { readFileSync } from 'node:fs';
+import { schoolToday } from '~/server/clock.ts';
 import { Client, freePort, ROOT, ready, type Server, signIn, start } from './server.ts';
 
 /**
@@ -138,7 +139,7 @@ const DAAN = '30000000-0000-4000-8000-000000000301';
 const ZOFIA = '30000000-0000-4000-8000-000000000302';
 /** A day from today in the school's time zone, as a date field sends it. */
 function inDays(n: number): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam' }).format(new Date(Date.now() + n * 86_400_000));
+  return schoolToday(new Date(Date.now() + n * 86_400_000));
 }
 
 afterAll(async () => {

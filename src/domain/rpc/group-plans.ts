@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { GOAL_STEPS, PLAN_CIRCLES } from '~/domain/pictograms.ts';
-import { needId, needList } from './needs.ts';
+import { PLAN_CIRCLES } from '~/domain/pictograms.ts';
+import { goalStep, needId, needList, roundAnswer } from './needs.ts';
 import { idArg, lazy, rpc, timestamp, uuid } from './shared.ts';
 
 /** supabase/migrations/*_needs.sql: groepsplannen, their evaluation, one pupil in one place, the groepsbespreking. */
@@ -36,15 +36,7 @@ const answerEntry = z.object({
   goal: z.string().nullable(),
   opened_at: timestamp,
   closed_at: timestamp.nullable(),
-  answered: z.boolean(),
-  needs: z.array(needId),
-  goal_step: z.enum(GOAL_STEPS).nullable(),
-  own_words: z.string().nullable(),
-  has_drawing: z.boolean(),
-  tops: z.array(needId),
-  tips: z.array(needId),
-  top_words: z.string().nullable(),
-  tip_words: z.string().nullable(),
+  ...roundAnswer,
 });
 const planEntry = z.object({
   plan_id: uuid,
@@ -152,7 +144,7 @@ export const GROUP_PLANS = {
           first_name: z.string(),
           circle,
           next_circle: circle.nullable(),
-          goal_step: z.enum(GOAL_STEPS).nullable(),
+          goal_step: goalStep.nullable(),
         }),
       ),
     ),

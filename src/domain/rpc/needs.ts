@@ -5,7 +5,7 @@ import { idArg, locale, none, lazy, rpc, timestamp, uuid } from './shared.ts';
 /** supabase/migrations/*_needs.sql: rounds, pupils' answers, class plans, recorded voices. */
 
 export const needId = z.enum(NEED_IDS);
-const goalStep = z.enum(GOAL_STEPS);
+export const goalStep = z.enum(GOAL_STEPS);
 /** Known pictograms, each once (the SQL says the same). */
 export const needList = z
   .array(needId)
@@ -23,8 +23,8 @@ const roundRow = z.object({
   closed_at: timestamp.nullable(),
   cards: needList.nullable(),
 });
-/** One pupil's answer in a round, as the teacher and the pupil read it back. */
-const pupilAnswer = {
+/** One pupil's answer in a round (what they chose, their step, their words), as read back. */
+export const roundAnswer = {
   answered: z.boolean(),
   needs: z.array(needId),
   goal_step: goalStep.nullable(),
@@ -34,8 +34,9 @@ const pupilAnswer = {
   tips: z.array(needId),
   top_words: z.string().nullable(),
   tip_words: z.string().nullable(),
-  has_feedback_drawing: z.boolean(),
 };
+/** The same, as the teacher and the pupil read it back on the round's pages. */
+const pupilAnswer = { ...roundAnswer, has_feedback_drawing: z.boolean() };
 /** Where a file is kept: `<school>/<pupil or "school">/<generated name>`. */
 const storedPath = z.string().max(200);
 
