@@ -137,7 +137,8 @@ async function until(check: () => boolean | Promise<boolean>, ms = 5000) {
   }
 }
 
-describe('mail: the outbox and the SMTP adapter', () => {
+// PGlite only: skipped in the run on another PostgreSQL version (TEST_DB_PGLITE=off), as in the PGlite run.
+describe.skipIf(process.env.TEST_DB_PGLITE === 'off')('mail: the outbox and the SMTP adapter', () => {
   let engine: SqlEngine;
   let admin: Db;
   const logged: string[] = [];

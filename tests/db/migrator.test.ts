@@ -2,10 +2,10 @@
 // (template.ts): a data folder whose applied migrations changed, or that holds migrations this
 // build does not know (a folder from before the squash), is refused with a sentence and a way
 // out; a fresh folder copied from the template is seeded once, like a new one.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { MigrationChanged, MigrationMismatch, MigrationsSquashed, migrateWith, schemaKey } from '~/server/embedded/migrate-core.ts';
 import { migrate, schemaFiles } from '~/server/embedded/migrate.ts';
 import { openPglite } from '~/server/embedded/sql.ts';
@@ -20,6 +20,8 @@ const tempDir = () => {
 afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
+/** An empty cluster, as a new data folder has before its first migration (from the run's snapshot of one). */
+const blankCluster = () => openPglite({ from: new Blob([readFileSync(inject('pgliteBlank'))]) });
 
 const v1 = [
   { name: 'migrations/20260101000000_a.sql', sql: 'create table public.things (id int primary key);' },
@@ -72,7 +74,7 @@ const seed = { name: 'seed/seed.sql', sql: "insert into public.things values (1,
 
 describe.skipIf(process.env.TEST_DB_PGLITE === 'off')('embedded migrator', () => {
   it('records a checksum per migration and refuses a folder whose applied migration changed, naming it', async () => {
-    const engine = await openPglite();
+    const engine = await blankCluster();
     try {
       await migrateWith(engine, { schema: v1 }, { seed: false });
       const rows = await engine.transaction((sql) =>
@@ -95,7 +97,7 @@ describe.skipIf(process.env.TEST_DB_PGLITE === 'off')('embedded migrator', () =>
   });
 
   it('refuses a folder made before the squash (migrations this build does not know), with a way out', async () => {
-    const engine = await openPglite();
+    const engine = await blankCluster();
     try {
       await migrateWith(engine, { schema: v1 }, { seed: false });
       const squashed = [{ name: 'migrations/20270101000000_things.sql', sql: v1.map((f) => f.sql).join('\n') }];
@@ -111,7 +113,7 @@ describe.skipIf(process.env.TEST_DB_PGLITE === 'off')('embedded migrator', () =>
   it('refuses a real data folder from before the squash: names the old files, keeps it as it was, says how to go on', async () => {
     // A folder as the portal left it before the squash: Supabase's stand-ins applied (they were
     // not squashed), then the forty migrations of the first weeks, each recorded by name.
-    const engine = await openPglite();
+    const engine = await blankCluster();
     try {
       const standIns = schemaFiles().filter((f) => f.name.startsWith('embedded/'));
       await migrateWith(engine, { schema: standIns }, { seed: false });
@@ -145,7 +147,7 @@ describe.skipIf(process.env.TEST_DB_PGLITE === 'off')('embedded migrator', () =>
   });
 
   it('a folder from before checksums were kept gets them recorded, and a later edit is caught', async () => {
-    const engine = await openPglite();
+    const engine = await blankCluster();
     try {
       await migrateWith(engine, { schema: v1 }, { seed: false });
       await engine.transaction((sql) => sql.exec('update embedded.schema_migrations set checksum = null'));
