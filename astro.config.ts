@@ -4,7 +4,6 @@ import react from '@astrojs/react';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
-import type { PluginOption } from 'vite';
 import { DEFAULT_LOCALE, LOCALE_CODES } from './src/i18n/locales.ts';
 
 /**
@@ -28,33 +27,6 @@ function pgliteTemplate(): AstroIntegration {
         if (run.status !== 0) throw new Error('the pre-migrated PGlite template could not be made (see above)');
         logger.info(`pre-migrated PGlite template in dist/pglite-template (${Math.round(performance.now() - started)} ms)`);
       },
-    },
-  };
-}
-
-/**
- * The server bundle takes `node:http` through `require`, not as an ES module. Node (22 and 24)
- * gives node:http three properties (WebSocket, CloseEvent, MessageEvent) that load undici, its
- * whole fetch and WebSocket client, when first read; an ES-module import of node:http reads every
- * property to build its named exports (nodejs/node#59686), which cost every server start ~50 ms of
- * CPU for a client the server never uses (issue 24). Only the adapter's entry imports it.
- */
-function nodeHttpWithoutUndici(): PluginOption {
-  const id = '\0portal:node-http';
-  return {
-    name: 'portal:node-http-without-undici',
-    enforce: 'pre',
-    resolveId(source, _importer, options) {
-      return options?.ssr && (source === 'node:http' || source === 'http') ? id : null;
-    },
-    load(loading) {
-      if (loading !== id) return null;
-      return [
-        "import { createRequire } from 'node:module';",
-        "const http = createRequire(import.meta.url)('node:http');",
-        'export default http;',
-        'export const { Agent, ClientRequest, IncomingMessage, METHODS, OutgoingMessage, STATUS_CODES, Server, ServerResponse, createServer, get, request, validateHeaderName, validateHeaderValue } = http;',
-      ].join('\n');
     },
   };
 }
@@ -111,7 +83,7 @@ export default defineConfig({
   // zod goes into the server bundle instead of being loaded from node_modules at start: Astro's
   // runtime and the API's schemas import it, and as a package it is about 100 files (every locale
   // of its messages), ~50 ms of every server start (issue 24). One copy either way.
-  vite: { ssr: { noExternal: ['zod'] }, plugins: [nodeHttpWithoutUndici()] },
+  vite: { ssr: { noExternal: ['zod'] } },
   // No markdown code blocks here; Shiki's inline styles would clash with the CSP.
   markdown: { syntaxHighlight: false },
 });

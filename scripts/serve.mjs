@@ -10,14 +10,9 @@
 // ourselves, so the log appears at start-up and the first visitor does not wait for it.
 // `--demo` (npm start): in embedded mode, switch the dev mailbox on unless it was set either way,
 // so a newcomer can sign in with the demo accounts. The start-up log says so.
+import http from 'node:http';
 import module from 'node:module';
 import { fileURLToPath } from 'node:url';
-
-// node:http through require, not as an ES module: an ES-module import reads its WebSocket
-// properties, which load undici, Node's whole fetch client, ~50 ms of every start (nodejs/node#59686;
-// the build does the same for the server code, see astro.config.ts).
-/** @type {typeof import('node:http')} */
-const http = module.createRequire(import.meta.url)('node:http');
 
 if (process.argv.includes('--demo') && !process.env.SUPABASE_URL && process.env.PORTAL_DEV_MAILBOX === undefined) {
   process.env.PORTAL_DEV_MAILBOX = '1';
