@@ -24,6 +24,7 @@ import { openPglite, type SqlEngine } from '~/server/embedded/sql.ts';
 import { createEmbeddedStorage } from '~/server/embedded/storage.ts';
 import { syncTemplates } from '~/server/templates.ts';
 import { buildPupil, buildWorld, type World } from '../factories/index.ts';
+import { PGLITE_OFF } from './harness.ts';
 
 /**
  * Backups of embedded mode: back up a data folder the way the server runs it, change things,
@@ -86,8 +87,8 @@ describe('schoolDay and backupDue: once a night at 02:30 school time', () => {
   });
 });
 
-// PGlite only: skipped in the run on another PostgreSQL version (TEST_DB_PGLITE=off), as in the PGlite run.
-describe.skipIf(process.env.TEST_DB_PGLITE === 'off')('backup and restore of a data folder', () => {
+// PGlite only (PGLITE_OFF: see harness.ts).
+describe.skipIf(PGLITE_OFF)('backup and restore of a data folder', () => {
   let tmp: string;
   let dataDir: string;
   let backupDir: string;

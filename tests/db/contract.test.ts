@@ -9,6 +9,7 @@ import { openPglite, type SqlEngine } from '~/server/embedded/sql.ts';
 import type { Backend, RequestScope } from '~/server/port.ts';
 import { StorageRefused } from '~/server/port.ts';
 import { supabaseBackend } from '~/server/supabase/index.ts';
+import { PGLITE_OFF } from './harness.ts';
 
 /**
  * The backend port's contract: the same cases against the embedded adapter (always) and the
@@ -53,7 +54,7 @@ const supabase: Factory = async () => {
 
 // The embedded adapter is tested in the PGlite run, not again in the run on another PostgreSQL version.
 const ADAPTERS: Array<[string, Factory]> = [
-  ...(process.env.TEST_DB_PGLITE === 'off' ? [] : ([['embedded', embedded]] as Array<[string, Factory]>)),
+  ...(PGLITE_OFF ? [] : ([['embedded', embedded]] as Array<[string, Factory]>)),
   ...(process.env.SUPABASE_URL ? ([['supabase', supabase]] as Array<[string, Factory]>) : []),
 ];
 

@@ -6,6 +6,7 @@ import { rpcAs, SERVICE } from '~/server/embedded/rpc.ts';
 import { openPglite, type SqlEngine } from '~/server/embedded/sql.ts';
 import type { Db, RequestScope } from '~/server/port.ts';
 import { buildUser } from '../factories/index.ts';
+import { PGLITE_OFF } from './harness.ts';
 
 /**
  * The embedded sign-in: codes expire after 10 minutes, work once and lock after five wrong
@@ -29,8 +30,8 @@ function browser(client = `198.51.100.${++clients % 250}`) {
   return { jar, scope };
 }
 
-// PGlite only: skipped in the run on another PostgreSQL version (TEST_DB_PGLITE=off), as in the PGlite run.
-describe.skipIf(process.env.TEST_DB_PGLITE === 'off')('embedded auth', () => {
+// PGlite only (PGLITE_OFF: see harness.ts).
+describe.skipIf(PGLITE_OFF)('embedded auth', () => {
   let engine: SqlEngine;
   let admin: Db;
   const logged: string[] = [];

@@ -97,11 +97,18 @@ export async function outcome(run: () => Promise<unknown>): Promise<Outcome> {
 }
 
 /**
+ * TEST_DB_PGLITE=off: the run on another PostgreSQL version (`npm run test:db:postgres17`). The files
+ * that test PGlite alone (backup, embedded auth, mail, the migrator, the embedded adapter's
+ * contract) are skipped there: the PGlite run has them.
+ */
+export const PGLITE_OFF = process.env.TEST_DB_PGLITE === 'off';
+
+/**
  * The databases this run covers: PGlite (unless TEST_DB_PGLITE=off, for a second run on another
  * server version), a PostgreSQL server when configured.
  */
 export const DATABASES: Array<[string, () => Promise<TestDb>]> = [
-  ...(process.env.TEST_DB_PGLITE === 'off' ? [] : ([['PGlite', openPgliteTestDb]] as Array<[string, () => Promise<TestDb>]>)),
+  ...(PGLITE_OFF ? [] : ([['PGlite', openPgliteTestDb]] as Array<[string, () => Promise<TestDb>]>)),
   ...(process.env.TEST_DATABASE_URL ? ([['PostgreSQL', openPostgresTestDb]] as Array<[string, () => Promise<TestDb>]>) : []),
 ];
 

@@ -14,6 +14,7 @@ import { startMail, stopMail } from '~/server/mail/runtime.ts';
 import { smtpTransport } from '~/server/mail/smtp.ts';
 import type { Db, RequestScope } from '~/server/port.ts';
 import { buildUser } from '../factories/index.ts';
+import { PGLITE_OFF } from './harness.ts';
 
 /**
  * Real mail (embedded mode's outbox and the SMTP adapter), against a local SMTP server started
@@ -137,8 +138,8 @@ async function until(check: () => boolean | Promise<boolean>, ms = 5000) {
   }
 }
 
-// PGlite only: skipped in the run on another PostgreSQL version (TEST_DB_PGLITE=off), as in the PGlite run.
-describe.skipIf(process.env.TEST_DB_PGLITE === 'off')('mail: the outbox and the SMTP adapter', () => {
+// PGlite only (PGLITE_OFF: see harness.ts).
+describe.skipIf(PGLITE_OFF)('mail: the outbox and the SMTP adapter', () => {
   let engine: SqlEngine;
   let admin: Db;
   const logged: string[] = [];

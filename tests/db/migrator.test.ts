@@ -10,6 +10,7 @@ import { MigrationChanged, MigrationMismatch, MigrationsSquashed, migrateWith, s
 import { migrate, schemaFiles } from '~/server/embedded/migrate.ts';
 import { openPglite } from '~/server/embedded/sql.ts';
 import { buildTemplate, copyTemplate } from '~/server/embedded/template.ts';
+import { PGLITE_OFF } from './harness.ts';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -72,7 +73,7 @@ const BEFORE_THE_SQUASH = [
 ];
 const seed = { name: 'seed/seed.sql', sql: "insert into public.things values (1, 'demo');" };
 
-describe.skipIf(process.env.TEST_DB_PGLITE === 'off')('embedded migrator', () => {
+describe.skipIf(PGLITE_OFF)('embedded migrator', () => {
   it('records a checksum per migration and refuses a folder whose applied migration changed, naming it', async () => {
     const engine = await blankCluster();
     try {
