@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Config, loadConfig } from '~/server/config.ts';
 import {
   BackupRefused,
@@ -24,7 +24,7 @@ import { openPglite, type SqlEngine } from '~/server/embedded/sql.ts';
 import { createEmbeddedStorage } from '~/server/embedded/storage.ts';
 import { syncTemplates } from '~/server/templates.ts';
 import { buildPupil, buildWorld, type World } from '../factories/index.ts';
-import { PGLITE_OFF } from './harness.ts';
+import { PGLITE_OFF, pgliteSnapshot } from './harness.ts';
 
 /**
  * Backups of embedded mode: back up a data folder the way the server runs it, change things,
@@ -109,7 +109,7 @@ describe.skipIf(PGLITE_OFF)('backup and restore of a data folder', () => {
     backupDir = join(tmp, 'backups');
     mkdirSync(dataDir);
     // A migrated database (the suite's snapshot), started from then on as the server starts it.
-    const first = await openPglite({ dataDir: join(dataDir, 'pglite'), from: new Blob([readFileSync(inject('pgliteSnapshot'))]) });
+    const first = await openPglite({ dataDir: join(dataDir, 'pglite'), from: pgliteSnapshot() });
     await first.close();
     config = loadConfig({ PORTAL_DATA_DIR: dataDir, PORTAL_BACKUP_DIR: backupDir, PORTAL_BACKUP_KEEP: '3', PORTAL_SEED: 'false' });
     rt = await startEmbedded(config);

@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
 import { RpcError } from '~/domain/rpc/index.ts';
 import { loadConfig } from '~/server/config.ts';
 import { embeddedBackend } from '~/server/embedded/index.ts';
@@ -9,7 +7,7 @@ import { openPglite, type SqlEngine } from '~/server/embedded/sql.ts';
 import type { Backend, RequestScope } from '~/server/port.ts';
 import { StorageRefused } from '~/server/port.ts';
 import { supabaseBackend } from '~/server/supabase/index.ts';
-import { PGLITE_OFF } from './harness.ts';
+import { PGLITE_OFF, pgliteSnapshot } from './harness.ts';
 
 /**
  * The backend port's contract: the same cases against the embedded adapter (always) and the
@@ -34,7 +32,7 @@ function anonymousScope(): RequestScope {
 type Factory = () => Promise<{ backend: () => Backend; close: () => Promise<void> }>;
 
 const embedded: Factory = async () => {
-  const engine: SqlEngine = await openPglite({ from: new Blob([readFileSync(inject('pgliteSnapshot'))]) });
+  const engine: SqlEngine = await openPglite({ from: pgliteSnapshot() });
   await engine.transaction((sql) => sql.exec(seedFile()!.sql));
   const rt = {
     config: loadConfig({}),

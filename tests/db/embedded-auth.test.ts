@@ -1,12 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
 import { createEmbeddedAuth, SESSION_COOKIE, hashPassword, sha256, verifyPassword } from '~/server/embedded/auth.ts';
 import { rpcAs, SERVICE } from '~/server/embedded/rpc.ts';
 import { openPglite, type SqlEngine } from '~/server/embedded/sql.ts';
 import type { Db, RequestScope } from '~/server/port.ts';
 import { buildUser } from '../factories/index.ts';
-import { PGLITE_OFF } from './harness.ts';
+import { PGLITE_OFF, pgliteSnapshot } from './harness.ts';
 
 /**
  * The embedded sign-in: codes expire after 10 minutes, work once and lock after five wrong
@@ -47,7 +45,7 @@ describe.skipIf(PGLITE_OFF)('embedded auth', () => {
   };
 
   beforeAll(async () => {
-    engine = await openPglite({ from: new Blob([readFileSync(inject('pgliteSnapshot'))]) });
+    engine = await openPglite({ from: pgliteSnapshot() });
     admin = { rpc: (name, args) => rpcAs(engine, SERVICE, name, args) };
   });
   afterAll(() => engine?.close());

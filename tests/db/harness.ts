@@ -49,9 +49,16 @@ function personaOn(engine: SqlEngine, claims: Claims): Persona {
   };
 }
 
+/**
+ * A snapshot the run's global setup made: the migrated schema (default), or the empty cluster a
+ * new data folder has before its first migration. Start a PGlite from it with `openPglite({ from })`.
+ */
+export function pgliteSnapshot(which: 'pgliteSnapshot' | 'pgliteBlank' = 'pgliteSnapshot'): Blob {
+  return new Blob([readFileSync(inject(which))]);
+}
+
 export async function openPgliteTestDb(): Promise<TestDb> {
-  const snapshot = new Blob([readFileSync(inject('pgliteSnapshot'))]);
-  const engine = await openPglite({ from: snapshot });
+  const engine = await openPglite({ from: pgliteSnapshot() });
   return {
     label: 'PGlite',
     owner: engine,

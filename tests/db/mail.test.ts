@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { inject } from 'vitest';
 import { loadConfig } from '~/server/config.ts';
 import { createEmbeddedAuth } from '~/server/embedded/auth.ts';
 import { rpcAs, SERVICE } from '~/server/embedded/rpc.ts';
@@ -14,7 +12,7 @@ import { startMail, stopMail } from '~/server/mail/runtime.ts';
 import { smtpTransport } from '~/server/mail/smtp.ts';
 import type { Db, RequestScope } from '~/server/port.ts';
 import { buildUser } from '../factories/index.ts';
-import { PGLITE_OFF } from './harness.ts';
+import { PGLITE_OFF, pgliteSnapshot } from './harness.ts';
 
 /**
  * Real mail (embedded mode's outbox and the SMTP adapter), against a local SMTP server started
@@ -178,7 +176,7 @@ describe.skipIf(PGLITE_OFF)('mail: the outbox and the SMTP adapter', () => {
   });
 
   beforeAll(async () => {
-    engine = await openPglite({ from: new Blob([readFileSync(inject('pgliteSnapshot'))]) });
+    engine = await openPglite({ from: pgliteSnapshot() });
     admin = { rpc: (name, args) => rpcAs(engine, SERVICE, name, args) };
   });
   afterAll(() => engine?.close());

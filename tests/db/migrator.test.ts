@@ -2,15 +2,15 @@
 // (template.ts): a data folder whose applied migrations changed, or that holds migrations this
 // build does not know (a folder from before the squash), is refused with a sentence and a way
 // out; a fresh folder copied from the template is seeded once, like a new one.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { MigrationChanged, MigrationMismatch, MigrationsSquashed, migrateWith, schemaKey } from '~/server/embedded/migrate-core.ts';
 import { migrate, schemaFiles } from '~/server/embedded/migrate.ts';
 import { openPglite } from '~/server/embedded/sql.ts';
 import { buildTemplate, copyTemplate } from '~/server/embedded/template.ts';
-import { PGLITE_OFF } from './harness.ts';
+import { PGLITE_OFF, pgliteSnapshot } from './harness.ts';
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -22,7 +22,7 @@ afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 /** An empty cluster, as a new data folder has before its first migration (from the run's snapshot of one). */
-const blankCluster = () => openPglite({ from: new Blob([readFileSync(inject('pgliteBlank'))]) });
+const blankCluster = () => openPglite({ from: pgliteSnapshot('pgliteBlank') });
 
 const v1 = [
   { name: 'migrations/20260101000000_a.sql', sql: 'create table public.things (id int primary key);' },
